@@ -1,0 +1,39 @@
+// Package policy holds the stochastic pricing policies that freightsim's agents
+// learn, and the policy-gradient updates that train them.
+//
+// A policy maps a feature vector phi (what an agent sees of a job and of the
+// market) to a Gaussian distribution over a price: a shipper's bid or a
+// carrier's ask. The [Linear] policy of van Heeswijk (2020) has mean
+// mu = theta . phi and one global standard deviation sigma.
+//
+// Training is REINFORCE (Williams, 1992) with a baseline: [Reinforce.Update]
+// takes one episode's decisions, collected in a [Batch] with their returns,
+// groups them (in the smart-container paper by the job's remaining due at
+// decision time), normalises each return by its group's mean and scale, and
+// moves theta and sigma along the score function. The step is scaled by
+// sigma², as in the paper, so the theta step is alpha/N * (a - mu) * phi * adv.
+//
+// # P2 compatibility
+//
+// The published code of van Heeswijk, "Smart Containers With Bidding
+// Capacity: A Policy Gradient Algorithm for Semi-Cooperative Learning"
+// (ICCL 2020, arXiv 2005.00565), has quirks that move its figures. With
+// [Reinforce.Compat] set, two of them are reproduced exactly:
+//
+//   - (b) the scale of a group is sqrt(sum (G-m)²)/n, the standard deviation
+//     divided by sqrt(n), and 1 where it is 0;
+//   - (c) sigma is updated after every decision inside the loop, so later
+//     decisions of the same update see the new value; theta's step uses the
+//     current sigma² times the score stored at decision time; sigma has no floor.
+//
+// With Compat off the scale is the population standard deviation of the group
+// (1 where it is 0), both steps are computed with the sigma of the episode and
+// applied together, and sigma is kept at or above [Reinforce.MinSigma].
+// The other two quirks, (a) the running "averages" of the market features
+// and (d) jobs still waiting at the episode's end being dropped from
+// learning, live where the features and episodes are made (package agents and
+// package experiments).
+//
+// Nothing here draws from a global random generator: sampling takes a
+// *rand.Rand that the caller seeds.
+package policy
