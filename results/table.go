@@ -1,0 +1,113 @@
+package results
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+)
+
+// Table is a tidy table: integer key columns (replicate, episode, ...)
+// followed by float value columns (one per metric), one row per observation.
+type Table struct {
+	Keys   []string // names of the integer columns
+	Values []string // names of the float columns
+	Rows   []Row
+}
+
+// Row is one observation of a Table.
+type Row struct {
+	Keys   []int64
+	Values []float64
+}
+
+// Column returns the index of the value column called name, or -1.
+func (t *Table) Column(name string) int {
+	for i, n := range t.Values {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Append adds a row, checking its width.
+func (t *Table) Append(keys []int64, values []float64) {
+	if len(keys) != len(t.Keys) || len(values) != len(t.Values) {
+		panic(fmt.Sprintf("results: row of %d keys and %d values for a table of %d and %d",
+			len(keys), len(values), len(t.Keys), len(t.Values)))
+	}
+	t.Rows = append(t.Rows, Row{Keys: keys, Values: values})
+}
+
+// FormatFloat is how every float is written: the shortest decimal that reads
+// back to the same float64, and an empty field for NaN (a missing value to
+// pandas, R and DuckDB).
+func FormatFloat(x float64) string {
+	if math.IsNaN(x) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// WriteCSV writes the table with a header line.
+func (t *Table) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	header := append(append([]string(nil), t.Keys...), t.Values...)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	rec := make([]string, len(header))
+	for _, r := range t.Rows {
+		for i, k := range r.Keys {
+			rec[i] = strconv.FormatInt(k, 10)
+		}
+		for i, v := range r.Values {
+			rec[len(r.Keys)+i] = FormatFloat(v)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// ReadCSV reads a table written by WriteCSV; the first nkeys columns are the
+// integer keys. Errors name the line and column.
+func ReadCSV(r io.Reader, nkeys int) (*Table, error) {
+	cr := csv.NewReader(r)
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("reading header: %w", err)
+	}
+	if len(header) < nkeys {
+		return nil, fmt.Errorf("line 1: %d columns, want at least %d keys", len(header), nkeys)
+	}
+	t := &Table{Keys: header[:nkeys], Values: header[nkeys:]}
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return t, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		row := Row{Keys: make([]int64, nkeys), Values: make([]float64, len(rec)-nkeys)}
+		for i, f := range rec {
+			if i < nkeys {
+				if row.Keys[i], err = strconv.ParseInt(f, 10, 64); err != nil {
+					return nil, fmt.Errorf("line %d, column %s: %q is not an integer", line, header[i], f)
+				}
+				continue
+			}
+			if f == "" {
+				row.Values[i-nkeys] = math.NaN()
+			} else if row.Values[i-nkeys], err = strconv.ParseFloat(f, 64); err != nil {
+				return nil, fmt.Errorf("line %d, column %s: %q is not a number", line, header[i], f)
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+}
