@@ -1,0 +1,34 @@
+// Package agents holds the actors of a freight spot market: jobs (smart
+// containers), the shippers that own them, the carriers that move them, the
+// strategies that price them, and the [Exchange] where they meet.
+//
+// The model is that of van Heeswijk, "Smart Containers With Bidding
+// Capacity: A Policy Gradient Algorithm for Semi-Cooperative Learning"
+// (ICCL 2020, arXiv 2005.00565) and "Strategic bidding in freight transport
+// using deep reinforcement learning" (Annals of OR 350, 2025, arXiv
+// 2102.09253): at every carrier departure each waiting job gets a bid from
+// its shipper's strategy and an ask from the carrier's, the broker of
+// package market clears them under the truck's capacity, and rewards are
+// paid: the shipper pays the price (and gains the job's value, if the
+// scenario gives one) when a job ships, h per volume unit for every
+// clearing it waits and p per volume unit when it fails; the carrier
+// receives its price minus its cost k*v*l.
+//
+// A job created with due d0 has d0+1 clearings to ship: Due counts the
+// clearings left after the current one, and a job with Due 0 that does not
+// ship fails.
+//
+// Strategies are small interfaces: a [Strategy] quotes a price, a [Learner]
+// also learns from finished jobs. [Gaussian] is the learning strategy of
+// the paper: one linear-Gaussian policy on [P2Features], shared by all the
+// jobs of a shipper (the paper's semi-cooperative learning), trained by
+// REINFORCE with a baseline per remaining due. [TruthfulBid] and
+// [TruthfulAsk] quote value and cost.
+//
+// Each job keeps, for each side, a [Record] of its decisions and the
+// rewards that followed them; a job's return from a decision is the
+// undiscounted sum of its rewards from that decision to its end.
+//
+// Nothing here knows a clock: package experiments schedules arrivals and
+// departures on the engine of package sim and calls the Exchange.
+package agents

@@ -1,0 +1,27 @@
+package agents
+
+// Job is one smart container waiting for transport.
+type Job struct {
+	ID       int64   // unique within an episode, in order of arrival
+	Volume   int     // integer volume units, >= 1
+	Distance float64 // distance to travel
+	Due      int     // clearings left after this one before it fails (0: last chance)
+	Due0     int     // Due at arrival
+	Value    float64 // private value V of shipping it (0 when the scenario gives none)
+	Shares   bool    // shares its information with the market
+	Shipper  int     // index of its shipper
+
+	Bid float64 // the bid at the current clearing
+	Ask float64 // the ask at the current clearing
+
+	Ship  Record // the shipper's decisions and rewards for this job
+	Carry Record // the carrier's decisions and rewards for this job
+}
+
+// reset clears j for reuse, keeping the memory of its records.
+func (j *Job) reset() {
+	j.ID, j.Volume, j.Distance, j.Due, j.Due0 = 0, 0, 0, 0, 0
+	j.Value, j.Shares, j.Shipper, j.Bid, j.Ask = 0, false, 0, 0, 0
+	j.Ship.Reset()
+	j.Carry.Reset()
+}

@@ -1,0 +1,74 @@
+package agents
+
+// Record is one side's trajectory for one job: the decisions a strategy took
+// for it (features, action, mean, standard deviation, baseline group) and
+// the reward that followed each decision until the next one. Fixed
+// strategies record nothing, but rewards are kept either way.
+//
+// A Record keeps its memory across Reset.
+type Record struct {
+	dim    int
+	Phi    []float64 // decision i's features at Phi[i*Dim():(i+1)*Dim()]
+	Action []float64
+	Mean   []float64
+	Sigma  []float64
+	Group  []int
+	Reward []float64 // Reward[i]: everything received after decision i and before i+1
+
+	pending float64 // reward received before the first decision
+	Total   float64 // sum of all rewards
+}
+
+// Decide records a decision.
+func (r *Record) Decide(phi []float64, action, mean, sigma float64, group int) {
+	if r.dim == 0 {
+		r.dim = len(phi)
+	}
+	r.Phi = append(r.Phi, phi...)
+	r.Action = append(r.Action, action)
+	r.Mean = append(r.Mean, mean)
+	r.Sigma = append(r.Sigma, sigma)
+	r.Group = append(r.Group, group)
+	r.Reward = append(r.Reward, 0)
+}
+
+// Pay adds reward x to the latest decision.
+func (r *Record) Pay(x float64) {
+	r.Total += x
+	if n := len(r.Reward); n > 0 {
+		r.Reward[n-1] += x
+	} else {
+		r.pending += x
+	}
+}
+
+// Len is the number of decisions.
+func (r *Record) Len() int { return len(r.Action) }
+
+// Dim is the number of features per decision (0 before the first).
+func (r *Record) Dim() int { return r.dim }
+
+// Features returns decision i's features (a view).
+func (r *Record) Features(i int) []float64 { return r.Phi[i*r.dim : (i+1)*r.dim] }
+
+// Returns writes into dst (grown as needed) the undiscounted return of each
+// decision, the sum of its reward and every later one, and returns dst.
+func (r *Record) Returns(dst []float64) []float64 {
+	dst = append(dst[:0], r.Reward...)
+	for i := len(dst) - 2; i >= 0; i-- {
+		dst[i] += dst[i+1]
+	}
+	return dst
+}
+
+// Reset empties the record, keeping its memory.
+func (r *Record) Reset() {
+	r.dim = 0
+	r.Phi = r.Phi[:0]
+	r.Action = r.Action[:0]
+	r.Mean = r.Mean[:0]
+	r.Sigma = r.Sigma[:0]
+	r.Group = r.Group[:0]
+	r.Reward = r.Reward[:0]
+	r.pending, r.Total = 0, 0
+}
