@@ -1,0 +1,337 @@
+package experiments
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/freightsim/freightsim/market"
+)
+
+// Load reads a scenario from a YAML file; see [Parse].
+func Load(path string) (Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Scenario{}, err
+	}
+	return Parse(path, data)
+}
+
+// Parse reads a scenario from YAML: the defaults of [Default], then every
+// key in data decoded over them, then validation. A bad configuration gives
+// a [Problems] error listing every problem found, each with the file, the
+// line, the field and what is allowed: unknown keys (with a did-you-mean),
+// values of the wrong type, and values out of range, NaN or infinite.
+func Parse(file string, data []byte) (Scenario, error) {
+	sc := Default()
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return sc, Problems{syntaxProblem(file, err)}
+	}
+	idx := newIndex(file)
+	if len(root.Content) > 0 {
+		idx.walk(root.Content[0], reflect.TypeOf(sc), "")
+	}
+	probs := idx.problems
+
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&sc); err != nil && !errors.Is(err, io.EOF) {
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return sc, append(probs, syntaxProblem(file, err))
+		}
+		for _, msg := range te.Errors {
+			probs = append(probs, idx.typeProblem(msg))
+		}
+	}
+	for _, p := range sc.validate() {
+		if related(p.Field, probs) {
+			continue // a value that did not decode: its type error says it already
+		}
+		p.File, p.Line = file, idx.line(p.Field)
+		probs = append(probs, p)
+	}
+	if len(probs) > 0 {
+		return sc, probs.sorted()
+	}
+	return sc, nil
+}
+
+var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+func syntaxProblem(file string, err error) Problem {
+	msg := err.Error()
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return Problem{File: file, Line: n, Msg: "not valid YAML: " + m[2]}
+	}
+	return Problem{File: file, Msg: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// related reports whether field is, contains or lies within a field that
+// already has a problem.
+func related(field string, probs Problems) bool {
+	within := func(a, b string) bool {
+		return a == b || strings.HasPrefix(a, b+".") || strings.HasPrefix(a, b+"[")
+	}
+	for _, p := range probs {
+		if p.Field != "" && (within(field, p.Field) || within(p.Field, field)) {
+			return true
+		}
+	}
+	return false
+}
+
+// index maps field paths to lines and collects unknown keys.
+type index struct {
+	file     string
+	lines    map[string]int // field path -> line of its key
+	byLine   map[int]string // line -> field path of the key on it
+	problems Problems
+}
+
+func newIndex(file string) *index {
+	return &index{file: file, lines: map[string]int{}, byLine: map[int]string{}}
+}
+
+// walk checks every mapping key of n against the yaml fields of type t and
+// records where each field is.
+func (x *index) walk(n *yaml.Node, t reflect.Type, path string) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case n.Kind == yaml.AliasNode:
+		x.walk(n.Alias, t, path)
+	case t.Kind() == reflect.Struct && n.Kind == yaml.MappingNode:
+		fields := yamlFields(t)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			p := join(path, k.Value)
+			f, ok := fields[k.Value]
+			if !ok {
+				msg := fmt.Sprintf("unknown key %q", k.Value)
+				if s := didYouMean(k.Value, keys(fields)); s != "" {
+					msg += fmt.Sprintf("; did you mean %q?", s)
+				} else {
+					msg += "; allowed here: " + strings.Join(keys(fields), ", ")
+				}
+				x.problems = append(x.problems, Problem{File: x.file, Line: k.Line, Field: p, Msg: msg})
+				continue
+			}
+			x.lines[p] = k.Line
+			x.byLine[k.Line] = p
+			x.walk(v, f.Type, p)
+		}
+	case t.Kind() == reflect.Slice && n.Kind == yaml.SequenceNode:
+		for i, item := range n.Content {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			x.lines[p] = item.Line
+			if _, taken := x.byLine[item.Line]; !taken {
+				x.byLine[item.Line] = p
+			}
+			x.walk(item, t.Elem(), p)
+		}
+	}
+}
+
+// line returns the line of field path p, or of its closest ancestor in the file.
+func (x *index) line(p string) int {
+	for p != "" {
+		if l, ok := x.lines[p]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return 0
+}
+
+var typeRE = regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+) `(.*)` into (.*)$")
+
+func (x *index) typeProblem(msg string) Problem {
+	if m := typeRE.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return Problem{File: x.file, Line: n, Field: x.byLine[n],
+			Msg: fmt.Sprintf("%q is a %s: want %s", m[3], yamlKind(m[2]), goKind(m[4]))}
+	}
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return Problem{File: x.file, Line: n, Field: x.byLine[n], Msg: m[2]}
+	}
+	return Problem{File: x.file, Msg: msg}
+}
+
+func yamlKind(tag string) string {
+	switch tag {
+	case "str":
+		return "string"
+	case "int", "float":
+		return "number"
+	case "bool":
+		return "boolean"
+	case "map":
+		return "mapping"
+	case "seq":
+		return "list"
+	}
+	return tag
+}
+
+func goKind(t string) string {
+	switch {
+	case strings.HasPrefix(t, "int"):
+		return "a whole number"
+	case strings.HasPrefix(t, "uint"):
+		return "a whole number >= 0"
+	case strings.HasPrefix(t, "float"):
+		return "a number"
+	case t == "bool":
+		return "true or false"
+	case t == "string":
+		return "a string"
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	}
+	return "a mapping of its fields"
+}
+
+func yamlFields(t reflect.Type) map[string]reflect.StructField {
+	out := map[string]reflect.StructField{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		out[name] = f
+	}
+	return out
+}
+
+func keys(m map[string]reflect.StructField) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// validate checks ranges and consistency. Problems carry the field only;
+// Parse adds the file and line.
+func (sc *Scenario) validate() Problems {
+	var ps Problems
+	bad := func(field, format string, args ...any) {
+		ps = append(ps, Problem{Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	atLeast := func(field string, v, least int) {
+		if v < least {
+			bad(field, "%d is too small: want a whole number >= %d", v, least)
+		}
+	}
+	number := func(field string, v, lo, hi float64) {
+		switch {
+		case math.IsNaN(v) || math.IsInf(v, 0):
+			bad(field, "%v is not a finite number: want a number in [%v, %v]", v, lo, hi)
+		case v < lo || v > hi:
+			bad(field, "%v is out of range: want a number in [%v, %v]", v, lo, hi)
+		}
+	}
+	inf := math.Inf(1)
+	rng := func(field string, r Range, least int) {
+		atLeast(field+".min", r.Min, least)
+		if r.Max < r.Min {
+			bad(field+".max", "%d is below min %d: want max >= min", r.Max, r.Min)
+		}
+	}
+
+	if sc.Name == "" {
+		bad("name", "empty: want a name for the scenario")
+	}
+	atLeast("replicates", sc.Replicates, 1)
+	atLeast("training.episodes", sc.Training.Episodes, 0)
+	atLeast("training.horizon", sc.Training.Horizon, 0)
+	atLeast("evaluation.every", sc.Evaluation.Every, 1)
+	atLeast("evaluation.horizon", sc.Evaluation.Horizon, 0)
+	atLeast("evaluation.episodes", sc.Evaluation.Episodes, 1)
+	rng("jobs.arrivals", sc.Jobs.Arrivals, 0)
+	rng("jobs.volume", sc.Jobs.Volume, 1)
+	rng("jobs.due", sc.Jobs.Due, 0)
+	rng("jobs.distance", sc.Jobs.Distance, 0)
+	number("jobs.sharing", sc.Jobs.Sharing, 0, 1)
+
+	if len(sc.Shippers) == 0 {
+		bad("shippers", "empty: want at least one shipper")
+	}
+	for i, s := range sc.Shippers {
+		p := fmt.Sprintf("shippers[%d]", i)
+		number(p+".holding_cost", s.HoldingCost, 0, inf)
+		number(p+".penalty", s.Penalty, 0, inf)
+		ps = append(ps, s.Strategy.validate(p+".strategy", []string{"learn", "truthful"})...)
+	}
+	if len(sc.Carriers) == 0 {
+		bad("carriers", "empty: want at least one carrier")
+	}
+	for i, c := range sc.Carriers {
+		p := fmt.Sprintf("carriers[%d]", i)
+		atLeast(p+".capacity", c.Capacity, 0)
+		number(p+".cost_rate", c.CostRate, 0, inf)
+		number(p+".fixed_cost", c.FixedCost, 0, inf)
+		ps = append(ps, c.Strategy.validate(p+".strategy", []string{"truthful"})...)
+	}
+	if _, err := market.ParseTie(sc.Market.Tie); err != nil {
+		bad("market.tie", "%q is not a tie rule: want strict or max-volume", sc.Market.Tie)
+	}
+	if _, err := market.ParsePriceKind(sc.Market.Price); err != nil {
+		bad("market.price", "%q is not a price rule: want spread, k-double or pay-as-bid", sc.Market.Price)
+	}
+	number("market.k", sc.Market.K, 0, 1)
+	return ps
+}
+
+func (st Strategy) validate(p string, kinds []string) Problems {
+	var ps Problems
+	ok := false
+	for _, k := range kinds {
+		ok = ok || st.Kind == k
+	}
+	if !ok {
+		ps = append(ps, Problem{Field: p + ".kind", Msg: fmt.Sprintf("%q is not a strategy here: want %s", st.Kind, strings.Join(kinds, " or "))})
+	}
+	for _, f := range []struct {
+		name   string
+		v, min float64
+		open   bool
+	}{{"sigma", st.Sigma, 0, true}, {"alpha_mu", st.AlphaMu, 0, false}, {"alpha_sigma", st.AlphaSigma, 0, false}, {"min_sigma", st.MinSigma, 0, false}} {
+		switch {
+		case math.IsNaN(f.v) || math.IsInf(f.v, 0):
+			ps = append(ps, Problem{Field: p + "." + f.name, Msg: fmt.Sprintf("%v is not a finite number: want a number >= 0", f.v)})
+		case f.open && f.v <= 0:
+			ps = append(ps, Problem{Field: p + "." + f.name, Msg: fmt.Sprintf("%v: want a number > 0", f.v)})
+		case f.v < f.min:
+			ps = append(ps, Problem{Field: p + "." + f.name, Msg: fmt.Sprintf("%v is negative: want a number >= 0", f.v)})
+		}
+	}
+	return ps
+}

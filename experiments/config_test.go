@@ -1,0 +1,149 @@
+package experiments
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+func TestParseReportsEveryProblemWithLineAndField(t *testing.T) {
+	const doc = `name: bad
+replicates: 2
+trainig:
+  episodes: 10
+carriers:
+  - capacity: -5
+    cost_rate: .nan
+shippers:
+  - penalty: twenty
+market:
+  price: vickrey
+`
+	_, err := Parse("bad.yaml", []byte(doc))
+	var ps Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("error %v (%T), want Problems", err, err)
+	}
+	want := []struct {
+		line  int
+		field string
+		text  string
+	}{
+		{3, "trainig", `did you mean "training"`},
+		{6, "carriers[0].capacity", "want a whole number >= 0"},
+		{7, "carriers[0].cost_rate", "not a finite number"},
+		{9, "shippers[0].penalty", `"twenty" is a string: want a number`},
+		{11, "market.price", "want spread, k-double or pay-as-bid"},
+	}
+	if len(ps) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%v", len(ps), len(want), err)
+	}
+	for i, w := range want {
+		p := ps[i]
+		if p.File != "bad.yaml" || p.Line != w.line || p.Field != w.field || !strings.Contains(p.Msg, w.text) {
+			t.Errorf("problem %d is %q, want bad.yaml line %d field %s saying %q", i, p.Error(), w.line, w.field, w.text)
+		}
+	}
+	if !strings.Contains(err.Error(), "bad.yaml:6: carriers[0].capacity: -5 is too small") {
+		t.Errorf("message %q does not read file:line: field: what", err)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	cases := []struct {
+		name, doc, want string
+	}{
+		{"syntax", "name: [unclosed\n", "x.yaml:1: not valid YAML"},
+		{"unknown nested key", "jobs:\n  volumes: {min: 1, max: 2}\n", `x.yaml:2: jobs.volumes: unknown key "volumes"; did you mean "volume"?`},
+		{"unknown key, no near match", "zzzzzzzz: 1\n", "allowed here: carriers, description"},
+		{"empty range", "jobs:\n  due: {min: 3, max: 1}\n", "x.yaml:2: jobs.due.max: 1 is below min 3"},
+		{"sharing above one", "jobs:\n  sharing: 1.5\n", "x.yaml:2: jobs.sharing: 1.5 is out of range: want a number in [0, 1]"},
+		{"infinite penalty", "shippers:\n  - penalty: .inf\n", "x.yaml:2: shippers[0].penalty: +Inf is not a finite number"},
+		{"zero sigma", "shippers:\n  - strategy: {sigma: 0}\n", "x.yaml:2: shippers[0].strategy.sigma: 0: want a number > 0"},
+		{"no carriers", "carriers: []\n", "x.yaml:1: carriers: empty"},
+		{"learning carrier not yet", "carriers:\n  - strategy: {kind: learn}\n", `carriers[0].strategy.kind: "learn" is not a strategy here: want truthful`},
+		{"bad tie", "market: {tie: random}\n", "market.tie: \"random\" is not a tie rule"},
+		{"negative replicates", "replicates: -1\n", "x.yaml:1: replicates: -1 is too small: want a whole number >= 1"},
+		{"list for a number", "seed: [1, 2]\n", "x.yaml:1: seed"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("x.yaml", []byte(c.doc))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("Parse(%q) error:\n%v\nwant it to contain:\n%s", c.doc, err, c.want)
+			}
+		})
+	}
+}
+
+func TestParseDefaultsAndOverrides(t *testing.T) {
+	sc, err := Parse("x.yaml", []byte("name: mine\nshippers:\n  - penalty: 30\ncarriers:\n  - {capacity: 40}\n  - {capacity: 60, cost_rate: 0.2}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.Name != "mine" || sc.Training.Episodes != 4000 {
+		t.Errorf("name %q episodes %d: want mine and the default 4000", sc.Name, sc.Training.Episodes)
+	}
+	if s := sc.Shippers[0]; s.Penalty != 30 || s.HoldingCost != 1 || s.Strategy.Sigma != 10 {
+		t.Errorf("shipper %+v: want penalty 30 with the other defaults (h 1, sigma 10)", s)
+	}
+	if len(sc.Carriers) != 2 || sc.Carriers[0].CostRate != 0.1 || sc.Carriers[1].CostRate != 0.2 || sc.Carriers[1].Strategy.Kind != "truthful" {
+		t.Errorf("carriers %+v: want two, defaults filled per carrier", sc.Carriers)
+	}
+}
+
+func TestEmptyFileIsTheDefault(t *testing.T) {
+	sc, err := Parse("empty.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(sc, Default()) {
+		t.Errorf("an empty file gave %+v, want the defaults", sc)
+	}
+}
+
+// TestPresetsParseAndRoundTrip checks every built-in preset, and that the
+// effective configuration a run writes reads back to the same scenario.
+func TestPresetsParseAndRoundTrip(t *testing.T) {
+	for _, name := range Presets() {
+		sc, err := Resolve(name)
+		if err != nil {
+			t.Errorf("preset %s: %v", name, err)
+			continue
+		}
+		out, err := yaml.Marshal(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := Parse("config.yaml", out)
+		if err != nil {
+			t.Errorf("preset %s: its effective config does not parse: %v", name, err)
+			continue
+		}
+		if !reflect.DeepEqual(back, sc) {
+			t.Errorf("preset %s: effective config reads back as\n%+v\nwant\n%+v", name, back, sc)
+		}
+	}
+	if sc, _ := Resolve(""); sc.Name != DefaultPreset || !reflect.DeepEqual(sc, Default()) {
+		t.Errorf("the default preset file and Default() disagree:\n%+v\n%+v", sc, Default())
+	}
+}
+
+func TestResolveUnknown(t *testing.T) {
+	_, err := Resolve("no-such-preset")
+	if err == nil || !strings.Contains(err.Error(), "neither a preset (smart-containers-2020") {
+		t.Errorf("error %v, want one listing the presets", err)
+	}
+	p := filepath.Join(t.TempDir(), "s.yaml")
+	if err := os.WriteFile(p, []byte("carriers:\n  - capacity: -1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Resolve(p); err == nil || !strings.Contains(err.Error(), p+":2: carriers[0].capacity") {
+		t.Errorf("error %v, want it to name %s line 2", err, p)
+	}
+}

@@ -1,0 +1,40 @@
+// Package experiments wires freightsim together: it reads scenarios,
+// builds their agents, market and engine, runs replicates on a pool of
+// workers, and collects what they measured.
+//
+// # Scenarios
+//
+// A [Scenario] is read from YAML by [Parse] or [Load] in three steps, as
+// litestream reads its configuration: start from the defaults ([Default], the
+// smart-container market of van Heeswijk 2020, arXiv 2005.00565), decode the
+// file over them, then validate. Unknown keys are rejected with a
+// did-you-mean, and every problem found is reported at once as [Problems],
+// each naming the file, the line, the field and what is allowed. Built-in
+// scenarios ([Presets]) are commented YAML files embedded in the binary.
+//
+// # Time
+//
+// Runs are discrete-event simulations on package sim's engine, in epochs:
+// epoch t's jobs arrive at time t and every carrier departs at t+0.5. A
+// training episode has epochs 0..training.horizon and is followed by one
+// policy update; an evaluation point runs evaluation.episodes episodes of
+// epochs 0..evaluation.horizon without learning.
+//
+// # Episode ends and p2_compat
+//
+// With p2_compat on, jobs still waiting when an episode ends are dropped,
+// unlearned and unmeasured, as the P2 code does (its quirk (d)). With it
+// off, the episode plays them out: departures continue with no arrivals
+// until every waiting job has shipped or failed, so that each decision is
+// learned from with its full return and no job escapes the metrics. The
+// other quirks live in packages agents (a) and policy (b, c).
+//
+// # Reproducibility
+//
+// Every random draw comes from a PCG stream derived by SplitMix64 hashing
+// from (seed, replicate, phase, role), where phase is training or one
+// evaluation point and role is the job stream or one agent. So a replicate's
+// results do not depend on the number of workers, on the number of
+// replicates, or on how often training is evaluated; and the same command
+// gives byte-identical results.
+package experiments

@@ -1,0 +1,59 @@
+package experiments
+
+import (
+	"embed"
+	"fmt"
+	"os"
+	"path"
+	"slices"
+	"strings"
+)
+
+//go:embed presets/*.yaml
+var presetFS embed.FS
+
+// DefaultPreset is the scenario run when none is named.
+const DefaultPreset = "smart-containers-2020"
+
+// Presets returns the names of the built-in scenarios, sorted.
+func Presets() []string {
+	entries, err := presetFS.ReadDir("presets")
+	if err != nil {
+		panic(err) // the embedded directory is part of the binary
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.TrimSuffix(e.Name(), ".yaml"))
+	}
+	slices.Sort(names)
+	return names
+}
+
+// PresetYAML returns the commented YAML of a built-in scenario.
+func PresetYAML(name string) ([]byte, error) {
+	b, err := presetFS.ReadFile(path.Join("presets", name+".yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("no preset %q: the presets are %s", name, strings.Join(Presets(), ", "))
+	}
+	return b, nil
+}
+
+// Resolve reads a scenario named on the command line: a preset name, or the
+// path of a YAML file. An empty name is the default preset.
+func Resolve(nameOrFile string) (Scenario, error) {
+	if nameOrFile == "" {
+		nameOrFile = DefaultPreset
+	}
+	if slices.Contains(Presets(), nameOrFile) {
+		b, err := PresetYAML(nameOrFile)
+		if err != nil {
+			return Scenario{}, err
+		}
+		return Parse("preset "+nameOrFile, b)
+	}
+	if _, err := os.Stat(nameOrFile); err != nil {
+		return Scenario{}, fmt.Errorf("%q is neither a preset (%s) nor a readable file: %w",
+			nameOrFile, strings.Join(Presets(), ", "), err)
+	}
+	return Load(nameOrFile)
+}

@@ -1,0 +1,200 @@
+package experiments
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/market"
+	"github.com/freightsim/freightsim/policy"
+	"github.com/freightsim/freightsim/results"
+)
+
+// replicate is one independent run of a scenario: its agents, its world and
+// what it measured.
+type replicate struct {
+	sc      *Scenario
+	index   int
+	seed    uint64 // ReplicateSeed(sc.Seed, index)
+	x       *agents.Exchange
+	w       *world
+	learner *agents.Gaussian // shipper 0's policy, reported as sigma and theta_i; may be nil
+	obs     observer
+
+	rows   [][]float64 // one per evaluation point: metric values
+	epochs []int64     // the training episode of each row
+	events uint64
+}
+
+func newReplicate(sc *Scenario, index int) (*replicate, error) {
+	r := &replicate{sc: sc, index: index, seed: ReplicateSeed(sc.Seed, index)}
+	tie, err := market.ParseTie(sc.Market.Tie)
+	if err != nil {
+		return nil, err
+	}
+	kind, err := market.ParsePriceKind(sc.Market.Price)
+	if err != nil {
+		return nil, err
+	}
+	gen := sc.generator()
+	x := &agents.Exchange{
+		Broker:    &market.Broker{Tie: tie, Price: market.PriceRule{Kind: kind, K: sc.Market.K}},
+		P2Running: sc.P2Compat,
+	}
+	for _, s := range sc.Shippers {
+		st, err := sc.strategy(s.Strategy, agents.P2FeaturesFor(&gen))
+		if err != nil {
+			return nil, err
+		}
+		if g, ok := st.(*agents.Gaussian); ok && r.learner == nil {
+			r.learner = g
+		}
+		x.Shippers = append(x.Shippers, &agents.Shipper{HoldingCost: s.HoldingCost, Penalty: s.Penalty, Strategy: st})
+	}
+	for _, c := range sc.Carriers {
+		st, err := sc.strategy(c.Strategy, nil)
+		if err != nil {
+			return nil, err
+		}
+		x.Carriers = append(x.Carriers, &agents.Carrier{Capacity: c.Capacity, CostRate: c.CostRate, FixedCost: c.FixedCost, Strategy: st})
+	}
+	r.x = x
+	r.obs.x = x
+	r.w = newWorld(x, gen, !sc.P2Compat)
+	return r, nil
+}
+
+func (sc *Scenario) generator() agents.Generator {
+	j := sc.Jobs
+	return agents.Generator{
+		Arrivals: agents.IntRange(j.Arrivals),
+		Volume:   agents.IntRange(j.Volume),
+		Due:      agents.IntRange(j.Due),
+		Distance: agents.IntRange(j.Distance),
+		Sharing:  j.Sharing,
+		Shippers: len(sc.Shippers),
+	}
+}
+
+func (sc *Scenario) strategy(st Strategy, f agents.Features) (agents.Strategy, error) {
+	switch {
+	case st.Kind == "learn" && f != nil:
+		rule := policy.Reinforce{AlphaMu: st.AlphaMu, AlphaSigma: st.AlphaSigma, Compat: sc.P2Compat, MinSigma: st.MinSigma}
+		return agents.NewGaussian(f, st.Sigma, rule), nil
+	case st.Kind == "truthful" && f != nil:
+		return agents.TruthfulBid{}, nil
+	case st.Kind == "truthful":
+		return agents.TruthfulAsk{}, nil
+	}
+	return nil, fmt.Errorf("strategy %q is not available here", st.Kind)
+}
+
+// streams are the random streams of one phase: training, or one evaluation point.
+type streams struct {
+	jobs     *rand.Rand
+	shippers []*rand.Rand
+	carriers []*rand.Rand
+}
+
+func (r *replicate) streams(phase uint64) streams {
+	s := streams{jobs: stream(r.seed, phase, roleJobs)}
+	for i := range r.x.Shippers {
+		s.shippers = append(s.shippers, stream(r.seed, phase, roleShipper+uint64(i)))
+	}
+	for i := range r.x.Carriers {
+		s.carriers = append(s.carriers, stream(r.seed, phase, roleCarrier+uint64(i)))
+	}
+	return s
+}
+
+// use hands the streams of s to the world and the agents.
+func (r *replicate) use(s streams) {
+	r.w.jobs = s.jobs
+	for i, sh := range r.x.Shippers {
+		sh.Rand = s.shippers[i]
+	}
+	for i, c := range r.x.Carriers {
+		c.Rand = s.carriers[i]
+	}
+}
+
+// run trains for episodes 0..Training.Episodes, evaluating after episode 0,
+// every Evaluation.Every episodes and after the last. Training and each
+// evaluation point draw from their own streams, so how often a run is
+// evaluated does not change its training. tick is called after every
+// training episode.
+func (r *replicate) run(ctx context.Context, tick func()) error {
+	tr := r.sc.Training
+	train := r.streams(phaseTrain)
+	evals := uint64(0)
+	for ep := 0; ep <= tr.Episodes; ep++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r.use(train)
+		r.x.Learning = true
+		r.events += r.w.episode(tr.Horizon)
+		if err := r.x.EndEpisode(); err != nil {
+			return fmt.Errorf("replicate %d, episode %d: %w", r.index, ep, err)
+		}
+		if ep%r.sc.Evaluation.Every == 0 || ep == tr.Episodes {
+			r.use(r.streams(phaseEvalOne + evals))
+			evals++
+			if err := r.evaluate(ep); err != nil {
+				return fmt.Errorf("replicate %d, evaluation after episode %d: %w", r.index, ep, err)
+			}
+		}
+		if tick != nil {
+			tick()
+		}
+	}
+	return nil
+}
+
+// evaluate runs the evaluation episodes without learning and records a row.
+func (r *replicate) evaluate(ep int) error {
+	r.x.Learning = false
+	r.x.Observer = &r.obs
+	defer func() { r.x.Observer = nil }()
+	r.obs.ev.Reset()
+	for range r.sc.Evaluation.Episodes {
+		r.events += r.w.episode(r.sc.Evaluation.Horizon)
+		if err := r.x.EndEpisode(); err != nil {
+			return err
+		}
+	}
+	ev := &r.obs.ev
+	row := []float64{ev.AvgBiddingCost(), ev.CostPerJob(), ev.ShipShare(), ev.Utilization(),
+		ev.MeanWinningBid(), ev.MeanTransportCost(), math.NaN()}
+	if r.learner != nil {
+		row[len(row)-1] = r.learner.Policy.Sigma
+		row = append(row, r.learner.Policy.Theta...)
+	}
+	r.rows = append(r.rows, row)
+	r.epochs = append(r.epochs, int64(ep))
+	return nil
+}
+
+// observer turns exchange events into evaluation metrics.
+type observer struct {
+	x       *agents.Exchange
+	ev      results.Evaluation
+	returns []float64
+}
+
+func (o *observer) Cleared(_ float64, _, capacity int, _ []market.Order, c *market.Clearing) {
+	o.ev.AddClearing(capacity, c.Volume)
+}
+
+func (o *observer) Finished(j *agents.Job, shipped bool, c int) {
+	o.ev.AddJob(j.Ship.Total, shipped)
+	if shipped {
+		o.ev.AddTrade(j.Bid, o.x.Carriers[c].Cost(j))
+	}
+	o.returns = j.Ship.Returns(o.returns)
+	for i, g := range o.returns {
+		o.ev.AddDecision(j.Ship.Group[i], g)
+	}
+}

@@ -1,0 +1,143 @@
+package experiments
+
+// Scenario is one experiment's configuration: the market, its agents, and
+// how long they learn and are evaluated. It is read from YAML (see
+// docs/CONFIG.md); every field has a default, the smart-container market of
+// van Heeswijk (2020).
+type Scenario struct {
+	Name        string `yaml:"name"`
+	Description string `yaml:"description,omitempty"`
+	Seed        uint64 `yaml:"seed"`       // base seed; replicate r uses streams derived from (seed, r)
+	Replicates  int    `yaml:"replicates"` // independent runs with derived seeds
+	P2Compat    bool   `yaml:"p2_compat"`  // reproduce the quirks of the P2 code (MODEL section 5)
+
+	Training   Training   `yaml:"training"`
+	Evaluation Evaluation `yaml:"evaluation"`
+	Jobs       Jobs       `yaml:"jobs"`
+	Shippers   []Shipper  `yaml:"shippers"`
+	Carriers   []Carrier  `yaml:"carriers"`
+	Market     Market     `yaml:"market"`
+}
+
+// Training sets the learning episodes.
+type Training struct {
+	Episodes int `yaml:"episodes"` // episodes 0..episodes are run, each followed by an update
+	Horizon  int `yaml:"horizon"`  // epochs 0..horizon per episode
+}
+
+// Evaluation sets when and how the learned policies are evaluated.
+type Evaluation struct {
+	Every    int `yaml:"every"`    // after every this many training episodes (and after the last)
+	Horizon  int `yaml:"horizon"`  // epochs 0..horizon per evaluation episode
+	Episodes int `yaml:"episodes"` // evaluation episodes per evaluation point
+}
+
+// Range is a discrete uniform distribution on {min, ..., max}.
+type Range struct {
+	Min int `yaml:"min"`
+	Max int `yaml:"max"`
+}
+
+// Jobs sets the stochastic job stream.
+type Jobs struct {
+	Arrivals Range   `yaml:"arrivals"` // jobs arriving per epoch
+	Volume   Range   `yaml:"volume"`   // volume units per job
+	Due      Range   `yaml:"due"`      // clearings a job may wait after its first
+	Distance Range   `yaml:"distance"` // distance units per job
+	Sharing  float64 `yaml:"sharing"`  // probability that a job shares its information
+}
+
+// Shipper configures one shipper.
+type Shipper struct {
+	HoldingCost float64  `yaml:"holding_cost"` // per volume unit per clearing waited
+	Penalty     float64  `yaml:"penalty"`      // per volume unit of a failed job
+	Strategy    Strategy `yaml:"strategy"`
+}
+
+// Carrier configures one carrier.
+type Carrier struct {
+	Capacity  int      `yaml:"capacity"`   // volume units per departure
+	CostRate  float64  `yaml:"cost_rate"`  // cost per volume unit and distance unit
+	FixedCost float64  `yaml:"fixed_cost"` // per departure that carries anything
+	Strategy  Strategy `yaml:"strategy"`
+}
+
+// Strategy selects how an agent prices jobs.
+type Strategy struct {
+	Kind       string  `yaml:"kind"`        // "learn" or "truthful"
+	Sigma      float64 `yaml:"sigma"`       // learn: initial standard deviation
+	AlphaMu    float64 `yaml:"alpha_mu"`    // learn: step size of the weights
+	AlphaSigma float64 `yaml:"alpha_sigma"` // learn: step size of sigma
+	MinSigma   float64 `yaml:"min_sigma"`   // learn: floor of sigma when p2_compat is off
+}
+
+// Market sets the clearing rules.
+type Market struct {
+	Tie   string  `yaml:"tie"`   // "strict" or "max-volume"
+	Price string  `yaml:"price"` // "spread", "k-double" or "pay-as-bid"
+	K     float64 `yaml:"k"`     // k of the k-double rule, in [0,1]
+}
+
+// Default returns the smart-container scenario of van Heeswijk (2020), with
+// the paper's code's quirks on: the defaults of every field.
+func Default() Scenario {
+	return Scenario{
+		Name:        "smart-containers-2020",
+		Description: "P2 exactly - containers learn to bid for one truck of capacity 80",
+		Seed:        1,
+		Replicates:  1,
+		P2Compat:    true,
+		Training:    Training{Episodes: 4000, Horizon: 100},
+		Evaluation:  Evaluation{Every: 1000, Horizon: 1000, Episodes: 1},
+		Jobs: Jobs{
+			Arrivals: Range{0, 10},
+			Volume:   Range{1, 10},
+			Due:      Range{1, 5},
+			Distance: Range{10, 100},
+			Sharing:  1,
+		},
+		Shippers: []Shipper{DefaultShipper()},
+		Carriers: []Carrier{DefaultCarrier()},
+		Market:   Market{Tie: "strict", Price: "pay-as-bid", K: 0.5},
+	}
+}
+
+// DefaultShipper is P2's shipper: h = 1, p = 20, learning from sigma 10.
+func DefaultShipper() Shipper {
+	return Shipper{HoldingCost: 1, Penalty: 20, Strategy: DefaultLearner()}
+}
+
+// DefaultCarrier is P2's carrier: capacity 80, k = 0.1, asking its cost.
+func DefaultCarrier() Carrier {
+	st := DefaultLearner()
+	st.Kind = "truthful"
+	return Carrier{Capacity: 80, CostRate: 0.1, Strategy: st}
+}
+
+// DefaultLearner is P2's learning rule. Its learning parameters are also the
+// defaults of a fixed strategy, so that switching kind keeps them.
+func DefaultLearner() Strategy {
+	return Strategy{Kind: "learn", Sigma: 10, AlphaMu: 0.1, AlphaSigma: 0.01, MinSigma: 0.01}
+}
+
+// UnmarshalYAML decodes a shipper over the defaults.
+func (s *Shipper) UnmarshalYAML(unmarshal func(any) error) error {
+	type plain Shipper
+	v := plain(DefaultShipper())
+	if err := unmarshal(&v); err != nil {
+		return err
+	}
+	*s = Shipper(v)
+	return nil
+}
+
+// UnmarshalYAML decodes a carrier over the defaults.
+func (c *Carrier) UnmarshalYAML(unmarshal func(any) error) error {
+	type plain Carrier
+	v := plain(DefaultCarrier())
+	if err := unmarshal(&v); err != nil {
+		return err
+	}
+	*c = Carrier(v)
+	return nil
+}
