@@ -1,0 +1,84 @@
+package freightsim
+
+import (
+	"go/build"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/freightsim/freightsim"
+
+// allowed lists, for every package of the module, the packages of the
+// module it may import (STYLE.md, "The shape of the house").
+var allowed = map[string][]string{
+	"sim":            {},
+	"market":         {},
+	"policy":         {},
+	"results":        {},
+	"agents":         {"market", "policy"},
+	"experiments":    {"agents", "market", "policy", "results", "sim"},
+	"cmd/freightsim": {"experiments", "results"},
+}
+
+func TestLayering(t *testing.T) {
+	for pkg, ok := range allowed {
+		p, err := build.Import(module+"/"+pkg, ".", 0)
+		if err != nil {
+			t.Errorf("%s: %v", pkg, err)
+			continue
+		}
+		// Tests may use anything below them, but not above: include them.
+		imports := append(append(append([]string(nil), p.Imports...), p.TestImports...), p.XTestImports...)
+		for _, imp := range imports {
+			rel, ours := strings.CutPrefix(imp, module+"/")
+			if !ours || rel == pkg {
+				continue
+			}
+			if !slices.Contains(ok, rel) && !(isTestOnly(p, imp) && below(pkg, rel)) {
+				t.Errorf("%s imports %s: the layering in STYLE.md allows only %v", pkg, rel, ok)
+			}
+		}
+	}
+}
+
+// TestEveryPackageIsListed fails when a package is added without a place in
+// the layering: every directory holding Go files must be in allowed.
+func TestEveryPackageIsListed(t *testing.T) {
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() && path != "." && (strings.HasPrefix(name, ".") || name == "testdata") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(name, ".go") {
+			return nil
+		}
+		dir := filepath.ToSlash(filepath.Dir(path))
+		if _, ok := allowed[dir]; !ok && dir != "." {
+			t.Errorf("%s holds Go code but has no place in the layering (allowed in layers_test.go)", dir)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// isTestOnly reports whether imp is imported only by p's tests.
+func isTestOnly(p *build.Package, imp string) bool { return !slices.Contains(p.Imports, imp) }
+
+// below reports whether rel is allowed, transitively, under pkg: an external
+// test of pkg may import what pkg's dependencies may.
+func below(pkg, rel string) bool {
+	for _, dep := range allowed[pkg] {
+		if dep == rel || below(dep, rel) {
+			return true
+		}
+	}
+	return false
+}
