@@ -19,7 +19,7 @@ type progress struct {
 	w     io.Writer
 	total int
 	done  int
-	next  int // the count of the next plain line
+	tenth int // tenths of the way reported so far
 	start time.Time
 }
 
@@ -42,7 +42,6 @@ func newProgress(w io.Writer, total int, quiet bool, what string) *progress {
 		return p
 	}
 	p.w = w
-	p.next = max(1, total/10)
 	return p
 }
 
@@ -58,10 +57,11 @@ func (p *progress) tick() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done++
-	if p.done < p.next && p.done < p.total {
+	tenth := 10 * p.done / p.total
+	if tenth <= p.tenth {
 		return
 	}
-	p.next += max(1, p.total/10)
+	p.tenth = tenth
 	el := time.Since(p.start)
 	left := time.Duration(float64(el) * float64(p.total-p.done) / float64(p.done))
 	fmt.Fprintf(p.w, "freightsim: %3.0f%% (%d/%d training episodes), %s elapsed, about %s left\n",

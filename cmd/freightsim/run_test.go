@@ -149,3 +149,21 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version: exit %d, %q", code, stdout)
 	}
 }
+
+func TestPlainProgressPrintsEachTenthOnce(t *testing.T) {
+	var b bytes.Buffer
+	p := newProgress(&b, 4001, false, "x")
+	for range 4001 {
+		p.tick()
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != 10 || !strings.Contains(lines[0], " 10% (401/4001") || !strings.Contains(lines[9], "100% (4001/4001") {
+		t.Errorf("progress lines:\n%s\nwant ten, from 10%% to 100%%", b.String())
+	}
+	b.Reset()
+	q := newProgress(&b, 10, true, "x")
+	q.tick()
+	if b.Len() != 0 {
+		t.Errorf("quiet progress printed %q", b.String())
+	}
+}
