@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -100,7 +101,7 @@ func NewManifest(res *Result, command []string, workers int, start time.Time, ru
 	m.Complete = len(m.Completed) == res.Scenario.Replicates && runErr == nil
 	if s := res.Wall.Seconds(); s > 0 {
 		m.EventsPerSec = float64(res.Events) / s
-		m.EpisodesPerSec = float64(res.Episodes) / s
+		m.EpisodesPerSec = float64(res.EpisodesRun) / s
 	}
 	if runErr != nil {
 		m.Error = runErr.Error()
@@ -127,32 +128,44 @@ func PrepareDir(dir string, overwrite bool) error {
 }
 
 // WriteRun writes a run's files into dir: config.yaml (the effective
-// scenario), evaluations.csv, summary.json and, last, manifest.json. Each
-// file is written atomically.
+// scenario), evaluations.csv, episodes.csv, trades.csv (when recorded),
+// summary.json and, last, manifest.json. Each file is written atomically.
 func WriteRun(dir string, res *Result, m Manifest) error {
 	cfg, err := yaml.Marshal(res.Scenario)
 	if err != nil {
 		return err
 	}
-	steps := []struct {
+	type file struct {
 		name  string
-		write func(string) error
-	}{
-		{"config.yaml", func(p string) error {
-			return results.WriteFile(p, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "# effective configuration of this run: freightsim run %s reproduces it\n%s",
-					filepath.Join(dir, "config.yaml"), cfg)
-				return err
-			})
-		}},
-		{"evaluations.csv", func(p string) error { return results.WriteCSVFile(p, res.Evaluations) }},
-		{"summary.json", func(p string) error { return results.WriteJSON(p, res.Summary) }},
-		{"manifest.json", func(p string) error { return results.WriteJSON(p, m) }},
+		write func(io.Writer) error
 	}
-	for _, s := range steps {
-		if err := s.write(filepath.Join(dir, s.name)); err != nil {
-			return fmt.Errorf("writing %s: %w", s.name, err)
+	files := []file{
+		{"config.yaml", func(w io.Writer) error {
+			_, err := fmt.Fprintf(w, "# effective configuration of this run: freightsim run %s reproduces it\n%s",
+				filepath.Join(dir, "config.yaml"), cfg)
+			return err
+		}},
+		{"evaluations.csv", res.Evaluations.WriteCSV},
+		{"episodes.csv", res.Episodes.WriteCSV},
+	}
+	if res.Trades != nil {
+		files = append(files, file{"trades.csv", res.Trades.WriteCSV})
+	}
+	files = append(files,
+		file{"summary.json", jsonWriter(res.Summary)},
+		file{"manifest.json", jsonWriter(m)})
+	for _, f := range files {
+		if err := results.WriteFile(filepath.Join(dir, f.name), f.write); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+func jsonWriter(v any) func(io.Writer) error {
+	return func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/market"
 	"github.com/freightsim/freightsim/policy"
-	"github.com/freightsim/freightsim/results"
 )
 
 // replicate is one independent run of a scenario: its agents, its world and
@@ -23,9 +22,10 @@ type replicate struct {
 	learner *agents.Gaussian // shipper 0's policy, reported as sigma and theta_i; may be nil
 	obs     observer
 
-	rows   [][]float64 // one per evaluation point: metric values
-	epochs []int64     // the training episode of each row
-	events uint64
+	rows     [][]float64 // one per evaluation point: metric values
+	epochs   []int64     // the training episode of each row
+	episodes [][]float64 // one per training episode: EpisodeColumns
+	events   uint64
 }
 
 func newReplicate(sc *Scenario, index int) (*replicate, error) {
@@ -62,6 +62,8 @@ func newReplicate(sc *Scenario, index int) (*replicate, error) {
 	}
 	r.x = x
 	r.obs.x = x
+	r.obs.replicate = int64(index)
+	x.Observer = &r.obs
 	r.w = newWorld(x, gen, !sc.P2Compat)
 	return r, nil
 }
@@ -135,10 +137,16 @@ func (r *replicate) run(ctx context.Context, tick func()) error {
 		}
 		r.use(train)
 		r.x.Learning = true
+		r.obs.eval = false
+		r.obs.episode.Reset()
 		r.events += r.w.episode(tr.Horizon)
+		shipperReward, carrierReward := r.rewards()
 		if err := r.x.EndEpisode(); err != nil {
 			return fmt.Errorf("replicate %d, episode %d: %w", r.index, ep, err)
 		}
+		e := &r.obs.episode
+		r.episodes = append(r.episodes, []float64{shipperReward, carrierReward,
+			e.MeanBid(), e.MeanAsk(), e.MeanPrice(), e.ShipShare(), e.Utilization(), r.sigma()})
 		if ep%r.sc.Evaluation.Every == 0 || ep == tr.Episodes {
 			r.use(r.streams(phaseEvalOne + evals))
 			evals++
@@ -153,13 +161,33 @@ func (r *replicate) run(ctx context.Context, tick func()) error {
 	return nil
 }
 
+// rewards returns the total rewards of the shippers and of the carriers in the episode.
+func (r *replicate) rewards() (shippers, carriers float64) {
+	for _, s := range r.x.Shippers {
+		shippers += s.Reward
+	}
+	for _, c := range r.x.Carriers {
+		carriers += c.Reward
+	}
+	return shippers, carriers
+}
+
+// sigma is the first learning shipper's standard deviation, or NaN.
+func (r *replicate) sigma() float64 {
+	if r.learner == nil {
+		return math.NaN()
+	}
+	return r.learner.Policy.Sigma
+}
+
 // evaluate runs the evaluation episodes without learning and records a row.
 func (r *replicate) evaluate(ep int) error {
 	r.x.Learning = false
-	r.x.Observer = &r.obs
-	defer func() { r.x.Observer = nil }()
+	r.obs.eval = true
+	r.obs.trainEp = int64(ep)
 	r.obs.ev.Reset()
-	for range r.sc.Evaluation.Episodes {
+	for k := range r.sc.Evaluation.Episodes {
+		r.obs.evalEp = int64(k)
 		r.events += r.w.episode(r.sc.Evaluation.Horizon)
 		if err := r.x.EndEpisode(); err != nil {
 			return err
@@ -167,34 +195,11 @@ func (r *replicate) evaluate(ep int) error {
 	}
 	ev := &r.obs.ev
 	row := []float64{ev.AvgBiddingCost(), ev.CostPerJob(), ev.ShipShare(), ev.Utilization(),
-		ev.MeanWinningBid(), ev.MeanTransportCost(), math.NaN()}
+		ev.MeanWinningBid(), ev.MeanTransportCost(), r.sigma()}
 	if r.learner != nil {
-		row[len(row)-1] = r.learner.Policy.Sigma
 		row = append(row, r.learner.Policy.Theta...)
 	}
 	r.rows = append(r.rows, row)
 	r.epochs = append(r.epochs, int64(ep))
 	return nil
-}
-
-// observer turns exchange events into evaluation metrics.
-type observer struct {
-	x       *agents.Exchange
-	ev      results.Evaluation
-	returns []float64
-}
-
-func (o *observer) Cleared(_ float64, _, capacity int, _ []market.Order, c *market.Clearing) {
-	o.ev.AddClearing(capacity, c.Volume)
-}
-
-func (o *observer) Finished(j *agents.Job, shipped bool, c int) {
-	o.ev.AddJob(j.Ship.Total, shipped)
-	if shipped {
-		o.ev.AddTrade(j.Bid, o.x.Carriers[c].Cost(j))
-	}
-	o.returns = j.Ship.Returns(o.returns)
-	for i, g := range o.returns {
-		o.ev.AddDecision(j.Ship.Group[i], g)
-	}
 }

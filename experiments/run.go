@@ -19,17 +19,21 @@ type Options struct {
 	// Progress, if set, is called after every training episode of every
 	// replicate, from the worker goroutines: it must be safe for concurrent use.
 	Progress func()
+	// Trades records every trade of the evaluation episodes in Result.Trades.
+	Trades bool
 }
 
 // Result is what a run measured.
 type Result struct {
 	Scenario    Scenario
 	Evaluations *results.Table  // one row per replicate and evaluation point
+	Episodes    *results.Table  // one row per replicate and training episode
+	Trades      *results.Table  // one row per trade in an evaluation episode; nil unless Options.Trades
 	Summary     results.Summary // the final evaluation over replicates
 	Seeds       []uint64        // each replicate's derived seed
 	Done        []bool          // which replicates finished
 	Events      uint64          // engine events handled, all replicates
-	Episodes    int             // episodes run (training and evaluation), all replicates
+	EpisodesRun int             // episodes run (training and evaluation), all replicates
 	Wall        time.Duration
 }
 
@@ -63,6 +67,9 @@ func Run(ctx context.Context, sc Scenario, opt Options) (*Result, error) {
 			defer wg.Done()
 			for i := range next {
 				r, err := newReplicate(&sc, i)
+				if err == nil && opt.Trades {
+					r.obs.trades = newTradesTable()
+				}
 				if err == nil {
 					err = r.run(ctx, opt.Progress)
 				}
@@ -83,6 +90,10 @@ feed:
 
 	res := &Result{Scenario: sc, Seeds: make([]uint64, n), Done: make([]bool, n), Wall: time.Since(start)}
 	res.Evaluations = &results.Table{Keys: []string{"replicate", "episode"}, Values: metricNames(sc)}
+	res.Episodes = &results.Table{Keys: []string{"replicate", "episode"}, Values: names(results.EpisodeColumns())}
+	if opt.Trades {
+		res.Trades = newTradesTable()
+	}
 	var failed []error
 	for i, r := range reps {
 		res.Seeds[i] = ReplicateSeed(sc.Seed, i)
@@ -90,7 +101,7 @@ feed:
 			continue
 		}
 		res.Events += r.events
-		res.Episodes += len(r.epochs) * sc.Evaluation.Episodes
+		res.EpisodesRun += len(r.epochs) * sc.Evaluation.Episodes
 		if errs[i] != nil {
 			if !errors.Is(errs[i], context.Canceled) && !errors.Is(errs[i], context.DeadlineExceeded) {
 				failed = append(failed, errs[i])
@@ -98,9 +109,15 @@ feed:
 			continue
 		}
 		res.Done[i] = true
-		res.Episodes += sc.Training.Episodes + 1
+		res.EpisodesRun += sc.Training.Episodes + 1
 		for k, row := range r.rows {
 			res.Evaluations.Append([]int64{int64(i), r.epochs[k]}, row)
+		}
+		for ep, row := range r.episodes {
+			res.Episodes.Append([]int64{int64(i), int64(ep)}, row)
+		}
+		if res.Trades != nil {
+			res.Trades.Rows = append(res.Trades.Rows, r.obs.trades.Rows...)
 		}
 	}
 	res.Summary = results.Summary{
@@ -119,12 +136,22 @@ feed:
 	return res, nil
 }
 
+func newTradesTable() *results.Table {
+	keys, values := results.TradeColumns()
+	return &results.Table{Keys: keys, Values: names(values)}
+}
+
+func names(ms []results.Metric) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Name
+	}
+	return out
+}
+
 // metricNames are the value columns of evaluations.csv.
 func metricNames(sc Scenario) []string {
-	var names []string
-	for _, m := range results.P2Metrics() {
-		names = append(names, m.Name)
-	}
+	names := names(results.P2Metrics())
 	for _, s := range sc.Shippers {
 		if s.Strategy.Kind == "learn" { // the first learning shipper's weights
 			for i := range (agents.P2Features{}).Dim() {

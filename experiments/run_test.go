@@ -196,3 +196,46 @@ func atEpisode(res *Result, metric string, ep int64) float64 {
 	}
 	return sum / float64(n)
 }
+
+// TestEpisodeAndTradeTables checks the per-episode table's shape and that
+// every recorded trade obeys P2's market: pay-as-bid, strictly positive net
+// value, and no departure over capacity.
+func TestEpisodeAndTradeTables(t *testing.T) {
+	sc := short(2)
+	res, err := Run(context.Background(), sc, Options{Trades: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(res.Episodes.Rows); n != 2*(sc.Training.Episodes+1) {
+		t.Errorf("%d episode rows, want 2 replicates x %d episodes", n, sc.Training.Episodes+1)
+	}
+	if len(res.Trades.Rows) == 0 {
+		t.Fatal("no trades recorded")
+	}
+	col := func(name string) int {
+		for i, v := range res.Trades.Values {
+			if v == name {
+				return i
+			}
+		}
+		t.Fatalf("trades.csv has no column %s", name)
+		return -1
+	}
+	vol, bid, pay, recv, cost := col("volume"), col("bid"), col("pay"), col("receive"), col("cost")
+	load := map[[4]int64]float64{}
+	for _, r := range res.Trades.Rows {
+		v := r.Values
+		if v[pay] != v[bid] || v[recv] != v[bid] {
+			t.Fatalf("trade %v: pay-as-bid means pay = receive = bid", r)
+		}
+		if !(v[bid] > v[cost]) {
+			t.Fatalf("trade %v: the strict rule never ships a job whose bid does not exceed its cost", r)
+		}
+		load[[4]int64{r.Keys[0], r.Keys[1], r.Keys[2], r.Keys[3]}] += v[vol]
+	}
+	for k, l := range load {
+		if l > 80 {
+			t.Errorf("departure %v shipped %v volume units, over capacity 80", k, l)
+		}
+	}
+}
