@@ -60,8 +60,12 @@ func (x *Exchange) NewJob() *Job {
 	return j
 }
 
-// Arrive adds a job to the waiting list.
-func (x *Exchange) Arrive(j *Job) { x.waiting = append(x.waiting, j) }
+// Arrive adds a job to the waiting list and sets its reservation from its
+// shipper's penalty: Reserve = Value + Penalty*Volume.
+func (x *Exchange) Arrive(j *Job) {
+	j.Reserve = j.Value + x.Shippers[j.Shipper].Penalty*float64(j.Volume)
+	x.waiting = append(x.waiting, j)
+}
 
 // Waiting returns the waiting jobs in order of arrival (a view).
 func (x *Exchange) Waiting() []*Job { return x.waiting }
@@ -70,7 +74,7 @@ func (x *Exchange) Waiting() []*Job { return x.waiting }
 func (x *Exchange) Depart(now float64, c int) {
 	car := x.Carriers[c]
 	v := &x.view
-	v.observe(x.waiting, x.P2Running)
+	v.Observe(x.waiting, x.P2Running)
 	v.Now, v.Carrier, v.Capacity = now, car, car.Capacity
 
 	x.orders = x.orders[:0]

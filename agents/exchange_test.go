@@ -156,18 +156,18 @@ func TestViewP2RunningAverages(t *testing.T) {
 		{Volume: 5, Due: 1, Distance: 50, Shares: true},
 	}
 	var v View
-	v.observe(jobs, true)
+	v.Observe(jobs, true)
 	// Quirk (a): after job 0: (0+4)/1 = 4; after job 2: (4+1)/2 = 2.5. Distance: 10, then (10+50)/2 = 30.
 	if v.SharedDue != 2.5 || v.SharedDistance != 30 || v.SharedCount != 2 || v.SharedVolume != 7 {
 		t.Errorf("P2 running view %+v, want due 2.5, distance 30, count 2, volume 7", v)
 	}
 	jobs = append(jobs, &Job{Volume: 1, Due: 3, Distance: 60, Shares: true})
-	v.observe(jobs, true)
+	v.Observe(jobs, true)
 	// (2.5+3)/3 = 1.8333..., whereas the true mean is (4+1+3)/3 = 2.667.
 	if math.Abs(v.SharedDue-5.5/3) > 1e-15 {
 		t.Errorf("P2 running due %v, want (2.5+3)/3", v.SharedDue)
 	}
-	v.observe(jobs, false)
+	v.Observe(jobs, false)
 	if math.Abs(v.SharedDue-8.0/3) > 1e-15 || v.SharedDistance != 40 || v.WaitingVolume != 11 || v.Waiting != 4 {
 		t.Errorf("corrected view %+v, want mean due 8/3, mean distance 40, 4 waiting of volume 11", v)
 	}

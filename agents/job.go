@@ -8,6 +8,7 @@ type Job struct {
 	Due      int     // clearings left after this one before it fails (0: last chance)
 	Due0     int     // Due at arrival
 	Value    float64 // private value V of shipping it (0 when the scenario gives none)
+	Reserve  float64 // reservation: V + p*volume, the most its shipper gains by shipping it now rather than letting it fail
 	Shares   bool    // shares its information with the market
 	Shipper  int     // index of its shipper
 
@@ -21,7 +22,7 @@ type Job struct {
 // reset clears j for reuse, keeping the memory of its records.
 func (j *Job) reset() {
 	j.ID, j.Volume, j.Distance, j.Due, j.Due0 = 0, 0, 0, 0, 0
-	j.Value, j.Shares, j.Shipper, j.Bid, j.Ask = 0, false, 0, 0, 0
+	j.Value, j.Reserve, j.Shares, j.Shipper, j.Bid, j.Ask = 0, 0, false, 0, 0, 0
 	j.Ship.Reset()
 	j.Carry.Reset()
 }

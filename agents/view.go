@@ -17,11 +17,11 @@ type View struct {
 	SharedDistance float64 // their average distance (see P2Running)
 }
 
-// observe fills the market statistics of v from the waiting jobs, in order.
+// Observe fills the market statistics of v from the waiting jobs, in order.
 // With p2Running set it reproduces quirk (a) of the smart-container paper's
 // code: after each sharing job the "averages" are updated as
 // avg = (avg + x)/n, n being the count so far, so they are not means.
-func (v *View) observe(waiting []*Job, p2Running bool) {
+func (v *View) Observe(waiting []*Job, p2Running bool) {
 	v.Waiting = len(waiting)
 	v.WaitingVolume, v.SharedCount, v.SharedVolume = 0, 0, 0
 	v.SharedDue, v.SharedDistance = 0, 0

@@ -15,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/market"
 )
 
@@ -76,6 +77,24 @@ func syntaxProblem(file string, err error) Problem {
 		return Problem{File: file, Line: n, Msg: "not valid YAML: " + m[2]}
 	}
 	return Problem{File: file, Msg: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// validateFeatures checks a learning strategy's feature list.
+func (st Strategy) validateFeatures(p string, shipper bool) Problems {
+	f := p + ".features"
+	if len(st.Features) == 1 && st.Features[0] == "p2" {
+		if !shipper {
+			return Problems{{Field: f, Msg: "p2 features describe a shipper's job and market: a carrier wants a list such as [" + strings.Join(CarrierFeatures(), ", ") + "]"}}
+		}
+		return nil
+	}
+	if _, err := agents.NewFeatureSet(st.Features, agents.Scales{}); err != nil {
+		return Problems{{Field: f, Msg: err.Error()}}
+	}
+	if st.Offset != 0 && st.Features[0] != "bias" {
+		return Problems{{Field: p + ".offset", Msg: "an offset sets the bias weight: want features starting with bias"}}
+	}
+	return nil
 }
 
 // related reports whether field is, contains or lies within a field that
@@ -280,6 +299,16 @@ func (sc *Scenario) validate() Problems {
 	rng("jobs.due", sc.Jobs.Due, 0)
 	rng("jobs.distance", sc.Jobs.Distance, 0)
 	number("jobs.sharing", sc.Jobs.Sharing, 0, 1)
+	for i, f := range sc.Jobs.Fixed {
+		p := fmt.Sprintf("jobs.fixed[%d]", i)
+		atLeast(p+".volume", f.Volume, 1)
+		atLeast(p+".distance", f.Distance, 0)
+		atLeast(p+".due", f.Due, 0)
+		number(p+".value", f.Value, -inf, inf)
+		if f.Shipper < 0 || f.Shipper >= max(1, len(sc.Shippers)) {
+			bad(p+".shipper", "%d is not a shipper: want 0..%d", f.Shipper, len(sc.Shippers)-1)
+		}
+	}
 
 	if len(sc.Shippers) == 0 {
 		bad("shippers", "empty: want at least one shipper")
@@ -288,7 +317,7 @@ func (sc *Scenario) validate() Problems {
 		p := fmt.Sprintf("shippers[%d]", i)
 		number(p+".holding_cost", s.HoldingCost, 0, inf)
 		number(p+".penalty", s.Penalty, 0, inf)
-		ps = append(ps, s.Strategy.validate(p+".strategy", []string{"learn", "truthful"})...)
+		ps = append(ps, s.Strategy.validate(p+".strategy", []string{"learn", "truthful"}, true)...)
 	}
 	if len(sc.Carriers) == 0 {
 		bad("carriers", "empty: want at least one carrier")
@@ -298,7 +327,7 @@ func (sc *Scenario) validate() Problems {
 		atLeast(p+".capacity", c.Capacity, 0)
 		number(p+".cost_rate", c.CostRate, 0, inf)
 		number(p+".fixed_cost", c.FixedCost, 0, inf)
-		ps = append(ps, c.Strategy.validate(p+".strategy", []string{"truthful"})...)
+		ps = append(ps, c.Strategy.validate(p+".strategy", []string{"learn", "truthful"}, false)...)
 	}
 	if _, err := market.ParseTie(sc.Market.Tie); err != nil {
 		bad("market.tie", "%q is not a tie rule: want strict or max-volume", sc.Market.Tie)
@@ -307,11 +336,27 @@ func (sc *Scenario) validate() Problems {
 		bad("market.price", "%q is not a price rule: want spread, k-double or pay-as-bid", sc.Market.Price)
 	}
 	number("market.k", sc.Market.K, 0, 1)
+
+	eq := sc.Equilibrium
+	atLeast("equilibrium.horizon", eq.Horizon, 0)
+	atLeast("equilibrium.search_episodes", eq.SearchEpisodes, 1)
+	atLeast("equilibrium.eval_episodes", eq.EvalEpisodes, 2)
+	atLeast("equilibrium.max_evaluations", eq.MaxEvaluations, 1)
+	number("equilibrium.sigma", eq.Sigma, 0, inf)
 	return ps
 }
 
-func (st Strategy) validate(p string, kinds []string) Problems {
+func (st Strategy) validate(p string, kinds []string, shipper bool) Problems {
 	var ps Problems
+	if st.Kind == "learn" {
+		ps = append(ps, st.validateFeatures(p, shipper)...)
+	}
+	if math.IsNaN(st.Risk) || math.IsInf(st.Risk, 0) {
+		ps = append(ps, Problem{Field: p + ".risk", Msg: fmt.Sprintf("%v is not a finite number: want a number (0 risk-neutral, > 0 risk-averse, < 0 risk-seeking)", st.Risk)})
+	}
+	if math.IsNaN(st.Offset) || math.IsInf(st.Offset, 0) {
+		ps = append(ps, Problem{Field: p + ".offset", Msg: fmt.Sprintf("%v is not a finite number: want the initial mean price", st.Offset)})
+	}
 	ok := false
 	for _, k := range kinds {
 		ok = ok || st.Kind == k

@@ -14,13 +14,14 @@ import (
 // replicate is one independent run of a scenario: its agents, its world and
 // what it measured.
 type replicate struct {
-	sc      *Scenario
-	index   int
-	seed    uint64 // ReplicateSeed(sc.Seed, index)
-	x       *agents.Exchange
-	w       *world
-	learner *agents.Gaussian // shipper 0's policy, reported as sigma and theta_i; may be nil
-	obs     observer
+	sc          *Scenario
+	index       int
+	seed        uint64 // ReplicateSeed(sc.Seed, index)
+	x           *agents.Exchange
+	w           *world
+	shipLearner *agents.Gaussian // the first learning shipper, reported as sigma and theta_i; may be nil
+	carLearner  *agents.Gaussian // the first learning carrier, reported as sigma_carrier and ask_theta_i; may be nil
+	obs         observer
 
 	rows     [][]float64 // one per evaluation point: metric values
 	epochs   []int64     // the training episode of each row
@@ -38,25 +39,27 @@ func newReplicate(sc *Scenario, index int) (*replicate, error) {
 	if err != nil {
 		return nil, err
 	}
-	gen := sc.generator()
 	x := &agents.Exchange{
 		Broker:    &market.Broker{Tie: tie, Price: market.PriceRule{Kind: kind, K: sc.Market.K}},
 		P2Running: sc.P2Compat,
 	}
-	for _, s := range sc.Shippers {
-		st, err := sc.strategy(s.Strategy, agents.P2FeaturesFor(&gen))
+	for i, s := range sc.Shippers {
+		st, err := sc.strategy(s.Strategy, false)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("shippers[%d].strategy: %w", i, err)
 		}
-		if g, ok := st.(*agents.Gaussian); ok && r.learner == nil {
-			r.learner = g
+		if g, ok := st.(*agents.Gaussian); ok && r.shipLearner == nil {
+			r.shipLearner = g
 		}
 		x.Shippers = append(x.Shippers, &agents.Shipper{HoldingCost: s.HoldingCost, Penalty: s.Penalty, Strategy: st})
 	}
-	for _, c := range sc.Carriers {
-		st, err := sc.strategy(c.Strategy, nil)
+	for i, c := range sc.Carriers {
+		st, err := sc.strategy(c.Strategy, true)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("carriers[%d].strategy: %w", i, err)
+		}
+		if g, ok := st.(*agents.Gaussian); ok && r.carLearner == nil {
+			r.carLearner = g
 		}
 		x.Carriers = append(x.Carriers, &agents.Carrier{Capacity: c.Capacity, CostRate: c.CostRate, FixedCost: c.FixedCost, Strategy: st})
 	}
@@ -64,7 +67,7 @@ func newReplicate(sc *Scenario, index int) (*replicate, error) {
 	r.obs.x = x
 	r.obs.replicate = int64(index)
 	x.Observer = &r.obs
-	r.w = newWorld(x, gen, !sc.P2Compat)
+	r.w = newWorld(x, sc.generator(), sc.fixedJobs(), !sc.P2Compat, &r.obs)
 	return r, nil
 }
 
@@ -80,17 +83,69 @@ func (sc *Scenario) generator() agents.Generator {
 	}
 }
 
-func (sc *Scenario) strategy(st Strategy, f agents.Features) (agents.Strategy, error) {
-	switch {
-	case st.Kind == "learn" && f != nil:
-		rule := policy.Reinforce{AlphaMu: st.AlphaMu, AlphaSigma: st.AlphaSigma, Compat: sc.P2Compat, MinSigma: st.MinSigma}
-		return agents.NewGaussian(f, st.Sigma, rule), nil
-	case st.Kind == "truthful" && f != nil:
-		return agents.TruthfulBid{}, nil
-	case st.Kind == "truthful":
-		return agents.TruthfulAsk{}, nil
+// fixedJobs returns the templates of a fixed job stream, or nil.
+func (sc *Scenario) fixedJobs() []agents.Job {
+	var out []agents.Job
+	for _, f := range sc.Jobs.Fixed {
+		out = append(out, agents.Job{Volume: f.Volume, Distance: float64(f.Distance), Due: f.Due, Due0: f.Due,
+			Value: f.Value, Shipper: f.Shipper, Shares: true})
 	}
-	return nil, fmt.Errorf("strategy %q is not available here", st.Kind)
+	return out
+}
+
+// scales are the feature scales of the scenario's job stream and carriers.
+func (sc *Scenario) scales() agents.Scales {
+	j := sc.Jobs
+	vmax, lmax, dmax, arrivals := j.Volume.Max, j.Distance.Max, j.Due.Max, j.Arrivals.Max
+	if len(j.Fixed) > 0 {
+		vmax, lmax, dmax, arrivals = 0, 0, 0, len(j.Fixed)
+		for _, f := range j.Fixed {
+			vmax, lmax, dmax = max(vmax, f.Volume), max(lmax, f.Distance), max(dmax, f.Due)
+		}
+	}
+	var rate float64
+	for _, c := range sc.Carriers {
+		rate = max(rate, c.CostRate)
+	}
+	s := agents.Scales{
+		Volume:   float64(max(vmax, 1)),
+		Distance: float64(max(lmax, 1)),
+		Due:      float64(max(dmax, 1)),
+		Money:    rate * float64(vmax) * float64(lmax),
+		Count:    float64(max(arrivals*(dmax+1), 1)),
+	}
+	if s.Money <= 0 {
+		s.Money = 1
+	}
+	return s
+}
+
+func (sc *Scenario) features(st Strategy) (agents.Features, error) {
+	if len(st.Features) == 1 && st.Features[0] == "p2" {
+		gen := sc.generator()
+		return agents.P2FeaturesFor(&gen), nil
+	}
+	return agents.NewFeatureSet(st.Features, sc.scales())
+}
+
+func (sc *Scenario) strategy(st Strategy, carrier bool) (agents.Strategy, error) {
+	switch st.Kind {
+	case "learn":
+		f, err := sc.features(st)
+		if err != nil {
+			return nil, err
+		}
+		rule := policy.Reinforce{AlphaMu: st.AlphaMu, AlphaSigma: st.AlphaSigma, Compat: sc.P2Compat, MinSigma: st.MinSigma}
+		g := agents.NewGaussian(f, st.Sigma, rule)
+		g.Policy.Theta[0] = st.Offset
+		return g, nil
+	case "truthful":
+		if carrier {
+			return agents.TruthfulAsk{}, nil
+		}
+		return agents.TruthfulBid{}, nil
+	}
+	return nil, fmt.Errorf("strategy %q is not available", st.Kind)
 }
 
 // streams are the random streams of one phase: training, or one evaluation point.
@@ -150,7 +205,7 @@ func (r *replicate) run(ctx context.Context, tick func()) error {
 		if ep%r.sc.Evaluation.Every == 0 || ep == tr.Episodes {
 			r.use(r.streams(phaseEvalOne + evals))
 			evals++
-			if err := r.evaluate(ep); err != nil {
+			if err := r.evaluate(ep, evals-1, ep == tr.Episodes); err != nil {
 				return fmt.Errorf("replicate %d, evaluation after episode %d: %w", r.index, ep, err)
 			}
 		}
@@ -159,6 +214,28 @@ func (r *replicate) run(ctx context.Context, tick func()) error {
 		}
 	}
 	return nil
+}
+
+// evalRow is the evaluation's row of evaluations.csv, in the order of evalColumns.
+func (r *replicate) evalRow() []float64 {
+	ev := &r.obs.ev
+	sigmaCarrier := math.NaN()
+	if r.carLearner != nil {
+		sigmaCarrier = r.carLearner.Policy.Sigma
+	}
+	row := []float64{
+		ev.AvgBiddingCost(), ev.CostPerJob(), ev.ShipShare(), ev.Utilization(),
+		ev.MeanWinningBid(), ev.MeanTransportCost(), r.sigma(),
+		ev.Efficiency(), ev.Surplus(), ev.ShipperShare(), ev.Jain(),
+		ev.MeanBid(), ev.MeanAsk(), ev.MeanPrice(), ev.PriceVolatility(), sigmaCarrier,
+	}
+	if r.shipLearner != nil {
+		row = append(row, r.shipLearner.Policy.Theta...)
+	}
+	if r.carLearner != nil {
+		row = append(row, r.carLearner.Policy.Theta...)
+	}
+	return row
 }
 
 // rewards returns the total rewards of the shippers and of the carriers in the episode.
@@ -174,14 +251,16 @@ func (r *replicate) rewards() (shippers, carriers float64) {
 
 // sigma is the first learning shipper's standard deviation, or NaN.
 func (r *replicate) sigma() float64 {
-	if r.learner == nil {
+	if r.shipLearner == nil {
 		return math.NaN()
 	}
-	return r.learner.Policy.Sigma
+	return r.shipLearner.Policy.Sigma
 }
 
-// evaluate runs the evaluation episodes without learning and records a row.
-func (r *replicate) evaluate(ep int) error {
+// evaluate runs the evaluation episodes without learning and records a
+// row; with the equilibrium measurement on, it measures at this point too if
+// it is the last or measurement at every evaluation is asked for.
+func (r *replicate) evaluate(ep int, point uint64, last bool) error {
 	r.x.Learning = false
 	r.obs.eval = true
 	r.obs.trainEp = int64(ep)
@@ -189,15 +268,18 @@ func (r *replicate) evaluate(ep int) error {
 	for k := range r.sc.Evaluation.Episodes {
 		r.obs.evalEp = int64(k)
 		r.events += r.w.episode(r.sc.Evaluation.Horizon)
+		r.obs.endEvaluationEpisode()
 		if err := r.x.EndEpisode(); err != nil {
 			return err
 		}
 	}
-	ev := &r.obs.ev
-	row := []float64{ev.AvgBiddingCost(), ev.CostPerJob(), ev.ShipShare(), ev.Utilization(),
-		ev.MeanWinningBid(), ev.MeanTransportCost(), r.sigma()}
-	if r.learner != nil {
-		row = append(row, r.learner.Policy.Theta...)
+	row := r.evalRow()
+	if eq := r.sc.Equilibrium; eq.Enabled {
+		m := measurement{math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()}
+		if last || eq.AtEvaluations {
+			m = r.measure(point)
+		}
+		row = append(row, m.row()...)
 	}
 	r.rows = append(r.rows, row)
 	r.epochs = append(r.epochs, int64(ep))

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
-	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -21,6 +21,28 @@ type Options struct {
 	Progress func()
 	// Trades records every trade of the evaluation episodes in Result.Trades.
 	Trades bool
+	// Done holds replicates that finished before, indexed by replicate, nil
+	// for those still to run: [LoadReplicates] reads them back from a run
+	// directory to resume an interrupted run. Run takes their results instead
+	// of running them again. A replicate depends only on the scenario, the
+	// seed and its index, so the results are those of an uninterrupted run.
+	Done []*ReplicateResult
+	// OnReplicate, if set, is called with each replicate that Run runs to its
+	// end, as soon as it ends, from the worker goroutines: it must be safe
+	// for concurrent use. [WriteReplicate] keeps one on disk. An error fails
+	// the replicate and stops the run.
+	OnReplicate func(*ReplicateResult) error
+}
+
+// ReplicateResult is what one replicate measured: its rows of the run's tables.
+type ReplicateResult struct {
+	Index       int
+	Seed        uint64         // ReplicateSeed(scenario seed, Index)
+	Evaluations *results.Table // its rows of Result.Evaluations
+	Episodes    *results.Table // its rows of Result.Episodes
+	Trades      *results.Table // its rows of Result.Trades; nil unless trades are recorded
+	Events      uint64         // engine events it handled
+	EpisodesRun int            // training and evaluation episodes it ran
 }
 
 // Result is what a run measured.
@@ -29,19 +51,31 @@ type Result struct {
 	Evaluations *results.Table  // one row per replicate and evaluation point
 	Episodes    *results.Table  // one row per replicate and training episode
 	Trades      *results.Table  // one row per trade in an evaluation episode; nil unless Options.Trades
-	Summary     results.Summary // the final evaluation over replicates
+	Summary     results.Summary // the final evaluation over the finished replicates
 	Seeds       []uint64        // each replicate's derived seed
-	Done        []bool          // which replicates finished
-	Events      uint64          // engine events handled, all replicates
-	EpisodesRun int             // episodes run (training and evaluation), all replicates
-	Wall        time.Duration
+	Done        []bool          // which replicates finished (here or before)
+	Loaded      []bool          // which of them finished before: taken from Options.Done
+	Events      uint64          // engine events handled by this call, all replicates
+	EpisodesRun int             // episodes run by this call (training and evaluation), all replicates
+	Wall        time.Duration   // time spent in this call
+}
+
+// Complete reports whether every replicate finished.
+func (r *Result) Complete() bool {
+	for _, d := range r.Done {
+		if !d {
+			return false
+		}
+	}
+	return true
 }
 
 // Run trains and evaluates sc.Replicates independent replicates, each
-// seeded from (sc.Seed, replicate), on opt.Workers goroutines. The results
-// do not depend on the number of workers. If ctx is cancelled, or a
-// replicate fails, Run returns the replicates that finished together with
-// the error.
+// seeded from (sc.Seed, replicate), on opt.Workers goroutines, skipping
+// those in opt.Done. The results do not depend on the number of workers.
+// It stops between two training episodes when ctx is cancelled, and stops
+// the other replicates when one fails; it then returns the replicates that
+// finished together with the error.
 func Run(ctx context.Context, sc Scenario, opt Options) (*Result, error) {
 	if ps := sc.validate(); len(ps) > 0 {
 		for i := range ps {
@@ -49,15 +83,33 @@ func Run(ctx context.Context, sc Scenario, opt Options) (*Result, error) {
 		}
 		return nil, ps
 	}
-	start := time.Now()
 	n := sc.Replicates
-	reps := make([]*replicate, n)
+	if len(opt.Done) > n {
+		return nil, fmt.Errorf("%d replicates given as done, but the scenario has %d", len(opt.Done), n)
+	}
+	reps := make([]*ReplicateResult, n) // finished, here or before
+	var todo []int
+	for i := range n {
+		if i < len(opt.Done) && opt.Done[i] != nil {
+			if err := checkDone(&sc, opt.Trades, i, opt.Done[i]); err != nil {
+				return nil, err
+			}
+			reps[i] = opt.Done[i]
+			continue
+		}
+		todo = append(todo, i)
+	}
+	start := time.Now()
+	runCtx, stop := context.WithCancel(ctx) // stops the other replicates when one fails
+	defer stop()
 	errs := make([]error, n)
+	events := make([]uint64, n)
+	episodes := make([]int, n)
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, n)
+	workers = min(workers, len(todo))
 
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -66,58 +118,58 @@ func Run(ctx context.Context, sc Scenario, opt Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				r, err := newReplicate(&sc, i)
-				if err == nil && opt.Trades {
-					r.obs.trades = newTradesTable()
+				rep, ev, eps, err := runReplicate(runCtx, &sc, i, opt)
+				events[i], episodes[i] = ev, eps
+				if err == nil && opt.OnReplicate != nil {
+					if err = opt.OnReplicate(rep); err != nil {
+						err = fmt.Errorf("replicate %d finished but could not be kept: %w", i, err)
+					}
 				}
-				if err == nil {
-					err = r.run(ctx, opt.Progress)
+				if err != nil {
+					errs[i] = err
+					if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+						stop()
+					}
+					continue
 				}
-				reps[i], errs[i] = r, err
+				reps[i] = rep
 			}
 		}()
 	}
 feed:
-	for i := range n {
+	for _, i := range todo {
 		select {
 		case next <- i:
-		case <-ctx.Done():
+		case <-runCtx.Done():
 			break feed
 		}
 	}
 	close(next)
 	wg.Wait()
 
-	res := &Result{Scenario: sc, Seeds: make([]uint64, n), Done: make([]bool, n), Wall: time.Since(start)}
-	res.Evaluations = &results.Table{Keys: []string{"replicate", "episode"}, Values: metricNames(sc)}
-	res.Episodes = &results.Table{Keys: []string{"replicate", "episode"}, Values: names(results.EpisodeColumns())}
+	res := &Result{Scenario: sc, Seeds: make([]uint64, n), Done: make([]bool, n), Loaded: make([]bool, n), Wall: time.Since(start)}
+	res.Evaluations = &results.Table{Keys: evaluationKeys(), Values: metricNames(sc)}
+	res.Episodes = &results.Table{Keys: evaluationKeys(), Values: names(results.EpisodeColumns())}
 	if opt.Trades {
 		res.Trades = newTradesTable()
 	}
 	var failed []error
-	for i, r := range reps {
+	for i, rep := range reps {
 		res.Seeds[i] = ReplicateSeed(sc.Seed, i)
-		if r == nil {
-			continue
+		res.Events += events[i]
+		res.EpisodesRun += episodes[i]
+		if errs[i] != nil && !errors.Is(errs[i], context.Canceled) && !errors.Is(errs[i], context.DeadlineExceeded) {
+			failed = append(failed, errs[i])
 		}
-		res.Events += r.events
-		res.EpisodesRun += len(r.epochs) * sc.Evaluation.Episodes
-		if errs[i] != nil {
-			if !errors.Is(errs[i], context.Canceled) && !errors.Is(errs[i], context.DeadlineExceeded) {
-				failed = append(failed, errs[i])
-			}
+		if rep == nil {
 			continue
 		}
 		res.Done[i] = true
-		res.EpisodesRun += sc.Training.Episodes + 1
-		for k, row := range r.rows {
-			res.Evaluations.Append([]int64{int64(i), r.epochs[k]}, row)
-		}
-		for ep, row := range r.episodes {
-			res.Episodes.Append([]int64{int64(i), int64(ep)}, row)
-		}
+		res.Loaded[i] = i < len(opt.Done) && opt.Done[i] != nil
+		res.Evaluations.Rows = append(res.Evaluations.Rows, rep.Evaluations.Rows...)
+		res.Episodes.Rows = append(res.Episodes.Rows, rep.Episodes.Rows...)
 		if res.Trades != nil {
-			res.Trades.Rows = append(res.Trades.Rows, r.obs.trades.Rows...)
+			res.Trades.Rows = append(res.Trades.Rows, rep.Trades.Rows...)
 		}
 	}
 	res.Summary = results.Summary{
@@ -127,14 +179,67 @@ feed:
 		Episode:    sc.Training.Episodes,
 		Metrics:    results.SummarizeAt(res.Evaluations, 1, int64(sc.Training.Episodes)),
 	}
-	if err := ctx.Err(); err != nil {
-		return res, fmt.Errorf("run stopped: %w", err)
-	}
 	if len(failed) > 0 {
 		return res, errors.Join(failed...)
 	}
+	if err := ctx.Err(); err != nil {
+		return res, fmt.Errorf("run stopped: %w", err)
+	}
 	return res, nil
 }
+
+// runReplicate runs replicate i to its end and returns its rows, with the
+// events and episodes it ran (also when it fails or is stopped).
+func runReplicate(ctx context.Context, sc *Scenario, i int, opt Options) (*ReplicateResult, uint64, int, error) {
+	r, err := newReplicate(sc, i)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	if opt.Trades {
+		r.obs.trades = newTradesTable()
+	}
+	err = r.run(ctx, opt.Progress)
+	eps := len(r.episodes) + len(r.epochs)*sc.Evaluation.Episodes
+	if err != nil {
+		return nil, r.events, eps, err
+	}
+	rep := &ReplicateResult{Index: i, Seed: r.seed, Events: r.events, EpisodesRun: eps,
+		Evaluations: &results.Table{Keys: evaluationKeys(), Values: metricNames(*sc)},
+		Episodes:    &results.Table{Keys: evaluationKeys(), Values: names(results.EpisodeColumns())},
+		Trades:      r.obs.trades,
+	}
+	for k, row := range r.rows {
+		rep.Evaluations.Append([]int64{int64(i), r.epochs[k]}, row)
+	}
+	for ep, row := range r.episodes {
+		rep.Episodes.Append([]int64{int64(i), int64(ep)}, row)
+	}
+	return rep, r.events, eps, nil
+}
+
+// checkDone checks that rep, given as replicate i of sc, has the tables a
+// run of sc would give it.
+func checkDone(sc *Scenario, trades bool, i int, rep *ReplicateResult) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("replicate %d, given as done: %s", i, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case rep.Index != i:
+		return bad("it is replicate %d", rep.Index)
+	case rep.Seed != ReplicateSeed(sc.Seed, i):
+		return bad("its seed %d is not the seed %d derived from base seed %d", rep.Seed, ReplicateSeed(sc.Seed, i), sc.Seed)
+	case rep.Evaluations == nil || !slices.Equal(rep.Evaluations.Values, metricNames(*sc)):
+		return bad("its evaluation table does not have this scenario's metrics")
+	case rep.Episodes == nil || !slices.Equal(rep.Episodes.Values, names(results.EpisodeColumns())):
+		return bad("its episode table does not have the episode columns")
+	case trades != (rep.Trades != nil):
+		return bad("trades recorded %v, want %v", rep.Trades != nil, trades)
+	}
+	return nil
+}
+
+// evaluationKeys are the key columns of evaluations.csv and episodes.csv.
+func evaluationKeys() []string { return []string{"replicate", "episode"} }
 
 func newTradesTable() *results.Table {
 	keys, values := results.TradeColumns()
@@ -149,16 +254,37 @@ func names(ms []results.Metric) []string {
 	return out
 }
 
-// metricNames are the value columns of evaluations.csv.
+// metricNames are the value columns of evaluations.csv, in the order of
+// replicate.evalRow: P2's metrics, the market metrics, then the weights of
+// the first learning shipper (theta_i) and carrier (ask_theta_i).
 func metricNames(sc Scenario) []string {
-	names := names(results.P2Metrics())
+	cols := append(names(results.P2Metrics()), names(results.MarketMetrics())...)
 	for _, s := range sc.Shippers {
-		if s.Strategy.Kind == "learn" { // the first learning shipper's weights
-			for i := range (agents.P2Features{}).Dim() {
-				names = append(names, fmt.Sprintf("theta_%d", i))
-			}
+		if s.Strategy.Kind == "learn" {
+			cols = append(cols, weightNames("theta", sc, s.Strategy)...)
 			break
 		}
 	}
-	return names
+	for _, c := range sc.Carriers {
+		if c.Strategy.Kind == "learn" {
+			cols = append(cols, weightNames("ask_theta", sc, c.Strategy)...)
+			break
+		}
+	}
+	if sc.Equilibrium.Enabled {
+		cols = append(cols, names(equilibriumColumns())...)
+	}
+	return cols
+}
+
+func weightNames(prefix string, sc Scenario, st Strategy) []string {
+	f, err := sc.features(st)
+	if err != nil {
+		panic(err) // validated before
+	}
+	out := make([]string, f.Dim())
+	for i := range out {
+		out[i] = fmt.Sprintf("%s_%d", prefix, i)
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -97,8 +98,13 @@ func TestEvaluationDoesNotChangeTraining(t *testing.T) {
 			t.Fatal(err)
 		}
 		last := res.Evaluations.Rows[len(res.Evaluations.Rows)-1]
-		first := res.Evaluations.Column("sigma")
-		thetas = append(thetas, last.Values[first:])
+		var policy []float64
+		for c, name := range res.Evaluations.Values {
+			if name == "sigma" || strings.HasPrefix(name, "theta_") {
+				policy = append(policy, last.Values[c])
+			}
+		}
+		thetas = append(thetas, policy)
 	}
 	for i := range thetas[0] {
 		if thetas[0][i] != thetas[1][i] {

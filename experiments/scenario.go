@@ -11,12 +11,13 @@ type Scenario struct {
 	Replicates  int    `yaml:"replicates"` // independent runs with derived seeds
 	P2Compat    bool   `yaml:"p2_compat"`  // reproduce the quirks of the P2 code (MODEL section 5)
 
-	Training   Training   `yaml:"training"`
-	Evaluation Evaluation `yaml:"evaluation"`
-	Jobs       Jobs       `yaml:"jobs"`
-	Shippers   []Shipper  `yaml:"shippers"`
-	Carriers   []Carrier  `yaml:"carriers"`
-	Market     Market     `yaml:"market"`
+	Training    Training    `yaml:"training"`
+	Evaluation  Evaluation  `yaml:"evaluation"`
+	Jobs        Jobs        `yaml:"jobs"`
+	Shippers    []Shipper   `yaml:"shippers"`
+	Carriers    []Carrier   `yaml:"carriers"`
+	Market      Market      `yaml:"market"`
+	Equilibrium Equilibrium `yaml:"equilibrium"`
 }
 
 // Training sets the learning episodes.
@@ -38,13 +39,25 @@ type Range struct {
 	Max int `yaml:"max"`
 }
 
-// Jobs sets the stochastic job stream.
+// Jobs sets the job stream: random, from the ranges, or, when Fixed lists
+// jobs, the same jobs arriving every epoch.
 type Jobs struct {
-	Arrivals Range   `yaml:"arrivals"` // jobs arriving per epoch
-	Volume   Range   `yaml:"volume"`   // volume units per job
-	Due      Range   `yaml:"due"`      // clearings a job may wait after its first
-	Distance Range   `yaml:"distance"` // distance units per job
-	Sharing  float64 `yaml:"sharing"`  // probability that a job shares its information
+	Arrivals Range      `yaml:"arrivals"` // jobs arriving per epoch
+	Volume   Range      `yaml:"volume"`   // volume units per job
+	Due      Range      `yaml:"due"`      // clearings a job may wait after its first
+	Distance Range      `yaml:"distance"` // distance units per job
+	Sharing  float64    `yaml:"sharing"`  // probability that a job shares its information
+	Fixed    []FixedJob `yaml:"fixed,omitempty"`
+}
+
+// FixedJob is one job of a fixed stream: it arrives at the start of every
+// epoch, in list order, for shipper 0 unless told otherwise.
+type FixedJob struct {
+	Volume   int     `yaml:"volume"`
+	Distance int     `yaml:"distance"`
+	Due      int     `yaml:"due"`
+	Value    float64 `yaml:"value"`   // private value V of shipping it
+	Shipper  int     `yaml:"shipper"` // index into shippers
 }
 
 // Shipper configures one shipper.
@@ -64,11 +77,26 @@ type Carrier struct {
 
 // Strategy selects how an agent prices jobs.
 type Strategy struct {
-	Kind       string  `yaml:"kind"`        // "learn" or "truthful"
-	Sigma      float64 `yaml:"sigma"`       // learn: initial standard deviation
-	AlphaMu    float64 `yaml:"alpha_mu"`    // learn: step size of the weights
-	AlphaSigma float64 `yaml:"alpha_sigma"` // learn: step size of sigma
-	MinSigma   float64 `yaml:"min_sigma"`   // learn: floor of sigma when p2_compat is off
+	Kind       string   `yaml:"kind"`        // "learn" or "truthful"
+	Features   []string `yaml:"features"`    // learn: ["p2"], or names from agents.FeatureNames
+	Sigma      float64  `yaml:"sigma"`       // learn: initial standard deviation
+	AlphaMu    float64  `yaml:"alpha_mu"`    // learn: step size of the weights
+	AlphaSigma float64  `yaml:"alpha_sigma"` // learn: step size of sigma
+	MinSigma   float64  `yaml:"min_sigma"`   // learn: floor of sigma when p2_compat is off
+	Risk       float64  `yaml:"risk"`        // learn: lambda of the utility (1-exp(-lambda*x))/lambda applied to returns; 0 neutral
+	Offset     float64  `yaml:"offset"`      // learn: initial mean price (the bias weight): aggressiveness
+}
+
+// Equilibrium sets the measurement of how far the learned strategies are
+// from a Nash equilibrium (see equilibrium.go).
+type Equilibrium struct {
+	Enabled        bool    `yaml:"enabled"`
+	Horizon        int     `yaml:"horizon"`         // epochs 0..horizon per measurement episode
+	SearchEpisodes int     `yaml:"search_episodes"` // episodes per candidate in the best-response search (common random numbers)
+	EvalEpisodes   int     `yaml:"eval_episodes"`   // fresh episodes on which the best response and the learned strategy are compared
+	MaxEvaluations int     `yaml:"max_evaluations"` // candidate strategies tried per agent
+	Sigma          float64 `yaml:"sigma"`           // standard deviation of the candidate best responses (0: deterministic)
+	AtEvaluations  bool    `yaml:"at_evaluations"`  // measure at every evaluation point, not only the last
 }
 
 // Market sets the clearing rules.
@@ -99,6 +127,13 @@ func Default() Scenario {
 		Shippers: []Shipper{DefaultShipper()},
 		Carriers: []Carrier{DefaultCarrier()},
 		Market:   Market{Tie: "strict", Price: "pay-as-bid", K: 0.5},
+		Equilibrium: Equilibrium{
+			Horizon:        50,
+			SearchEpisodes: 8,
+			EvalEpisodes:   32,
+			MaxEvaluations: 400,
+			Sigma:          0,
+		},
 	}
 }
 
@@ -111,13 +146,21 @@ func DefaultShipper() Shipper {
 func DefaultCarrier() Carrier {
 	st := DefaultLearner()
 	st.Kind = "truthful"
+	st.Features = CarrierFeatures()
 	return Carrier{Capacity: 80, CostRate: 0.1, Strategy: st}
 }
 
-// DefaultLearner is P2's learning rule. Its learning parameters are also the
-// defaults of a fixed strategy, so that switching kind keeps them.
+// DefaultLearner is P2's learning rule on P2's features. Its learning
+// parameters are also the defaults of a fixed strategy, so that switching
+// kind keeps them.
 func DefaultLearner() Strategy {
-	return Strategy{Kind: "learn", Sigma: 10, AlphaMu: 0.1, AlphaSigma: 0.01, MinSigma: 0.01}
+	return Strategy{Kind: "learn", Features: []string{"p2"}, Sigma: 10, AlphaMu: 0.1, AlphaSigma: 0.01, MinSigma: 0.01}
+}
+
+// CarrierFeatures are a learning carrier's default features: what it sees
+// of a job (its cost, volume, distance, remaining due) and the load waiting.
+func CarrierFeatures() []string {
+	return []string{"bias", "cost", "volume", "distance", "due", "waiting_volume"}
 }
 
 // UnmarshalYAML decodes a shipper over the defaults.

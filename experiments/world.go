@@ -17,10 +17,12 @@ import (
 // played out: departures go on, with no more arrivals, until every job has
 // shipped or failed, so that every decision has its full return.
 type world struct {
-	eng  sim.Engine
-	x    *agents.Exchange
-	gen  agents.Generator
-	jobs *rand.Rand // the job stream of the current phase (see replicate.use)
+	eng   sim.Engine
+	x     *agents.Exchange
+	gen   agents.Generator
+	fixed []agents.Job // a fixed stream's jobs, arriving every epoch; nil for the random stream
+	jobs  *rand.Rand   // the job stream of the current phase (see replicate.use)
+	obs   arrivals     // told of each epoch's arrivals
 
 	horizon int
 	drain   bool
@@ -31,13 +33,32 @@ type world struct {
 
 type arrival struct{ w *world }
 
+// arrivals is told of the jobs that arrive in an epoch, after they arrive.
+type arrivals interface {
+	Arrived(jobs []*agents.Job)
+}
+
 // Handle brings epoch t's jobs and schedules the next epoch's.
 func (a arrival) Handle(now float64, t int64) {
 	w := a.w
-	for range w.gen.Arrivals.Draw(w.jobs) {
-		j := w.x.NewJob()
-		w.gen.Fill(w.jobs, j)
-		w.x.Arrive(j)
+	first := len(w.x.Waiting())
+	if w.fixed != nil {
+		for i := range w.fixed {
+			j := w.x.NewJob()
+			id := j.ID
+			j.ID, j.Volume, j.Distance, j.Due, j.Due0 = id, w.fixed[i].Volume, w.fixed[i].Distance, w.fixed[i].Due, w.fixed[i].Due0
+			j.Value, j.Shipper, j.Shares = w.fixed[i].Value, w.fixed[i].Shipper, w.fixed[i].Shares
+			w.x.Arrive(j)
+		}
+	} else {
+		for range w.gen.Arrivals.Draw(w.jobs) {
+			j := w.x.NewJob()
+			w.gen.Fill(w.jobs, j)
+			w.x.Arrive(j)
+		}
+	}
+	if w.obs != nil {
+		w.obs.Arrived(w.x.Waiting()[first:])
 	}
 	if t < int64(w.horizon) {
 		w.eng.Schedule(now+1, a, t+1)
@@ -57,8 +78,8 @@ func (d departure) Handle(now float64, t int64) {
 	}
 }
 
-func newWorld(x *agents.Exchange, gen agents.Generator, drain bool) *world {
-	w := &world{x: x, gen: gen, drain: drain}
+func newWorld(x *agents.Exchange, gen agents.Generator, fixed []agents.Job, drain bool, obs arrivals) *world {
+	w := &world{x: x, gen: gen, fixed: fixed, drain: drain, obs: obs}
 	w.arrive = arrival{w}
 	w.depart = departure{w}
 	return w

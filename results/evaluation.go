@@ -16,11 +16,25 @@ type Evaluation struct {
 	ShippedVolume int     // volume shipped
 	WinningBids   float64 // sum of the bids of shipped jobs
 	TransportCost float64 // sum of the carriers' costs of shipped jobs
+
+	Episodes  int     // evaluation episodes
+	Quotes    int     // bids (and asks) quoted
+	BidSum    float64 // sum of the bids quoted
+	AskSum    float64 // sum of the asks quoted
+	Prices    float64 // sum of the prices paid by shipped jobs
+	RatioSum  float64 // sum of price / transport cost over shipped jobs
+	RatioSq   float64 // sum of its squares
+	Benchmark float64 // efficient gains from trade of the arrivals (see AddBenchmark)
+	Kept      float64 // what the broker kept
+
+	ShipperGains []float64 // gains from trade per shipper (see AddShipperGain)
+	CarrierGains []float64 // gains from trade per carrier (see AddCarrierGain)
 }
 
 // Reset empties e, keeping its memory.
 func (e *Evaluation) Reset() {
-	*e = Evaluation{groupSum: e.groupSum[:0], groupN: e.groupN[:0]}
+	*e = Evaluation{groupSum: e.groupSum[:0], groupN: e.groupN[:0],
+		ShipperGains: e.ShipperGains[:0], CarrierGains: e.CarrierGains[:0]}
 }
 
 // AddDecision counts one decision's return in its remaining-due group.
@@ -48,10 +62,118 @@ func (e *Evaluation) AddClearing(capacity, shipped int) {
 	e.ShippedVolume += shipped
 }
 
-// AddTrade counts one shipped job's winning bid and transport cost.
-func (e *Evaluation) AddTrade(bid, cost float64) {
+// AddTrade counts one shipped job's winning bid, the price it paid and its
+// transport cost.
+func (e *Evaluation) AddTrade(bid, price, cost float64) {
 	e.WinningBids += bid
 	e.TransportCost += cost
+	e.Prices += price
+	if cost > 0 {
+		r := price / cost
+		e.RatioSum += r
+		e.RatioSq += r * r
+	}
+}
+
+// AddQuote counts one bid and ask quoted at a clearing.
+func (e *Evaluation) AddQuote(bid, ask float64) {
+	e.Quotes++
+	e.BidSum += bid
+	e.AskSum += ask
+}
+
+// AddBenchmark adds the efficient gains from trade of one epoch's
+// arrivals: the largest total of reservation minus cost that any feasible
+// allocation of them could reach.
+func (e *Evaluation) AddBenchmark(surplus float64) { e.Benchmark += surplus }
+
+// AddKept adds what the broker kept at a clearing.
+func (e *Evaluation) AddKept(kept float64) { e.Kept += kept }
+
+// AddShipperGain adds to shipper i's gains from trade: its reward plus the
+// failure penalties a job's shipping avoided (what it gained against every
+// job failing).
+func (e *Evaluation) AddShipperGain(i int, gain float64) {
+	e.ShipperGains = addAt(e.ShipperGains, i, gain)
+}
+
+// AddCarrierGain adds to carrier i's gains from trade: its reward.
+func (e *Evaluation) AddCarrierGain(i int, gain float64) {
+	e.CarrierGains = addAt(e.CarrierGains, i, gain)
+}
+
+// EndEpisode counts one evaluation episode.
+func (e *Evaluation) EndEpisode() { e.Episodes++ }
+
+func addAt(s []float64, i int, x float64) []float64 {
+	for len(s) <= i {
+		s = append(s, 0)
+	}
+	s[i] += x
+	return s
+}
+
+// Efficiency is allocative efficiency: the gains from trade realised by
+// shippers, carriers and broker together over the efficient benchmark.
+func (e *Evaluation) Efficiency() float64 {
+	return ratio(sum(e.ShipperGains)+sum(e.CarrierGains)+e.Kept, e.Benchmark)
+}
+
+// Surplus is the efficient benchmark per evaluation episode: S in NE adherence.
+func (e *Evaluation) Surplus() float64 { return ratio(e.Benchmark, float64(e.Episodes)) }
+
+// ShipperShare is the shippers' share of the gains that shippers and
+// carriers realised: 0.5 is an even split. Undefined (NaN) unless their
+// total is positive.
+func (e *Evaluation) ShipperShare() float64 {
+	s, c := sum(e.ShipperGains), sum(e.CarrierGains)
+	if !(s+c > 0) {
+		return math.NaN()
+	}
+	return s / (s + c)
+}
+
+// Jain is Jain's fairness index over the gains of every shipper and carrier,
+// (sum x)² / (n sum x²), with negative gains counted as 0: 1 when all gain
+// equally, 1/n when one agent gains everything.
+func (e *Evaluation) Jain() float64 {
+	var s, sq float64
+	n := 0
+	for _, g := range append(append([]float64(nil), e.ShipperGains...), e.CarrierGains...) {
+		g = math.Max(g, 0)
+		s += g
+		sq += g * g
+		n++
+	}
+	return ratio(s*s, float64(n)*sq)
+}
+
+// MeanBid is the mean bid quoted.
+func (e *Evaluation) MeanBid() float64 { return ratio(e.BidSum, float64(e.Quotes)) }
+
+// MeanAsk is the mean ask quoted.
+func (e *Evaluation) MeanAsk() float64 { return ratio(e.AskSum, float64(e.Quotes)) }
+
+// MeanPrice is the mean price paid by a shipped job.
+func (e *Evaluation) MeanPrice() float64 { return ratio(e.Prices, float64(e.Shipped)) }
+
+// PriceVolatility is the standard deviation, over shipped jobs, of the
+// price paid per unit of transport cost.
+func (e *Evaluation) PriceVolatility() float64 {
+	n := float64(e.Shipped)
+	if n < 2 {
+		return math.NaN()
+	}
+	m := e.RatioSum / n
+	return math.Sqrt(math.Max(0, (e.RatioSq-n*m*m)/(n-1)))
+}
+
+func sum(xs []float64) float64 {
+	var s float64
+	for _, x := range xs {
+		s += x
+	}
+	return s
 }
 
 // AvgBiddingCost is the paper's own figure: the unweighted mean, over the

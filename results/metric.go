@@ -18,6 +18,22 @@ func P2Metrics() []Metric {
 		{"utilization", "fraction", "shipped volume / offered capacity"},
 		{"mean_winning_bid", "money per job", "mean bid of a shipped job"},
 		{"mean_transport_cost", "money per job", "mean carrier cost k*v*l of a shipped job"},
-		{"sigma", "money", "standard deviation of the bid policy"},
+		{"sigma", "money", "standard deviation of the bid policy of the first learning shipper"},
+	}
+}
+
+// MarketMetrics returns the evaluation metrics of every scenario beyond P2's
+// own (MODEL section 6), in the column order of evaluations.csv.
+func MarketMetrics() []Metric {
+	return []Metric{
+		{"efficiency", "fraction", "allocative efficiency: gains from trade realised by shippers, carriers and broker / the efficient benchmark of the arrivals"},
+		{"surplus", "money per episode", "the efficient benchmark per evaluation episode: the most gains from trade any allocation of the arriving jobs could reach (S in ne_adherence)"},
+		{"shipper_share", "fraction", "shippers' share of the gains shippers and carriers realised (0.5 = even split)"},
+		{"jain", "index in [1/n, 1]", "Jain's fairness index over the gains of all shippers and carriers"},
+		{"mean_bid", "money per quote", "mean bid quoted"},
+		{"mean_ask", "money per quote", "mean ask quoted"},
+		{"mean_price", "money per job", "mean price paid by a shipped job"},
+		{"price_volatility", "price / cost", "standard deviation over shipped jobs of price paid per unit of transport cost"},
+		{"sigma_carrier", "money", "standard deviation of the ask policy of the first learning carrier"},
 	}
 }

@@ -132,7 +132,7 @@ func TestEvaluationMetrics(t *testing.T) {
 	e.AddJob(-50, false)
 	e.AddClearing(80, 20)
 	e.AddClearing(80, 0)
-	e.AddTrade(30, 25)
+	e.AddTrade(30, 30, 25)
 	checks := []struct {
 		name      string
 		got, want float64

@@ -1,0 +1,103 @@
+package agents
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Scales are the largest values the features are divided by, so that each
+// is about [0,1]. Money features (cost, value, reservation) share one scale
+// so that their weights compare.
+type Scales struct {
+	Volume   float64 // largest job volume
+	Distance float64 // largest job distance
+	Due      float64 // largest due (at least 1)
+	Money    float64 // price scale: the largest job cost
+	Count    float64 // most jobs that can wait at once
+}
+
+// feature is one named, scaled feature.
+type feature struct {
+	name string
+	doc  string
+	fn   func(j *Job, v *View, s *Scales) float64
+}
+
+// featureTable lists every named feature, in the order FeatureNames gives.
+func featureTable() []feature {
+	return []feature{
+		{"bias", "1", func(*Job, *View, *Scales) float64 { return 1 }},
+		{"volume", "job volume / largest volume", func(j *Job, _ *View, s *Scales) float64 { return float64(j.Volume) / s.Volume }},
+		{"distance", "job distance / largest distance", func(j *Job, _ *View, s *Scales) float64 { return j.Distance / s.Distance }},
+		{"due", "clearings left after this one / largest due", func(j *Job, _ *View, s *Scales) float64 { return float64(j.Due) / s.Due }},
+		{"cost", "the departing carrier's cost k*v*l / price scale", func(j *Job, v *View, s *Scales) float64 { return v.Carrier.Cost(j) / s.Money }},
+		{"value", "the job's private value V / price scale", func(j *Job, _ *View, s *Scales) float64 { return j.Value / s.Money }},
+		{"reservation", "V + p*v, the most shipping now is worth to the shipper / price scale", func(j *Job, _ *View, s *Scales) float64 { return j.Reserve / s.Money }},
+		{"waiting_volume", "volume waiting / the departing capacity", func(_ *Job, v *View, _ *Scales) float64 {
+			if v.Capacity == 0 {
+				return 0
+			}
+			return float64(v.WaitingVolume) / float64(v.Capacity)
+		}},
+		{"waiting_count", "jobs waiting / most that can wait", func(_ *Job, v *View, s *Scales) float64 { return float64(v.Waiting) / s.Count }},
+	}
+}
+
+// FeatureNames lists the features a [FeatureSet] may name, with what each
+// is, in a fixed order. "p2" is not among them: it names [P2Features].
+func FeatureNames() [][2]string {
+	table := featureTable()
+	out := make([][2]string, len(table))
+	for i, f := range table {
+		out[i] = [2]string{f.name, f.doc}
+	}
+	return out
+}
+
+// FeatureSet is a policy's features chosen by name from [FeatureNames],
+// each scaled by [Scales].
+type FeatureSet struct {
+	names  []string
+	fns    []func(j *Job, v *View, s *Scales) float64
+	scales Scales
+}
+
+// NewFeatureSet returns the named features. It reports an unknown or
+// repeated name, listing the allowed ones.
+func NewFeatureSet(names []string, s Scales) (*FeatureSet, error) {
+	fs := &FeatureSet{scales: s}
+	table := featureTable()
+	for _, n := range names {
+		if slices.Contains(fs.names, n) {
+			return nil, fmt.Errorf("feature %q is listed twice", n)
+		}
+		i := slices.IndexFunc(table, func(f feature) bool { return f.name == n })
+		if i < 0 {
+			allowed := make([]string, len(table))
+			for k, f := range table {
+				allowed[k] = f.name
+			}
+			return nil, fmt.Errorf("unknown feature %q: want p2, or a list of %s", n, strings.Join(allowed, ", "))
+		}
+		fs.names = append(fs.names, n)
+		fs.fns = append(fs.fns, table[i].fn)
+	}
+	if len(fs.names) == 0 {
+		return nil, fmt.Errorf("no features: want at least one")
+	}
+	return fs, nil
+}
+
+// Names are the features in order.
+func (fs *FeatureSet) Names() []string { return fs.names }
+
+// Dim is the number of features.
+func (fs *FeatureSet) Dim() int { return len(fs.fns) }
+
+// Fill writes the features of j.
+func (fs *FeatureSet) Fill(dst []float64, j *Job, v *View) {
+	for i, f := range fs.fns {
+		dst[i] = f(j, v, &fs.scales)
+	}
+}
