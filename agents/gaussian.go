@@ -15,6 +15,7 @@ type Gaussian struct {
 	Policy   *policy.Linear
 	Features Features
 	Rule     policy.Reinforce
+	Risk     policy.Utility // applied to every return before learning; the zero value is risk-neutral
 
 	batch   *policy.Batch
 	phi     []float64
@@ -40,14 +41,15 @@ func (g *Gaussian) Quote(rng *rand.Rand, j *Job, v *View, rec *Record) float64 {
 	return a
 }
 
-// Learn adds the finished record's decisions, with their returns, to the episode's batch.
+// Learn adds the finished record's decisions, with their returns passed
+// through the risk utility, to the episode's batch.
 func (g *Gaussian) Learn(rec *Record) {
 	if rec.Len() == 0 {
 		return
 	}
 	g.returns = rec.Returns(g.returns)
 	for i, ret := range g.returns {
-		g.batch.Add(rec.Features(i), rec.Action[i], rec.Mean[i], rec.Sigma[i], ret, rec.Group[i])
+		g.batch.Add(rec.Features(i), rec.Action[i], rec.Mean[i], rec.Sigma[i], g.Risk.Apply(ret), rec.Group[i])
 	}
 	g.batch.EndTrajectory()
 }

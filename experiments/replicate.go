@@ -138,6 +138,7 @@ func (sc *Scenario) strategy(st Strategy, carrier bool) (agents.Strategy, error)
 		rule := policy.Reinforce{AlphaMu: st.AlphaMu, AlphaSigma: st.AlphaSigma, Compat: sc.P2Compat, MinSigma: st.MinSigma}
 		g := agents.NewGaussian(f, st.Sigma, rule)
 		g.Policy.Theta[0] = st.Offset
+		g.Risk = policy.Utility{Lambda: st.Risk}
 		return g, nil
 	case "truthful":
 		if carrier {

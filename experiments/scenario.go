@@ -83,7 +83,7 @@ type Strategy struct {
 	AlphaMu    float64  `yaml:"alpha_mu"`    // learn: step size of the weights
 	AlphaSigma float64  `yaml:"alpha_sigma"` // learn: step size of sigma
 	MinSigma   float64  `yaml:"min_sigma"`   // learn: floor of sigma when p2_compat is off
-	Risk       float64  `yaml:"risk"`        // learn: lambda of the utility (1-exp(-lambda*x))/lambda applied to returns; 0 neutral
+	Risk       float64  `yaml:"risk"`        // learn: lambda of the utility (1-exp(-lambda*x))/lambda applied to returns; 0 neutral, > 0 averse, < 0 seeking
 	Offset     float64  `yaml:"offset"`      // learn: initial mean price (the bias weight): aggressiveness
 }
 
