@@ -26,5 +26,15 @@
 // for a missing value. Every file is written atomically ([WriteFile]), so a
 // crash never leaves a half-written file in place of a good one.
 //
+// # Figures
+//
+// [PlotRun] draws a run's standard figures from its files alone: a learning
+// curve per metric with its 95 % band over replicates, bids, asks and prices
+// against the equilibrium band, utilisation and reward shares, and the
+// distribution of prices; [MetricVsAxis] and [HeatMap] draw sweeps. Each
+// [Figure] is saved as PNG and SVG (gonum/plot) together with the CSV of
+// exactly the series it shows, so figures are compared as data, never as
+// pixels.
+//
 // The package imports no other package of freightsim.
 package results

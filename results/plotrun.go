@@ -1,0 +1,155 @@
+package results
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// PlotRun builds the standard figures of a run directory, in this order:
+//
+//   - a [LearningCurve] for each metric column of evaluations.csv, in column
+//     order, except the policy weights theta_* and columns with no value
+//     (such as the ask policy's sigma when no carrier learns), with the
+//     reference line refs[metric] where refs has one (refs may be nil);
+//   - [BidAsk] without a band, when episodes.csv has mean_bid and mean_ask;
+//   - [Shares], when episodes.csv has utilization or both rewards;
+//   - when trades.csv is present and holds a price, [PriceDistribution] of
+//     pay, and of pay per unit of cost when some cost is positive.
+//
+// Units come from [P2Metrics], [MarketMetrics] and [EpisodeColumns]. When
+// summary.json is present its scenario name opens every title. PlotRun
+// saves nothing; the caller saves the figures, e.g. into dir/plots.
+func PlotRun(dir string, refs map[string]Reference) ([]*Figure, error) {
+	evals, err := readRunTable(dir, "evaluations.csv", 2)
+	if err != nil {
+		return nil, err
+	}
+	episodes, err := readRunTable(dir, "episodes.csv", 2)
+	if err != nil {
+		return nil, err
+	}
+	tradeKeys, _ := TradeColumns()
+	trades, err := readRunTable(dir, "trades.csv", len(tradeKeys))
+	if errors.Is(err, fs.ErrNotExist) {
+		trades, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]Metric{}
+	for _, ms := range [][]Metric{EpisodeColumns(), MarketMetrics(), P2Metrics()} {
+		for _, m := range ms {
+			known[m.Name] = m // P2's own description wins
+		}
+	}
+
+	var figs []*Figure
+	add := func(f *Figure, err error) error {
+		if err == nil {
+			figs = append(figs, f)
+		}
+		return err
+	}
+	for _, name := range evals.Values {
+		if strings.HasPrefix(name, "theta_") || !hasValue(evals, name, "") {
+			continue
+		}
+		m, ok := known[name]
+		if !ok {
+			m = Metric{Name: name}
+		}
+		var ref *Reference
+		if r, ok := refs[name]; ok {
+			ref = &r
+		}
+		if err := add(LearningCurve(evals, m, ref)); err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "evaluations.csv"), err)
+		}
+	}
+	epPath := filepath.Join(dir, "episodes.csv")
+	if episodes.Column("mean_bid") >= 0 && episodes.Column("mean_ask") >= 0 {
+		if err := add(BidAsk(episodes, nil)); err != nil {
+			return nil, fmt.Errorf("%s: %w", epPath, err)
+		}
+	}
+	if episodes.Column("utilization") >= 0 || (episodes.Column("shipper_reward") >= 0 && episodes.Column("carrier_reward") >= 0) {
+		if err := add(Shares(episodes)); err != nil {
+			return nil, fmt.Errorf("%s: %w", epPath, err)
+		}
+	}
+	if trades != nil && hasValue(trades, "pay", "") {
+		trPath := filepath.Join(dir, "trades.csv")
+		if err := add(PriceDistribution(trades, "pay", "", "money")); err != nil {
+			return nil, fmt.Errorf("%s: %w", trPath, err)
+		}
+		if hasValue(trades, "pay", "cost") {
+			if err := add(PriceDistribution(trades, "pay", "cost", "price / cost")); err != nil {
+				return nil, fmt.Errorf("%s: %w", trPath, err)
+			}
+		}
+	}
+
+	if scenario, err := runScenario(dir); err != nil {
+		return nil, err
+	} else if scenario != "" {
+		for _, f := range figs {
+			f.Plot.Title.Text = scenario + ": " + f.Plot.Title.Text
+		}
+	}
+	return figs, nil
+}
+
+// readRunTable reads dir/name with nkeys integer key columns.
+func readRunTable(dir, name string, nkeys int) (*Table, error) {
+	path := filepath.Join(dir, name)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	t, err := ReadCSV(f, nkeys)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return t, nil
+}
+
+// hasValue says whether the value column name holds a finite value (in a
+// row whose column per, when given, is positive).
+func hasValue(t *Table, name, per string) bool {
+	c, p := t.Column(name), t.Column(per)
+	if c < 0 || (per != "" && p < 0) {
+		return false
+	}
+	for _, r := range t.Rows {
+		if isFinite(r.Values[c]) && (per == "" || r.Values[p] > 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// runScenario is the scenario named in dir/summary.json, or "" when there is
+// no such file.
+func runScenario(dir string) (string, error) {
+	path := filepath.Join(dir, "summary.json")
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	var s struct {
+		Scenario string `json:"scenario"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return "", fmt.Errorf("reading %s: %w", path, err)
+	}
+	return s.Scenario, nil
+}
