@@ -34,6 +34,41 @@
 // learning, live where the features and episodes are made (package agents and
 // package experiments).
 //
-// Nothing here draws from a global random generator: sampling takes a
-// *rand.Rand that the caller seeds.
+// # Beyond P2
+//
+// For the strategic-bidding study of van Heeswijk, "Strategic bidding in
+// freight transport using deep reinforcement learning" (Annals of Operations
+// Research 350, 2025; arXiv 2102.09253), and for users, the package has a
+// second, general family, configurable per agent:
+//
+//   - [Gaussian], a small interface for a pricing policy N(mu(phi),
+//     sigma(phi)²) with a flat parameter vector, its log-density gradient
+//     and its entropy gradient; [Sample] draws from any of them.
+//     [LinearGaussian] has a linear mean and a global or state-dependent
+//     log-linear sigma; [MLPGaussian] has a small tanh network for the mean
+//     (and optionally for log sigma), initialised Glorot-uniform from a
+//     seeded generator. Both take an aggressiveness offset on the initial
+//     mean (SetMeanOffset) and floor sigma at MinSigma.
+//   - [PG], the policy-gradient update of REINFORCE (Williams 1992) with no
+//     baseline, P2's per-group mean, or a learned [Critic] ([LinearCritic]
+//     by ridge regression, [MLPCritic] by Adam with PopArt normalisation,
+//     van Hasselt et al. 2016), which makes it an actor-critic (policy
+//     gradient theorem: Sutton, McAllester, Singh and Mansour 2000; Konda
+//     and Tsitsiklis 2000). Options: advantage normalisation, an entropy
+//     bonus, global gradient-norm clipping ([ClipNorm]).
+//   - [Optimizer]s for gradient ascent: [SGD] and [Adam] (Kingma and Ba 2015).
+//   - [Utility], the exponential utility of constant absolute risk aversion
+//     (Pratt 1964; Arrow 1965) applied to returns before the update: P1
+//     finds that risk-seeking behaviour may raise an agent's share of the
+//     reward, while overly aggressive strategies destabilise the market.
+//
+// Every analytic gradient (log-density, entropy, critic loss) is checked
+// against central finite differences in the tests.
+//
+// The policies, critics, optimisers and PG keep scratch memory so that
+// steady-state sampling and updating do not allocate; none is safe for
+// concurrent use.
+//
+// Nothing here draws from a global random generator: sampling and the
+// networks' initialisation take a *rand.Rand that the caller seeds.
 package policy

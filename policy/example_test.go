@@ -28,3 +28,33 @@ func Example() {
 	// Output:
 	// mean bid before 0.00, after 0.61
 }
+
+// A linear-Gaussian policy learns, with Adam and a baseline per group, the
+// price that is best in each state of a contextual bandit: 2 + 3x.
+func ExamplePG() {
+	rng := rand.New(rand.NewPCG(1, 2))
+	p := policy.NewLinearGaussian(2, 2, false) // features (1, x): phi[0] is the bias
+	p.MinSigma = 0.05                          // keep exploring a little
+	pg := policy.PG{Policy: p, Opt: &policy.Adam{LR: 0.02}, Baseline: policy.BaselineGroup, Normalize: true}
+	b := policy.NewBatch(2)
+	for range 2000 {
+		b.Reset()
+		for range 50 {
+			x := rng.Float64()
+			phi := []float64{1, x}
+			a, mu, sigma := policy.Sample(p, rng, phi)
+			miss := a - (2 + 3*x)
+			b.Add(phi, a, mu, sigma, -miss*miss, 0)
+			b.EndTrajectory()
+		}
+		if _, err := pg.Update(b); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	at0, _ := p.Dist([]float64{1, 0})
+	at1, sigma := p.Dist([]float64{1, 1})
+	fmt.Printf("price at x=0: %.1f, at x=1: %.1f, sigma %.2f\n", at0, at1, sigma)
+	// Output:
+	// price at x=0: 2.0, at x=1: 5.0, sigma 0.05
+}
