@@ -79,6 +79,54 @@ func syntaxProblem(file string, err error) Problem {
 	return Problem{File: file, Msg: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 }
 
+// validateLearner checks the keys of a learning strategy's policy and update.
+func (st Strategy) validateLearner(p string) Problems {
+	var ps Problems
+	bad := func(field, format string, args ...any) {
+		ps = append(ps, Problem{Field: p + "." + field, Msg: fmt.Sprintf(format, args...)})
+	}
+	oneOf := func(field, v string, allowed ...string) {
+		if !slices.Contains(allowed, v) {
+			bad(field, "%q: want %s", v, strings.Join(allowed, " or "))
+		}
+	}
+	oneOf("policy", st.Policy, "p2", "linear", "mlp")
+	if st.Policy == "p2" {
+		return ps
+	}
+	oneOf("optimizer", st.Optimizer, "adam", "sgd")
+	oneOf("baseline", st.Baseline, "none", "group", "critic")
+	if st.Baseline == "critic" {
+		oneOf("critic", st.Critic, "linear", "mlp")
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"lr", st.LR}, {"entropy", st.Entropy}, {"clip", st.Clip}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) || f.v < 0 {
+			bad(f.name, "%v: want a finite number >= 0", f.v)
+		}
+	}
+	if st.LR == 0 {
+		bad("lr", "0: the policy would never change; want a learning rate > 0")
+	}
+	if st.Policy == "mlp" || (st.Baseline == "critic" && st.Critic == "mlp") {
+		if len(st.Hidden) == 0 {
+			bad("hidden", "empty: want one or more hidden layer widths, e.g. [16]")
+		}
+		for i, h := range st.Hidden {
+			if h < 1 {
+				bad(fmt.Sprintf("hidden[%d]", i), "%d: want a width >= 1", h)
+			}
+		}
+	}
+	biasFirst := len(st.Features) > 0 && (st.Features[0] == "bias" || st.Features[0] == "p2")
+	if st.StateSigma && st.Policy == "linear" && !biasFirst {
+		bad("state_sigma", "a state-dependent sigma starts from the bias weight: want features starting with bias")
+	}
+	return ps
+}
+
 // validateFeatures checks a learning strategy's feature list.
 func (st Strategy) validateFeatures(p string, shipper bool) Problems {
 	f := p + ".features"
@@ -350,6 +398,7 @@ func (st Strategy) validate(p string, kinds []string, shipper bool) Problems {
 	var ps Problems
 	if st.Kind == "learn" {
 		ps = append(ps, st.validateFeatures(p, shipper)...)
+		ps = append(ps, st.validateLearner(p)...)
 	}
 	if math.IsNaN(st.Risk) || math.IsInf(st.Risk, 0) {
 		ps = append(ps, Problem{Field: p + ".risk", Msg: fmt.Sprintf("%v is not a finite number: want a number (0 risk-neutral, > 0 risk-averse, < 0 risk-seeking)", st.Risk)})

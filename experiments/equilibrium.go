@@ -2,7 +2,9 @@ package experiments
 
 import (
 	"math"
+	"math/rand/v2"
 
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
 
 	"github.com/freightsim/freightsim/agents"
@@ -47,7 +49,7 @@ func equilibriumColumns() []results.Metric {
 
 // learnerRole is one learning policy and the agents that use it.
 type learnerRole struct {
-	g        *agents.Gaussian
+	g        agents.Described
 	carrier  bool
 	agents   []int // shipper or carrier indices that use g
 	strategy agents.Strategy
@@ -56,7 +58,7 @@ type learnerRole struct {
 // roles lists the distinct learning policies, shippers' first.
 func (r *replicate) roles() []*learnerRole {
 	var out []*learnerRole
-	find := func(g *agents.Gaussian) *learnerRole {
+	find := func(g agents.Described) *learnerRole {
 		for _, l := range out {
 			if l.g == g {
 				return l
@@ -67,13 +69,13 @@ func (r *replicate) roles() []*learnerRole {
 		return l
 	}
 	for i, s := range r.x.Shippers {
-		if g, ok := s.Strategy.(*agents.Gaussian); ok {
+		if g, ok := s.Strategy.(agents.Described); ok {
 			l := find(g)
 			l.agents = append(l.agents, i)
 		}
 	}
 	for i, c := range r.x.Carriers {
-		if g, ok := c.Strategy.(*agents.Gaussian); ok {
+		if g, ok := c.Strategy.(agents.Described); ok {
 			l := find(g)
 			l.carrier = true
 			l.agents = append(l.agents, i)
@@ -225,8 +227,8 @@ func hasShipper(roles []*learnerRole) bool {
 
 // candidate is a fixed Gaussian policy with l's features, weights theta and
 // standard deviation sigma (0: it quotes its mean); it does not learn.
-func candidate(g *agents.Gaussian, theta []float64, sigma float64) *agents.Gaussian {
-	c := agents.NewGaussian(g.Features, 1, policy.Reinforce{})
+func candidate(g agents.Described, theta []float64, sigma float64) *agents.Gaussian {
+	c := agents.NewGaussian(g.FeatureMap(), 1, policy.Reinforce{})
 	copy(c.Policy.Theta, theta)
 	c.Policy.Sigma = sigma
 	return c
@@ -236,7 +238,8 @@ func candidate(g *agents.Gaussian, theta []float64, sigma float64) *agents.Gauss
 // strategies and returns the best weights found.
 func (r *replicate) bestResponse(point uint64, l *learnerRole, k int, roles []*learnerRole) []float64 {
 	eq := r.sc.Equilibrium
-	cand := candidate(l.g, l.g.Policy.Theta, eq.Sigma)
+	start := r.linearStart(point, l, roles)
+	cand := candidate(l.g, start, eq.Sigma)
 	r.play(l, cand)
 	defer r.play(l, nil)
 	var u [][]float64
@@ -252,7 +255,7 @@ func (r *replicate) bestResponse(point uint64, l *learnerRole, k int, roles []*l
 	// Nelder-Mead from the learned weights, restarted from its best point
 	// with a smaller simplex while the budget lasts: the objective is flat
 	// between trades and jumps at them, and restarts get it unstuck.
-	x0 := append([]float64(nil), l.g.Policy.Theta...)
+	x0 := start
 	best, bestF := x0, objective(x0)
 	budget := eq.MaxEvaluations - 1
 	size := 0.02 * r.sc.scales().Money
@@ -278,6 +281,59 @@ func (r *replicate) bestResponse(point uint64, l *learnerRole, k int, roles []*l
 	return best
 }
 
+// linearStart is where the best-response search starts: the learned
+// weights of a linear policy, or for another policy (an MLP) the least-
+// squares linear fit of its mean over the states of one learned episode.
+func (r *replicate) linearStart(point uint64, l *learnerRole, roles []*learnerRole) []float64 {
+	if w := l.g.Weights(); w != nil {
+		return append([]float64(nil), w...)
+	}
+	rec := &meanRecorder{Described: l.g, phi: make([]float64, l.g.FeatureMap().Dim())}
+	r.play(l, rec)
+	r.playEpisodes(point, false, 1, roles, nil)
+	r.play(l, nil)
+	return fitLinear(rec.x, rec.y, l.g.FeatureMap().Dim())
+}
+
+// meanRecorder quotes like the learned policy it wraps and records, for
+// each quote, the features and the policy's mean.
+type meanRecorder struct {
+	agents.Described
+	phi  []float64
+	x, y []float64
+}
+
+func (m *meanRecorder) Quote(rng *rand.Rand, j *agents.Job, v *agents.View, rec *agents.Record) float64 {
+	m.FeatureMap().Fill(m.phi, j, v)
+	m.x = append(m.x, m.phi...)
+	m.y = append(m.y, m.MeanAt(m.phi))
+	return m.Described.Quote(rng, j, v, rec)
+}
+
+// fitLinear is the ridge least-squares fit (ridge 1e-6) of y on the rows of
+// x (row-major, dim columns); zeros when there is nothing to fit.
+func fitLinear(x, y []float64, dim int) []float64 {
+	n := len(y)
+	w := make([]float64, dim)
+	if n == 0 {
+		return w
+	}
+	a := mat.NewDense(n, dim, x)
+	var ata mat.SymDense
+	ata.SymOuterK(1, a.T())
+	for i := range dim {
+		ata.SetSym(i, i, ata.At(i, i)+1e-6)
+	}
+	var aty mat.VecDense
+	aty.MulVec(a.T(), mat.NewVecDense(n, y))
+	var sol mat.VecDense
+	if err := sol.SolveVec(&ata, &aty); err != nil {
+		return w
+	}
+	copy(w, sol.RawVector().Data)
+	return w
+}
+
 // closedFormDistance is the mean, over the job types of a fixed stream, of
 // the distance of the learned mean (bid, ask) to that job's equilibrium
 // set: {(p, p): cost <= p <= reservation} for a job worth shipping, and
@@ -299,13 +355,13 @@ func (r *replicate) closedFormDistance() float64 {
 	var v agents.View
 	v.Observe(jobs, false)
 	v.Carrier, v.Capacity = car, car.Capacity
-	phiS := make([]float64, r.shipLearner.Features.Dim())
-	phiC := make([]float64, r.carLearner.Features.Dim())
+	phiS := make([]float64, r.shipLearner.FeatureMap().Dim())
+	phiC := make([]float64, r.carLearner.FeatureMap().Dim())
 	var sum float64
 	for i, e := range eq {
-		r.shipLearner.Features.Fill(phiS, jobs[i], &v)
-		r.carLearner.Features.Fill(phiC, jobs[i], &v)
-		b, a := r.shipLearner.Policy.Mean(phiS), r.carLearner.Policy.Mean(phiC)
+		r.shipLearner.FeatureMap().Fill(phiS, jobs[i], &v)
+		r.carLearner.FeatureMap().Fill(phiC, jobs[i], &v)
+		b, a := r.shipLearner.MeanAt(phiS), r.carLearner.MeanAt(phiC)
 		if e.efficient {
 			p := math.Max(e.cost, math.Min(e.reserve, (b+a)/2))
 			sum += math.Hypot(b-p, a-p)

@@ -1,7 +1,9 @@
 package experiments
 
 import (
+	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -26,9 +28,10 @@ func deterministicProfile(t *testing.T, overbid float64) *replicate {
 	}
 	bids := []float64{85 + overbid, 105 + overbid, 70 + overbid, 95}
 	asks := []float64{85, 105, 70, 125}
-	copy(r.shipLearner.Policy.Theta, weightsFor(t, r, bids))
-	copy(r.carLearner.Policy.Theta, weightsFor(t, r, asks))
-	r.shipLearner.Policy.Sigma, r.carLearner.Policy.Sigma = 0, 0
+	ship, car := r.shipLearner.(*agents.Gaussian), r.carLearner.(*agents.Gaussian)
+	copy(ship.Policy.Theta, weightsFor(t, r, bids))
+	copy(car.Policy.Theta, weightsFor(t, r, asks))
+	ship.Policy.Sigma, car.Policy.Sigma = 0, 0
 	return r
 }
 
@@ -37,7 +40,7 @@ func deterministicProfile(t *testing.T, overbid float64) *replicate {
 func weightsFor(t *testing.T, r *replicate, prices []float64) []float64 {
 	t.Helper()
 	eq, _ := r.sc.closedForm()
-	f := r.shipLearner.Features
+	f := r.shipLearner.FeatureMap()
 	phi := mat.NewDense(len(eq), f.Dim(), nil)
 	var v agents.View
 	v.Carrier, v.Capacity = r.x.Carriers[0], r.x.Carriers[0].Capacity
@@ -139,5 +142,43 @@ func TestEquilibriumTheory(t *testing.T) {
 	sc.Market.Tie = "strict"
 	if _, ok := sc.closedForm(); ok {
 		t.Error("with the strict tie rule bid = ask does not trade: there is no such closed form")
+	}
+}
+
+// TestEveryLearnerRuns trains each kind of learning policy briefly on the
+// deterministic market, with the equilibrium measurement on, and checks the
+// columns each reports: a linear policy its weights, an MLP none.
+func TestEveryLearnerRuns(t *testing.T) {
+	for _, c := range []struct {
+		yaml    string
+		weights bool
+	}{
+		{"policy: p2", true},
+		{"{policy: linear, state_sigma: true, baseline: critic}", true},
+		{"{policy: linear, optimizer: sgd, lr: 0.001, baseline: group, entropy: 0.01, clip: 10}", true},
+		{"{policy: mlp, hidden: [8, 4], baseline: critic, critic: mlp}", false},
+	} {
+		sc, err := Resolve("strategic-bidding-deterministic")
+		if err != nil {
+			t.Fatal(err)
+		}
+		over, err := Parse("learner.yaml", []byte("shippers:\n  - {penalty: 0, holding_cost: 0, strategy: {features: [bias, reservation, cost, volume], "+strings.Trim(c.yaml, "{}")+"}}\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", c.yaml, err)
+		}
+		sc.Shippers = over.Shippers
+		sc.Training.Episodes = 20
+		sc.Evaluation.Every = 10
+		sc.Equilibrium.MaxEvaluations = 30
+		res, err := Run(context.Background(), sc, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", c.yaml, err)
+		}
+		if got := res.Evaluations.Column("theta_0") >= 0; got != c.weights {
+			t.Errorf("%s: reports weights %v, want %v", c.yaml, got, c.weights)
+		}
+		if adh := res.Summary.Metrics["ne_adherence"]; adh.N != 1 || math.IsNaN(adh.Mean) {
+			t.Errorf("%s: ne_adherence %+v, want one measured value", c.yaml, adh)
+		}
 	}
 }

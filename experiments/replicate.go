@@ -19,8 +19,8 @@ type replicate struct {
 	seed        uint64 // ReplicateSeed(sc.Seed, index)
 	x           *agents.Exchange
 	w           *world
-	shipLearner *agents.Gaussian // the first learning shipper, reported as sigma and theta_i; may be nil
-	carLearner  *agents.Gaussian // the first learning carrier, reported as sigma_carrier and ask_theta_i; may be nil
+	shipLearner agents.Described // the first learning shipper, reported as sigma and theta_i; may be nil
+	carLearner  agents.Described // the first learning carrier, reported as sigma_carrier and ask_theta_i; may be nil
 	obs         observer
 
 	rows     [][]float64 // one per evaluation point: metric values
@@ -44,21 +44,21 @@ func newReplicate(sc *Scenario, index int) (*replicate, error) {
 		P2Running: sc.P2Compat,
 	}
 	for i, s := range sc.Shippers {
-		st, err := sc.strategy(s.Strategy, false)
+		st, err := sc.strategy(s.Strategy, false, stream(r.seed, phaseInit, roleShipper+uint64(i)))
 		if err != nil {
 			return nil, fmt.Errorf("shippers[%d].strategy: %w", i, err)
 		}
-		if g, ok := st.(*agents.Gaussian); ok && r.shipLearner == nil {
+		if g, ok := st.(agents.Described); ok && r.shipLearner == nil {
 			r.shipLearner = g
 		}
 		x.Shippers = append(x.Shippers, &agents.Shipper{HoldingCost: s.HoldingCost, Penalty: s.Penalty, Strategy: st})
 	}
 	for i, c := range sc.Carriers {
-		st, err := sc.strategy(c.Strategy, true)
+		st, err := sc.strategy(c.Strategy, true, stream(r.seed, phaseInit, roleCarrier+uint64(i)))
 		if err != nil {
 			return nil, fmt.Errorf("carriers[%d].strategy: %w", i, err)
 		}
-		if g, ok := st.(*agents.Gaussian); ok && r.carLearner == nil {
+		if g, ok := st.(agents.Described); ok && r.carLearner == nil {
 			r.carLearner = g
 		}
 		x.Carriers = append(x.Carriers, &agents.Carrier{Capacity: c.Capacity, CostRate: c.CostRate, FixedCost: c.FixedCost, Strategy: st})
@@ -128,18 +128,15 @@ func (sc *Scenario) features(st Strategy) (agents.Features, error) {
 	return agents.NewFeatureSet(st.Features, sc.scales())
 }
 
-func (sc *Scenario) strategy(st Strategy, carrier bool) (agents.Strategy, error) {
+// strategy builds an agent's strategy; rng initialises an MLP's weights.
+func (sc *Scenario) strategy(st Strategy, carrier bool, rng *rand.Rand) (agents.Strategy, error) {
 	switch st.Kind {
 	case "learn":
 		f, err := sc.features(st)
 		if err != nil {
 			return nil, err
 		}
-		rule := policy.Reinforce{AlphaMu: st.AlphaMu, AlphaSigma: st.AlphaSigma, Compat: sc.P2Compat, MinSigma: st.MinSigma}
-		g := agents.NewGaussian(f, st.Sigma, rule)
-		g.Policy.Theta[0] = st.Offset
-		g.Risk = policy.Utility{Lambda: st.Risk}
-		return g, nil
+		return sc.learner(st, f, rng)
 	case "truthful":
 		if carrier {
 			return agents.TruthfulAsk{}, nil
@@ -147,6 +144,59 @@ func (sc *Scenario) strategy(st Strategy, carrier bool) (agents.Strategy, error)
 		return agents.TruthfulBid{}, nil
 	}
 	return nil, fmt.Errorf("strategy %q is not available", st.Kind)
+}
+
+// learner builds a learning strategy on features f.
+func (sc *Scenario) learner(st Strategy, f agents.Features, rng *rand.Rand) (agents.Strategy, error) {
+	if st.Policy == "p2" {
+		rule := policy.Reinforce{AlphaMu: st.AlphaMu, AlphaSigma: st.AlphaSigma, Compat: sc.P2Compat, MinSigma: st.MinSigma}
+		g := agents.NewGaussian(f, st.Sigma, rule)
+		g.Policy.Theta[0] = st.Offset
+		g.Risk = policy.Utility{Lambda: st.Risk}
+		return g, nil
+	}
+	var p policy.Gaussian
+	switch st.Policy {
+	case "linear":
+		lg := policy.NewLinearGaussian(f.Dim(), st.Sigma, st.StateSigma)
+		lg.MinSigma = st.MinSigma
+		lg.SetMeanOffset(st.Offset)
+		p = lg
+	case "mlp":
+		mg := policy.NewMLPGaussian(rng, f.Dim(), st.Hidden, st.Sigma, st.StateSigma)
+		mg.MinSigma = st.MinSigma
+		mg.SetMeanOffset(st.Offset)
+		p = mg
+	default:
+		return nil, fmt.Errorf("policy %q is not available", st.Policy)
+	}
+	rule := policy.PG{
+		Normalize: st.Normalize,
+		Entropy:   st.Entropy,
+		ClipNorm:  st.Clip,
+		Utility:   policy.Utility{Lambda: st.Risk},
+	}
+	switch st.Optimizer {
+	case "sgd":
+		rule.Opt = policy.SGD{LR: st.LR}
+	default:
+		rule.Opt = &policy.Adam{LR: st.LR}
+	}
+	if err := rule.Baseline.UnmarshalText([]byte(st.Baseline)); err != nil {
+		return nil, err
+	}
+	if rule.Baseline == policy.BaselineCritic {
+		if st.Critic == "mlp" {
+			rule.Critic = policy.NewMLPCritic(rng, f.Dim(), st.Hidden)
+		} else {
+			rule.Critic = policy.NewLinearCritic(f.Dim())
+		}
+	}
+	l := agents.NewPGLearner(f, p, rule)
+	if err := l.Rule.Validate(); err != nil {
+		return nil, err
+	}
+	return l, nil
 }
 
 // streams are the random streams of one phase: training, or one evaluation point.
@@ -220,10 +270,7 @@ func (r *replicate) run(ctx context.Context, tick func()) error {
 // evalRow is the evaluation's row of evaluations.csv, in the order of evalColumns.
 func (r *replicate) evalRow() []float64 {
 	ev := &r.obs.ev
-	sigmaCarrier := math.NaN()
-	if r.carLearner != nil {
-		sigmaCarrier = r.carLearner.Policy.Sigma
-	}
+	sigmaCarrier := sigmaOf(r.carLearner)
 	row := []float64{
 		ev.AvgBiddingCost(), ev.CostPerJob(), ev.ShipShare(), ev.Utilization(),
 		ev.MeanWinningBid(), ev.MeanTransportCost(), r.sigma(),
@@ -231,12 +278,24 @@ func (r *replicate) evalRow() []float64 {
 		ev.MeanBid(), ev.MeanAsk(), ev.MeanPrice(), ev.PriceVolatility(), sigmaCarrier,
 	}
 	if r.shipLearner != nil {
-		row = append(row, r.shipLearner.Policy.Theta...)
+		row = append(row, r.shipLearner.Weights()...)
 	}
 	if r.carLearner != nil {
-		row = append(row, r.carLearner.Policy.Theta...)
+		row = append(row, r.carLearner.Weights()...)
 	}
 	return row
+}
+
+// sigmaOf is a learner's standard deviation: the one global value, or for a
+// state-dependent sigma its value at the all-zero feature vector but for
+// the bias (the typical state is not defined in general); NaN without a learner.
+func sigmaOf(l agents.Described) float64 {
+	if l == nil {
+		return math.NaN()
+	}
+	phi := make([]float64, l.FeatureMap().Dim())
+	phi[0] = 1
+	return l.SigmaAt(phi)
 }
 
 // rewards returns the total rewards of the shippers and of the carriers in the episode.
@@ -252,10 +311,7 @@ func (r *replicate) rewards() (shippers, carriers float64) {
 
 // sigma is the first learning shipper's standard deviation, or NaN.
 func (r *replicate) sigma() float64 {
-	if r.shipLearner == nil {
-		return math.NaN()
-	}
-	return r.shipLearner.Policy.Sigma
+	return sigmaOf(r.shipLearner)
 }
 
 // evaluate runs the evaluation episodes without learning and records a

@@ -278,6 +278,9 @@ func metricNames(sc Scenario) []string {
 }
 
 func weightNames(prefix string, sc Scenario, st Strategy) []string {
+	if st.Policy == "mlp" {
+		return nil // not linear: no weights to report
+	}
 	f, err := sc.features(st)
 	if err != nil {
 		panic(err) // validated before

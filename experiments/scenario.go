@@ -79,10 +79,20 @@ type Carrier struct {
 type Strategy struct {
 	Kind       string   `yaml:"kind"`        // "learn" or "truthful"
 	Features   []string `yaml:"features"`    // learn: ["p2"], or names from agents.FeatureNames
+	Policy     string   `yaml:"policy"`      // learn: "p2" (P2's linear policy and update), "linear" or "mlp" (trained by policy gradient)
 	Sigma      float64  `yaml:"sigma"`       // learn: initial standard deviation
-	AlphaMu    float64  `yaml:"alpha_mu"`    // learn: step size of the weights
-	AlphaSigma float64  `yaml:"alpha_sigma"` // learn: step size of sigma
-	MinSigma   float64  `yaml:"min_sigma"`   // learn: floor of sigma when p2_compat is off
+	AlphaMu    float64  `yaml:"alpha_mu"`    // policy p2: step size of the weights
+	AlphaSigma float64  `yaml:"alpha_sigma"` // policy p2: step size of sigma
+	MinSigma   float64  `yaml:"min_sigma"`   // learn: floor of sigma (policy p2: only when p2_compat is off)
+	Hidden     []int    `yaml:"hidden"`      // policy mlp: hidden layer widths
+	StateSigma bool     `yaml:"state_sigma"` // policy linear or mlp: sigma depends on the features
+	Optimizer  string   `yaml:"optimizer"`   // policy linear or mlp: "adam" or "sgd"
+	LR         float64  `yaml:"lr"`          // policy linear or mlp: learning rate
+	Baseline   string   `yaml:"baseline"`    // policy linear or mlp: "none", "group" (mean per remaining due) or "critic"
+	Critic     string   `yaml:"critic"`      // baseline critic: "linear" or "mlp"
+	Normalize  bool     `yaml:"normalize"`   // policy linear or mlp: divide advantages by their standard deviation
+	Entropy    float64  `yaml:"entropy"`     // policy linear or mlp: entropy bonus coefficient
+	Clip       float64  `yaml:"clip"`        // policy linear or mlp: global gradient-norm clip (0: none)
 	Risk       float64  `yaml:"risk"`        // learn: lambda of the utility (1-exp(-lambda*x))/lambda applied to returns; 0 neutral, > 0 averse, < 0 seeking
 	Offset     float64  `yaml:"offset"`      // learn: initial mean price (the bias weight): aggressiveness
 }
@@ -154,7 +164,8 @@ func DefaultCarrier() Carrier {
 // parameters are also the defaults of a fixed strategy, so that switching
 // kind keeps them.
 func DefaultLearner() Strategy {
-	return Strategy{Kind: "learn", Features: []string{"p2"}, Sigma: 10, AlphaMu: 0.1, AlphaSigma: 0.01, MinSigma: 0.01}
+	return Strategy{Kind: "learn", Features: []string{"p2"}, Policy: "p2", Sigma: 10, AlphaMu: 0.1, AlphaSigma: 0.01, MinSigma: 0.01,
+		Hidden: []int{16}, Optimizer: "adam", LR: 0.05, Baseline: "critic", Critic: "linear", Normalize: true}
 }
 
 // CarrierFeatures are a learning carrier's default features: what it sees

@@ -17,7 +17,8 @@ const (
 	roleShipper  = 1 << 16 // + shipper index
 	roleCarrier  = 2 << 16 // + carrier index
 	phaseTrain   = 0
-	phaseEvalOne = 1 // + evaluation index
+	phaseEvalOne = 1       // + evaluation index
+	phaseInit    = 1 << 39 // initial weights of MLP policies and critics
 )
 
 // splitmix64 is the finaliser of Steele, Lea and Flood's SplitMix64: a

@@ -1,0 +1,104 @@
+package agents
+
+import (
+	"math/rand/v2"
+
+	"github.com/freightsim/freightsim/policy"
+)
+
+// Described is a learning strategy that can say what it has learned: its
+// features, and the mean and standard deviation of its price at a feature
+// vector. Reports and the equilibrium measurement use it.
+type Described interface {
+	Learner
+	FeatureMap() Features
+	MeanAt(phi []float64) float64
+	SigmaAt(phi []float64) float64
+	// Weights are the mean's weights when it is linear in the features
+	// (theta . phi), nil otherwise.
+	Weights() []float64
+}
+
+// FeatureMap returns g's features.
+func (g *Gaussian) FeatureMap() Features { return g.Features }
+
+// MeanAt is theta . phi.
+func (g *Gaussian) MeanAt(phi []float64) float64 { return g.Policy.Mean(phi) }
+
+// SigmaAt is the policy's one standard deviation.
+func (g *Gaussian) SigmaAt([]float64) float64 { return g.Policy.Sigma }
+
+// Weights is theta.
+func (g *Gaussian) Weights() []float64 { return g.Policy.Theta }
+
+// PGLearner is a learning strategy with any Gaussian policy of package
+// policy (linear with a global or state-dependent sigma, or an MLP),
+// trained by policy gradient (package policy's PG: REINFORCE or
+// actor-critic, Adam or SGD, clipping, an entropy bonus and the risk
+// utility). Decisions are grouped by the job's remaining due, for a group
+// baseline.
+type PGLearner struct {
+	Policy   policy.Gaussian
+	Features Features
+	Rule     policy.PG
+
+	batch *policy.Batch
+	phi   []float64
+	rets  []float64
+	last  policy.Stats
+}
+
+// NewPGLearner returns a learner; rule.Policy is set to p.
+func NewPGLearner(f Features, p policy.Gaussian, rule policy.PG) *PGLearner {
+	rule.Policy = p
+	return &PGLearner{Policy: p, Features: f, Rule: rule, batch: policy.NewBatch(f.Dim()), phi: make([]float64, f.Dim())}
+}
+
+// Quote samples a price and records the decision.
+func (l *PGLearner) Quote(rng *rand.Rand, j *Job, v *View, rec *Record) float64 {
+	l.Features.Fill(l.phi, j, v)
+	a, mu, sigma := policy.Sample(l.Policy, rng, l.phi)
+	rec.Decide(l.phi, a, mu, sigma, j.Due)
+	return a
+}
+
+// Learn adds the finished record's decisions with their returns to the
+// episode's batch; the rule applies the risk utility.
+func (l *PGLearner) Learn(rec *Record) {
+	if rec.Len() == 0 {
+		return
+	}
+	l.rets = rec.Returns(l.rets)
+	for i, ret := range l.rets {
+		l.batch.Add(rec.Features(i), rec.Action[i], rec.Mean[i], rec.Sigma[i], ret, rec.Group[i])
+	}
+	l.batch.EndTrajectory()
+}
+
+// Update applies the episode's policy-gradient step and empties the batch.
+func (l *PGLearner) Update() error {
+	st, err := l.Rule.Update(l.batch)
+	l.last = st
+	l.batch.Reset()
+	return err
+}
+
+// Discard empties the batch without learning from it.
+func (l *PGLearner) Discard() { l.batch.Reset() }
+
+// FeatureMap returns l's features.
+func (l *PGLearner) FeatureMap() Features { return l.Features }
+
+// MeanAt is the policy's mean at phi.
+func (l *PGLearner) MeanAt(phi []float64) float64 { mu, _ := l.Policy.Dist(phi); return mu }
+
+// SigmaAt is the policy's standard deviation at phi.
+func (l *PGLearner) SigmaAt(phi []float64) float64 { _, s := l.Policy.Dist(phi); return s }
+
+// Weights are the mean's weights for a linear policy, nil for an MLP.
+func (l *PGLearner) Weights() []float64 {
+	if lg, ok := l.Policy.(*policy.LinearGaussian); ok {
+		return lg.Theta()
+	}
+	return nil
+}
