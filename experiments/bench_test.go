@@ -25,3 +25,32 @@ func BenchmarkP2Replicate(b *testing.B) {
 	}
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 }
+
+// BenchmarkBestResponseEvaluation is the unit of the equilibrium
+// measurement's cost: evaluating one candidate strategy for the shipper,
+// the others held at their (untrained) learned strategies, on the preset's
+// search episodes. A measurement evaluates up to max_evaluations candidates
+// per learning agent, then compares the best on eval_episodes episodes.
+func BenchmarkBestResponseEvaluation(b *testing.B) {
+	for _, preset := range []string{"strategic-bidding-deterministic", "strategic-bidding-stochastic"} {
+		b.Run(preset, func(b *testing.B) {
+			sc, err := Resolve(preset)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r, err := newReplicate(&sc, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r.x.Learning, r.x.Observer = false, nil
+			roles := r.roles()
+			cand := candidate(roles[0].g, roles[0].g.Weights(), 0)
+			r.play(roles[0], cand)
+			var u [][]float64
+			b.ReportAllocs()
+			for b.Loop() {
+				u = r.playEpisodes(0, false, sc.Equilibrium.SearchEpisodes, roles, u)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/market"
@@ -27,6 +28,7 @@ type replicate struct {
 	epochs   []int64     // the training episode of each row
 	episodes [][]float64 // one per training episode: EpisodeColumns
 	events   uint64
+	measured time.Duration // time spent in the equilibrium measurement
 }
 
 func newReplicate(sc *Scenario, index int) (*replicate, error) {
@@ -334,7 +336,9 @@ func (r *replicate) evaluate(ep int, point uint64, last bool) error {
 	if eq := r.sc.Equilibrium; eq.Enabled {
 		m := measurement{math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()}
 		if last || eq.AtEvaluations {
+			start := time.Now()
 			m = r.measure(point)
+			r.measured += time.Since(start)
 		}
 		row = append(row, m.row()...)
 	}
