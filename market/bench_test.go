@@ -2,6 +2,7 @@ package market
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -83,5 +84,186 @@ func BenchmarkMaxSurplus(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		br.MaxSurplus(values, costs, volumes, 10000)
+	}
+}
+
+// bookEvent is one order event of a benchmark stream: a submit, or a cancel
+// of the order with id o.ID.
+type bookEvent struct {
+	o      BookOrder
+	cancel bool
+}
+
+// bookEvents draws a stream of n order events that keeps about 500 orders
+// resting. It runs a Book while it draws so that cancels hit resting orders:
+// an event is a cancel of a uniformly chosen resting order with probability
+// (resting orders)/2200, else a submit, buy or sell with equal chance, of
+// 1..10 units, IOC with probability 1/20, at a limit of 99 + 5z for a buy and
+// 101 + 5z for a sell (z standard normal), rounded to whole units on a grid.
+// Replayed on an empty book, the stream goes through the same states.
+func bookEvents(n int, grid bool, seed uint64) (events []bookEvent, meanResting float64) {
+	rng := rand.New(rand.NewPCG(seed, 2))
+	book := NewBook()
+	var resting []int64
+	where := map[int64]int{} // id -> index in resting
+	drop := func(id int64) {
+		i := where[id]
+		last := resting[len(resting)-1]
+		resting[i], where[last] = last, i
+		resting = resting[:len(resting)-1]
+		delete(where, id)
+	}
+	total := 0
+	for k := range n {
+		total += book.Len()
+		if len(resting) > 0 && rng.Float64() < float64(len(resting))/2200 {
+			id := resting[rng.IntN(len(resting))]
+			book.Cancel(id)
+			drop(id)
+			events = append(events, bookEvent{o: BookOrder{ID: id}, cancel: true})
+			continue
+		}
+		o := BookOrder{ID: int64(k), Owner: rng.IntN(100), Side: Buy, Qty: 1 + rng.IntN(10), IOC: rng.IntN(20) == 0}
+		o.Price = 99 + 5*rng.NormFloat64()
+		if rng.IntN(2) == 0 {
+			o.Side = Sell
+			o.Price += 2
+		}
+		if grid {
+			o.Price = math.Round(o.Price)
+		}
+		for _, f := range book.Submit(o) {
+			other := f.Buy
+			if o.Side == Buy {
+				other = f.Sell
+			}
+			if _, ok := book.Lookup(other); !ok {
+				drop(other)
+			}
+		}
+		if _, ok := book.Lookup(o.ID); ok {
+			where[o.ID] = len(resting)
+			resting = append(resting, o.ID)
+		}
+		events = append(events, bookEvent{o: o})
+	}
+	return events, float64(total) / float64(n)
+}
+
+// BenchmarkBook replays a stream of 65,536 order events (submits and
+// cancels, about 40 % cancels, about 500 orders resting) on a reused Book and
+// reports order events per second. Continuous prices put nearly every order
+// on its own price level, as the learned float bids of the simulator do; grid
+// prices put about ten orders on each level. The goal is at least 5 million
+// events/s and 0 allocs/op.
+func BenchmarkBook(b *testing.B) {
+	for _, grid := range []bool{false, true} {
+		name := "prices=continuous"
+		if grid {
+			name = "prices=grid"
+		}
+		b.Run(name, func(b *testing.B) {
+			events, meanResting := bookEvents(1<<16, grid, 11)
+			book := NewBook()
+			replay := func() {
+				book.Reset()
+				for _, e := range events {
+					if e.cancel {
+						book.Cancel(e.o.ID)
+					} else {
+						book.Submit(e.o)
+					}
+				}
+			}
+			replay() // warm-up: grow the buffers
+			b.ReportAllocs()
+			passes := 0
+			for b.Loop() {
+				replay()
+				passes++
+			}
+			perSec := float64(passes*len(events)) / b.Elapsed().Seconds()
+			b.ReportMetric(perSec, "events/s")
+			b.ReportMetric(1e9/perSec, "ns/event")
+			b.ReportMetric(meanResting, "resting")
+		})
+	}
+}
+
+// benchAssignCase draws n jobs of volume 1..maxVol and m carriers of
+// capacity capLo..capHi. Asks are volume times a per-unit cost around a
+// carrier-specific level; bids are volume times a value per unit, so about
+// 80 % of the pairs are eligible.
+func benchAssignCase(n, m, maxVol, capLo, capHi int, seed uint64) (bids []float64, asks [][]float64, volumes, capacities []int) {
+	rng := rand.New(rand.NewPCG(seed, 3))
+	bids = make([]float64, n)
+	volumes = make([]int, n)
+	asks = make([][]float64, m)
+	capacities = make([]int, m)
+	for j := range n {
+		volumes[j] = 1 + rng.IntN(maxVol)
+		bids[j] = float64(volumes[j]) * (2 + 3*rng.Float64())
+	}
+	for c := range m {
+		capacities[c] = capLo + rng.IntN(capHi-capLo+1)
+		level := 2 + rng.Float64()
+		asks[c] = make([]float64, n)
+		for j := range n {
+			asks[c][j] = float64(volumes[j]) * level * (0.7 + 0.6*rng.Float64())
+		}
+	}
+	return bids, asks, volumes, capacities
+}
+
+// BenchmarkAssign assigns jobs to several carriers with Assign:
+//
+//   - n=30/m=3: a P2-sized clearing, volumes 1..10 and capacities 30..60
+//     (about 170 volume units against about 135: capacity binds); more than
+//     24 jobs are eligible, so Assign runs the heuristic alone;
+//   - n=1000/m=5: volumes 1..30 (about 15,500 units) against capacities
+//     1,800..2,200 (about 10,000): the heuristic alone.
+//
+// It reports the assigned volume and spread of the last call.
+func BenchmarkAssign(b *testing.B) {
+	for _, tc := range []struct {
+		n, m, maxVol, capLo, capHi int
+	}{
+		{30, 3, 10, 30, 60},
+		{1000, 5, 30, 1800, 2200},
+	} {
+		b.Run(fmt.Sprintf("n=%d/m=%d", tc.n, tc.m), func(b *testing.B) {
+			bids, asks, volumes, capacities := benchAssignCase(tc.n, tc.m, tc.maxVol, tc.capLo, tc.capHi, 1)
+			br := &Broker{Tie: TieMaxVolume}
+			br.Assign(bids, asks, volumes, capacities)
+			b.ReportAllocs()
+			var a Assignment
+			for b.Loop() {
+				a = br.Assign(bids, asks, volumes, capacities)
+			}
+			b.ReportMetric(float64(a.Volume), "volume")
+			b.ReportMetric(a.Spread, "spread")
+		})
+	}
+}
+
+// BenchmarkAssignExact is the exact search on instances of 20 jobs and 3
+// carriers (randomAssignCase: binding capacities, continuous prices), cycling
+// through 64 instances.
+func BenchmarkAssignExact(b *testing.B) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	cases := make([]assignCase, 64)
+	for i := range cases {
+		cases[i] = randomAssignCase(rng, 20, 3, false)
+	}
+	br := &Broker{Tie: TieMaxVolume}
+	for _, c := range cases {
+		br.AssignExact(c.bids, c.asks, c.volumes, c.capacities)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		c := cases[i%len(cases)]
+		br.AssignExact(c.bids, c.asks, c.volumes, c.capacities)
+		i++
 	}
 }

@@ -93,6 +93,11 @@ type Broker struct {
 	pay     []float64
 	receive []float64
 	scratch []int // MaxSurplus's selection, kept apart so it leaves the last Clearing intact
+
+	as        assigner // Assign's problem and buffers
+	asPay     []float64
+	asReceive []float64
+	asLoad    []int
 }
 
 // P2Acceptance returns the broker of the smart-containers paper (van Heeswijk

@@ -2,7 +2,10 @@
 // containers ride a departing truck and at what prices. It is pure data, with
 // no clock and no agents: callers (package agents, scheduled by package
 // experiments) hand it the orders waiting at a departure and get a [Clearing]
-// back.
+// back. Besides the knapsack broker for one departure it offers the
+// assignment of jobs to several carriers departing together
+// ([Broker.Assign]), a continuous double auction ([Book]) and the competitive
+// equilibrium of step curves ([CompetitiveEquilibrium]).
 //
 // # The knapsack broker
 //
@@ -91,4 +94,82 @@
 // feasible set of jobs could reach, from true values and costs: the
 // denominator of allocative efficiency (MODEL section 6). It runs the same
 // solver.
+//
+// # Several carriers
+//
+// When several carriers depart at one clearing, [Broker.Assign] gives each
+// job to at most one carrier c, maximising the total spread
+// sum(b_j - a_jc) subject to each carrier's capacity, with the eligibility,
+// tie and price rules of Clear. With one carrier it is Clear. With several it
+// is a multiple knapsack problem whose profits depend on the knapsack, a
+// generalized assignment problem with equal weights across knapsacks, and
+// NP-hard (Martello and Toth, Knapsack Problems: Algorithms and Computer
+// Implementations, Wiley 1990, chapters 6 and 7; Kellerer, Pferschy and
+// Pisinger 2004, chapter 10, for the multiple knapsack problem). Two
+// solvers:
+//
+//   - [Broker.AssignExact]: branch and bound, started from the heuristic's
+//     answer, cut by the smaller of two Dantzig bounds (pooled capacity with
+//     each job at its best carrier; each carrier on its own). It is exact; on
+//     random binding instances of 20 jobs and 3 carriers it takes about
+//     0.1 ms on average (BenchmarkAssignExact) and 15 ms at worst in 300.
+//   - [Broker.AssignHeuristic]: four constructions (sequential exact
+//     knapsacks, with Clear's solver, largest or smallest carrier first; the
+//     regret greedy of Martello and Toth by spread or by spread per unit),
+//     each improved to a local optimum by swaps between carriers and by
+//     re-solving each carrier's knapsack against the others; the best is
+//     kept. 1,000 jobs, 5 carriers and binding capacities of about 2,000 each
+//     take about 145 ms; 30 jobs and 3 carriers of capacity 30..60 about
+//     60 µs (BenchmarkAssign).
+//
+// [Broker.Assign] runs the heuristic and, when at most [AssignExactJobs] (24)
+// jobs have an eligible carrier, the exact search with a budget of
+// [AssignExactNodes] (100,000) nodes, about 10 ms; [Assignment.Exact] says
+// whether the answer is proven optimal.
+//
+// Measured gap of the heuristic to the optimum, (optimum - heuristic) /
+// optimum, over 2,000 random instances of 5..14 jobs and 2 or 3 carriers with
+// binding capacities and carrier-dependent asks: mean 0.099 % (standard error
+// 0.019 %), worst 17.6 %, optimal in 96.5 % of the instances. The worst
+// cases are tiny instances where one large job lands at the wrong carrier and
+// no single swap or re-solve can move it. Reproduce with
+//
+//	go test -run TestAssignHeuristicGap -v ./market
+//
+// # The continuous double auction
+//
+// A [Book] is a limit order book with price-time priority, the continuous
+// double auction of Smith, "An Experimental Study of Competitive Market
+// Behavior", Journal of Political Economy 70 (1962), and of Gode and Sunder,
+// "Allocative Efficiency of Markets with Zero-Intelligence Traders", Journal
+// of Political Economy 101 (1993). Shippers submit buy orders (bids for
+// transport capacity), carriers sell orders (asks), each for an integer
+// quantity of volume units at a limit price per unit. An incoming order
+// trades at once with the best crossing resting orders of the other side,
+// best price first and among equal prices the earliest, possibly in part,
+// until it is filled or no longer crosses; the rest rests in the book, or is
+// dropped for an immediate-or-cancel order. A fill trades at the resting
+// order's price ([RestingPrice], the usual convention: the order that arrives
+// takes the price the book offered), or at the midpoint of the two limits
+// ([MidpointPrice]). Orders can be cancelled by id.
+//
+// Each side of the book is a 4-ary heap of resting orders keyed by (price,
+// arrival), with an open-addressing table from order id to heap position, so
+// that submit, fill and cancel cost O(log n) for n resting orders whatever
+// the prices. Sorted price levels with FIFO queues, the other usual layout,
+// were measured on the same event stream (BenchmarkBook: submits and 40 %
+// cancels, about 500 orders resting): 22 million events/s with prices on a
+// grid of whole units but 11.6 million with continuous prices, where nearly
+// every order opens its own level and inserting a level moves half the
+// array; the heap does 16 and 18 million. Learned bids in this simulator are
+// continuous, so the heap was chosen. A warmed-up book allocates nothing.
+//
+// # Competitive equilibrium
+//
+// [CompetitiveEquilibrium] computes the Walrasian equilibrium of step demand
+// and supply curves, for the equilibrium curves of capacity scenarios (MODEL
+// section 6): the quantity, the band of market-clearing prices and the
+// efficient surplus, with jobs expanded into volume units of value V/v. Its
+// documentation states the definition, the conventions at the ends of the
+// curves and how it treats indivisible jobs (as a fractional upper bound).
 package market

@@ -68,3 +68,71 @@ func ExampleBroker_MaxSurplus() {
 	// Output:
 	// 13
 }
+
+// A continuous double auction: shippers bid for capacity, carriers ask, and
+// every incoming order trades at once with the best resting orders of the
+// other side, at the resting order's price per unit.
+func ExampleBook() {
+	b := market.NewBook()
+	b.Submit(market.BookOrder{ID: 1, Owner: 100, Side: market.Sell, Qty: 5, Price: 12})
+	b.Submit(market.BookOrder{ID: 2, Owner: 101, Side: market.Sell, Qty: 5, Price: 10})
+	b.Submit(market.BookOrder{ID: 3, Owner: 200, Side: market.Buy, Qty: 4, Price: 9})
+	// A shipper wants 8 units at up to 12.5: it takes the cheaper ask first.
+	for _, f := range b.Submit(market.BookOrder{ID: 4, Owner: 201, Side: market.Buy, Qty: 8, Price: 12.5}) {
+		fmt.Printf("order %d buys %d units from order %d at %v\n", f.Buy, f.Qty, f.Sell, f.Price)
+	}
+	bid, bidQty, _ := b.BestBid()
+	ask, askQty, _ := b.BestAsk()
+	fmt.Printf("best bid %v x %d, best ask %v x %d, %d orders resting\n", bid, bidQty, ask, askQty, b.Len())
+	// Output:
+	// order 4 buys 5 units from order 2 at 10
+	// order 4 buys 3 units from order 1 at 12
+	// best bid 9 x 4, best ask 12 x 2, 2 orders resting
+}
+
+// The competitive equilibrium of a small market: three jobs (value per
+// volume unit) and two carriers (cost per unit and capacity). All eight
+// units of capacity are sold, the 3-per-unit job does not ship, and any price
+// from 6 (the dearer carrier's cost) to 7 (the marginal job's value) clears
+// the market.
+func ExampleCompetitiveEquilibrium() {
+	demand := []market.Step{
+		{Price: 60.0 / 6, Qty: 6}, // a job of value 60 and volume 6
+		{Price: 14.0 / 2, Qty: 2},
+		{Price: 15.0 / 5, Qty: 5},
+	}
+	supply := []market.Step{
+		{Price: 4, Qty: 5}, // a carrier with cost 4 per unit and capacity 5
+		{Price: 6, Qty: 3},
+	}
+	e := market.CompetitiveEquilibrium(demand, supply)
+	fmt.Printf("quantity %d, prices [%v, %v], surplus %v\n", e.Quantity, e.Low, e.High, e.Surplus)
+	// Output:
+	// quantity 8, prices [6, 7], surplus 36
+}
+
+// Two carriers depart at once. Every job is worth more with carrier 1, which
+// has room for job 0 alone or for jobs 1 and 2. Jobs 1 and 2 gain 9 there
+// over carrier 0 (18 against 9), job 0 only 5 (20 against 15), so job 0 goes
+// to carrier 0. Under k-double with k = 0.5 each job trades halfway between bid
+// and ask.
+func ExampleBroker_Assign() {
+	bids := []float64{50, 30, 28}
+	asks := [][]float64{
+		{35, 25, 24}, // carrier 0's asks for jobs 0, 1, 2
+		{30, 20, 20}, // carrier 1's
+	}
+	volumes := []int{6, 3, 3}
+	capacities := []int{6, 6}
+	b := market.Broker{Tie: market.TieMaxVolume, Price: market.PriceRule{Kind: market.KDouble, K: 0.5}}
+	a := b.Assign(bids, asks, volumes, capacities)
+	for j, c := range a.Carrier {
+		fmt.Printf("job %d: carrier %d, price %v\n", j, c, a.Pay[j])
+	}
+	fmt.Printf("loads %v, spread %v, exact %v\n", a.Load, a.Spread, a.Exact)
+	// Output:
+	// job 0: carrier 0, price 42.5
+	// job 1: carrier 1, price 25
+	// job 2: carrier 1, price 24
+	// loads [6 6], spread 33, exact true
+}
