@@ -1,0 +1,92 @@
+package experiments
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+// TestTheoryDeterministic checks the theory of strategic-bidding-deterministic
+// against values worked out by hand: jobs (volume, distance, value) of
+// (10, 50, 120), (20, 30, 150), (5, 100, 90), (15, 80, 100), cost 0.1*v*l,
+// one truck of capacity 80.
+func TestTheoryDeterministic(t *testing.T) {
+	sc, err := Resolve("strategic-bidding-deterministic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	th := NewTheory(&sc)
+	if len(th.ClosedForm) != 4 {
+		t.Fatalf("closed form has %d jobs, want 4 (note: %q)", len(th.ClosedForm), th.ClosedFormNote)
+	}
+	for i, w := range []struct {
+		trades    bool
+		low, high float64
+	}{{true, 50, 120}, {true, 60, 150}, {true, 50, 90}, {false, math.NaN(), math.NaN()}} {
+		jb := th.ClosedForm[i]
+		if jb.Trades != w.trades || (w.trades && (math.Abs(jb.Low-w.low) > 1e-9 || jb.High != w.high)) {
+			t.Errorf("job %d: %+v, want trades=%v in [%v, %v]", i, jb, w.trades, w.low, w.high)
+		}
+	}
+	// The three jobs worth shipping: mean cost (50+60+50)/3, mean value (120+150+90)/3.
+	if math.Abs(th.Band.Low-160.0/3) > 1e-9 || th.Band.High != 120 {
+		t.Errorf("band %+v, want [53.33, 120]", th.Band)
+	}
+	// Efficient surplus: (120-50) + (150-60) + (90-50) = 200, every clearing.
+	if th.Clearings != 1 || math.Abs(th.Surplus.Mean-200) > 1e-9 {
+		t.Errorf("efficient surplus %+v over %d clearings, want 200 over 1", th.Surplus, th.Clearings)
+	}
+	// Capacity 80 is slack for the 35 volume units worth shipping: the
+	// competitive price is the cost (1 per unit of cost), quantity 35.
+	c := th.Competitive
+	if c.Quantity.Mean != 35 || c.Low.Mean != 1 || c.High.Mean != 1 {
+		t.Errorf("competitive equilibrium quantity %v band [%v, %v], want 35 at [1, 1]", c.Quantity.Mean, c.Low.Mean, c.High.Mean)
+	}
+	if math.Abs(th.DemandRatio-50.0/80) > 1e-12 {
+		t.Errorf("demand ratio %v, want 50/80", th.DemandRatio)
+	}
+}
+
+// TestTheoryBindingCapacity: when capacity binds, the competitive price rises
+// above cost, between the marginal jobs' reservation/cost ratios.
+func TestTheoryBindingCapacity(t *testing.T) {
+	sc, err := Resolve("strategic-bidding-deterministic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Carriers[0].Capacity = 25
+	th := NewTheory(&sc)
+	// Demand per unit of cost, highest first: job 2 at 2.5 (20 units), job
+	// 1 at 2.4 (10), job 3 at 1.8 (5). 25 units: all of job 2, half of job
+	// 1: the price lies between 2.4 (the marginal unit's) and 2.4.
+	c := th.Competitive
+	if c.Quantity.Mean != 25 || math.Abs(c.Low.Mean-2.4) > 1e-12 || math.Abs(c.High.Mean-2.4) > 1e-12 {
+		t.Errorf("binding: quantity %v band [%v, %v], want 25 at [2.4, 2.4]", c.Quantity.Mean, c.Low.Mean, c.High.Mean)
+	}
+	if th.ClosedForm != nil || !strings.Contains(th.ClosedFormNote, "capacity binds") {
+		t.Errorf("binding capacity has no per-job closed form; got %v, note %q", th.ClosedForm, th.ClosedFormNote)
+	}
+}
+
+func TestTheoryRandomStream(t *testing.T) {
+	sc := Default()
+	th := NewTheory(&sc)
+	if th.ClosedForm != nil || !strings.Contains(th.ClosedFormNote, "random") {
+		t.Errorf("P2 has no closed form; note %q", th.ClosedFormNote)
+	}
+	if math.Abs(th.DemandRatio-27.5/80) > 1e-12 {
+		t.Errorf("demand ratio %v, want 27.5/80 (MODEL section 7)", th.DemandRatio)
+	}
+	// Mean cost of a job 0.1 * 5.5 * 55 = 30.25, mean reservation 20 * 5.5 =
+	// 110; the sample means over 2000 clearings (about 10,000 jobs) are
+	// within 3 % of them.
+	if math.Abs(th.Band.Low-30.25) > 0.03*30.25 || math.Abs(th.Band.High-110) > 0.03*110 {
+		t.Errorf("band %+v, want about [30.25, 110]", th.Band)
+	}
+	if th.Clearings != theoryClearings || th.Surplus.N != theoryClearings {
+		t.Errorf("sampled %d clearings (%d surpluses), want %d", th.Clearings, th.Surplus.N, theoryClearings)
+	}
+	if again := NewTheory(&sc); again.Surplus != th.Surplus {
+		t.Error("the theory of a random stream is not reproducible")
+	}
+}
