@@ -1,15 +1,22 @@
 package experiments
 
 import (
+	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -17,27 +24,45 @@ import (
 	"github.com/freightsim/freightsim/results"
 )
 
+// A run directory holds:
+//
+//	config.yaml       the effective scenario, written first
+//	manifest.json     provenance; written first with status "running", rewritten at the end
+//	replicates/NNNN/  each replicate's rows as it finishes (evaluations.csv, episodes.csv,
+//	                  trades.csv, then replicate.json), kept until the run is complete,
+//	                  so that an interrupted run can be resumed
+//	evaluations.csv, episodes.csv, trades.csv (and/or .parquet), summary.json
+//	                  the results, written at the end
+//
+// Every file is written atomically (results.WriteFile).
+
 // Manifest is manifest.json: the provenance of a run. Everything that varies
 // between two runs of the same command (times, machine) lives here and only
-// here, so that summary.json and evaluations.csv are byte-identical.
+// here, so that summary.json and the tables are byte-identical.
 type Manifest struct {
 	Version        string    `json:"version"`
 	Revision       string    `json:"vcs_revision,omitempty"`
 	Modified       bool      `json:"vcs_modified,omitempty"`
+	RevisionFrom   string    `json:"vcs_from,omitempty"` // "binary" (recorded by go build) or "git" (the source tree at run time)
 	GoVersion      string    `json:"go_version"`
 	Command        []string  `json:"command"`
 	Scenario       string    `json:"scenario"`
 	Seed           uint64    `json:"seed"`
 	ReplicateSeeds []string  `json:"replicate_seeds"` // decimal strings: 64-bit seeds do not fit a JSON double
 	Replicates     int       `json:"replicates"`
-	Completed      []int     `json:"completed_replicates"`
+	Status         string    `json:"status"` // running, complete, interrupted or failed
 	Complete       bool      `json:"complete"`
-	Workers        int       `json:"workers"`
+	Completed      []int     `json:"completed_replicates"`
+	Loaded         []int     `json:"loaded_replicates,omitempty"` // finished by an earlier, interrupted invocation and read back from replicates/
+	Resume         string    `json:"resume,omitempty"`            // the command that finishes an incomplete run
+	Trades         bool      `json:"trades"`
+	Files          []string  `json:"files,omitempty"` // the result files written, besides manifest.json
+	Workers        int       `json:"workers"`         // -1: as many as CPUs
 	Start          time.Time `json:"start"`
-	End            time.Time `json:"end"`
-	WallSeconds    float64   `json:"wall_seconds"`
-	Events         uint64    `json:"events"`
-	EventsPerSec   float64   `json:"events_per_second"`
+	End            time.Time `json:"end,omitzero"`
+	WallSeconds    float64   `json:"wall_seconds"`      // of this invocation
+	Events         uint64    `json:"events"`            // engine events run by this invocation
+	EventsPerSec   float64   `json:"events_per_second"` // events / wall_seconds
 	EpisodesPerSec float64   `json:"episodes_per_second"`
 	Machine        Machine   `json:"machine"`
 	Error          string    `json:"error,omitempty"`
@@ -45,10 +70,28 @@ type Manifest struct {
 
 // Machine describes where a run ran.
 type Machine struct {
-	Host string `json:"host"`
-	OS   string `json:"os"`
-	Arch string `json:"arch"`
-	CPUs int    `json:"cpus"`
+	Host       string `json:"host"`
+	OS         string `json:"os"`
+	Arch       string `json:"arch"`
+	CPUs       int    `json:"cpus"`
+	GOMAXPROCS int    `json:"gomaxprocs"`
+	CPUModel   string `json:"cpu_model,omitempty"`
+}
+
+// Run statuses in the manifest.
+const (
+	StatusRunning     = "running"
+	StatusComplete    = "complete"
+	StatusInterrupted = "interrupted"
+	StatusFailed      = "failed"
+)
+
+// Build identifies the code that runs.
+type Build struct {
+	Version  string
+	Revision string // VCS revision, "" if unknown
+	Modified bool   // the source tree had uncommitted changes
+	From     string // where Revision comes from: "binary" or "git"
 }
 
 // Version returns the module version and VCS revision of the running
@@ -73,91 +116,444 @@ func Version() (version, revision string, modified bool) {
 	return version, revision, modified
 }
 
-// NewManifest describes res, run by command with the given workers, from start until now.
-func NewManifest(res *Result, command []string, workers int, start time.Time, runErr error) Manifest {
-	end := time.Now()
-	host, _ := os.Hostname()
+// BuildInfo is [Version], completed for binaries the toolchain did not stamp
+// (go run, go test, -buildvcs=false): if the source tree the binary was
+// compiled from is still there and is a git work tree, its revision and
+// whether it has uncommitted changes, as git reports them now.
+func BuildInfo() Build {
 	v, rev, mod := Version()
+	b := Build{Version: v, Revision: rev, Modified: mod}
+	if rev != "" {
+		b.From = "binary"
+		return b
+	}
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return b // built with -trimpath: the source is not known
+	}
+	dir := filepath.Dir(file)
+	if _, err := os.Stat(dir); err != nil {
+		return b
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	head, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "HEAD").Output()
+	if err != nil {
+		return b
+	}
+	status, err := exec.CommandContext(ctx, "git", "-C", dir, "status", "--porcelain", "--untracked-files=no").Output()
+	if err != nil {
+		return b
+	}
+	b.Revision, b.Modified, b.From = strings.TrimSpace(string(head)), len(bytes.TrimSpace(status)) > 0, "git"
+	return b
+}
+
+// NewManifest describes a run of sc by command with the given workers
+// (0 for as many as CPUs), started at start and not yet finished.
+func NewManifest(sc Scenario, command []string, workers int, start time.Time) Manifest {
+	host, _ := os.Hostname()
+	b := BuildInfo()
+	if workers <= 0 {
+		workers = -1
+	}
 	m := Manifest{
-		Version: v, Revision: rev, Modified: mod, GoVersion: runtime.Version(),
-		Command:     command,
-		Scenario:    res.Scenario.Name,
-		Seed:        res.Scenario.Seed,
-		Replicates:  res.Scenario.Replicates,
-		Workers:     workers,
-		Start:       start.UTC().Round(time.Millisecond),
-		End:         end.UTC().Round(time.Millisecond),
-		WallSeconds: res.Wall.Seconds(),
-		Events:      res.Events,
-		Machine:     Machine{Host: host, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU()},
-		Completed:   []int{},
+		Version: b.Version, Revision: b.Revision, Modified: b.Modified, RevisionFrom: b.From,
+		GoVersion:  runtime.Version(),
+		Command:    command,
+		Scenario:   sc.Name,
+		Seed:       sc.Seed,
+		Replicates: sc.Replicates,
+		Status:     StatusRunning,
+		Completed:  []int{},
+		Workers:    workers,
+		Start:      start.UTC().Round(time.Millisecond),
+		Machine: Machine{Host: host, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(),
+			GOMAXPROCS: runtime.GOMAXPROCS(0), CPUModel: cpuModel()},
 	}
-	for i, s := range res.Seeds {
-		m.ReplicateSeeds = append(m.ReplicateSeeds, strconv.FormatUint(s, 10))
-		if res.Done[i] {
-			m.Completed = append(m.Completed, i)
-		}
-	}
-	m.Complete = len(m.Completed) == res.Scenario.Replicates && runErr == nil
-	if s := res.Wall.Seconds(); s > 0 {
-		m.EventsPerSec = float64(res.Events) / s
-		m.EpisodesPerSec = float64(res.EpisodesRun) / s
-	}
-	if runErr != nil {
-		m.Error = runErr.Error()
+	for i := range sc.Replicates {
+		m.ReplicateSeeds = append(m.ReplicateSeeds, strconv.FormatUint(ReplicateSeed(sc.Seed, i), 10))
 	}
 	return m
 }
 
-// ErrRunExists reports an output directory that already holds a run.
-var ErrRunExists = errors.New("output directory already holds a run")
+// Finish records in m what res holds and how the run ended (runErr), now.
+func (m *Manifest) Finish(res *Result, runErr error) {
+	m.End = time.Now().UTC().Round(time.Millisecond)
+	m.WallSeconds = res.Wall.Seconds()
+	m.Events = res.Events
+	m.Trades = res.Trades != nil
+	m.Completed, m.Loaded = []int{}, nil
+	for i, done := range res.Done {
+		if done {
+			m.Completed = append(m.Completed, i)
+		}
+		if i < len(res.Loaded) && res.Loaded[i] {
+			m.Loaded = append(m.Loaded, i)
+		}
+	}
+	m.Complete = res.Complete() && runErr == nil
+	if s := res.Wall.Seconds(); s > 0 {
+		m.EventsPerSec = float64(res.Events) / s
+		m.EpisodesPerSec = float64(res.EpisodesRun) / s
+	}
+	m.Error = ""
+	switch {
+	case m.Complete:
+		m.Status = StatusComplete
+		m.Resume = ""
+	case errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded):
+		m.Status = StatusInterrupted
+	default:
+		m.Status = StatusFailed
+	}
+	if runErr != nil {
+		m.Error = runErr.Error()
+	}
+}
+
+// cpuModel is the processor's name, where the system says it.
+func cpuModel() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+// Formats selects the files the tables are written as.
+type Formats struct {
+	CSV, Parquet bool
+}
+
+// ParseFormats reads csv, parquet or both.
+func ParseFormats(s string) (Formats, error) {
+	switch s {
+	case "csv":
+		return Formats{CSV: true}, nil
+	case "parquet":
+		return Formats{Parquet: true}, nil
+	case "both":
+		return Formats{CSV: true, Parquet: true}, nil
+	}
+	return Formats{}, fmt.Errorf("%q is not a format: want csv, parquet or both", s)
+}
+
+// Errors about run directories.
+var (
+	// ErrRunExists reports an output directory that already holds files.
+	ErrRunExists = errors.New("output directory already holds a run")
+	// ErrRunComplete reports a run asked to be resumed that is already complete.
+	ErrRunComplete = errors.New("the run is already complete")
+	// ErrResumeMismatch reports a run asked to be resumed with another
+	// configuration than the one it was started with.
+	ErrResumeMismatch = errors.New("cannot resume")
+)
+
+const replicatesDir = "replicates"
+
+// runFiles are the files a run may write, besides what its manifest lists.
+var runFiles = []string{"config.yaml", "manifest.json", "summary.json",
+	"evaluations.csv", "episodes.csv", "trades.csv",
+	"evaluations.parquet", "episodes.parquet", "trades.parquet", replicatesDir}
 
 // PrepareDir creates dir for a new run. It refuses a directory that already
-// holds files unless overwrite is set, so that no earlier run is lost.
+// holds files unless overwrite is set, so that no earlier run is lost; with
+// overwrite it removes the files an earlier run wrote there (those its
+// manifest lists, and the standard ones), and nothing else.
 func PrepareDir(dir string, overwrite bool) error {
 	entries, err := os.ReadDir(dir)
 	switch {
-	case errors.Is(err, os.ErrNotExist):
+	case errors.Is(err, fs.ErrNotExist):
 		return os.MkdirAll(dir, 0o755)
 	case err != nil:
 		return err
-	case len(entries) > 0 && !overwrite:
+	case len(entries) == 0:
+		return nil
+	case !overwrite:
+		if m, err := ReadManifest(dir); err == nil && !m.Complete {
+			return fmt.Errorf("%s: %w: an unfinished one, %d of %d replicates done (add --resume to finish it, --force to replace it, or choose another --out)",
+				dir, ErrRunExists, finishedReplicates(dir), m.Replicates)
+		}
 		return fmt.Errorf("%s: %w (choose another --out, or pass --force to replace it)", dir, ErrRunExists)
+	}
+	remove := slices.Clone(runFiles)
+	if m, err := ReadManifest(dir); err == nil {
+		remove = append(remove, m.Files...)
+	}
+	for _, name := range remove {
+		if name == "" || filepath.IsAbs(name) || !filepath.IsLocal(name) {
+			continue // a manifest names only files inside its directory
+		}
+		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// WriteRun writes a run's files into dir: config.yaml (the effective
-// scenario), evaluations.csv, episodes.csv, trades.csv (when recorded),
-// summary.json and, last, manifest.json. Each file is written atomically.
-func WriteRun(dir string, res *Result, m Manifest) error {
-	cfg, err := yaml.Marshal(res.Scenario)
+// finishedReplicates counts the replicates kept in dir/replicates.
+func finishedReplicates(dir string) int {
+	entries, _ := os.ReadDir(filepath.Join(dir, replicatesDir))
+	n := 0
+	for _, e := range entries {
+		if _, err := os.Stat(filepath.Join(dir, replicatesDir, e.Name(), "replicate.json")); err == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// WriteConfig writes dir/config.yaml, the effective scenario.
+func WriteConfig(dir string, sc Scenario) error {
+	cfg, err := yaml.Marshal(sc)
 	if err != nil {
+		return err
+	}
+	return results.WriteFile(filepath.Join(dir, "config.yaml"), func(w io.Writer) error {
+		_, err := fmt.Fprintf(w, "# effective configuration of this run: freightsim run %s reproduces it\n%s",
+			filepath.Join(dir, "config.yaml"), cfg)
+		return err
+	})
+}
+
+// WriteManifest writes dir/manifest.json.
+func WriteManifest(dir string, m Manifest) error {
+	return results.WriteJSON(filepath.Join(dir, "manifest.json"), m)
+}
+
+// ReadManifest reads dir/manifest.json.
+func ReadManifest(dir string) (Manifest, error) {
+	var m Manifest
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, fmt.Errorf("%s: %w", filepath.Join(dir, "manifest.json"), err)
+	}
+	return m, nil
+}
+
+// replicateFile is replicates/NNNN/replicate.json, written after the
+// replicate's tables: a replicate is kept once it exists.
+type replicateFile struct {
+	Replicate   int    `json:"replicate"`
+	Seed        string `json:"seed"`
+	Events      uint64 `json:"events"`
+	EpisodesRun int    `json:"episodes_run"`
+	Trades      bool   `json:"trades"`
+}
+
+func replicateDir(dir string, i int) string {
+	return filepath.Join(dir, replicatesDir, fmt.Sprintf("%04d", i))
+}
+
+// WriteReplicate keeps a finished replicate in dir/replicates/NNNN, for
+// [LoadReplicates]; it is safe for concurrent use with other replicates.
+func WriteReplicate(dir string, rep *ReplicateResult) error {
+	d := replicateDir(dir, rep.Index)
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return err
+	}
+	tables := []struct {
+		name string
+		t    *results.Table
+	}{{"evaluations.csv", rep.Evaluations}, {"episodes.csv", rep.Episodes}, {"trades.csv", rep.Trades}}
+	for _, f := range tables {
+		if f.t != nil {
+			if err := results.WriteCSVFile(filepath.Join(d, f.name), f.t); err != nil {
+				return err
+			}
+		}
+	}
+	return results.WriteJSON(filepath.Join(d, "replicate.json"), replicateFile{
+		Replicate: rep.Index, Seed: strconv.FormatUint(rep.Seed, 10),
+		Events: rep.Events, EpisodesRun: rep.EpisodesRun, Trades: rep.Trades != nil,
+	})
+}
+
+// LoadReplicates reads back the replicates kept in dir by [WriteReplicate],
+// for [Options.Done]: one entry per replicate of sc, nil for those not kept.
+func LoadReplicates(dir string, sc Scenario, trades bool) ([]*ReplicateResult, error) {
+	done := make([]*ReplicateResult, sc.Replicates)
+	entries, err := os.ReadDir(filepath.Join(dir, replicatesDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return done, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		i, err := strconv.Atoi(e.Name())
+		if err != nil || !e.IsDir() {
+			continue
+		}
+		d := replicateDir(dir, i)
+		b, err := os.ReadFile(filepath.Join(d, "replicate.json"))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // stopped before it was kept: it runs again
+		}
+		if err != nil {
+			return nil, err
+		}
+		var rf replicateFile
+		if err := json.Unmarshal(b, &rf); err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.Join(d, "replicate.json"), err)
+		}
+		switch {
+		case rf.Replicate != i || i >= sc.Replicates:
+			return nil, fmt.Errorf("%w: %s holds replicate %d of a run of %d", ErrResumeMismatch, d, rf.Replicate, sc.Replicates)
+		case rf.Seed != strconv.FormatUint(ReplicateSeed(sc.Seed, i), 10):
+			return nil, fmt.Errorf("%w: %s was seeded with %s, not with seed %d's replicate seed", ErrResumeMismatch, d, rf.Seed, sc.Seed)
+		case rf.Trades != trades:
+			return nil, fmt.Errorf("%w: the run in %s %s trades: resume it %s --trades", ErrResumeMismatch, dir,
+				map[bool]string{true: "records", false: "does not record"}[rf.Trades], map[bool]string{true: "with", false: "without"}[rf.Trades])
+		}
+		rep := &ReplicateResult{Index: i, Seed: ReplicateSeed(sc.Seed, i), Events: rf.Events, EpisodesRun: rf.EpisodesRun}
+		if rep.Evaluations, err = readCSV(filepath.Join(d, "evaluations.csv"), 2); err != nil {
+			return nil, err
+		}
+		if rep.Episodes, err = readCSV(filepath.Join(d, "episodes.csv"), 2); err != nil {
+			return nil, err
+		}
+		if trades {
+			keys, _ := results.TradeColumns()
+			if rep.Trades, err = readCSV(filepath.Join(d, "trades.csv"), len(keys)); err != nil {
+				return nil, err
+			}
+		}
+		if err := checkDone(&sc, trades, i, rep); err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrResumeMismatch, d, err)
+		}
+		done[i] = rep
+	}
+	return done, nil
+}
+
+func readCSV(path string, nkeys int) (*results.Table, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	t, err := results.ReadCSV(f, nkeys)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return t, nil
+}
+
+// Resume checks that dir holds an unfinished run of sc, started with the same
+// effective configuration (so the same seed and replicates), the same trades
+// setting and, where both are known, the same code, and returns the
+// replicates it finished, for [Options.Done]. A missing or empty dir has
+// nothing to resume: Resume returns nil and the run starts afresh. The
+// errors wrap [ErrRunComplete] or [ErrResumeMismatch].
+func Resume(dir string, sc Scenario, trades bool) ([]*ReplicateResult, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) || err == nil && len(entries) == 0 {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, "config.yaml")
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s holds no config.yaml, so no run of freightsim", ErrResumeMismatch, dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	was, err := Parse(path, data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the run's %s does not parse:\n%v", ErrResumeMismatch, path, err)
+	}
+	if diff, err := Diff(was, sc); err != nil {
+		return nil, err
+	} else if len(diff) > 0 {
+		if len(diff) > 12 {
+			diff = append(diff[:12], fmt.Sprintf("... and %d more", len(diff)-12))
+		}
+		return nil, fmt.Errorf("%w: the run in %s was started with another configuration (its value -> this command's):\n  %s\nresume with the same scenario and --set, --seed, --replicates, --episodes; or pass --force instead of --resume to start over",
+			ErrResumeMismatch, dir, strings.Join(diff, "\n  "))
+	}
+	if m, err := ReadManifest(dir); err == nil {
+		if m.Complete {
+			return nil, fmt.Errorf("%s: %w", dir, ErrRunComplete)
+		}
+		b := BuildInfo()
+		if m.Revision != "" && b.Revision != "" && !m.Modified && !b.Modified && m.Revision != b.Revision {
+			return nil, fmt.Errorf("%w: the run in %s was started by revision %s, this is %s: its results would mix two versions of the code",
+				ErrResumeMismatch, dir, m.Revision, b.Revision)
+		}
+	}
+	return LoadReplicates(dir, sc, trades)
+}
+
+// WriteRun writes a run's files into dir: config.yaml (the effective
+// scenario), the tables as CSV and/or Parquet (evaluations, episodes, and
+// trades when recorded), summary.json and, last, manifest.json, each
+// atomically. It removes the table files of the other format, and once the
+// run is complete, the replicates kept for resuming it.
+func WriteRun(dir string, res *Result, m Manifest, f Formats) error {
+	if !f.CSV && !f.Parquet {
+		f.CSV = true
+	}
+	if err := WriteConfig(dir, res.Scenario); err != nil {
 		return err
 	}
 	type file struct {
 		name  string
 		write func(io.Writer) error
 	}
-	files := []file{
-		{"config.yaml", func(w io.Writer) error {
-			_, err := fmt.Fprintf(w, "# effective configuration of this run: freightsim run %s reproduces it\n%s",
-				filepath.Join(dir, "config.yaml"), cfg)
-			return err
-		}},
-		{"evaluations.csv", res.Evaluations.WriteCSV},
-		{"episodes.csv", res.Episodes.WriteCSV},
+	files := []file{}
+	stale := []string{}
+	for _, t := range []struct {
+		name string
+		t    *results.Table
+	}{{"evaluations", res.Evaluations}, {"episodes", res.Episodes}, {"trades", res.Trades}} {
+		for _, ext := range []struct {
+			ext   string
+			on    bool
+			write func(*results.Table) func(io.Writer) error
+		}{
+			{".csv", f.CSV, func(t *results.Table) func(io.Writer) error { return t.WriteCSV }},
+			{".parquet", f.Parquet, func(t *results.Table) func(io.Writer) error { return t.WriteParquet }},
+		} {
+			if t.t == nil || !ext.on {
+				stale = append(stale, t.name+ext.ext)
+				continue
+			}
+			files = append(files, file{t.name + ext.ext, ext.write(t.t)})
+		}
 	}
-	if res.Trades != nil {
-		files = append(files, file{"trades.csv", res.Trades.WriteCSV})
+	files = append(files, file{"summary.json", jsonWriter(res.Summary)})
+	m.Files = []string{"config.yaml"}
+	for _, fl := range files {
+		m.Files = append(m.Files, fl.name)
 	}
-	files = append(files,
-		file{"summary.json", jsonWriter(res.Summary)},
-		file{"manifest.json", jsonWriter(m)})
-	for _, f := range files {
-		if err := results.WriteFile(filepath.Join(dir, f.name), f.write); err != nil {
+	files = append(files, file{"manifest.json", jsonWriter(m)})
+	for _, name := range stale {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
+	}
+	for _, fl := range files {
+		if err := results.WriteFile(filepath.Join(dir, fl.name), fl.write); err != nil {
+			return err
+		}
+	}
+	if m.Complete {
+		return os.RemoveAll(filepath.Join(dir, replicatesDir))
 	}
 	return nil
 }

@@ -182,7 +182,7 @@ feed:
 	if len(failed) > 0 {
 		return res, errors.Join(failed...)
 	}
-	if err := ctx.Err(); err != nil {
+	if err := ctx.Err(); err != nil && !res.Complete() {
 		return res, fmt.Errorf("run stopped: %w", err)
 	}
 	return res, nil

@@ -28,6 +28,9 @@ func WriteFile(path string, write func(io.Writer) error) (err error) {
 	if err = f.Sync(); err != nil {
 		return err
 	}
+	if err = f.Chmod(0o644); err != nil { // CreateTemp makes 0600; run files are for sharing
+		return err
+	}
 	if err = f.Close(); err != nil {
 		return err
 	}

@@ -154,3 +154,17 @@ func TestEvaluationMetrics(t *testing.T) {
 		t.Errorf("an empty evaluation gives %v and %v, want NaN (undefined)", e.CostPerJob(), e.AvgBiddingCost())
 	}
 }
+
+func TestWriteFileIsReadableByOthers(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "summary.json")
+	if err := WriteFile(p, func(w io.Writer) error { _, err := io.WriteString(w, "{}"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o644 {
+		t.Errorf("a run file has mode %v, want 0644 so collaborators can read it", st.Mode().Perm())
+	}
+}

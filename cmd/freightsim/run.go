@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -22,11 +25,15 @@ type runOptions struct {
 	replicates int
 	episodes   int
 	workers    int
+	sets       []string
+	format     string
+	trades     bool
 	quiet      bool
 	force      bool
+	resume     bool
 }
 
-func newRunCmd() *cobra.Command {
+func newRunCmd(argv []string) *cobra.Command {
 	o := &runOptions{}
 	cmd := &cobra.Command{
 		Use:   "run [PRESET|FILE.yaml]",
@@ -36,39 +43,63 @@ results into a run directory:
 
   summary.json      each metric of the final evaluation: mean, sd, 95 % CI, n
   evaluations.csv   one row per replicate and evaluation point, one column per metric
+  episodes.csv      one row per replicate and training episode
+  trades.csv        one row per trade of the evaluation episodes (with --trades)
   config.yaml       the effective scenario (run it again to reproduce the run)
-  manifest.json     version, command, seeds, timings, machine
+  manifest.json     version, command, seeds, timings, machine, which replicates finished
 
-With no argument it runs the default preset, ` + experiments.DefaultPreset + `.
-Results depend only on the scenario and the seed, never on --workers.`,
+With --format parquet (or both) the tables are also, or instead, written as
+Parquet files (.parquet) for pandas, polars, R and DuckDB.
+
+With no argument it runs the default preset, ` + experiments.DefaultPreset + `. A scenario is a
+preset name or a YAML file (docs/CONFIG.md); --set changes one key of it,
+after the file and before validation. Results depend only on the scenario and
+the seed, never on --workers.
+
+Ctrl-C (or SIGTERM) stops at the end of the current training episode, keeps
+every finished replicate, and exits with code 130; the same command with
+--resume finishes the run, giving the same files as an uninterrupted run.`,
 		Example: `  # P2 exactly, one replicate
   freightsim run
   # eight replicates, into a named directory
   freightsim run smart-containers-2020 --replicates 8 --out runs/p2
   # a scenario of your own, a short run
-  freightsim run my-market.yaml --episodes 500 --seed 7`,
-		Args: maxArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runRun(cmd, o, args) },
+  freightsim run my-market.yaml --episodes 500 --seed 7
+  # change keys of a scenario without editing it
+  freightsim run --set 'carriers[0].capacity=60' --set 'jobs.volume={min: 1, max: 5}'
+  # every trade, and Parquet files as well as CSV
+  freightsim run --trades --format both --out runs/trades
+  # finish a run that was interrupted
+  freightsim run smart-containers-2020 --replicates 8 --out runs/p2 --resume`,
+		Args:              maxArgs(1),
+		ValidArgsFunction: completeScenario(true),
+		RunE:              func(cmd *cobra.Command, args []string) error { return runRun(cmd, o, args, argv) },
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.out, "out", "o", "", "run directory (default runs/NAME-YYYYMMDD-HHMMSS)")
+	f.StringVarP(&o.out, "out", "o", "", "write the run into `DIR` (default runs/NAME-YYYYMMDD-HHMMSS)")
 	f.Uint64Var(&o.seed, "seed", 0, "base seed (default: the scenario's)")
 	f.IntVarP(&o.replicates, "replicates", "r", 0, "independent replicates (default: the scenario's)")
 	f.IntVar(&o.episodes, "episodes", 0, "training episodes (default: the scenario's)")
 	f.IntVarP(&o.workers, "workers", "w", 0, "replicates run at once (default: number of CPUs)")
+	f.StringArrayVar(&o.sets, "set", nil, "set `key.path=value` in the scenario, after the file (repeatable), e.g. carriers[0].capacity=60")
+	f.StringVar(&o.format, "format", "csv", "write the tables as `FORMAT`: csv, parquet or both")
+	f.BoolVar(&o.trades, "trades", false, "record every trade of the evaluation episodes (trades.csv)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print no progress")
 	f.BoolVar(&o.force, "force", false, "replace an existing run directory")
+	f.BoolVar(&o.resume, "resume", false, "finish the interrupted run in --out (starts it if --out is empty)")
+	_ = cmd.RegisterFlagCompletionFunc("set", completeSet)
+	_ = cmd.RegisterFlagCompletionFunc("format", completeWords("csv", "parquet", "both"))
 	return cmd
 }
 
-func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
+func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 	name := ""
 	if len(args) == 1 {
 		name = args[0]
 	}
-	sc, err := experiments.Resolve(name)
+	sc, err := scenarioFor(cmd, name, o.sets)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
 	flags := cmd.Flags()
 	if flags.Changed("seed") {
@@ -89,49 +120,177 @@ func runRun(cmd *cobra.Command, o *runOptions, args []string) error {
 	if o.workers < 0 {
 		return usageError{fmt.Errorf("--workers %d: want 0 (all CPUs) or more", o.workers)}
 	}
+	formats, err := experiments.ParseFormats(o.format)
+	if err != nil {
+		return usageError{fmt.Errorf("--format: %w", err)}
+	}
+	if o.resume && o.force {
+		return usageError{errors.New("--resume keeps a run directory and --force replaces it: give one of them")}
+	}
+	if o.resume && o.out == "" {
+		return usageError{errors.New("--resume needs --out DIR, the directory of the run to finish")}
+	}
 	start := time.Now()
 	out := o.out
 	if out == "" {
 		out = filepath.Join("runs", sc.Name+"-"+start.Format("20060102-150405"))
 	}
-	if err := experiments.PrepareDir(out, o.force); err != nil {
+	stderr := cmd.ErrOrStderr()
+
+	var done []*experiments.ReplicateResult
+	if o.resume {
+		done, err = experiments.Resume(out, sc, o.trades)
+		switch {
+		case errors.Is(err, experiments.ErrRunComplete):
+			fmt.Fprintf(stderr, "freightsim: %s already holds the complete run: nothing to do\n", out)
+			return nil
+		case errors.Is(err, experiments.ErrResumeMismatch):
+			return usageError{err}
+		case err != nil:
+			return err
+		}
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return err
+		}
+	} else if err := experiments.PrepareDir(out, o.force); err != nil {
 		if errors.Is(err, experiments.ErrRunExists) {
 			return usageError{err}
 		}
 		return err
 	}
+	loaded := 0
+	for _, d := range done {
+		if d != nil {
+			loaded++
+		}
+	}
 
-	stderr := cmd.ErrOrStderr()
+	resume := resumeCommand(argv, out, o.out == "")
+	m := experiments.NewManifest(sc, argv, o.workers, start)
+	m.Trades, m.Resume = o.trades, resume
+	if err := experiments.WriteConfig(out, sc); err != nil {
+		return err
+	}
+	if err := experiments.WriteManifest(out, m); err != nil {
+		return err
+	}
 	if !o.quiet {
 		fmt.Fprintf(stderr, "freightsim: running %s, %d replicate(s) of %d training episodes, into %s\n",
 			sc.Name, sc.Replicates, sc.Training.Episodes+1, out)
+		if o.resume {
+			fmt.Fprintf(stderr, "freightsim: resuming: %d of %d replicate(s) finished before and are read from %s\n",
+				loaded, sc.Replicates, filepath.Join(out, "replicates"))
+		}
 	}
-	bar := newProgress(stderr, sc.Replicates*(sc.Training.Episodes+1), o.quiet, sc.Name)
-	res, runErr := experiments.Run(cmd.Context(), sc, experiments.Options{Workers: o.workers, Progress: bar.tick})
+	bar := newProgress(stderr, (sc.Replicates-loaded)*(sc.Training.Episodes+1), o.quiet, sc.Name)
+	res, runErr := experiments.Run(cmd.Context(), sc, experiments.Options{
+		Workers:     o.workers,
+		Progress:    bar.tick,
+		Trades:      o.trades,
+		Done:        done,
+		OnReplicate: func(rep *experiments.ReplicateResult) error { return experiments.WriteReplicate(out, rep) },
+	})
 	bar.finish()
 	if res == nil {
 		return runErr
 	}
-	workers := o.workers
-	if workers == 0 {
-		workers = -1 // recorded as "all CPUs"
+	m.Finish(res, runErr)
+	if !m.Complete {
+		m.Resume = resume
 	}
-	m := experiments.NewManifest(res, os.Args, workers, start, runErr)
-	if err := experiments.WriteRun(out, res, m); err != nil {
+	if err := experiments.WriteRun(out, res, m, formats); err != nil {
 		return errors.Join(runErr, err)
 	}
-	printSummary(cmd.OutOrStdout(), res, out)
-	if runErr != nil {
-		return fmt.Errorf("%w\n%d of %d replicates finished; their results are in %s", runErr, len(m.Completed), sc.Replicates, out)
+	if len(m.Completed) > 0 {
+		printSummary(cmd.OutOrStdout(), res, out)
 	}
-	return nil
+	if runErr == nil {
+		return nil
+	}
+	msg := runErr.Error() + "\nfailed"
+	if errors.Is(runErr, context.Canceled) {
+		msg = "interrupted"
+	}
+	return stoppedError{fmt.Sprintf("%s: %d of %d replicate(s) finished and are kept in %s\nto finish the run: %s",
+		msg, len(m.Completed), sc.Replicates, out, resume), runErr}
+}
+
+// stoppedError is a run that stopped before its end: it says what was kept
+// and how to finish, and wraps why it stopped.
+type stoppedError struct {
+	msg string
+	err error
+}
+
+func (e stoppedError) Error() string { return e.msg }
+func (e stoppedError) Unwrap() error { return e.err }
+
+// scenarioFor resolves a preset or file with overrides; a bad one is a usage error.
+func scenarioFor(cmd *cobra.Command, name string, sets []string) (experiments.Scenario, error) {
+	sc, err := experiments.ResolveWith(name, sets)
+	if err != nil {
+		return sc, usageError{err}
+	}
+	return sc, nil
+}
+
+// resumeCommand is the command line that resumes this run: argv with
+// --resume, with --out if the directory was not named, without --force.
+func resumeCommand(argv []string, out string, addOut bool) string {
+	words := invokedAs()
+	for _, a := range argv[1:] {
+		if a == "--force" || a == "--force=true" {
+			continue
+		}
+		words = append(words, a)
+	}
+	if addOut {
+		words = append(words, "--out", out)
+	}
+	if !slices.Contains(argv, "--resume") && !slices.Contains(argv, "--resume=true") {
+		words = append(words, "--resume")
+	}
+	for i, w := range words {
+		words[i] = shellQuote(w)
+	}
+	return strings.Join(words, " ")
+}
+
+// invokedAs is how the user ran this binary: "go run ./cmd/freightsim" for a
+// binary that go run built, else the program name as typed.
+func invokedAs() []string {
+	prog := os.Args[0]
+	if strings.Contains(filepath.ToSlash(prog), "/go-build") && filepath.Base(prog) == "freightsim" {
+		return []string{"go", "run", "./cmd/freightsim"}
+	}
+	if strings.HasSuffix(prog, ".test") {
+		return []string{"freightsim"} // in-process tests
+	}
+	return []string{prog}
+}
+
+// shellQuote quotes s for a POSIX shell if it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // printSummary prints the final evaluation's metrics as a table.
 func printSummary(w io.Writer, res *experiments.Result, out string) {
 	s := res.Summary
-	fmt.Fprintf(w, "%s: final evaluation after %d training episodes, %d replicate(s), seed %d\n",
-		s.Scenario, s.Episode, s.Replicates, s.Seed)
+	done := 0
+	for _, d := range res.Done {
+		if d {
+			done++
+		}
+	}
+	reps := fmt.Sprintf("%d replicate(s)", s.Replicates)
+	if done < s.Replicates {
+		reps = fmt.Sprintf("%d of %d replicate(s)", done, s.Replicates)
+	}
+	fmt.Fprintf(w, "%s: final evaluation after %d training episodes, %s, seed %d\n", s.Scenario, s.Episode, reps, s.Seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "metric\tmean\tsd\t95% CI low\t95% CI high\tn\t")
 	for _, name := range res.Evaluations.Values {
@@ -139,7 +298,11 @@ func printSummary(w io.Writer, res *experiments.Result, out string) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t\n", name, num(st.Mean), num(st.SD), num(st.CI95Low), num(st.CI95High), st.N)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "wrote %s (%.1f s, %.3g events/s)\n", out, res.Wall.Seconds(), float64(res.Events)/res.Wall.Seconds())
+	rate := ""
+	if sec := res.Wall.Seconds(); sec > 0 && res.Events > 0 {
+		rate = fmt.Sprintf(", %.3g events/s", float64(res.Events)/sec)
+	}
+	fmt.Fprintf(w, "wrote %s (%.1f s%s)\n", out, res.Wall.Seconds(), rate)
 }
 
 func num(x float64) string {

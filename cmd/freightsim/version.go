@@ -14,16 +14,20 @@ func newVersionCmd() *cobra.Command {
 		Use:     "version",
 		Short:   "Print the version, VCS revision and Go version",
 		Example: "  freightsim version",
-		Args:    cobra.NoArgs,
+		Args:    maxArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, rev, mod := experiments.Version()
+			b := experiments.BuildInfo()
+			rev := b.Revision
 			if rev == "" {
 				rev = "unknown"
 			}
-			if mod {
+			if b.Modified {
 				rev += " (modified)"
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "freightsim %s\nrevision %s\n%s %s/%s\n", v, rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			if b.From == "git" {
+				rev += " (from the git work tree the binary was built in)"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "freightsim %s\nrevision %s\n%s %s/%s\n", b.Version, rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			return nil
 		},
 	}

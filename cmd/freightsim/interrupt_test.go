@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestInterruptAndResume is the issue's check 4, on the real binary: a run
+// stopped by SIGINT (or SIGTERM) keeps its finished replicates, marks its
+// manifest incomplete, says how to resume and exits 130; the same command
+// with --resume finishes it, and its files are byte-identical to those of
+// an uninterrupted run.
+func TestInterruptAndResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs it: skipped with -short")
+	}
+	base := t.TempDir()
+	bin := buildBinary(t, base)
+	// Ten replicates one after the other, about 0.1 s each on this
+	// project's machines: the signal comes after the second has finished.
+	run := []string{"run", "smart-containers-2020", "--episodes", "1500", "--replicates", "10", "--workers", "1"}
+	fresh := filepath.Join(base, "fresh")
+	if code, _, stderr := freightsim(t, append(slices.Clone(run), "--out", fresh, "--quiet")...); code != 0 {
+		t.Fatalf("uninterrupted run: exit %d\n%s", code, stderr)
+	}
+
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			out := filepath.Join(base, strconv.Itoa(int(sig)))
+			cmd := exec.Command(bin, append(slices.Clone(run), "--out", out)...)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(60 * time.Second)
+			for kept(out) < 2 {
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					t.Fatalf("no two replicates kept in %s after 60 s\n%s", out, stderr.String())
+				}
+				time.Sleep(2 * time.Millisecond)
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			err := cmd.Wait()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
+				t.Fatalf("after %v: %v, want exit code 130 (the run finished before the signal? make it longer)\n%s", sig, err, stderr.String())
+			}
+			m := manifestOf(t, out)
+			finished := kept(out)
+			if m.Complete || m.Status != "interrupted" || len(m.Completed) != finished || finished >= 10 {
+				t.Errorf("manifest: complete %v, status %s, completed %v; want incomplete, interrupted, the %d replicates kept in replicates/",
+					m.Complete, m.Status, m.Completed, finished)
+			}
+			if !strings.Contains(stderr.String(), "interrupted: ") || !strings.Contains(stderr.String(), "--out "+out+" --resume") {
+				t.Errorf("stderr does not say how to resume:\n%s", stderr.String())
+			}
+			if !strings.Contains(stdout.String(), "of 10 replicate(s)") {
+				t.Errorf("stdout does not summarise the finished replicates:\n%s", stdout.String())
+			}
+
+			resumed, err := exec.Command(bin, append(slices.Clone(run), "--out", out, "--resume", "--quiet")...).CombinedOutput()
+			if err != nil {
+				t.Fatalf("--resume: %v\n%s", err, resumed)
+			}
+			for _, f := range []string{"summary.json", "evaluations.csv", "episodes.csv"} {
+				if !bytes.Equal(read(t, filepath.Join(out, f)), read(t, filepath.Join(fresh, f))) {
+					t.Errorf("%s after the interruption and --resume differs from the uninterrupted run's", f)
+				}
+			}
+			if m := manifestOf(t, out); !m.Complete || len(m.Loaded) != finished {
+				t.Errorf("manifest after --resume: complete %v, loaded %v; want complete, the %d kept replicates loaded", m.Complete, m.Loaded, finished)
+			}
+		})
+	}
+}
+
+// TestProgressBarOnATerminal runs the binary under script(1), which gives it
+// a terminal: the bar shows the rate and the time left, [elapsed:left].
+func TestProgressBarOnATerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs it: skipped with -short")
+	}
+	if _, err := exec.LookPath("script"); err != nil {
+		t.Skip("no script(1) to give the binary a terminal")
+	}
+	base := t.TempDir()
+	bin := buildBinary(t, base)
+	line := bin + " run --episodes 3000 --replicates 2 --workers 1 --out " + filepath.Join(base, "run")
+	out, err := exec.Command("script", "-qec", line, "/dev/null").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s under script: %v\n%s", line, err, out)
+	}
+	bar := regexp.MustCompile(`smart-containers-2020 +\d+% \|.*\| \(\d+/6002, \d+ episodes/s\) \[\d+s:\d+s\]`)
+	if !bar.Match(out) {
+		t.Errorf("no progress bar with a rate and the time left on the terminal:\n%q", out)
+	}
+	if bytes.Contains(out, []byte("training episodes), ")) {
+		t.Errorf("the plain progress lines were printed on a terminal:\n%q", out)
+	}
+}
+
+// buildBinary builds freightsim into dir.
+func buildBinary(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "freightsim")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// kept counts the replicates kept in dir/replicates.
+func kept(dir string) int {
+	matches, _ := filepath.Glob(filepath.Join(dir, "replicates", "*", "replicate.json"))
+	if _, err := os.Stat(filepath.Join(dir, "replicates")); err != nil {
+		return 0
+	}
+	return len(matches)
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"github.com/freightsim/freightsim/experiments"
+)
+
+type validateOptions struct {
+	sets  []string
+	print bool
+}
+
+func newValidateCmd() *cobra.Command {
+	o := &validateOptions{}
+	cmd := &cobra.Command{
+		Use:   "validate PRESET|FILE.yaml",
+		Short: "Check a scenario without running it",
+		Long: `validate reads a scenario as run would, with the same --set overrides, and
+reports every problem at once, each with its file, line, key and what is
+allowed (exit code 2); or prints "ok" with a line on what would run (exit 0).
+With --print it also prints the effective scenario, every key with its value:
+what a run would write as config.yaml.`,
+		Example: `  freightsim validate my-market.yaml
+  freightsim validate smart-containers-2020 --set 'carriers[0].capacity=60' --print`,
+		Args:              exactArgs(1, "a preset name or a scenario file"),
+		ValidArgsFunction: completeScenario(true),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sc, err := scenarioFor(cmd, args[0], o.sets)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			if o.print {
+				b, err := yaml.Marshal(sc)
+				if err != nil {
+					return err
+				}
+				if _, err := w.Write(b); err != nil {
+					return err
+				}
+			}
+			describe(w, args[0], sc)
+			return nil
+		},
+	}
+	cmd.Flags().StringArrayVar(&o.sets, "set", nil, "set `key.path=value` in the scenario, after the file (repeatable), e.g. carriers[0].capacity=60")
+	cmd.Flags().BoolVar(&o.print, "print", false, "print the effective scenario as YAML")
+	_ = cmd.RegisterFlagCompletionFunc("set", completeSet)
+	return cmd
+}
+
+// describe prints the one-line "ok" summary of a valid scenario.
+func describe(w io.Writer, what string, sc experiments.Scenario) {
+	learn := func(kinds []string) string {
+		n := 0
+		for _, k := range kinds {
+			if k == "learn" {
+				n++
+			}
+		}
+		return fmt.Sprintf("%d learning", n)
+	}
+	var sk, ck []string
+	for _, s := range sc.Shippers {
+		sk = append(sk, s.Strategy.Kind)
+	}
+	for _, c := range sc.Carriers {
+		ck = append(ck, c.Strategy.Kind)
+	}
+	fmt.Fprintf(w, "ok: %s: scenario %q, %d shipper(s) (%s), %d carrier(s) (%s), market %s/%s; %d replicate(s) of %d training episodes, seed %d\n",
+		what, sc.Name, len(sc.Shippers), learn(sk), len(sc.Carriers), learn(ck),
+		sc.Market.Price, sc.Market.Tie, sc.Replicates, sc.Training.Episodes+1, sc.Seed)
+}

@@ -1,0 +1,114 @@
+package results
+
+import (
+	"bytes"
+	"math"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+func sameFloat(a, b float64) bool {
+	return a == b && math.Signbit(a) == math.Signbit(b) || math.IsNaN(a) && math.IsNaN(b)
+}
+
+func TestParquetRoundTrip(t *testing.T) {
+	big := &Table{Keys: []string{"replicate", "episode"}, Values: []string{"z_last", "a_first"}}
+	for i := range 10000 { // more than one write batch
+		big.Append([]int64{int64(i % 3), int64(i)}, []float64{float64(i) / 7, math.NaN()})
+	}
+	cases := []struct {
+		name string
+		t    *Table
+	}{
+		{"special values", &Table{
+			Keys:   []string{"replicate", "episode"},
+			Values: []string{"mean", "theta_0"},
+			Rows: []Row{
+				{Keys: []int64{0, 0}, Values: []float64{-51.93921, math.NaN()}},
+				{Keys: []int64{1, 4000}, Values: []float64{math.Inf(1), math.Copysign(0, -1)}},
+				{Keys: []int64{math.MaxInt64, -1}, Values: []float64{math.SmallestNonzeroFloat64, math.MaxFloat64}},
+			},
+		}},
+		{"no rows", &Table{Keys: []string{"replicate"}, Values: []string{"x"}}},
+		{"columns not in name order", big},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var a, b bytes.Buffer
+			if err := c.t.WriteParquet(&a); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.t.WriteParquet(&b); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(a.Bytes(), b.Bytes()) {
+				t.Error("writing the same table twice gave different bytes")
+			}
+			got, err := ReadParquet(bytes.NewReader(a.Bytes()), int64(a.Len()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got.Keys, c.t.Keys) || !slices.Equal(got.Values, c.t.Values) {
+				t.Fatalf("columns read back as %v %v, want %v %v, in that order", got.Keys, got.Values, c.t.Keys, c.t.Values)
+			}
+			if len(got.Rows) != len(c.t.Rows) {
+				t.Fatalf("%d rows read back, want %d", len(got.Rows), len(c.t.Rows))
+			}
+			for i, r := range c.t.Rows {
+				g := got.Rows[i]
+				if !slices.Equal(g.Keys, r.Keys) || !slices.EqualFunc(g.Values, r.Values, sameFloat) {
+					t.Fatalf("row %d read back as %v %v, want %v %v", i, g.Keys, g.Values, r.Keys, r.Values)
+				}
+			}
+		})
+	}
+}
+
+// TestParquetColumnTypes: keys are required INT64, values optional DOUBLE
+// with NaN as null, as pandas, R and DuckDB expect.
+func TestParquetColumnTypes(t *testing.T) {
+	tab := &Table{Keys: []string{"replicate"}, Values: []string{"x"}}
+	tab.Append([]int64{0}, []float64{math.NaN()})
+	tab.Append([]int64{1}, []float64{2})
+	var b bytes.Buffer
+	if err := tab.WriteParquet(&b); err != nil {
+		t.Fatal(err)
+	}
+	f, err := parquet.OpenFile(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := f.Schema().Fields()
+	if k := fields[0]; k.Type().Kind() != parquet.Int64 || !k.Required() {
+		t.Errorf("key column %s: %v, required %v; want a required INT64", k.Name(), k.Type(), k.Required())
+	}
+	if v := fields[1]; v.Type().Kind() != parquet.Double || !v.Optional() {
+		t.Errorf("value column %s: %v, optional %v; want an optional DOUBLE", v.Name(), v.Type(), v.Optional())
+	}
+	if n := f.Metadata().RowGroups[0].Columns[1].MetaData.Statistics.NullCount; n != 1 {
+		t.Errorf("value column has %d nulls, want 1 (the NaN)", n)
+	}
+}
+
+func TestParquetFileAndBadNames(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.parquet")
+	tab := &Table{Keys: []string{"k"}, Values: []string{"v"}}
+	tab.Append([]int64{3}, []float64{0.5})
+	if err := WriteParquetFile(path, tab); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadParquetFile(path)
+	if err != nil || len(got.Rows) != 1 || got.Rows[0].Values[0] != 0.5 {
+		t.Errorf("ReadParquetFile: %+v, %v", got, err)
+	}
+	for _, names := range [][]string{{"a", "a"}, {"a,b"}, {""}} {
+		bad := &Table{Keys: []string{"k"}, Values: names}
+		if err := bad.WriteParquet(&bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "column name") {
+			t.Errorf("columns %q: error %v, want one about the column name", names, err)
+		}
+	}
+}
