@@ -36,16 +36,7 @@ import (
 // interval over replicates.
 
 // equilibriumColumns are the value columns the measurement adds to evaluations.csv.
-func equilibriumColumns() []results.Metric {
-	return []results.Metric{
-		{Name: "br_gap_shipper", Unit: "money per episode", Description: "best-response gap of the learning shippers: what deviating to the best response found gains, holding the others fixed (a lower bound)"},
-		{Name: "br_gap_carrier", Unit: "money per episode", Description: "best-response gap of the learning carriers (a lower bound)"},
-		{Name: "nash_conv", Unit: "money per episode", Description: "NashConv: the sum of the best-response gaps"},
-		{Name: "nash_conv_ci95", Unit: "money per episode", Description: "half-width of the 95 % interval of nash_conv over the measurement's evaluation episodes"},
-		{Name: "ne_adherence", Unit: "fraction", Description: "NE adherence: 1 - nash_conv / S clipped to [0,1], S the efficient gains from trade per measurement episode"},
-		{Name: "eq_distance", Unit: "money", Description: "where the equilibrium is known in closed form: mean distance of the learned mean (bid, ask) of each job worth shipping to the equilibrium set {bid = ask = p, cost <= p <= reservation}"},
-	}
-}
+func equilibriumColumns() []results.Metric { return results.EquilibriumMetrics() }
 
 // learnerRole is one learning policy and the agents that use it.
 type learnerRole struct {

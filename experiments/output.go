@@ -1,28 +1,62 @@
 package experiments
 
 import (
-	"bufio"
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/freightsim/freightsim/results"
 )
+
+// WritePlots draws a run's standard figures (results.PlotRun) from its
+// files alone: its tables, and theory.json for the equilibrium band and
+// reference lines when present. It saves them as PNG, SVG and the CSV of
+// their data into dir/plots and returns their paths relative to dir.
+func WritePlots(dir string) ([]string, error) {
+	var opt results.PlotOptions
+	th, err := ReadTheory(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, err
+	default:
+		opt.Refs = th.References
+		if !math.IsNaN(th.Band.Low) && !math.IsNaN(th.Band.High) {
+			opt.Band = &results.Band{Low: th.Band.Low, High: th.Band.High, Label: "equilibrium band of a job worth shipping"}
+		}
+	}
+	figs, err := results.PlotRun(dir, opt)
+	if err != nil {
+		return nil, err
+	}
+	out := filepath.Join(dir, PlotsDir)
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, f := range figs {
+		if err := f.Save(out); err != nil {
+			return nil, err
+		}
+		for _, ext := range []string{".png", ".svg", ".csv"} {
+			files = append(files, filepath.Join(PlotsDir, f.Name+ext))
+		}
+	}
+	return files, nil
+}
+
+// PlotsDir is where a run's figures go, inside its directory.
+const PlotsDir = "plots"
 
 // A run directory holds:
 //
@@ -35,198 +69,6 @@ import (
 //	                  the results, written at the end
 //
 // Every file is written atomically (results.WriteFile).
-
-// Manifest is manifest.json: the provenance of a run. Everything that varies
-// between two runs of the same command (times, machine) lives here and only
-// here, so that summary.json and the tables are byte-identical.
-type Manifest struct {
-	Version        string    `json:"version"`
-	Revision       string    `json:"vcs_revision,omitempty"`
-	Modified       bool      `json:"vcs_modified,omitempty"`
-	RevisionFrom   string    `json:"vcs_from,omitempty"` // "binary" (recorded by go build) or "git" (the source tree at run time)
-	GoVersion      string    `json:"go_version"`
-	Command        []string  `json:"command"`
-	Scenario       string    `json:"scenario"`
-	Seed           uint64    `json:"seed"`
-	ReplicateSeeds []string  `json:"replicate_seeds"` // decimal strings: 64-bit seeds do not fit a JSON double
-	Replicates     int       `json:"replicates"`
-	Status         string    `json:"status"` // running, complete, interrupted or failed
-	Complete       bool      `json:"complete"`
-	Completed      []int     `json:"completed_replicates"`
-	Loaded         []int     `json:"loaded_replicates,omitempty"` // finished by an earlier, interrupted invocation and read back from replicates/
-	Resume         string    `json:"resume,omitempty"`            // the command that finishes an incomplete run
-	Trades         bool      `json:"trades"`
-	Files          []string  `json:"files,omitempty"` // the result files written, besides manifest.json
-	Workers        int       `json:"workers"`         // -1: as many as CPUs
-	Start          time.Time `json:"start"`
-	End            time.Time `json:"end,omitzero"`
-	WallSeconds    float64   `json:"wall_seconds"`      // of this invocation
-	Events         uint64    `json:"events"`            // engine events run by this invocation
-	EventsPerSec   float64   `json:"events_per_second"` // events / wall_seconds
-	EpisodesPerSec float64   `json:"episodes_per_second"`
-	Machine        Machine   `json:"machine"`
-	Error          string    `json:"error,omitempty"`
-}
-
-// Machine describes where a run ran.
-type Machine struct {
-	Host       string `json:"host"`
-	OS         string `json:"os"`
-	Arch       string `json:"arch"`
-	CPUs       int    `json:"cpus"`
-	GOMAXPROCS int    `json:"gomaxprocs"`
-	CPUModel   string `json:"cpu_model,omitempty"`
-}
-
-// Run statuses in the manifest.
-const (
-	StatusRunning     = "running"
-	StatusComplete    = "complete"
-	StatusInterrupted = "interrupted"
-	StatusFailed      = "failed"
-)
-
-// Build identifies the code that runs.
-type Build struct {
-	Version  string
-	Revision string // VCS revision, "" if unknown
-	Modified bool   // the source tree had uncommitted changes
-	From     string // where Revision comes from: "binary" or "git"
-}
-
-// Version returns the module version and VCS revision of the running
-// binary, as far as the Go toolchain recorded them.
-func Version() (version, revision string, modified bool) {
-	version = "(devel)"
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return version, "", false
-	}
-	if info.Main.Version != "" {
-		version = info.Main.Version
-	}
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			revision = s.Value
-		case "vcs.modified":
-			modified = s.Value == "true"
-		}
-	}
-	return version, revision, modified
-}
-
-// BuildInfo is [Version], completed for binaries the toolchain did not stamp
-// (go run, go test, -buildvcs=false): if the source tree the binary was
-// compiled from is still there and is a git work tree, its revision and
-// whether it has uncommitted changes, as git reports them now.
-func BuildInfo() Build {
-	v, rev, mod := Version()
-	b := Build{Version: v, Revision: rev, Modified: mod}
-	if rev != "" {
-		b.From = "binary"
-		return b
-	}
-	_, file, _, ok := runtime.Caller(0)
-	if !ok || !filepath.IsAbs(file) {
-		return b // built with -trimpath: the source is not known
-	}
-	dir := filepath.Dir(file)
-	if _, err := os.Stat(dir); err != nil {
-		return b
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	head, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "HEAD").Output()
-	if err != nil {
-		return b
-	}
-	status, err := exec.CommandContext(ctx, "git", "-C", dir, "status", "--porcelain", "--untracked-files=no").Output()
-	if err != nil {
-		return b
-	}
-	b.Revision, b.Modified, b.From = strings.TrimSpace(string(head)), len(bytes.TrimSpace(status)) > 0, "git"
-	return b
-}
-
-// NewManifest describes a run of sc by command with the given workers
-// (0 for as many as CPUs), started at start and not yet finished.
-func NewManifest(sc Scenario, command []string, workers int, start time.Time) Manifest {
-	host, _ := os.Hostname()
-	b := BuildInfo()
-	if workers <= 0 {
-		workers = -1
-	}
-	m := Manifest{
-		Version: b.Version, Revision: b.Revision, Modified: b.Modified, RevisionFrom: b.From,
-		GoVersion:  runtime.Version(),
-		Command:    command,
-		Scenario:   sc.Name,
-		Seed:       sc.Seed,
-		Replicates: sc.Replicates,
-		Status:     StatusRunning,
-		Completed:  []int{},
-		Workers:    workers,
-		Start:      start.UTC().Round(time.Millisecond),
-		Machine: Machine{Host: host, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(),
-			GOMAXPROCS: runtime.GOMAXPROCS(0), CPUModel: cpuModel()},
-	}
-	for i := range sc.Replicates {
-		m.ReplicateSeeds = append(m.ReplicateSeeds, strconv.FormatUint(ReplicateSeed(sc.Seed, i), 10))
-	}
-	return m
-}
-
-// Finish records in m what res holds and how the run ended (runErr), now.
-func (m *Manifest) Finish(res *Result, runErr error) {
-	m.End = time.Now().UTC().Round(time.Millisecond)
-	m.WallSeconds = res.Wall.Seconds()
-	m.Events = res.Events
-	m.Trades = res.Trades != nil
-	m.Completed, m.Loaded = []int{}, nil
-	for i, done := range res.Done {
-		if done {
-			m.Completed = append(m.Completed, i)
-		}
-		if i < len(res.Loaded) && res.Loaded[i] {
-			m.Loaded = append(m.Loaded, i)
-		}
-	}
-	m.Complete = res.Complete() && runErr == nil
-	if s := res.Wall.Seconds(); s > 0 {
-		m.EventsPerSec = float64(res.Events) / s
-		m.EpisodesPerSec = float64(res.EpisodesRun) / s
-	}
-	m.Error = ""
-	switch {
-	case m.Complete:
-		m.Status = StatusComplete
-		m.Resume = ""
-	case errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded):
-		m.Status = StatusInterrupted
-	default:
-		m.Status = StatusFailed
-	}
-	if runErr != nil {
-		m.Error = runErr.Error()
-	}
-}
-
-// cpuModel is the processor's name, where the system says it.
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
-}
 
 // Formats selects the files the tables are written as.
 type Formats struct {
@@ -260,7 +102,7 @@ var (
 const replicatesDir = "replicates"
 
 // runFiles are the files a run may write, besides what its manifest lists.
-var runFiles = []string{"config.yaml", "manifest.json", "summary.json",
+var runFiles = []string{"config.yaml", "manifest.json", "summary.json", "theory.json", PlotsDir,
 	"evaluations.csv", "episodes.csv", "trades.csv",
 	"evaluations.parquet", "episodes.parquet", "trades.parquet", replicatesDir}
 
@@ -322,24 +164,6 @@ func WriteConfig(dir string, sc Scenario) error {
 			filepath.Join(dir, "config.yaml"), cfg)
 		return err
 	})
-}
-
-// WriteManifest writes dir/manifest.json.
-func WriteManifest(dir string, m Manifest) error {
-	return results.WriteJSON(filepath.Join(dir, "manifest.json"), m)
-}
-
-// ReadManifest reads dir/manifest.json.
-func ReadManifest(dir string) (Manifest, error) {
-	var m Manifest
-	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
-	if err != nil {
-		return m, err
-	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return m, fmt.Errorf("%s: %w", filepath.Join(dir, "manifest.json"), err)
-	}
-	return m, nil
 }
 
 // replicateFile is replicates/NNNN/replicate.json, written after the
@@ -536,7 +360,7 @@ func WriteRun(dir string, res *Result, m Manifest, f Formats) error {
 			files = append(files, file{t.name + ext.ext, ext.write(t.t)})
 		}
 	}
-	files = append(files, file{"summary.json", jsonWriter(res.Summary)})
+	files = append(files, file{"summary.json", jsonWriter(res.Summary)}, file{"theory.json", jsonWriter(NewTheory(&res.Scenario))})
 	m.Files = []string{"config.yaml"}
 	for _, fl := range files {
 		m.Files = append(m.Files, fl.name)

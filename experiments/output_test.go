@@ -221,7 +221,7 @@ func TestPrepareDirAndWriteRun(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	want := []string{"config.yaml", "episodes.csv", "evaluations.csv", "manifest.json", "mine.txt", "summary.json"}
+	want := []string{"config.yaml", "episodes.csv", "evaluations.csv", "manifest.json", "mine.txt", "summary.json", "theory.json"}
 	if !slices.Equal(names, want) {
 		t.Errorf("files %v, want %v", names, want)
 	}

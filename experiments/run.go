@@ -43,6 +43,7 @@ type ReplicateResult struct {
 	Trades      *results.Table // its rows of Result.Trades; nil unless trades are recorded
 	Events      uint64         // engine events it handled
 	EpisodesRun int            // training and evaluation episodes it ran
+	Measured    time.Duration  // time it spent measuring the distance to equilibrium
 }
 
 // Result is what a run measured.
@@ -57,6 +58,7 @@ type Result struct {
 	Loaded      []bool          // which of them finished before: taken from Options.Done
 	Events      uint64          // engine events handled by this call, all replicates
 	EpisodesRun int             // episodes run by this call (training and evaluation), all replicates
+	Measured    time.Duration   // time this call's replicates spent measuring the distance to equilibrium (summed)
 	Wall        time.Duration   // time spent in this call
 }
 
@@ -166,6 +168,9 @@ feed:
 		}
 		res.Done[i] = true
 		res.Loaded[i] = i < len(opt.Done) && opt.Done[i] != nil
+		if !res.Loaded[i] {
+			res.Measured += rep.Measured
+		}
 		res.Evaluations.Rows = append(res.Evaluations.Rows, rep.Evaluations.Rows...)
 		res.Episodes.Rows = append(res.Episodes.Rows, rep.Episodes.Rows...)
 		if res.Trades != nil {
@@ -203,7 +208,7 @@ func runReplicate(ctx context.Context, sc *Scenario, i int, opt Options) (*Repli
 	if err != nil {
 		return nil, r.events, eps, err
 	}
-	rep := &ReplicateResult{Index: i, Seed: r.seed, Events: r.events, EpisodesRun: eps,
+	rep := &ReplicateResult{Index: i, Seed: r.seed, Events: r.events, EpisodesRun: eps, Measured: r.measured,
 		Evaluations: &results.Table{Keys: evaluationKeys(), Values: metricNames(*sc)},
 		Episodes:    &results.Table{Keys: evaluationKeys(), Values: names(results.EpisodeColumns())},
 		Trades:      r.obs.trades,

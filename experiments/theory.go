@@ -1,7 +1,12 @@
 package experiments
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"reflect"
 
 	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/market"
@@ -45,6 +50,10 @@ type Theory struct {
 	// DemandRatio is the expected volume arriving per epoch over the
 	// capacity offered per epoch: > 1 freight-driven, < 1 capacity-driven.
 	DemandRatio float64 `json:"demand_ratio"`
+
+	// References are published figures the scenario reproduces, by metric:
+	// drawn as reference lines in its figures.
+	References map[string]results.Reference `json:"references,omitempty"`
 }
 
 // JobBand is one job type's equilibrium in a closed form.
@@ -68,9 +77,9 @@ type Band struct {
 // Competitive summarises the competitive equilibria of sampled clearings.
 type Competitive struct {
 	Unit     string       `json:"unit"`
-	Quantity results.Stat `json:"quantity"` // volume traded
-	Low      results.Stat `json:"low"`      // lower end of the price band
-	High     results.Stat `json:"high"`     // upper end of the price band
+	Quantity results.Stat `json:"quantity"` // volume traded, over all sampled clearings
+	Low      results.Stat `json:"low"`      // lower end of the price band, over the clearings where something trades and both ends are finite
+	High     results.Stat `json:"high"`     // upper end of the price band, over the same clearings
 }
 
 // theoryClearings is how many clearings of a random job stream are sampled.
@@ -80,6 +89,12 @@ const theoryClearings = 2000
 // a stream derived from the scenario's seed, so the result is reproducible.
 func NewTheory(sc *Scenario) *Theory {
 	th := &Theory{Scenario: sc.Name, DemandRatio: sc.demandRatio()}
+	if isPreset(sc, DefaultPreset) {
+		// MODEL section 7: the author's code, seeds 0-3, after 4000 episodes.
+		th.References = map[string]results.Reference{
+			"avg_bidding_cost": {Value: -48.3, Label: "author's code, seeds 0-3: -48.3"},
+		}
+	}
 	if eq, ok := sc.closedForm(); ok {
 		for _, e := range eq {
 			jb := JobBand{Volume: e.job.Volume, Distance: int(e.job.Distance), Value: e.job.Value,
@@ -153,16 +168,18 @@ func NewTheory(sc *Scenario) *Theory {
 		}
 		ce := market.CompetitiveEquilibrium(demand, supply)
 		qty = append(qty, float64(ce.Quantity))
-		low = append(low, ce.Low)
-		high = append(high, ce.High)
+		if ce.Quantity > 0 && !math.IsInf(ce.Low, 0) && !math.IsInf(ce.High, 0) {
+			low = append(low, ce.Low)
+			high = append(high, ce.High)
+		}
 	}
 	th.Clearings = n
 	th.Surplus = results.Summarize(surplus)
 	th.Competitive = Competitive{
 		Unit:     "price per unit of transport cost",
 		Quantity: results.Summarize(qty),
-		Low:      results.Summarize(finiteOnly(low)),
-		High:     results.Summarize(finiteOnly(high)),
+		Low:      results.Summarize(low),
+		High:     results.Summarize(high),
 	}
 	th.Band = Band{Low: math.NaN(), High: math.NaN()}
 	if worth > 0 {
@@ -171,15 +188,76 @@ func NewTheory(sc *Scenario) *Theory {
 	return th
 }
 
-// finiteOnly drops infinite band ends (a clearing where one side has nothing to trade).
-func finiteOnly(xs []float64) []float64 {
-	out := xs[:0:0]
-	for _, x := range xs {
-		if !math.IsInf(x, 0) {
-			out = append(out, x)
-		}
+// isPreset reports whether sc is the preset name in everything that shapes
+// its market and learning: seed, replicates and the length and frequency of
+// training and evaluation may differ.
+func isPreset(sc *Scenario, name string) bool {
+	b, err := PresetYAML(name)
+	if err != nil {
+		return false
 	}
-	return out
+	p, err := Parse(name, b)
+	if err != nil {
+		return false
+	}
+	a := *sc
+	a.Seed, a.Replicates, a.Training.Episodes, a.Evaluation.Every = p.Seed, p.Replicates, p.Training.Episodes, p.Evaluation.Every
+	return reflect.DeepEqual(a, p)
+}
+
+// MarshalJSON writes an undefined (NaN) end as null.
+func (b Band) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Low  *float64 `json:"low"`
+		High *float64 `json:"high"`
+	}{defined(b.Low), defined(b.High)})
+}
+
+// UnmarshalJSON reads null as NaN.
+func (b *Band) UnmarshalJSON(data []byte) error {
+	var w struct{ Low, High *float64 }
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*b = Band{orNaN(w.Low), orNaN(w.High)}
+	return nil
+}
+
+// MarshalJSON writes the band of a job that does not trade as null.
+func (j JobBand) MarshalJSON() ([]byte, error) {
+	type plain JobBand
+	return json.Marshal(struct {
+		plain
+		Low  *float64 `json:"low"`
+		High *float64 `json:"high"`
+	}{plain(j), defined(j.Low), defined(j.High)})
+}
+
+func defined(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
+
+func orNaN(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+// ReadTheory reads dir/theory.json, written with a run.
+func ReadTheory(dir string) (*Theory, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "theory.json"))
+	if err != nil {
+		return nil, err
+	}
+	var th Theory
+	if err := json.Unmarshal(b, &th); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "theory.json"), err)
+	}
+	return &th, nil
 }
 
 // demandRatio is the expected volume arriving per epoch over the capacity

@@ -2,8 +2,11 @@ package experiments
 
 import (
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/freightsim/freightsim/results"
 )
 
 // TestTheoryDeterministic checks the theory of strategic-bidding-deterministic
@@ -88,5 +91,28 @@ func TestTheoryRandomStream(t *testing.T) {
 	}
 	if again := NewTheory(&sc); again.Surplus != th.Surplus {
 		t.Error("the theory of a random stream is not reproducible")
+	}
+}
+
+func TestTheoryJSONRoundTrip(t *testing.T) {
+	for _, name := range Presets() {
+		sc, err := Resolve(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		th := NewTheory(&sc)
+		if err := results.WriteFile(filepath.Join(dir, "theory.json"), jsonWriter(th)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		back, err := ReadTheory(dir)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		same := func(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }
+		if !same(back.Band.Low, th.Band.Low) || !same(back.Band.High, th.Band.High) || back.DemandRatio != th.DemandRatio ||
+			len(back.ClosedForm) != len(th.ClosedForm) || back.Surplus.Mean != th.Surplus.Mean {
+			t.Errorf("%s: theory.json reads back as %+v, want %+v", name, back, th)
+		}
 	}
 }

@@ -10,13 +10,20 @@ import (
 	"strings"
 )
 
+// PlotOptions adds to a run's figures what its tables do not hold.
+type PlotOptions struct {
+	Refs map[string]Reference // a reference line per metric, e.g. a paper's figure
+	Band *Band                // the equilibrium band drawn behind bids and asks
+}
+
 // PlotRun builds the standard figures of a run directory, in this order:
 //
 //   - a [LearningCurve] for each metric column of evaluations.csv, in column
-//     order, except the policy weights theta_* and columns with no value
+//     order, except the policy weights theta_* and ask_theta_* and columns with no value
 //     (such as the ask policy's sigma when no carrier learns), with the
-//     reference line refs[metric] where refs has one (refs may be nil);
-//   - [BidAsk] without a band, when episodes.csv has mean_bid and mean_ask;
+//     reference line opt.Refs[metric] where it has one (it may be nil);
+//   - [BidAsk] against opt.Band (none when nil), when episodes.csv has
+//     mean_bid and mean_ask;
 //   - [Shares], when episodes.csv has utilization or both rewards;
 //   - when trades.csv is present and holds a price, [PriceDistribution] of
 //     pay, and of pay per unit of cost when some cost is positive.
@@ -24,7 +31,8 @@ import (
 // Units come from [P2Metrics], [MarketMetrics] and [EpisodeColumns]. When
 // summary.json is present its scenario name opens every title. PlotRun
 // saves nothing; the caller saves the figures, e.g. into dir/plots.
-func PlotRun(dir string, refs map[string]Reference) ([]*Figure, error) {
+func PlotRun(dir string, opt PlotOptions) ([]*Figure, error) {
+	refs := opt.Refs
 	evals, err := readRunTable(dir, "evaluations.csv", 2)
 	if err != nil {
 		return nil, err
@@ -42,7 +50,7 @@ func PlotRun(dir string, refs map[string]Reference) ([]*Figure, error) {
 		return nil, err
 	}
 	known := map[string]Metric{}
-	for _, ms := range [][]Metric{EpisodeColumns(), MarketMetrics(), P2Metrics()} {
+	for _, ms := range [][]Metric{EpisodeColumns(), EquilibriumMetrics(), MarketMetrics(), P2Metrics()} {
 		for _, m := range ms {
 			known[m.Name] = m // P2's own description wins
 		}
@@ -56,7 +64,7 @@ func PlotRun(dir string, refs map[string]Reference) ([]*Figure, error) {
 		return err
 	}
 	for _, name := range evals.Values {
-		if strings.HasPrefix(name, "theta_") || !hasValue(evals, name, "") {
+		if strings.HasPrefix(name, "theta_") || strings.HasPrefix(name, "ask_theta_") || !hasValue(evals, name, "") {
 			continue
 		}
 		m, ok := known[name]
@@ -73,7 +81,7 @@ func PlotRun(dir string, refs map[string]Reference) ([]*Figure, error) {
 	}
 	epPath := filepath.Join(dir, "episodes.csv")
 	if episodes.Column("mean_bid") >= 0 && episodes.Column("mean_ask") >= 0 {
-		if err := add(BidAsk(episodes, nil)); err != nil {
+		if err := add(BidAsk(episodes, opt.Band)); err != nil {
 			return nil, fmt.Errorf("%s: %w", epPath, err)
 		}
 	}

@@ -81,7 +81,7 @@ func plotNames(figs []*Figure) []string {
 func TestPlotRun(t *testing.T) {
 	dir := t.TempDir()
 	writePlotRunDir(t, dir, 3, true)
-	figs, err := PlotRun(dir, map[string]Reference{"avg_bidding_cost": {Value: -48.3, Label: "P2"}})
+	figs, err := PlotRun(dir, PlotOptions{Refs: map[string]Reference{"avg_bidding_cost": {Value: -48.3, Label: "P2"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestPlotRun(t *testing.T) {
 	// Saving twice into two directories gives the same CSV and SVG bytes.
 	out := [2]string{t.TempDir(), t.TempDir()}
 	for i := range out {
-		figs, err := PlotRun(dir, map[string]Reference{"avg_bidding_cost": {Value: -48.3, Label: "P2"}})
+		figs, err := PlotRun(dir, PlotOptions{Refs: map[string]Reference{"avg_bidding_cost": {Value: -48.3, Label: "P2"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +139,7 @@ func TestPlotRun(t *testing.T) {
 func TestPlotRunOneReplicate(t *testing.T) {
 	dir := t.TempDir()
 	writePlotRunDir(t, dir, 1, false)
-	figs, err := PlotRun(dir, nil)
+	figs, err := PlotRun(dir, PlotOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestPlotRunOneReplicate(t *testing.T) {
 }
 
 func TestPlotRunMissingFile(t *testing.T) {
-	if _, err := PlotRun(t.TempDir(), nil); err == nil || !strings.Contains(err.Error(), "evaluations.csv") {
+	if _, err := PlotRun(t.TempDir(), PlotOptions{}); err == nil || !strings.Contains(err.Error(), "evaluations.csv") {
 		t.Errorf("empty directory: error %v, want one naming evaluations.csv", err)
 	}
 }
@@ -208,7 +208,7 @@ func plotGoldenSweep() *Table {
 func TestPlotGoldenData(t *testing.T) {
 	dir := t.TempDir()
 	writePlotRunDir(t, dir, 3, true)
-	figs, err := PlotRun(dir, map[string]Reference{"avg_bidding_cost": {Value: -48.3}})
+	figs, err := PlotRun(dir, PlotOptions{Refs: map[string]Reference{"avg_bidding_cost": {Value: -48.3}}})
 	if err != nil {
 		t.Fatal(err)
 	}

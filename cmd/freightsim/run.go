@@ -31,6 +31,7 @@ type runOptions struct {
 	quiet      bool
 	force      bool
 	resume     bool
+	noPlots    bool
 }
 
 func newRunCmd(argv []string) *cobra.Command {
@@ -86,6 +87,7 @@ every finished replicate, and exits with code 130; the same command with
 	f.BoolVar(&o.trades, "trades", false, "record every trade of the evaluation episodes (trades.csv)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print no progress")
 	f.BoolVar(&o.force, "force", false, "replace an existing run directory")
+	f.BoolVar(&o.noPlots, "no-plots", false, "do not draw the figures into DIR/plots (freightsim plot DIR draws them later)")
 	f.BoolVar(&o.resume, "resume", false, "finish the interrupted run in --out (starts it if --out is empty)")
 	_ = cmd.RegisterFlagCompletionFunc("set", completeSet)
 	_ = cmd.RegisterFlagCompletionFunc("format", completeWords("csv", "parquet", "both"))
@@ -201,6 +203,20 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 	if err := experiments.WriteRun(out, res, m, formats); err != nil {
 		return errors.Join(runErr, err)
 	}
+	if len(m.Completed) > 0 && !o.noPlots && formats.CSV {
+		files, err := experiments.WritePlots(out)
+		if err != nil {
+			return errors.Join(runErr, fmt.Errorf("drawing the figures: %w", err))
+		}
+		written, err := experiments.ReadManifest(out) // as WriteRun completed it
+		if err != nil {
+			return errors.Join(runErr, err)
+		}
+		written.Files = append(written.Files, files...)
+		if err := experiments.WriteManifest(out, written); err != nil {
+			return errors.Join(runErr, err)
+		}
+	}
 	if len(m.Completed) > 0 {
 		printSummary(cmd.OutOrStdout(), res, out)
 	}
@@ -295,12 +311,18 @@ func printSummary(w io.Writer, res *experiments.Result, out string) {
 	fmt.Fprintln(tw, "metric\tmean\tsd\t95% CI low\t95% CI high\tn\t")
 	for _, name := range res.Evaluations.Values {
 		st := s.Metrics[name]
+		if st.N == 0 {
+			continue // not measured in this scenario (e.g. a carrier's sigma when no carrier learns)
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t\n", name, num(st.Mean), num(st.SD), num(st.CI95Low), num(st.CI95High), st.N)
 	}
 	tw.Flush()
 	rate := ""
 	if sec := res.Wall.Seconds(); sec > 0 && res.Events > 0 {
 		rate = fmt.Sprintf(", %.3g events/s", float64(res.Events)/sec)
+	}
+	if res.Measured > 0 {
+		rate += fmt.Sprintf("; the equilibrium measurement took %.1f s of CPU over all workers", res.Measured.Seconds())
 	}
 	fmt.Fprintf(w, "wrote %s (%.1f s%s)\n", out, res.Wall.Seconds(), rate)
 }

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/freightsim/freightsim/experiments"
+	"github.com/freightsim/freightsim/results"
+)
+
+func newEquilibriumCmd() *cobra.Command {
+	var sets []string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "equilibrium [PRESET|FILE.yaml]",
+		Short: "Print what theory says about a scenario's market",
+		Long: `equilibrium prints the benchmarks a learned market is measured against, without
+running anything: the Nash equilibrium set in closed form where one exists (a
+fixed stream of jobs that cannot wait, one shipper and one carrier, zero-spread
+trades allowed), the mean equilibrium price band of a job worth shipping, the
+competitive (Walrasian) equilibrium of a clearing in price per unit of
+transport cost, the efficient surplus per clearing, and the demand/capacity
+ratio. Random job streams are sampled over 2,000 clearings. A run writes the
+same as theory.json.`,
+		Example: `  freightsim equilibrium strategic-bidding-deterministic
+  freightsim equilibrium smart-containers-2020 --set 'carriers[0].capacity=20'
+  freightsim equilibrium my-market.yaml --json`,
+		Args:              maxArgs(1),
+		ValidArgsFunction: completeScenario(true),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := ""
+			if len(args) == 1 {
+				name = args[0]
+			}
+			sc, err := scenarioFor(cmd, name, sets)
+			if err != nil {
+				return err
+			}
+			th := experiments.NewTheory(&sc)
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(th)
+			}
+			printTheory(cmd.OutOrStdout(), th)
+			return nil
+		},
+	}
+	cmd.Flags().StringArrayVar(&sets, "set", nil, "set `key.path=value` in the scenario (repeatable)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print theory.json instead of a report")
+	_ = cmd.RegisterFlagCompletionFunc("set", completeSet)
+	return cmd
+}
+
+func printTheory(w io.Writer, th *experiments.Theory) {
+	fmt.Fprintf(w, "%s: what theory says\n\n", th.Scenario)
+	kind := "balanced"
+	switch {
+	case th.DemandRatio > 1.05:
+		kind = "freight-driven: more freight than capacity"
+	case th.DemandRatio < 0.95:
+		kind = "capacity-driven: more capacity than freight"
+	}
+	fmt.Fprintf(w, "demand/capacity   %.3g (expected volume arriving per epoch / capacity offered per epoch; %s)\n\n", th.DemandRatio, kind)
+
+	if len(th.ClosedForm) > 0 {
+		fmt.Fprintln(w, "Nash equilibria in closed form, job by job:")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "job\tvolume\tdistance\tvalue\tcost\treservation\tequilibrium\t")
+		for i, j := range th.ClosedForm {
+			eq := "no trade (bid <= ask)"
+			if j.Trades {
+				eq = fmt.Sprintf("bid = ask = p, %s <= p <= %s", num(j.Low), num(j.High))
+			}
+			fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\t%s\t%s\t\n", i, j.Volume, j.Distance, num(j.Value), num(j.Cost), num(j.Reservation), eq)
+		}
+		tw.Flush()
+		fmt.Fprintln(w)
+	} else {
+		fmt.Fprintf(w, "Nash equilibria in closed form: none here (%s)\n\n", th.ClosedFormNote)
+	}
+	fmt.Fprintf(w, "equilibrium band  [%s, %s] money per job: mean cost and mean reservation of a job worth shipping\n",
+		num(th.Band.Low), num(th.Band.High))
+	c := th.Competitive
+	fmt.Fprintf(w, "competitive       %s volume units traded per clearing at a price of %s to %s per unit of transport cost\n",
+		stat(c.Quantity), stat(c.Low), stat(c.High))
+	fmt.Fprintf(w, "efficient surplus %s money per clearing: the most gains from trade any allocation of the arrivals reaches\n", stat(th.Surplus))
+	if th.Clearings > 1 {
+		fmt.Fprintf(w, "\n(over %d sampled clearings: mean and 95 %% CI)\n", th.Clearings)
+	}
+	for name, ref := range th.References {
+		fmt.Fprintf(w, "reference         %s: %s\n", name, ref.Label)
+	}
+}
+
+// stat prints a summary as its mean, with its 95 % interval when it has one.
+func stat(s results.Stat) string {
+	if s.N > 1 && !math.IsNaN(s.CI95Low) && s.CI95High-s.CI95Low > 1e-12*math.Abs(s.Mean) {
+		return fmt.Sprintf("%s [%s, %s]", num(s.Mean), num(s.CI95Low), num(s.CI95High))
+	}
+	return num(s.Mean)
+}
