@@ -2,6 +2,7 @@ package agents
 
 import (
 	"errors"
+	"math"
 
 	"github.com/freightsim/freightsim/market"
 )
@@ -36,17 +37,27 @@ type Exchange struct {
 	Learning  bool     // pass finished jobs to learning strategies
 	Observer  Observer // may be nil
 
-	waiting  []*Job
-	free     []*Job
-	orders   []market.Order
-	shipped  []int // per waiting job: -1, or its index in the clearing
-	cl       market.Clearing
-	view     View
-	nextID   int64
-	learners []Learner
+	waiting   []*Job
+	free      []*Job
+	orders    []market.Order
+	shipped   []int       // per waiting job: the carrier it ships with, or -1
+	pay       []float64   // per waiting job: what its shipper pays, if it ships
+	receive   []float64   // per waiting job: what its carrier receives, if it ships
+	asks      [][]float64 // per departing carrier, per waiting job
+	bids      []float64
+	volumes   []int
+	caps      []int
+	one       [1]int
+	lastPrice float64 // the mean price of the episode's latest clearing with a trade
+	traded    bool    // whether the episode has seen a trade
+	cl        market.Clearing
+	view      View
+	nextID    int64
+	learners  []Learner
 }
 
-// NewJob returns a zeroed job from the exchange's pool with the next ID.
+// NewJob returns a zeroed job from the exchange's pool with the next ID
+// and a record per carrier.
 func (x *Exchange) NewJob() *Job {
 	var j *Job
 	if n := len(x.free); n > 0 {
@@ -54,6 +65,9 @@ func (x *Exchange) NewJob() *Job {
 		x.free = x.free[:n-1]
 	} else {
 		j = new(Job)
+	}
+	for len(j.Carry) < len(x.Carriers) {
+		j.Carry = append(j.Carry, Record{})
 	}
 	j.ID = x.nextID
 	x.nextID++
@@ -72,51 +86,83 @@ func (x *Exchange) Waiting() []*Job { return x.waiting }
 
 // Depart clears the waiting jobs against carrier c's departure at time now.
 func (x *Exchange) Depart(now float64, c int) {
-	car := x.Carriers[c]
+	x.one[0] = c
+	x.DepartAll(now, x.one[:])
+}
+
+// DepartAll clears the waiting jobs against the departures, at time now, of
+// the carriers cs (at least one). Every waiting job gets one bid from its
+// shipper and an ask from each departing carrier. With one carrier the
+// broker clears the knapsack (Broker.Clear); with several it assigns each
+// job to at most one of them (Broker.Assign: exact for small cases, a
+// heuristic with a measured gap otherwise). Shippers quote seeing the first
+// departing carrier in v.Carrier and the departures' total capacity in
+// v.Capacity; each carrier quotes seeing itself.
+func (x *Exchange) DepartAll(now float64, cs []int) {
+	if len(cs) == 0 {
+		panic("agents: DepartAll with no carrier")
+	}
 	v := &x.view
 	v.Observe(x.waiting, x.P2Running)
-	v.Now, v.Carrier, v.Capacity = now, car, car.Capacity
-
-	x.orders = x.orders[:0]
-	x.shipped = x.shipped[:0]
+	v.Now, v.Carrier, v.Capacity = now, x.Carriers[cs[0]], 0
+	for _, c := range cs {
+		v.Capacity += x.Carriers[c].Capacity
+	}
+	n := len(x.waiting)
+	x.shipped = resizeInts(x.shipped, n, -1)
+	x.pay = resizeFloats(x.pay, n)
+	x.receive = resizeFloats(x.receive, n)
 	for _, j := range x.waiting {
 		sh := x.Shippers[j.Shipper]
 		j.Bid = sh.Strategy.Quote(sh.Rand, j, v, &j.Ship)
 	}
-	for _, j := range x.waiting {
-		j.Ask = car.Strategy.Quote(car.Rand, j, v, &j.Carry)
-		x.orders = append(x.orders, market.Order{Volume: j.Volume, Bid: j.Bid, Ask: j.Ask})
-		x.shipped = append(x.shipped, -1)
+	if len(x.asks) < len(cs) {
+		x.asks = append(x.asks, make([][]float64, len(cs)-len(x.asks))...)
 	}
-	x.cl = x.Broker.Clear(x.orders, car.Capacity)
-	cl := &x.cl
-	for k, i := range cl.Selected {
-		x.shipped[i] = k
+	x.orders = x.orders[:0]
+	for k, c := range cs {
+		car := x.Carriers[c]
+		v.Carrier, v.Capacity = car, car.Capacity
+		asks := x.asks[k][:0]
+		for _, j := range x.waiting {
+			j.Ask = car.Strategy.Quote(car.Rand, j, v, &j.Carry[c])
+			asks = append(asks, j.Ask)
+			if len(cs) == 1 {
+				x.orders = append(x.orders, market.Order{Volume: j.Volume, Bid: j.Bid, Ask: j.Ask})
+			}
+		}
+		x.asks[k] = asks
 	}
-	if x.Observer != nil {
-		x.Observer.Cleared(now, c, car.Capacity, x.orders, cl)
+	if len(cs) == 1 {
+		x.clearOne(now, cs[0])
+	} else {
+		x.clearMany(now, cs)
 	}
-	if cl.Volume > 0 {
-		car.Reward -= car.FixedCost
-	}
+	x.watch(cs)
+	x.settle(cs)
+}
 
+// settle pays the rewards of a clearing (x.shipped, x.pay, x.receive per
+// waiting job) and removes the jobs that shipped or failed; the rest age.
+func (x *Exchange) settle(cs []int) {
 	keep := x.waiting[:0]
 	for i, j := range x.waiting {
 		sh := x.Shippers[j.Shipper]
-		switch k := x.shipped[i]; {
-		case k >= 0:
-			r := j.Value - cl.Pay[k]
+		switch c := x.shipped[i]; {
+		case c >= 0:
+			car := x.Carriers[c]
+			r := j.Value - x.pay[i]
 			j.Ship.Pay(r)
 			sh.Reward += r
-			rc := cl.Receive[k] - car.Cost(j)
-			j.Carry.Pay(rc)
+			rc := x.receive[i] - car.Cost(j)
+			j.Carry[c].Pay(rc)
 			car.Reward += rc
 			x.finish(j, true, c)
 		case j.Due == 0:
 			r := -sh.Penalty * float64(j.Volume)
 			j.Ship.Pay(r)
 			sh.Reward += r
-			x.finish(j, false, c)
+			x.finish(j, false, cs[0])
 		default:
 			r := -sh.HoldingCost * float64(j.Volume)
 			j.Ship.Pay(r)
@@ -129,14 +175,148 @@ func (x *Exchange) Depart(now float64, c int) {
 	x.waiting = keep
 }
 
+// clearOne clears the knapsack of one departing carrier c, on x.orders.
+func (x *Exchange) clearOne(now float64, c int) {
+	car := x.Carriers[c]
+	x.cl = x.Broker.Clear(x.orders, car.Capacity)
+	for k, i := range x.cl.Selected {
+		x.shipped[i], x.pay[i], x.receive[i] = c, x.cl.Pay[k], x.cl.Receive[k]
+	}
+	if x.Observer != nil {
+		x.Observer.Cleared(now, c, car.Capacity, x.orders, &x.cl)
+	}
+	if x.cl.Volume > 0 {
+		car.Reward -= car.FixedCost
+	}
+}
+
+// clearMany assigns the waiting jobs to the departing carriers cs and
+// tells the observer, carrier by carrier, what each carried.
+func (x *Exchange) clearMany(now float64, cs []int) {
+	x.bids, x.volumes, x.caps = x.bids[:0], x.volumes[:0], x.caps[:0]
+	for _, j := range x.waiting {
+		x.bids = append(x.bids, j.Bid)
+		x.volumes = append(x.volumes, j.Volume)
+	}
+	for _, c := range cs {
+		x.caps = append(x.caps, x.Carriers[c].Capacity)
+	}
+	a := x.Broker.Assign(x.bids, x.asks[:len(cs)], x.volumes, x.caps)
+	for i, k := range a.Carrier {
+		if k >= 0 {
+			x.shipped[i], x.pay[i], x.receive[i] = cs[k], a.Pay[i], a.Receive[i]
+		}
+	}
+	for k, c := range cs {
+		car := x.Carriers[c]
+		cl := market.Clearing{Selected: x.cl.Selected[:0], Pay: x.cl.Pay[:0], Receive: x.cl.Receive[:0]}
+		x.orders = x.orders[:0]
+		for i, j := range x.waiting {
+			x.orders = append(x.orders, market.Order{Volume: j.Volume, Bid: j.Bid, Ask: x.asks[k][i]})
+			if a.Carrier[i] == k {
+				cl.Selected = append(cl.Selected, i)
+				cl.Pay = append(cl.Pay, a.Pay[i])
+				cl.Receive = append(cl.Receive, a.Receive[i])
+				cl.Volume += j.Volume
+				cl.Spread += j.Bid - x.asks[k][i]
+				cl.Kept += a.Pay[i] - a.Receive[i]
+			}
+		}
+		x.cl.Selected, x.cl.Pay, x.cl.Receive = cl.Selected, cl.Pay, cl.Receive // keep the grown buffers
+		if x.Observer != nil {
+			x.Observer.Cleared(now, c, car.Capacity, x.orders, &cl)
+		}
+		if cl.Volume > 0 {
+			car.Reward -= car.FixedCost
+		}
+	}
+}
+
+// watch tells every watching strategy what became of its quotes, while
+// learning: evaluation episodes do not change what a strategy has adapted.
+func (x *Exchange) watch(cs []int) {
+	if !x.Learning {
+		return
+	}
+	watching := false
+	for _, sh := range x.Shippers {
+		_, ok := sh.Strategy.(Watcher)
+		watching = watching || ok
+	}
+	for _, c := range cs {
+		_, ok := x.Carriers[c].Strategy.(Watcher)
+		watching = watching || ok
+	}
+	if !watching {
+		return
+	}
+	var sum float64
+	var trades int
+	for i := range x.waiting {
+		if x.shipped[i] >= 0 {
+			sum += x.pay[i]
+			trades++
+		}
+	}
+	if trades > 0 {
+		x.lastPrice, x.traded = sum/float64(trades), true
+	}
+	last := math.NaN()
+	if x.traded {
+		last = x.lastPrice
+	}
+	for i, j := range x.waiting {
+		if w, ok := x.Shippers[j.Shipper].Strategy.(Watcher); ok {
+			w.Watch(Outcome{Quote: j.Bid, Limit: j.Reserve, Traded: x.shipped[i] >= 0, Price: x.pay[i], Last: last})
+		}
+	}
+	for k, c := range cs {
+		car := x.Carriers[c]
+		w, ok := car.Strategy.(Watcher)
+		if !ok {
+			continue
+		}
+		for i, j := range x.waiting {
+			traded := x.shipped[i] == c
+			price := 0.0
+			if traded {
+				price = x.receive[i]
+			}
+			w.Watch(Outcome{Carrier: true, Quote: x.asks[k][i], Limit: car.Cost(j), Traded: traded, Price: price, Last: last})
+		}
+	}
+}
+
+func resizeInts(s []int, n, fill int) []int {
+	if cap(s) < n {
+		s = make([]int, n)
+	}
+	s = s[:n]
+	for i := range s {
+		s[i] = fill
+	}
+	return s
+}
+
+func resizeFloats(s []float64, n int) []float64 {
+	if cap(s) < n {
+		s = make([]float64, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
 // finish hands a job's records to the learners and the observer and returns it to the pool.
 func (x *Exchange) finish(j *Job, shipped bool, c int) {
 	if x.Learning {
 		if l, ok := x.Shippers[j.Shipper].Strategy.(Learner); ok {
 			l.Learn(&j.Ship)
 		}
-		if l, ok := x.Carriers[c].Strategy.(Learner); ok {
-			l.Learn(&j.Carry)
+		for k, car := range x.Carriers {
+			if l, ok := car.Strategy.(Learner); ok {
+				l.Learn(&j.Carry[k])
+			}
 		}
 	}
 	if x.Observer != nil {
@@ -166,35 +346,40 @@ func (x *Exchange) Abandon() {
 // the rewards and the job IDs for the next episode.
 func (x *Exchange) EndEpisode() error {
 	x.learners = x.learners[:0]
-	add := func(s Strategy) {
-		l, ok := s.(Learner)
-		if !ok {
-			return
-		}
-		for _, seen := range x.learners {
-			if seen == l {
-				return
-			}
-		}
-		x.learners = append(x.learners, l)
-	}
 	for _, s := range x.Shippers {
-		add(s.Strategy)
+		x.addLearner(s.Strategy)
 		s.Reward = 0
 	}
 	for _, c := range x.Carriers {
-		add(c.Strategy)
+		x.addLearner(c.Strategy)
 		c.Reward = 0
 	}
-	var errs []error
+	var err error
 	for _, l := range x.learners {
 		if x.Learning {
-			errs = append(errs, l.Update())
+			if e := l.Update(); e != nil {
+				err = errors.Join(err, e)
+			}
 		} else if d, ok := l.(interface{ Discard() }); ok {
 			d.Discard()
 		}
 	}
 	x.Abandon()
 	x.nextID = 0
-	return errors.Join(errs...)
+	x.traded = false
+	return err
+}
+
+// addLearner adds s to x.learners if it learns and is not there yet.
+func (x *Exchange) addLearner(s Strategy) {
+	l, ok := s.(Learner)
+	if !ok {
+		return
+	}
+	for _, seen := range x.learners {
+		if seen == l {
+			return
+		}
+	}
+	x.learners = append(x.learners, l)
 }

@@ -38,6 +38,7 @@ type Generator struct {
 	Distance IntRange // distance per job
 	Sharing  float64  // probability that a job shares its information, in [0,1]
 	Shippers int      // jobs are dealt to shippers uniformly; 0 means 1
+	Value    Sampler  // a job's private value V; nil: no value (0)
 }
 
 // P2Generator is the job stream of van Heeswijk (2020).
@@ -64,4 +65,7 @@ func (g *Generator) Fill(rng *rand.Rand, j *Job) {
 	j.Distance = float64(g.Distance.Draw(rng))
 	j.Shares = rng.Float64() < g.Sharing
 	j.Shipper = rng.IntN(max(1, g.Shippers))
+	if g.Value != nil {
+		j.Value = g.Value.Sample(rng)
+	}
 }

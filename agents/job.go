@@ -15,14 +15,27 @@ type Job struct {
 	Bid float64 // the bid at the current clearing
 	Ask float64 // the ask at the current clearing
 
-	Ship  Record // the shipper's decisions and rewards for this job
-	Carry Record // the carrier's decisions and rewards for this job
+	Ship  Record   // the shipper's decisions and rewards for this job
+	Carry []Record // per carrier: its decisions (asks) and rewards for this job
+
+	// CostFactors, when drawn, holds per carrier a private factor on its cost
+	// of this job (see Carrier.Cost); empty when costs are k*v*l exactly.
+	CostFactors []float64
+
+	// In a continuous double auction round (see CDA):
+	tradedWith int     // the carrier it traded with, or -1
+	price      float64 // the price it traded at
+	orderID    int64   // its resting bid in the book, 0 if none
 }
 
 // reset clears j for reuse, keeping the memory of its records.
 func (j *Job) reset() {
 	j.ID, j.Volume, j.Distance, j.Due, j.Due0 = 0, 0, 0, 0, 0
 	j.Value, j.Reserve, j.Shares, j.Shipper, j.Bid, j.Ask = 0, 0, false, 0, 0, 0
+	j.tradedWith, j.price, j.orderID = -1, 0, 0
 	j.Ship.Reset()
-	j.Carry.Reset()
+	for i := range j.Carry {
+		j.Carry[i].Reset()
+	}
+	j.CostFactors = j.CostFactors[:0]
 }

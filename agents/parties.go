@@ -14,6 +14,7 @@ type Shipper struct {
 
 // Carrier offers capacity at its departures.
 type Carrier struct {
+	Index     int      // its place in the exchange's Carriers
 	Capacity  int      // volume units per departure
 	CostRate  float64  // k: cost per volume unit and distance unit
 	FixedCost float64  // cost per departure that carries anything
@@ -21,7 +22,16 @@ type Carrier struct {
 	Rand      *rand.Rand
 
 	Reward float64 // total reward in the current episode
+
+	ask float64 // its latest ask in a continuous double auction
 }
 
-// Cost is the carrier's cost of transporting j: k * volume * distance.
-func (c *Carrier) Cost(j *Job) float64 { return c.CostRate * float64(j.Volume) * j.Distance }
+// Cost is the carrier's cost of transporting j: k * volume * distance,
+// times the job's private cost factor for this carrier when one was drawn.
+func (c *Carrier) Cost(j *Job) float64 {
+	cost := c.CostRate * float64(j.Volume) * j.Distance
+	if c.Index < len(j.CostFactors) {
+		cost *= j.CostFactors[c.Index]
+	}
+	return cost
+}

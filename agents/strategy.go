@@ -18,14 +18,34 @@ type Learner interface {
 	Update() error
 }
 
-// TruthfulBid bids a job's value to its shipper.
+// TruthfulBid bids what shipping a job now is worth to its shipper: its
+// reservation, value plus the failure penalty it avoids.
 type TruthfulBid struct{}
 
-// Quote returns j.Value.
-func (TruthfulBid) Quote(_ *rand.Rand, j *Job, _ *View, _ *Record) float64 { return j.Value }
+// Quote returns j.Reserve.
+func (TruthfulBid) Quote(_ *rand.Rand, j *Job, _ *View, _ *Record) float64 { return j.Reserve }
 
 // TruthfulAsk asks the departing carrier's cost of a job.
 type TruthfulAsk struct{}
 
 // Quote returns v.Carrier.Cost(j).
 func (TruthfulAsk) Quote(_ *rand.Rand, j *Job, v *View, _ *Record) float64 { return v.Carrier.Cost(j) }
+
+// Watcher is a strategy that adapts to what the market does, such as ZIP
+// (Cliff 1997): after every clearing it is told the outcome of each quote
+// it made there.
+type Watcher interface {
+	Watch(o Outcome)
+}
+
+// Outcome is what became of one quote at a clearing.
+type Outcome struct {
+	Carrier bool    // the quote was an ask (else a bid)
+	Quote   float64 // the bid or ask
+	Limit   float64 // the quoting side's limit: the shipper's reservation, or the carrier's cost
+	Traded  bool    // the job shipped, with this carrier for an ask
+	Price   float64 // what the quoting side paid or received, if it traded
+	// Last is the most recent trade price in the market at this clearing
+	// (the mean price paid there), NaN if nothing has traded yet.
+	Last float64
+}

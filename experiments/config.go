@@ -79,6 +79,66 @@ func syntaxProblem(file string, err error) Problem {
 	return Problem{File: file, Msg: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 }
 
+// validateFixed checks the keys of a fixed strategy, with the strategy's
+// own validation (agents.ParamError names the key).
+func (st Strategy) validateFixed(p string, carrier bool) Problems {
+	var err error
+	switch st.Kind {
+	case "markup":
+		err = (&agents.Markup{Carrier: carrier, Rate: st.Markup}).Validate()
+	case "linear":
+		f, ferr := agents.NewFeatureSet(st.Features, agents.Scales{})
+		if ferr != nil {
+			return Problems{{Field: p + ".features", Msg: ferr.Error()}}
+		}
+		_, err = agents.NewLinear(f, st.Weights)
+	case "zi-c":
+		err = (&agents.ZIC{Carrier: carrier, Floor: st.Floor, Cap: st.Cap}).Validate()
+	case "zip":
+		err = agents.ZIPParams{Carrier: carrier, Beta: st.ZIP.Beta, Gamma: st.ZIP.Gamma, Margin: st.ZIP.Margin, CR: st.ZIP.CR, CA: st.ZIP.CA}.Validate()
+		if pe := (*agents.ParamError)(nil); errors.As(err, &pe) {
+			return Problems{{Field: p + ".zip." + pe.Param, Msg: pe.Msg}}
+		}
+	case "custom":
+		if st.Name == "" {
+			return Problems{{Field: p + ".name", Msg: "empty: a custom strategy is named by the program that runs it (experiments.Options.Strategies)"}}
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	if pe := (*agents.ParamError)(nil); errors.As(err, &pe) {
+		return Problems{{Field: p + "." + pe.Param, Msg: pe.Msg}}
+	}
+	return Problems{{Field: p, Msg: err.Error()}}
+}
+
+// validateUnitJobs checks that a continuous double auction trades a
+// homogeneous good: every job of volume 1 and one distance, so that a unit
+// of a carrier's capacity costs it the same whichever job fills it.
+func (sc *Scenario) validateUnitJobs() Problems {
+	const why = "a continuous double auction trades units of capacity: want every job of volume 1"
+	var ps Problems
+	if len(sc.Jobs.Fixed) > 0 {
+		for i, f := range sc.Jobs.Fixed {
+			if f.Volume != 1 {
+				ps = append(ps, Problem{Field: fmt.Sprintf("jobs.fixed[%d].volume", i), Msg: fmt.Sprintf("%d: %s", f.Volume, why)})
+			}
+			if f.Distance != sc.Jobs.Fixed[0].Distance {
+				ps = append(ps, Problem{Field: fmt.Sprintf("jobs.fixed[%d].distance", i), Msg: "want every job of one distance, so that a unit of capacity has one cost"})
+			}
+		}
+		return ps
+	}
+	if sc.Jobs.Volume.Min != 1 || sc.Jobs.Volume.Max != 1 {
+		ps = append(ps, Problem{Field: "jobs.volume", Msg: why})
+	}
+	if sc.Jobs.Distance.Min != sc.Jobs.Distance.Max {
+		ps = append(ps, Problem{Field: "jobs.distance", Msg: "want min = max: every job of one distance, so that a unit of capacity has one cost"})
+	}
+	return ps
+}
+
 // validateLearner checks the keys of a learning strategy's policy and update.
 func (st Strategy) validateLearner(p string) Problems {
 	var ps Problems
@@ -91,6 +151,7 @@ func (st Strategy) validateLearner(p string) Problems {
 		}
 	}
 	oneOf("policy", st.Policy, "p2", "linear", "mlp")
+	oneOf("start", st.Start, "zero", "truthful")
 	if st.Policy == "p2" {
 		return ps
 	}
@@ -141,6 +202,18 @@ func (st Strategy) validateFeatures(p string, shipper bool) Problems {
 	}
 	if st.Offset != 0 && st.Features[0] != "bias" {
 		return Problems{{Field: p + ".offset", Msg: "an offset sets the bias weight: want features starting with bias"}}
+	}
+	if st.Start == "truthful" {
+		want := "reservation"
+		if !shipper {
+			want = "cost"
+		}
+		if !slices.Contains(st.Features, want) {
+			return Problems{{Field: p + ".start", Msg: fmt.Sprintf("truthful starts by quoting the %s: want the feature %s among the features", want, want)}}
+		}
+		if st.Policy == "mlp" {
+			return Problems{{Field: p + ".start", Msg: "truthful sets linear weights: want policy p2 or linear"}}
+		}
 	}
 	return nil
 }
@@ -347,6 +420,8 @@ func (sc *Scenario) validate() Problems {
 	rng("jobs.due", sc.Jobs.Due, 0)
 	rng("jobs.distance", sc.Jobs.Distance, 0)
 	number("jobs.sharing", sc.Jobs.Sharing, 0, 1)
+	number("demand_ratio", sc.DemandRatio, 0, inf)
+	ps = append(ps, sc.Jobs.Value.validate("jobs.value")...)
 	for i, f := range sc.Jobs.Fixed {
 		p := fmt.Sprintf("jobs.fixed[%d]", i)
 		atLeast(p+".volume", f.Volume, 1)
@@ -365,7 +440,7 @@ func (sc *Scenario) validate() Problems {
 		p := fmt.Sprintf("shippers[%d]", i)
 		number(p+".holding_cost", s.HoldingCost, 0, inf)
 		number(p+".penalty", s.Penalty, 0, inf)
-		ps = append(ps, s.Strategy.validate(p+".strategy", []string{"learn", "truthful"}, true)...)
+		ps = append(ps, s.Strategy.validate(p+".strategy", strategyKinds(), true)...)
 	}
 	if len(sc.Carriers) == 0 {
 		bad("carriers", "empty: want at least one carrier")
@@ -375,13 +450,39 @@ func (sc *Scenario) validate() Problems {
 		atLeast(p+".capacity", c.Capacity, 0)
 		number(p+".cost_rate", c.CostRate, 0, inf)
 		number(p+".fixed_cost", c.FixedCost, 0, inf)
-		ps = append(ps, c.Strategy.validate(p+".strategy", []string{"learn", "truthful"}, false)...)
+		if math.IsNaN(c.Schedule.Period) || math.IsInf(c.Schedule.Period, 0) || c.Schedule.Period <= 0 {
+			bad(p+".schedule.period", "%v: want a number of epochs > 0", c.Schedule.Period)
+		}
+		number(p+".schedule.offset", c.Schedule.Offset, 0, inf)
+		ps = append(ps, c.CostFactor.validate(p+".cost_factor")...)
+		if f := c.CostFactor; (f.Dist == "uniform" && f.Min < 0) || (f.Dist == "fixed" && f.Value < 0) || (f.Dist == "empirical" && slices.Min(append([]float64{0}, f.Values...)) < 0) {
+			bad(p+".cost_factor", "draws below 0: a cost factor must be >= 0")
+		}
+		ps = append(ps, c.Strategy.validate(p+".strategy", strategyKinds(), false)...)
 	}
-	if _, err := market.ParseTie(sc.Market.Tie); err != nil {
-		bad("market.tie", "%q is not a tie rule: want strict or max-volume", sc.Market.Tie)
-	}
-	if _, err := market.ParsePriceKind(sc.Market.Price); err != nil {
-		bad("market.price", "%q is not a price rule: want spread, k-double or pay-as-bid", sc.Market.Price)
+	switch sc.Market.Clearing {
+	case "knapsack":
+		if _, err := market.ParseTie(sc.Market.Tie); err != nil {
+			bad("market.tie", "%q is not a tie rule: want strict or max-volume", sc.Market.Tie)
+		}
+		if _, err := market.ParsePriceKind(sc.Market.Price); err != nil {
+			bad("market.price", "%q is not a price rule: want spread, k-double or pay-as-bid", sc.Market.Price)
+		}
+	case "cda":
+		if _, err := market.ParseTradePrice(sc.Market.Price); err != nil {
+			bad("market.price", "%q is not a trade price of the continuous double auction: want resting or midpoint", sc.Market.Price)
+		}
+		if math.IsNaN(sc.Market.Quotes) || math.IsInf(sc.Market.Quotes, 0) || sc.Market.Quotes <= 0 {
+			bad("market.quotes", "%v: want the mean number of quotes per trader per round, > 0", sc.Market.Quotes)
+		}
+		ps = append(ps, sc.validateUnitJobs()...)
+		for i, c := range sc.Carriers {
+			if c.Strategy.Kind == "learn" {
+				bad(fmt.Sprintf("carriers[%d].strategy.kind", i), "learn: in a continuous double auction a carrier asks for anonymous capacity, not for a job, so its learning has nothing to attribute rewards to; want truthful, markup, linear, zi-c, zip or custom")
+			}
+		}
+	default:
+		bad("market.clearing", "%q: want knapsack or cda", sc.Market.Clearing)
 	}
 	number("market.k", sc.Market.K, 0, 1)
 
@@ -394,12 +495,18 @@ func (sc *Scenario) validate() Problems {
 	return ps
 }
 
+// strategyKinds are the values of a strategy's kind.
+func strategyKinds() []string {
+	return []string{"learn", "truthful", "markup", "linear", "zi-c", "zip", "custom"}
+}
+
 func (st Strategy) validate(p string, kinds []string, shipper bool) Problems {
 	var ps Problems
 	if st.Kind == "learn" {
 		ps = append(ps, st.validateFeatures(p, shipper)...)
 		ps = append(ps, st.validateLearner(p)...)
 	}
+	ps = append(ps, st.validateFixed(p, !shipper)...)
 	if math.IsNaN(st.Risk) || math.IsInf(st.Risk, 0) {
 		ps = append(ps, Problem{Field: p + ".risk", Msg: fmt.Sprintf("%v is not a finite number: want a number (0 risk-neutral, > 0 risk-averse, < 0 risk-seeking)", st.Risk)})
 	}

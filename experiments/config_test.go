@@ -60,7 +60,7 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"syntax", "name: [unclosed\n", "x.yaml:1: not valid YAML"},
 		{"unknown nested key", "jobs:\n  volumes: {min: 1, max: 2}\n", `x.yaml:2: jobs.volumes: unknown key "volumes"; did you mean "volume"?`},
-		{"unknown key, no near match", "zzzzzzzz: 1\n", "allowed here: carriers, description"},
+		{"unknown key, no near match", "zzzzzzzz: 1\n", "allowed here: carriers, demand_ratio, description"},
 		{"empty range", "jobs:\n  due: {min: 3, max: 1}\n", "x.yaml:2: jobs.due.max: 1 is below min 3"},
 		{"sharing above one", "jobs:\n  sharing: 1.5\n", "x.yaml:2: jobs.sharing: 1.5 is out of range: want a number in [0, 1]"},
 		{"infinite penalty", "shippers:\n  - penalty: .inf\n", "x.yaml:2: shippers[0].penalty: +Inf is not a finite number"},
@@ -140,7 +140,7 @@ func TestPresetsParseAndRoundTrip(t *testing.T) {
 
 func TestResolveUnknown(t *testing.T) {
 	_, err := Resolve("no-such-preset")
-	if err == nil || !strings.Contains(err.Error(), "neither a preset (smart-containers-2020") {
+	if err == nil || !strings.Contains(err.Error(), "neither a preset (balanced, bilateral") {
 		t.Errorf("error %v, want one listing the presets", err)
 	}
 	p := filepath.Join(t.TempDir(), "s.yaml")

@@ -392,5 +392,5 @@ func (sc *Scenario) closedForm() ([]eqJob, bool) {
 		}
 		out = append(out, e)
 	}
-	return out, volume <= sc.Carriers[0].Capacity
+	return out, volume <= sc.capacities()[0] && sc.Carriers[0].Schedule.Period == 1
 }

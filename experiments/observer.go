@@ -19,10 +19,11 @@ type observer struct {
 	ev      results.Evaluation
 	returns []float64
 
-	bench   market.Broker // the efficient benchmark's solver, apart from the exchange's broker
-	values  []float64
-	costs   []float64
-	volumes []int
+	bench          market.Broker // the efficient benchmark's solver, apart from the exchange's broker
+	arrivedValues  []float64     // this evaluation episode's arrivals: reservations,
+	arrivedVolumes []int         // volumes,
+	arrivedCosts   [][]float64   // and each carrier's costs
+	offered        []int         // capacity each carrier offered this evaluation episode
 
 	trades    *results.Table // nil unless trades are recorded
 	replicate int64
@@ -30,30 +31,67 @@ type observer struct {
 	evalEp    int64 // evaluation episode within the point
 }
 
-// Arrived adds the efficient gains from trade of an epoch's arrivals to the
-// benchmark: the largest total reservation minus cost of a set of them that
-// fits the capacity. With several carriers it pools their capacity and
-// prices each job at its cheapest carrier: an upper bound on what any
-// assignment reaches.
+// Arrived keeps an evaluation episode's arrivals (their reservation,
+// volume and every carrier's cost) for the efficient benchmark.
 func (o *observer) Arrived(jobs []*agents.Job) {
-	if !o.eval || len(jobs) == 0 {
+	if !o.eval {
 		return
 	}
-	o.values, o.costs, o.volumes = o.values[:0], o.costs[:0], o.volumes[:0]
-	capacity := 0
-	for _, c := range o.x.Carriers {
-		capacity += c.Capacity
+	for len(o.arrivedCosts) < len(o.x.Carriers) {
+		o.arrivedCosts = append(o.arrivedCosts, nil)
 	}
 	for _, j := range jobs {
-		cost := math.Inf(1)
-		for _, c := range o.x.Carriers {
-			cost = math.Min(cost, c.Cost(j))
+		o.arrivedValues = append(o.arrivedValues, j.Reserve)
+		o.arrivedVolumes = append(o.arrivedVolumes, j.Volume)
+		for c, car := range o.x.Carriers {
+			o.arrivedCosts[c] = append(o.arrivedCosts[c], car.Cost(j))
 		}
-		o.values = append(o.values, j.Reserve)
-		o.costs = append(o.costs, cost)
-		o.volumes = append(o.volumes, j.Volume)
 	}
-	o.ev.AddBenchmark(o.bench.MaxSurplus(o.values, o.costs, o.volumes, capacity))
+}
+
+// Departed counts a carrier's departure in an evaluation episode: the
+// capacity the benchmark may allocate.
+func (o *observer) departed(c, capacity int) {
+	for len(o.offered) <= c {
+		o.offered = append(o.offered, 0)
+	}
+	o.offered[c] += capacity
+}
+
+// benchmark adds the episode's efficient gains from trade to the
+// evaluation and forgets the episode's arrivals. The benchmark relaxes
+// timing: it is the most total reservation minus cost that any allocation
+// of the episode's jobs to each carrier's capacity over the whole episode
+// could reach, ignoring when jobs arrive, when they are due and when
+// carriers depart. So it bounds what any feasible allocation reaches:
+// efficiency is at most 1 (up to the assignment heuristic's gap with
+// several carriers and more than 24 jobs, measured at 0.1 % on average). It
+// is exact where timing cannot matter (jobs that cannot wait, capacity that
+// never binds), and loose where queues form.
+func (o *observer) benchmark() {
+	n := len(o.arrivedValues)
+	if n > 0 {
+		caps := make([]int, len(o.x.Carriers))
+		for c := range caps {
+			if c < len(o.offered) {
+				caps[c] = o.offered[c]
+			}
+		}
+		costs := o.arrivedCosts[:len(o.x.Carriers)]
+		var s float64
+		if len(caps) == 1 {
+			s = o.bench.MaxSurplus(o.arrivedValues, costs[0], o.arrivedVolumes, caps[0])
+		} else {
+			o.bench.Tie = market.TieStrict
+			s = o.bench.Assign(o.arrivedValues, costs, o.arrivedVolumes, caps).Spread
+		}
+		o.ev.AddBenchmark(s)
+	}
+	o.arrivedValues, o.arrivedVolumes = o.arrivedValues[:0], o.arrivedVolumes[:0]
+	for c := range o.arrivedCosts {
+		o.arrivedCosts[c] = o.arrivedCosts[c][:0]
+	}
+	clear(o.offered)
 }
 
 func (o *observer) Cleared(now float64, c, capacity int, orders []market.Order, cl *market.Clearing) {
@@ -70,6 +108,7 @@ func (o *observer) Cleared(now float64, c, capacity int, orders []market.Order, 
 		return
 	}
 	o.ev.AddClearing(capacity, cl.Volume)
+	o.departed(c, capacity)
 	o.ev.AddKept(cl.Kept)
 	for _, ord := range orders {
 		o.ev.AddQuote(ord.Bid, ord.Ask)
@@ -105,5 +144,6 @@ func (o *observer) endEvaluationEpisode() {
 	for i, c := range o.x.Carriers {
 		o.ev.AddCarrierGain(i, c.Reward)
 	}
+	o.benchmark()
 	o.ev.EndEpisode()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/freightsim/freightsim/agents"
@@ -24,29 +25,38 @@ type replicate struct {
 	carLearner  agents.Described // the first learning carrier, reported as sigma_carrier and ask_theta_i; may be nil
 	obs         observer
 
-	rows     [][]float64 // one per evaluation point: metric values
-	epochs   []int64     // the training episode of each row
-	episodes [][]float64 // one per training episode: EpisodeColumns
-	events   uint64
-	measured time.Duration // time spent in the equilibrium measurement
+	rows      [][]float64 // one per evaluation point: metric values
+	epochs    []int64     // the training episode of each row
+	episodes  [][]float64 // one per training episode: EpisodeColumns
+	events    uint64
+	measured  time.Duration // time spent in the equilibrium measurement
+	shipProbe []float64     // where sigma() reads the shipper's sigma
 }
 
-func newReplicate(sc *Scenario, index int) (*replicate, error) {
+// newReplicate builds replicate index of sc; custom holds the planners'
+// strategies that kind custom names (at most one map).
+func newReplicate(sc *Scenario, index int, custom ...map[string]StrategyFunc) (*replicate, error) {
 	r := &replicate{sc: sc, index: index, seed: ReplicateSeed(sc.Seed, index)}
-	tie, err := market.ParseTie(sc.Market.Tie)
-	if err != nil {
-		return nil, err
-	}
-	kind, err := market.ParsePriceKind(sc.Market.Price)
-	if err != nil {
-		return nil, err
+	tie, kind := market.TieStrict, market.PayAsBid // unused by a continuous double auction
+	if sc.Market.Clearing == "knapsack" {
+		var err error
+		if tie, err = market.ParseTie(sc.Market.Tie); err != nil {
+			return nil, err
+		}
+		if kind, err = market.ParsePriceKind(sc.Market.Price); err != nil {
+			return nil, err
+		}
 	}
 	x := &agents.Exchange{
 		Broker:    &market.Broker{Tie: tie, Price: market.PriceRule{Kind: kind, K: sc.Market.K}},
 		P2Running: sc.P2Compat,
 	}
+	var strategies map[string]StrategyFunc
+	if len(custom) > 0 {
+		strategies = custom[0]
+	}
 	for i, s := range sc.Shippers {
-		st, err := sc.strategy(s.Strategy, false, stream(r.seed, phaseInit, roleShipper+uint64(i)))
+		st, err := sc.strategy(s.Strategy, Agent{Index: i, Replicate: index, Rand: stream(r.seed, phaseInit, roleShipper+uint64(i)), Scales: sc.scales()}, strategies)
 		if err != nil {
 			return nil, fmt.Errorf("shippers[%d].strategy: %w", i, err)
 		}
@@ -56,20 +66,40 @@ func newReplicate(sc *Scenario, index int) (*replicate, error) {
 		x.Shippers = append(x.Shippers, &agents.Shipper{HoldingCost: s.HoldingCost, Penalty: s.Penalty, Strategy: st})
 	}
 	for i, c := range sc.Carriers {
-		st, err := sc.strategy(c.Strategy, true, stream(r.seed, phaseInit, roleCarrier+uint64(i)))
+		st, err := sc.strategy(c.Strategy, Agent{Carrier: true, Index: i, Replicate: index, Rand: stream(r.seed, phaseInit, roleCarrier+uint64(i)), Scales: sc.scales()}, strategies)
 		if err != nil {
 			return nil, fmt.Errorf("carriers[%d].strategy: %w", i, err)
 		}
 		if g, ok := st.(agents.Described); ok && r.carLearner == nil {
 			r.carLearner = g
 		}
-		x.Carriers = append(x.Carriers, &agents.Carrier{Capacity: c.Capacity, CostRate: c.CostRate, FixedCost: c.FixedCost, Strategy: st})
+		x.Carriers = append(x.Carriers, &agents.Carrier{Index: i, Capacity: sc.capacities()[i], CostRate: c.CostRate, FixedCost: c.FixedCost, Strategy: st})
 	}
 	r.x = x
 	r.obs.x = x
 	r.obs.replicate = int64(index)
 	x.Observer = &r.obs
-	r.w = newWorld(x, sc.generator(), sc.fixedJobs(), !sc.P2Compat, &r.obs)
+	schedules := make([]Schedule, len(sc.Carriers))
+	for i, c := range sc.Carriers {
+		schedules[i] = c.Schedule
+	}
+	r.w = newWorld(x, sc.generator(), sc.fixedJobs(), !sc.P2Compat, &r.obs, schedules)
+	for _, c := range sc.Carriers {
+		if c.CostFactor.Set() {
+			r.w.costs = make([]agents.Sampler, len(sc.Carriers))
+			for i, c := range sc.Carriers {
+				r.w.costs[i] = sampler(c.CostFactor)
+			}
+			break
+		}
+	}
+	if sc.Market.Clearing == "cda" {
+		price, err := market.ParseTradePrice(sc.Market.Price)
+		if err != nil {
+			return nil, err
+		}
+		r.w.cda, r.w.quotes = agents.NewCDA(x, price), sc.Market.Quotes
+	}
 	return r, nil
 }
 
@@ -82,7 +112,16 @@ func (sc *Scenario) generator() agents.Generator {
 		Distance: agents.IntRange(j.Distance),
 		Sharing:  j.Sharing,
 		Shippers: len(sc.Shippers),
+		Value:    sampler(j.Value),
 	}
+}
+
+// sampler is d as an agents.Sampler, nil when it draws nothing.
+func sampler(d Dist) agents.Sampler {
+	if !d.Set() {
+		return nil
+	}
+	return d
 }
 
 // fixedJobs returns the templates of a fixed job stream, or nil.
@@ -105,15 +144,25 @@ func (sc *Scenario) scales() agents.Scales {
 			vmax, lmax, dmax = max(vmax, f.Volume), max(lmax, f.Distance), max(dmax, f.Due)
 		}
 	}
-	var rate float64
+	var money float64
 	for _, c := range sc.Carriers {
-		rate = max(rate, c.CostRate)
+		factor := 1.0
+		if c.CostFactor.Set() {
+			factor = c.CostFactor.Upper()
+		}
+		money = max(money, c.CostRate*factor*float64(vmax)*float64(lmax))
+	}
+	if sc.Jobs.Value.Set() {
+		money = max(money, sc.Jobs.Value.Upper())
+	}
+	for _, f := range j.Fixed {
+		money = max(money, f.Value)
 	}
 	s := agents.Scales{
 		Volume:   float64(max(vmax, 1)),
 		Distance: float64(max(lmax, 1)),
 		Due:      float64(max(dmax, 1)),
-		Money:    rate * float64(vmax) * float64(lmax),
+		Money:    money,
 		Count:    float64(max(arrivals*(dmax+1), 1)),
 	}
 	if s.Money <= 0 {
@@ -130,20 +179,78 @@ func (sc *Scenario) features(st Strategy) (agents.Features, error) {
 	return agents.NewFeatureSet(st.Features, sc.scales())
 }
 
-// strategy builds an agent's strategy; rng initialises an MLP's weights.
-func (sc *Scenario) strategy(st Strategy, carrier bool, rng *rand.Rand) (agents.Strategy, error) {
+// Agent describes, to a StrategyFunc, the agent whose strategy it builds.
+type Agent struct {
+	Carrier   bool          // a carrier (asks), else a shipper (bids)
+	Index     int           // its place among the scenario's carriers or shippers
+	Replicate int           // the replicate it belongs to
+	Rand      *rand.Rand    // a stream of its own, derived from (seed, replicate, agent), for initialisation
+	Scales    agents.Scales // the scenario's feature scales (see agents.NewFeatureSet)
+}
+
+// StrategyFunc builds a planner's own strategy for one agent of one
+// replicate: strategy kind custom with name N uses Options.Strategies[N].
+type StrategyFunc func(a Agent) (agents.Strategy, error)
+
+// strategy builds an agent's strategy.
+func (sc *Scenario) strategy(st Strategy, a Agent, custom map[string]StrategyFunc) (agents.Strategy, error) {
 	switch st.Kind {
 	case "learn":
 		f, err := sc.features(st)
 		if err != nil {
 			return nil, err
 		}
-		return sc.learner(st, f, rng)
+		l, err := sc.learner(st, f, a.Rand)
+		if err != nil || st.Start != "truthful" {
+			return l, err
+		}
+		// Start from truthful quotes: the weight of the reservation (a
+		// shipper) or the cost (a carrier) is the price scale, so the mean
+		// quote is that feature's value in money.
+		want := "reservation"
+		if a.Carrier {
+			want = "cost"
+		}
+		fs, ok := f.(*agents.FeatureSet)
+		d, dok := l.(agents.Described)
+		if ok && dok && d.Weights() != nil {
+			if i := slices.Index(fs.Names(), want); i >= 0 {
+				d.Weights()[i] = sc.scales().Money
+			}
+		}
+		return l, nil
 	case "truthful":
-		if carrier {
+		if a.Carrier {
 			return agents.TruthfulAsk{}, nil
 		}
 		return agents.TruthfulBid{}, nil
+	case "markup":
+		m := &agents.Markup{Carrier: a.Carrier, Rate: st.Markup}
+		return m, m.Validate()
+	case "linear":
+		f, err := agents.NewFeatureSet(st.Features, sc.scales())
+		if err != nil {
+			return nil, err
+		}
+		return agents.NewLinear(f, st.Weights)
+	case "zi-c":
+		z := &agents.ZIC{Carrier: a.Carrier, Floor: st.Floor, Cap: st.Cap}
+		return z, z.Validate()
+	case "zip":
+		p := agents.ZIPParams{Carrier: a.Carrier, Beta: st.ZIP.Beta, Gamma: st.ZIP.Gamma, Margin: st.ZIP.Margin,
+			CR: st.ZIP.CR, CA: st.ZIP.CA, UseLast: st.ZIP.UseLast}
+		return agents.NewZIP(p, a.Rand)
+	case "custom":
+		f, ok := custom[st.Name]
+		if !ok {
+			names := make([]string, 0, len(custom))
+			for n := range custom {
+				names = append(names, n)
+			}
+			slices.Sort(names)
+			return nil, fmt.Errorf("no custom strategy %q was given to the run (Options.Strategies has %v)", st.Name, names)
+		}
+		return f(a)
 	}
 	return nil, fmt.Errorf("strategy %q is not available", st.Kind)
 }
@@ -204,12 +311,13 @@ func (sc *Scenario) learner(st Strategy, f agents.Features, rng *rand.Rand) (age
 // streams are the random streams of one phase: training, or one evaluation point.
 type streams struct {
 	jobs     *rand.Rand
+	traders  *rand.Rand // who quotes next in a continuous double auction
 	shippers []*rand.Rand
 	carriers []*rand.Rand
 }
 
 func (r *replicate) streams(phase uint64) streams {
-	s := streams{jobs: stream(r.seed, phase, roleJobs)}
+	s := streams{jobs: stream(r.seed, phase, roleJobs), traders: stream(r.seed, phase, roleTraders)}
 	for i := range r.x.Shippers {
 		s.shippers = append(s.shippers, stream(r.seed, phase, roleShipper+uint64(i)))
 	}
@@ -221,7 +329,7 @@ func (r *replicate) streams(phase uint64) streams {
 
 // use hands the streams of s to the world and the agents.
 func (r *replicate) use(s streams) {
-	r.w.jobs = s.jobs
+	r.w.jobs, r.w.traders = s.jobs, s.traders
 	for i, sh := range r.x.Shippers {
 		sh.Rand = s.shippers[i]
 	}
@@ -277,7 +385,7 @@ func (r *replicate) evalRow() []float64 {
 		ev.AvgBiddingCost(), ev.CostPerJob(), ev.ShipShare(), ev.Utilization(),
 		ev.MeanWinningBid(), ev.MeanTransportCost(), r.sigma(),
 		ev.Efficiency(), ev.Surplus(), ev.ShipperShare(), ev.Jain(),
-		ev.MeanBid(), ev.MeanAsk(), ev.MeanPrice(), ev.PriceVolatility(), sigmaCarrier,
+		ev.MeanBid(), ev.MeanAsk(), ev.MeanPrice(), ev.PricePerCost(), ev.PriceVolatility(), sigmaCarrier,
 	}
 	if r.shipLearner != nil {
 		row = append(row, r.shipLearner.Weights()...)
@@ -295,8 +403,20 @@ func sigmaOf(l agents.Described) float64 {
 	if l == nil {
 		return math.NaN()
 	}
+	return sigmaAt(l, sigmaProbe(l))
+}
+
+// sigmaProbe is the feature vector sigmaOf reads a learner's sigma at.
+func sigmaProbe(l agents.Described) []float64 {
 	phi := make([]float64, l.FeatureMap().Dim())
 	phi[0] = 1
+	return phi
+}
+
+func sigmaAt(l agents.Described, phi []float64) float64 {
+	if l == nil {
+		return math.NaN()
+	}
 	return l.SigmaAt(phi)
 }
 
@@ -313,7 +433,10 @@ func (r *replicate) rewards() (shippers, carriers float64) {
 
 // sigma is the first learning shipper's standard deviation, or NaN.
 func (r *replicate) sigma() float64 {
-	return sigmaOf(r.shipLearner)
+	if r.shipProbe == nil && r.shipLearner != nil {
+		r.shipProbe = sigmaProbe(r.shipLearner)
+	}
+	return sigmaAt(r.shipLearner, r.shipProbe)
 }
 
 // evaluate runs the evaluation episodes without learning and records a

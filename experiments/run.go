@@ -27,6 +27,9 @@ type Options struct {
 	// of running them again. A replicate depends only on the scenario, the
 	// seed and its index, so the results are those of an uninterrupted run.
 	Done []*ReplicateResult
+	// Strategies are the planners' own strategies, by the name that a
+	// scenario's strategy kind custom gives (see StrategyFunc).
+	Strategies map[string]StrategyFunc
 	// OnReplicate, if set, is called with each replicate that Run runs to its
 	// end, as soon as it ends, from the worker goroutines: it must be safe
 	// for concurrent use. [WriteReplicate] keeps one on disk. An error fails
@@ -196,7 +199,7 @@ feed:
 // runReplicate runs replicate i to its end and returns its rows, with the
 // events and episodes it ran (also when it fails or is stopped).
 func runReplicate(ctx context.Context, sc *Scenario, i int, opt Options) (*ReplicateResult, uint64, int, error) {
-	r, err := newReplicate(sc, i)
+	r, err := newReplicate(sc, i, opt.Strategies)
 	if err != nil {
 		return nil, 0, 0, err
 	}

@@ -1,15 +1,22 @@
 package experiments
 
+import (
+	"math"
+
+	"github.com/freightsim/freightsim/agents"
+)
+
 // Scenario is one experiment's configuration: the market, its agents, and
 // how long they learn and are evaluated. It is read from YAML (see
 // docs/CONFIG.md); every field has a default, the smart-container market of
 // van Heeswijk (2020).
 type Scenario struct {
-	Name        string `yaml:"name"`
-	Description string `yaml:"description,omitempty"`
-	Seed        uint64 `yaml:"seed"`       // base seed; replicate r uses streams derived from (seed, r)
-	Replicates  int    `yaml:"replicates"` // independent runs with derived seeds
-	P2Compat    bool   `yaml:"p2_compat"`  // reproduce the quirks of the P2 code (MODEL section 5)
+	Name        string  `yaml:"name"`
+	Description string  `yaml:"description,omitempty"`
+	Seed        uint64  `yaml:"seed"`         // base seed; replicate r uses streams derived from (seed, r)
+	Replicates  int     `yaml:"replicates"`   // independent runs with derived seeds
+	P2Compat    bool    `yaml:"p2_compat"`    // reproduce the quirks of the P2 code (MODEL section 5)
+	DemandRatio float64 `yaml:"demand_ratio"` // if > 0: scale the carriers' capacities so that expected demand / capacity per epoch is this
 
 	Training    Training    `yaml:"training"`
 	Evaluation  Evaluation  `yaml:"evaluation"`
@@ -47,6 +54,7 @@ type Jobs struct {
 	Due      Range      `yaml:"due"`      // clearings a job may wait after its first
 	Distance Range      `yaml:"distance"` // distance units per job
 	Sharing  float64    `yaml:"sharing"`  // probability that a job shares its information
+	Value    Dist       `yaml:"value"`    // a random job's private value V (none: 0)
 	Fixed    []FixedJob `yaml:"fixed,omitempty"`
 }
 
@@ -69,32 +77,58 @@ type Shipper struct {
 
 // Carrier configures one carrier.
 type Carrier struct {
-	Capacity  int      `yaml:"capacity"`   // volume units per departure
-	CostRate  float64  `yaml:"cost_rate"`  // cost per volume unit and distance unit
-	FixedCost float64  `yaml:"fixed_cost"` // per departure that carries anything
-	Strategy  Strategy `yaml:"strategy"`
+	Capacity   int      `yaml:"capacity"`    // volume units per departure
+	CostRate   float64  `yaml:"cost_rate"`   // cost per volume unit and distance unit
+	FixedCost  float64  `yaml:"fixed_cost"`  // per departure that carries anything
+	Schedule   Schedule `yaml:"schedule"`    // when it departs
+	CostFactor Dist     `yaml:"cost_factor"` // a private factor on its cost k*v*l, drawn per job (none: 1)
+	Strategy   Strategy `yaml:"strategy"`
+}
+
+// Schedule is a carrier's departures: at offset, offset + period, ...
+// Carriers departing at the same time clear together.
+type Schedule struct {
+	Period float64 `yaml:"period"` // epochs between departures
+	Offset float64 `yaml:"offset"` // time of the first departure
 }
 
 // Strategy selects how an agent prices jobs.
 type Strategy struct {
-	Kind       string   `yaml:"kind"`        // "learn" or "truthful"
-	Features   []string `yaml:"features"`    // learn: ["p2"], or names from agents.FeatureNames
-	Policy     string   `yaml:"policy"`      // learn: "p2" (P2's linear policy and update), "linear" or "mlp" (trained by policy gradient)
-	Sigma      float64  `yaml:"sigma"`       // learn: initial standard deviation
-	AlphaMu    float64  `yaml:"alpha_mu"`    // policy p2: step size of the weights
-	AlphaSigma float64  `yaml:"alpha_sigma"` // policy p2: step size of sigma
-	MinSigma   float64  `yaml:"min_sigma"`   // learn: floor of sigma (policy p2: only when p2_compat is off)
-	Hidden     []int    `yaml:"hidden"`      // policy mlp: hidden layer widths
-	StateSigma bool     `yaml:"state_sigma"` // policy linear or mlp: sigma depends on the features
-	Optimizer  string   `yaml:"optimizer"`   // policy linear or mlp: "adam" or "sgd"
-	LR         float64  `yaml:"lr"`          // policy linear or mlp: learning rate
-	Baseline   string   `yaml:"baseline"`    // policy linear or mlp: "none", "group" (mean per remaining due) or "critic"
-	Critic     string   `yaml:"critic"`      // baseline critic: "linear" or "mlp"
-	Normalize  bool     `yaml:"normalize"`   // policy linear or mlp: divide advantages by their standard deviation
-	Entropy    float64  `yaml:"entropy"`     // policy linear or mlp: entropy bonus coefficient
-	Clip       float64  `yaml:"clip"`        // policy linear or mlp: global gradient-norm clip (0: none)
-	Risk       float64  `yaml:"risk"`        // learn: lambda of the utility (1-exp(-lambda*x))/lambda applied to returns; 0 neutral, > 0 averse, < 0 seeking
-	Offset     float64  `yaml:"offset"`      // learn: initial mean price (the bias weight): aggressiveness
+	Kind       string    `yaml:"kind"`              // "learn" or "truthful"
+	Features   []string  `yaml:"features"`          // learn: ["p2"], or names from agents.FeatureNames
+	Policy     string    `yaml:"policy"`            // learn: "p2" (P2's linear policy and update), "linear" or "mlp" (trained by policy gradient)
+	Sigma      float64   `yaml:"sigma"`             // learn: initial standard deviation
+	AlphaMu    float64   `yaml:"alpha_mu"`          // policy p2: step size of the weights
+	AlphaSigma float64   `yaml:"alpha_sigma"`       // policy p2: step size of sigma
+	MinSigma   float64   `yaml:"min_sigma"`         // learn: floor of sigma (policy p2: only when p2_compat is off)
+	Hidden     []int     `yaml:"hidden"`            // policy mlp: hidden layer widths
+	StateSigma bool      `yaml:"state_sigma"`       // policy linear or mlp: sigma depends on the features
+	Optimizer  string    `yaml:"optimizer"`         // policy linear or mlp: "adam" or "sgd"
+	LR         float64   `yaml:"lr"`                // policy linear or mlp: learning rate
+	Baseline   string    `yaml:"baseline"`          // policy linear or mlp: "none", "group" (mean per remaining due) or "critic"
+	Critic     string    `yaml:"critic"`            // baseline critic: "linear" or "mlp"
+	Normalize  bool      `yaml:"normalize"`         // policy linear or mlp: divide advantages by their standard deviation
+	Entropy    float64   `yaml:"entropy"`           // policy linear or mlp: entropy bonus coefficient
+	Clip       float64   `yaml:"clip"`              // policy linear or mlp: global gradient-norm clip (0: none)
+	Markup     float64   `yaml:"markup"`            // markup: ask = cost*(1+markup), bid = reservation*(1-markup)
+	Weights    []float64 `yaml:"weights,omitempty"` // linear: price = weights . features
+	Floor      float64   `yaml:"floor"`             // zi-c: a bid is uniform on [floor, reservation]
+	Cap        float64   `yaml:"cap"`               // zi-c: an ask is uniform on [cost, cap]
+	ZIP        ZIP       `yaml:"zip"`               // zip: Cliff's (1997) parameters
+	Name       string    `yaml:"name"`              // custom: the name of a strategy given to experiments.Run in Options.Strategies
+	Risk       float64   `yaml:"risk"`              // learn: lambda of the utility (1-exp(-lambda*x))/lambda applied to returns; 0 neutral, > 0 averse, < 0 seeking
+	Offset     float64   `yaml:"offset"`            // learn: initial mean price (the bias weight): aggressiveness
+	Start      string    `yaml:"start"`             // learn: initial weights: "zero", or "truthful" (bid the reservation, ask the cost)
+}
+
+// ZIP holds the parameters of a ZIP trader (Cliff 1997), see agents.ZIPParams.
+type ZIP struct {
+	Beta    agents.FloatRange `yaml:"beta"`     // learning rate, drawn once per trader
+	Gamma   agents.FloatRange `yaml:"gamma"`    // momentum, drawn once per trader
+	Margin  agents.FloatRange `yaml:"margin"`   // initial profit margin, drawn once per trader
+	CR      float64           `yaml:"cr"`       // relative perturbation of the target price
+	CA      float64           `yaml:"ca"`       // absolute perturbation, as a share of the job's limit
+	UseLast bool              `yaml:"use_last"` // compare an untraded quote with the market's last price (alike jobs only)
 }
 
 // Equilibrium sets the measurement of how far the learned strategies are
@@ -111,9 +145,11 @@ type Equilibrium struct {
 
 // Market sets the clearing rules.
 type Market struct {
-	Tie   string  `yaml:"tie"`   // "strict" or "max-volume"
-	Price string  `yaml:"price"` // "spread", "k-double" or "pay-as-bid"
-	K     float64 `yaml:"k"`     // k of the k-double rule, in [0,1]
+	Clearing string  `yaml:"clearing"` // "knapsack" (periodic, at departures) or "cda" (continuous double auction)
+	Tie      string  `yaml:"tie"`      // knapsack: "strict" or "max-volume"
+	Price    string  `yaml:"price"`    // knapsack: "spread", "k-double" or "pay-as-bid"; cda: "resting" or "midpoint"
+	K        float64 `yaml:"k"`        // k of the k-double rule, in [0,1]
+	Quotes   float64 `yaml:"quotes"`   // cda: quotes per trader per round, on average
 }
 
 // Default returns the smart-container scenario of van Heeswijk (2020), with
@@ -133,10 +169,11 @@ func Default() Scenario {
 			Due:      Range{1, 5},
 			Distance: Range{10, 100},
 			Sharing:  1,
+			Value:    Dist{Dist: "none"},
 		},
 		Shippers: []Shipper{DefaultShipper()},
 		Carriers: []Carrier{DefaultCarrier()},
-		Market:   Market{Tie: "strict", Price: "pay-as-bid", K: 0.5},
+		Market:   Market{Clearing: "knapsack", Tie: "strict", Price: "pay-as-bid", K: 0.5, Quotes: 4},
 		Equilibrium: Equilibrium{
 			Horizon:        50,
 			SearchEpisodes: 8,
@@ -157,21 +194,67 @@ func DefaultCarrier() Carrier {
 	st := DefaultLearner()
 	st.Kind = "truthful"
 	st.Features = CarrierFeatures()
-	return Carrier{Capacity: 80, CostRate: 0.1, Strategy: st}
+	return Carrier{Capacity: 80, CostRate: 0.1, Schedule: Schedule{Period: 1, Offset: 0.5}, CostFactor: Dist{Dist: "none"}, Strategy: st}
 }
 
 // DefaultLearner is P2's learning rule on P2's features. Its learning
 // parameters are also the defaults of a fixed strategy, so that switching
 // kind keeps them.
 func DefaultLearner() Strategy {
-	return Strategy{Kind: "learn", Features: []string{"p2"}, Policy: "p2", Sigma: 10, AlphaMu: 0.1, AlphaSigma: 0.01, MinSigma: 0.01,
-		Hidden: []int{16}, Optimizer: "adam", LR: 0.05, Baseline: "critic", Critic: "linear", Normalize: true}
+	return Strategy{Kind: "learn", Features: []string{"p2"}, Policy: "p2", Start: "zero", Sigma: 10, AlphaMu: 0.1, AlphaSigma: 0.01, MinSigma: 0.01,
+		Hidden: []int{16}, Optimizer: "adam", LR: 0.05, Baseline: "critic", Critic: "linear", Normalize: true,
+		Markup: 0.1, Cap: 200, ZIP: defaultZIP()}
+}
+
+// defaultZIP is Cliff's (1997) ZIP.
+func defaultZIP() ZIP {
+	p := agents.CliffZIP()
+	return ZIP{Beta: p.Beta, Gamma: p.Gamma, Margin: p.Margin, CR: p.CR, CA: p.CA, UseLast: p.UseLast}
 }
 
 // CarrierFeatures are a learning carrier's default features: what it sees
 // of a job (its cost, volume, distance, remaining due) and the load waiting.
 func CarrierFeatures() []string {
 	return []string{"bias", "cost", "volume", "distance", "due", "waiting_volume"}
+}
+
+// capacities are the carriers' capacities per departure, scaled when
+// demand_ratio is set: each carrier's capacity is multiplied by one factor,
+// so that the expected volume arriving per epoch over the capacity offered
+// per epoch is demand_ratio (rounded to whole volume units, at least 1 for
+// a carrier that had any).
+func (sc *Scenario) capacities() []int {
+	caps := make([]int, len(sc.Carriers))
+	var perEpoch float64
+	for i, c := range sc.Carriers {
+		caps[i] = c.Capacity
+		if c.Schedule.Period > 0 {
+			perEpoch += float64(c.Capacity) / c.Schedule.Period
+		}
+	}
+	if sc.DemandRatio <= 0 || perEpoch == 0 {
+		return caps
+	}
+	scale := sc.expectedDemand() / sc.DemandRatio / perEpoch
+	for i, c := range sc.Carriers {
+		if c.Capacity > 0 {
+			caps[i] = max(1, int(math.Round(float64(c.Capacity)*scale)))
+		}
+	}
+	return caps
+}
+
+// expectedDemand is the expected volume arriving per epoch.
+func (sc *Scenario) expectedDemand() float64 {
+	if len(sc.Jobs.Fixed) > 0 {
+		var v float64
+		for _, f := range sc.Jobs.Fixed {
+			v += float64(f.Volume)
+		}
+		return v
+	}
+	gen := sc.generator()
+	return gen.MeanVolume()
 }
 
 // UnmarshalYAML decodes a shipper over the defaults.

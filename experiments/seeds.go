@@ -16,6 +16,7 @@ const (
 	roleJobs     = 1
 	roleShipper  = 1 << 16 // + shipper index
 	roleCarrier  = 2 << 16 // + carrier index
+	roleTraders  = 3 << 16 // who quotes next in a continuous double auction
 	phaseTrain   = 0
 	phaseEvalOne = 1       // + evaluation index
 	phaseInit    = 1 << 39 // initial weights of MLP policies and critics

@@ -157,6 +157,10 @@ func (e *Evaluation) MeanAsk() float64 { return ratio(e.AskSum, float64(e.Quotes
 // MeanPrice is the mean price paid by a shipped job.
 func (e *Evaluation) MeanPrice() float64 { return ratio(e.Prices, float64(e.Shipped)) }
 
+// PricePerCost is the mean, over shipped jobs, of the price paid per unit
+// of transport cost.
+func (e *Evaluation) PricePerCost() float64 { return ratio(e.RatioSum, float64(e.Shipped)) }
+
 // PriceVolatility is the standard deviation, over shipped jobs, of the
 // price paid per unit of transport cost.
 func (e *Evaluation) PriceVolatility() float64 {

@@ -26,13 +26,14 @@ func P2Metrics() []Metric {
 // own (MODEL section 6), in the column order of evaluations.csv.
 func MarketMetrics() []Metric {
 	return []Metric{
-		{"efficiency", "fraction", "allocative efficiency: gains from trade realised by shippers, carriers and broker / the efficient benchmark of the arrivals"},
-		{"surplus", "money per episode", "the efficient benchmark per evaluation episode: the most gains from trade any allocation of the arriving jobs could reach (S in ne_adherence)"},
+		{"efficiency", "fraction", "allocative efficiency: gains from trade realised by shippers, carriers and broker / the efficient benchmark (surplus)"},
+		{"surplus", "money per episode", "the efficient benchmark per evaluation episode: the most gains from trade any allocation of the episode's jobs to each carrier's capacity over the episode could reach, timing relaxed (S in ne_adherence)"},
 		{"shipper_share", "fraction", "shippers' share of the gains shippers and carriers realised (0.5 = even split)"},
 		{"jain", "index in [1/n, 1]", "Jain's fairness index over the gains of all shippers and carriers"},
 		{"mean_bid", "money per quote", "mean bid quoted"},
 		{"mean_ask", "money per quote", "mean ask quoted"},
 		{"mean_price", "money per job", "mean price paid by a shipped job"},
+		{"price_per_cost", "price / cost", "mean over shipped jobs of the price paid per unit of transport cost"},
 		{"price_volatility", "price / cost", "standard deviation over shipped jobs of price paid per unit of transport cost"},
 		{"sigma_carrier", "money", "standard deviation of the ask policy of the first learning carrier"},
 	}

@@ -87,8 +87,8 @@ func printTheory(w io.Writer, th *experiments.Theory) {
 	fmt.Fprintf(w, "equilibrium band  [%s, %s] money per job: mean cost and mean reservation of a job worth shipping\n",
 		num(th.Band.Low), num(th.Band.High))
 	c := th.Competitive
-	fmt.Fprintf(w, "competitive       %s volume units traded per clearing at a price of %s to %s per unit of transport cost\n",
-		stat(c.Quantity), stat(c.Low), stat(c.High))
+	fmt.Fprintf(w, "competitive       %s volume units traded per clearing at a price of %s to %s (%s)\n",
+		stat(c.Quantity), stat(c.Low), stat(c.High), c.Unit)
 	fmt.Fprintf(w, "efficient surplus %s money per clearing: the most gains from trade any allocation of the arrivals reaches\n", stat(th.Surplus))
 	if th.Clearings > 1 {
 		fmt.Fprintf(w, "\n(over %d sampled clearings: mean and 95 %% CI)\n", th.Clearings)

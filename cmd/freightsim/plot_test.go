@@ -79,7 +79,7 @@ func TestEquilibriumCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	for _, want := range []string{"bid = ask = p, 50 <= p <= 120", "no trade (bid <= ask)", "efficient surplus 200", "at a price of 1 to 1 per unit of transport cost"} {
+	for _, want := range []string{"bid = ask = p, 50 <= p <= 120", "no trade (bid <= ask)", "efficient surplus 200", "at a price of 1 to 1 (price per unit of transport cost"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("equilibrium report lacks %q:\n%s", want, stdout)
 		}

@@ -1,0 +1,131 @@
+package experiments
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Dist is a distribution in a scenario: of a job's private value, or of a
+// carrier's private cost factor. Draws come from the scenario's seeded
+// streams through gonum's distributions (whose Src is always set).
+type Dist struct {
+	Dist   string    `yaml:"dist"`             // "none", "fixed", "uniform", "normal", "lognormal" or "empirical"
+	Value  float64   `yaml:"value,omitempty"`  // fixed: the value
+	Min    float64   `yaml:"min,omitempty"`    // uniform: lower end
+	Max    float64   `yaml:"max,omitempty"`    // uniform: upper end
+	Mean   float64   `yaml:"mean,omitempty"`   // normal: mean
+	SD     float64   `yaml:"sd,omitempty"`     // normal: standard deviation
+	Mu     float64   `yaml:"mu,omitempty"`     // lognormal: mean of the log
+	Sigma  float64   `yaml:"sigma,omitempty"`  // lognormal: standard deviation of the log
+	Values []float64 `yaml:"values,omitempty"` // empirical: equally likely values
+}
+
+// Set reports whether the distribution draws anything.
+func (d Dist) Set() bool { return d.Dist != "" && d.Dist != "none" }
+
+// Sample draws one value from rng.
+func (d Dist) Sample(rng *rand.Rand) float64 {
+	switch d.Dist {
+	case "fixed":
+		return d.Value
+	case "uniform":
+		return distuv.Uniform{Min: d.Min, Max: d.Max, Src: rng}.Rand()
+	case "normal":
+		return distuv.Normal{Mu: d.Mean, Sigma: d.SD, Src: rng}.Rand()
+	case "lognormal":
+		return distuv.LogNormal{Mu: d.Mu, Sigma: d.Sigma, Src: rng}.Rand()
+	case "empirical":
+		return d.Values[rng.IntN(len(d.Values))]
+	}
+	return 0
+}
+
+// Upper is a value the distribution rarely exceeds, for scaling features:
+// the maximum, or the mean plus three standard deviations.
+func (d Dist) Upper() float64 {
+	switch d.Dist {
+	case "fixed":
+		return d.Value
+	case "uniform":
+		return d.Max
+	case "normal":
+		return d.Mean + 3*d.SD
+	case "lognormal":
+		return math.Exp(d.Mu + 3*d.Sigma)
+	case "empirical":
+		m := math.Inf(-1)
+		for _, v := range d.Values {
+			m = math.Max(m, v)
+		}
+		return m
+	}
+	return 0
+}
+
+// MeanValue is the distribution's mean (1 for none, a neutral factor).
+func (d Dist) MeanValue() float64 {
+	switch d.Dist {
+	case "fixed":
+		return d.Value
+	case "uniform":
+		return (d.Min + d.Max) / 2
+	case "normal":
+		return d.Mean
+	case "lognormal":
+		return math.Exp(d.Mu + d.Sigma*d.Sigma/2)
+	case "empirical":
+		var s float64
+		for _, v := range d.Values {
+			s += v
+		}
+		return s / float64(len(d.Values))
+	}
+	return 1
+}
+
+// validate checks the parameters the chosen distribution uses.
+func (d Dist) validate(field string) Problems {
+	var ps Problems
+	bad := func(f, format string, args ...any) {
+		ps = append(ps, Problem{Field: field + "." + f, Msg: fmt.Sprintf(format, args...)})
+	}
+	finite := func(f string, v float64) bool {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			bad(f, "%v is not a finite number", v)
+			return false
+		}
+		return true
+	}
+	switch d.Dist {
+	case "", "none":
+	case "fixed":
+		finite("value", d.Value)
+	case "uniform":
+		if finite("min", d.Min) && finite("max", d.Max) && d.Max < d.Min {
+			bad("max", "%v is below min %v: want max >= min", d.Max, d.Min)
+		}
+	case "normal":
+		finite("mean", d.Mean)
+		if finite("sd", d.SD) && d.SD < 0 {
+			bad("sd", "%v: want a standard deviation >= 0", d.SD)
+		}
+	case "lognormal":
+		finite("mu", d.Mu)
+		if finite("sigma", d.Sigma) && d.Sigma < 0 {
+			bad("sigma", "%v: want a standard deviation >= 0", d.Sigma)
+		}
+	case "empirical":
+		if len(d.Values) == 0 {
+			bad("values", "empty: want at least one value")
+		}
+		for i, v := range d.Values {
+			finite(fmt.Sprintf("values[%d]", i), v)
+		}
+	default:
+		ps = append(ps, Problem{Field: field + ".dist", Msg: fmt.Sprintf("%q is not a distribution: want none, fixed, uniform, normal, lognormal or empirical", d.Dist)})
+	}
+	return ps
+}
