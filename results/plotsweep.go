@@ -26,6 +26,7 @@ import (
 type sweepPoint struct {
 	group, x        float64
 	mean, low, high float64
+	bandLo, bandHi  float64 // a theory band, when drawn
 }
 
 // MetricVsAxis plots a metric against one swept parameter, axis: the mean
@@ -41,6 +42,27 @@ type sweepPoint struct {
 // group, then axis. Its name is sweep_<metric>_vs_<axis>, followed by
 // _by_<group> when given.
 func MetricVsAxis(agg *Table, axis, metric Metric, group string) (*Figure, error) {
+	return metricVsAxis(agg, axis, metric, group, nil)
+}
+
+// TheoryBand names the columns of an aggregated table that hold, at each
+// point, the ends of a band that theory predicts for the metric, such as
+// the competitive-equilibrium price band.
+type TheoryBand struct {
+	Low, High string // columns of the band's ends
+	Label     string // its legend
+}
+
+// MetricVsAxisBand is [MetricVsAxis] without groups, with the band that
+// theory predicts drawn behind the learned values: shaded grey between
+// the columns band.Low and band.High at each point (a band of zero width is
+// drawn as a dashed line). Its data adds the columns band_low and
+// band_high. Its name is sweep_<metric>_vs_<axis>_theory.
+func MetricVsAxisBand(agg *Table, axis, metric Metric, band TheoryBand) (*Figure, error) {
+	return metricVsAxis(agg, axis, metric, "", &band)
+}
+
+func metricVsAxis(agg *Table, axis, metric Metric, group string, band *TheoryBand) (*Figure, error) {
 	const table = "aggregated"
 	xs, err := paramColumn(agg, table, axis.Name)
 	if err != nil {
@@ -56,8 +78,20 @@ func MetricVsAxis(agg *Table, axis, metric Metric, group string) (*Figure, error
 	if err != nil {
 		return nil, err
 	}
+	var bandLo, bandHi []float64
+	if band != nil {
+		if bandLo, err = paramColumn(agg, table, band.Low); err != nil {
+			return nil, err
+		}
+		if bandHi, err = paramColumn(agg, table, band.High); err != nil {
+			return nil, err
+		}
+	}
 	for i := range pts {
 		pts[i].group, pts[i].x = gs[i], xs[i]
+		if band != nil {
+			pts[i].bandLo, pts[i].bandHi = bandLo[i], bandHi[i]
+		}
 	}
 	slices.SortFunc(pts, func(a, b sweepPoint) int {
 		return cmp.Or(cmp.Compare(a.group, b.group), cmp.Compare(a.x, b.x))
@@ -77,10 +111,16 @@ func MetricVsAxis(agg *Table, axis, metric Metric, group string) (*Figure, error
 		data.Values = append(data.Values, group)
 	}
 	data.Values = append(data.Values, axis.Name, metric.Name+"_mean", metric.Name+"_ci95_low", metric.Name+"_ci95_high")
+	if band != nil {
+		data.Values = append(data.Values, "band_low", "band_high")
+	}
 	for _, p := range pts {
 		vals := []float64{p.x, p.mean, p.low, p.high}
 		if group != "" {
 			vals = append([]float64{p.group}, vals...)
+		}
+		if band != nil {
+			vals = append(vals, p.bandLo, p.bandHi)
 		}
 		data.Append(nil, vals)
 	}
@@ -112,6 +152,19 @@ func MetricVsAxis(agg *Table, axis, metric Metric, group string) (*Figure, error
 		labels = append(labels, label)
 		i = j
 	}
+	// The theory band goes behind everything.
+	if band != nil {
+		var bx, blo, bhi []float64
+		for _, p := range pts {
+			bx, blo, bhi = append(bx, p.x), append(blo, p.bandLo), append(bhi, p.bandHi)
+		}
+		grey := color.NRGBA{R: 150, G: 150, B: 150, A: 110}
+		c.p.Add(&plotBand{xs: bx, lo: blo, hi: bhi, color: grey})
+		edge := newLine(bx, blo, color.NRGBA{R: 90, G: 90, B: 90, A: 255})
+		edge.style.Dashes, edge.dots = []vg.Length{vg.Points(4), vg.Points(3)}, false
+		c.p.Add(edge)
+		c.legend(band.Label, &plotBand{color: grey})
+	}
 	// Lines of different groups have different xs: draw them group by group,
 	// bands first.
 	for i := range ss {
@@ -131,6 +184,9 @@ func MetricVsAxis(agg *Table, axis, metric Metric, group string) (*Figure, error
 	name := "sweep_" + metric.Name + "_vs_" + axis.Name
 	if group != "" {
 		name += "_by_" + group
+	}
+	if band != nil {
+		name += "_theory"
 	}
 	return c.figure(name, data), nil
 }

@@ -87,7 +87,7 @@ configuration (nothing is written); 130 interrupted by Ctrl-C or SIGTERM
 	})
 	root.SetOut(stdout) // before the completion command, which keeps the writer
 	root.SetErr(stderr)
-	root.AddCommand(newRunCmd(argv), newScenariosCmd(), newValidateCmd(), newVersionCmd(), newPlotCmd(), newEquilibriumCmd())
+	root.AddCommand(newRunCmd(argv), newScenariosCmd(), newValidateCmd(), newVersionCmd(), newPlotCmd(), newEquilibriumCmd(), newCurveCmd())
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/freightsim/freightsim/results"
+)
+
+func TestCurveWritesTheCurveAndItsFigures(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "curve")
+	code, stdout, stderr := freightsim(t, "curve", "capacity-driven", "--ratios", "0.5,2", "--replicates", "2",
+		"--episodes", "20", "--set", "training.horizon=10", "--set", "evaluation.horizon=10", "--out", out, "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "equilibrium price/cost") {
+		t.Errorf("no curve table on stdout:\n%s", stdout)
+	}
+	tab, err := results.ReadCSV(strings.NewReader(string(read(t, filepath.Join(out, "curve.csv")))), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tab.Rows) != 2 || tab.Column("ce_price_low") < 0 || tab.Column("utilization_mean") < 0 {
+		t.Fatalf("curve.csv: %d rows, columns %v", len(tab.Rows), tab.Values)
+	}
+	// The competitive price rises with scarcity: at 0.5 capacity is slack (price = cost).
+	lo := tab.Column("ce_price_low")
+	if a, b := tab.Rows[0].Values[lo], tab.Rows[1].Values[lo]; !(b > a) {
+		t.Errorf("competitive price %v at ratio 0.5 and %v at 2: want it rising with demand", a, b)
+	}
+	for _, f := range []string{"sweep_price_per_cost_vs_demand_ratio_theory", "sweep_utilization_vs_demand_ratio_theory"} {
+		for _, ext := range []string{".png", ".svg", ".csv"} {
+			read(t, filepath.Join(out, f+ext))
+		}
+	}
+	if code, _, _ := freightsim(t, "curve", "--ratios", "1,-2", "--out", filepath.Join(t.TempDir(), "x")); code != exitUsage {
+		t.Errorf("a negative ratio: exit %d, want 2", code)
+	}
+}
