@@ -182,3 +182,27 @@ func TestEveryLearnerRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestMeasurementLeavesEvaluationsAlone: the equilibrium search runs many
+// episodes between evaluations; none of them may count in an evaluation.
+// In the deterministic market every evaluation episode's benchmark is
+// exactly 20 epochs x (70 + 90 + 40) = 4000 and efficiency is at most 1.
+func TestMeasurementLeavesEvaluationsAlone(t *testing.T) {
+	sc, err := Resolve("strategic-bidding-deterministic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Training.Episodes = 200
+	sc.Evaluation.Every = 50
+	sc.Equilibrium.MaxEvaluations = 40
+	res, err := Run(context.Background(), sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, e := res.Evaluations.Column("surplus"), res.Evaluations.Column("efficiency")
+	for _, r := range res.Evaluations.Rows {
+		if r.Values[s] != 4000 || r.Values[e] > 1+1e-12 {
+			t.Errorf("after episode %d: surplus %v (want exactly 4000), efficiency %v (want <= 1)", r.Keys[1], r.Values[s], r.Values[e])
+		}
+	}
+}

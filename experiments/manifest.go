@@ -47,7 +47,7 @@ type Manifest struct {
 	Events          uint64    `json:"events"`            // engine events run by this invocation
 	EventsPerSec    float64   `json:"events_per_second"` // events / wall_seconds
 	EpisodesPerSec  float64   `json:"episodes_per_second"`
-	EquilibriumSecs float64   `json:"equilibrium_seconds,omitempty"` // time this invocation's replicates spent measuring the distance to equilibrium, summed over workers
+	EquilibriumSecs float64   `json:"equilibrium_seconds,omitempty"` // time this invocation's replicates spent measuring the distance to equilibrium, summed over replicates (wall clock of each)
 	Machine         Machine   `json:"machine"`
 	Error           string    `json:"error,omitempty"`
 }

@@ -32,9 +32,11 @@ type observer struct {
 }
 
 // Arrived keeps an evaluation episode's arrivals (their reservation,
-// volume and every carrier's cost) for the efficient benchmark.
+// volume and every carrier's cost) for the efficient benchmark. It keeps
+// nothing while the observer is detached from the exchange (during the
+// equilibrium search), whose episodes no evaluation counts.
 func (o *observer) Arrived(jobs []*agents.Job) {
-	if !o.eval {
+	if !o.eval || o.x.Observer != agents.Observer(o) {
 		return
 	}
 	for len(o.arrivedCosts) < len(o.x.Carriers) {

@@ -322,7 +322,7 @@ func printSummary(w io.Writer, res *experiments.Result, out string) {
 		rate = fmt.Sprintf(", %.3g events/s", float64(res.Events)/sec)
 	}
 	if res.Measured > 0 {
-		rate += fmt.Sprintf("; the equilibrium measurement took %.1f s of CPU over all workers", res.Measured.Seconds())
+		rate += fmt.Sprintf("; measuring the distance to equilibrium took %.1f s, summed over replicates", res.Measured.Seconds())
 	}
 	fmt.Fprintf(w, "wrote %s (%.1f s%s)\n", out, res.Wall.Seconds(), rate)
 }
