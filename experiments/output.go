@@ -111,6 +111,26 @@ var runFiles = []string{"config.yaml", "manifest.json", "summary.json", "theory.
 // overwrite it removes the files an earlier run wrote there (those its
 // manifest lists, and the standard ones), and nothing else.
 func PrepareDir(dir string, overwrite bool) error {
+	return prepareDir(dir, overwrite, runFiles, func() (string, bool) {
+		m, err := ReadManifest(dir)
+		if err != nil {
+			return "", false
+		}
+		if !m.Complete {
+			return fmt.Sprintf("an unfinished one, %d of %d replicates done", finishedReplicates(dir), m.Replicates), true
+		}
+		return "", true
+	}, func() []string {
+		m, _ := ReadManifest(dir)
+		return m.Files
+	})
+}
+
+// prepareDir creates dir for a new run or sweep, or, with overwrite, removes
+// from it the standard files and those its manifest lists (listed), and
+// nothing else. Without overwrite it refuses a directory that holds files;
+// unfinished says whether it holds an unfinished one, and how far it got.
+func prepareDir(dir string, overwrite bool, standard []string, unfinished func() (string, bool), listed func() []string) error {
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -120,16 +140,13 @@ func PrepareDir(dir string, overwrite bool) error {
 	case len(entries) == 0:
 		return nil
 	case !overwrite:
-		if m, err := ReadManifest(dir); err == nil && !m.Complete {
-			return fmt.Errorf("%s: %w: an unfinished one, %d of %d replicates done (add --resume to finish it, --force to replace it, or choose another --out)",
-				dir, ErrRunExists, finishedReplicates(dir), m.Replicates)
+		if how, ok := unfinished(); ok && how != "" {
+			return fmt.Errorf("%s: %w: %s (add --resume to finish it, --force to replace it, or choose another --out)",
+				dir, ErrRunExists, how)
 		}
 		return fmt.Errorf("%s: %w (choose another --out, or pass --force to replace it)", dir, ErrRunExists)
 	}
-	remove := slices.Clone(runFiles)
-	if m, err := ReadManifest(dir); err == nil {
-		remove = append(remove, m.Files...)
-	}
+	remove := append(slices.Clone(standard), listed()...)
 	for _, name := range remove {
 		if name == "" || filepath.IsAbs(name) || !filepath.IsLocal(name) {
 			continue // a manifest names only files inside its directory
@@ -137,6 +154,18 @@ func PrepareDir(dir string, overwrite bool) error {
 		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// readJSON reads the JSON file path into v, naming the file in a decoding error.
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
 }

@@ -85,14 +85,19 @@ func ParseWith(file string, data []byte, sets []string) (Scenario, error) {
 	var applied []override
 	for _, a := range sets {
 		o, err := parseOverride(a)
+		var each []override
 		if err == nil {
-			err = o.apply(root, &eff)
+			each, err = o.expand(root, &eff)
+		}
+		for _, c := range each {
+			if err = c.apply(root, &eff); err != nil {
+				break
+			}
+			applied = append(applied, c)
 		}
 		if err != nil {
 			setProbs = append(setProbs, Problem{File: flagName(a), Msg: err.Error()})
-			continue
 		}
-		applied = append(applied, o)
 	}
 
 	blockStyle(root)
@@ -159,7 +164,8 @@ type override struct {
 // step is one key, or one list index, of a key path.
 type step struct {
 	key   string
-	index int // when key == ""
+	index int  // when key == ""
+	all   bool // [*]: every item of the list (index unused)
 }
 
 func parseOverride(a string) (override, error) {
@@ -210,9 +216,14 @@ func parsePath(path string) ([]step, error) {
 			if end < 0 {
 				return nil, bad
 			}
+			if path[i+1:i+end] == "*" {
+				steps = append(steps, step{all: true})
+				i += end + 1
+				continue
+			}
 			n, err := strconv.Atoi(path[i+1 : i+end])
 			if err != nil || n < 0 {
-				return nil, fmt.Errorf("%q: list index %q is not a whole number >= 0", path, path[i+1:i+end])
+				return nil, fmt.Errorf("%q: list index %q is not a whole number >= 0 or *", path, path[i+1:i+end])
 			}
 			steps = append(steps, step{index: n})
 			i += end + 1
@@ -225,6 +236,58 @@ func parsePath(path string) ([]step, error) {
 		}
 	}
 	return steps, nil
+}
+
+// expand returns the override once for every item that a wildcard index
+// [*] of its path stands for, in list order: shippers[*].penalty on a
+// scenario of two shippers is shippers[0].penalty and shippers[1].penalty.
+// The items are those of the list in root when it is there (with any item
+// an earlier override added), else of the effective scenario eff. An
+// override without a wildcard is returned as it is.
+func (o override) expand(root, eff *yaml.Node) ([]override, error) {
+	w := slices.IndexFunc(o.steps, func(s step) bool { return s.all })
+	if w < 0 {
+		return []override{o}, nil
+	}
+	prefix := o.steps[:w]
+	list := nodeAt(root, prefix)
+	if list == nil {
+		list = nodeAt(eff, prefix)
+	}
+	at := canonical(prefix)
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return nil, fmt.Errorf("%s is not a list: [*] stands for every item of a list", pathOr(at))
+	}
+	if len(list.Content) == 0 {
+		return nil, fmt.Errorf("%s is empty: [*] sets nothing", at)
+	}
+	var out []override
+	for i := range list.Content {
+		c := o
+		c.steps = slices.Clone(o.steps)
+		c.steps[w] = step{index: i}
+		each, err := c.expand(root, eff)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, each...)
+	}
+	return out, nil
+}
+
+// nodeAt returns the node at steps under n (a document or its root
+// mapping), following aliases, or nil.
+func nodeAt(n *yaml.Node, steps []step) *yaml.Node {
+	for _, s := range steps {
+		for n != nil && n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		n = child(n, s)
+	}
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
 }
 
 // apply sets the value at the override's path in the mapping root. eff is
@@ -465,6 +528,10 @@ func within(a, b string) bool {
 func canonical(steps []step) string {
 	var b strings.Builder
 	for _, s := range steps {
+		if s.all {
+			b.WriteString("[*]")
+			continue
+		}
 		if s.key == "" {
 			fmt.Fprintf(&b, "[%d]", s.index)
 			continue

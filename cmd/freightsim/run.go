@@ -119,18 +119,9 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 		}
 		sc.Training.Episodes = o.episodes
 	}
-	if o.workers < 0 {
-		return usageError{fmt.Errorf("--workers %d: want 0 (all CPUs) or more", o.workers)}
-	}
-	formats, err := experiments.ParseFormats(o.format)
+	formats, err := outputFlags(o.workers, o.format, o.resume, o.force, o.out, "run")
 	if err != nil {
-		return usageError{fmt.Errorf("--format: %w", err)}
-	}
-	if o.resume && o.force {
-		return usageError{errors.New("--resume keeps a run directory and --force replaces it: give one of them")}
-	}
-	if o.resume && o.out == "" {
-		return usageError{errors.New("--resume needs --out DIR, the directory of the run to finish")}
+		return err
 	}
 	start := time.Now()
 	out := o.out
@@ -332,4 +323,23 @@ func num(x float64) string {
 		return "-"
 	}
 	return results.FormatFloat(math.Round(x*1e4) / 1e4)
+}
+
+// outputFlags checks the flags that run and sweep share: --workers,
+// --format, --resume and --force; what is "run" or "sweep".
+func outputFlags(workers int, format string, resume, force bool, out, what string) (experiments.Formats, error) {
+	if workers < 0 {
+		return experiments.Formats{}, usageError{fmt.Errorf("--workers %d: want 0 (all CPUs) or more", workers)}
+	}
+	formats, err := experiments.ParseFormats(format)
+	if err != nil {
+		return formats, usageError{fmt.Errorf("--format: %w", err)}
+	}
+	if resume && force {
+		return formats, usageError{fmt.Errorf("--resume keeps a %s directory and --force replaces it: give one of them", what)}
+	}
+	if resume && out == "" {
+		return formats, usageError{fmt.Errorf("--resume needs --out DIR, the directory of the %s to finish", what)}
+	}
+	return formats, nil
 }

@@ -1,0 +1,409 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"github.com/freightsim/freightsim/experiments"
+	"github.com/freightsim/freightsim/results"
+)
+
+type sweepOptions struct {
+	out      string
+	workers  int
+	shard    string
+	format   string
+	quiet    bool
+	resume   bool
+	force    bool
+	list     bool
+	scenario string
+	failedOK bool
+}
+
+func newSweepCmd(argv []string) *cobra.Command {
+	o := &sweepOptions{}
+	cmd := &cobra.Command{
+		Use:   "sweep SWEEP.yaml",
+		Short: "Run a scenario over a grid or sample of parameter values, each point over replicates",
+		Long: `sweep runs a sweep file (docs/SWEEPS.md): a base scenario, the keys that vary
+(axes: lists of values, linear or log ranges), a design (grid, random, lhs),
+replicates per point, a seed and the metrics to aggregate. It writes into the
+sweep directory:
+
+  journal.jsonl     every run as it finishes (synced to disk): what --resume reads
+  runs.csv          one row per run: point, replicate, axes, seed, status, error, metrics
+  aggregate.csv     one row per point: mean, sd, 95 % CI and n of each aggregated metric
+  plots/            each metric against each numeric axis, heat maps of two
+  points.csv        every point: its seed and axis values
+  sweep.yaml, base.yaml, manifest.json
+                    the effective sweep and base scenario, and provenance
+
+A run that fails (a diverging learner, a panic) is recorded with its error and
+the sweep goes on; the sweep exits 1 at the end if any failed. Results depend
+only on the sweep file: not on --workers, on the order the runs finish, or on
+how the sweep is split into shards.
+
+Ctrl-C, SIGTERM or a crash (even kill -9) loses only the runs under way: the
+same command with --resume runs the rest. --shard i/n runs every n-th run
+(run k = point * replicates + replicate, when k mod n = i), for several
+machines or a Slurm job array (SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT
+are read when --shard is not given); freightsim merge combines the shards.`,
+		Example: `  freightsim sweep docs/sweeps/risk-carrier.yaml --out sweeps/risk
+  freightsim sweep my-sweep.yaml --list                 # the points, without running them
+  freightsim sweep my-sweep.yaml --scenario 3 > p3.yaml # point 3 as a scenario for freightsim run
+  freightsim sweep my-sweep.yaml --out sweeps/s --resume
+  freightsim sweep my-sweep.yaml --out sweeps/s1 --shard 1/4   # one machine of four`,
+		Args: exactArgs(1, "a sweep file"),
+		RunE: func(cmd *cobra.Command, args []string) error { return runSweep(cmd, o, args[0], argv) },
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.out, "out", "o", "", "write the sweep into `DIR` (default sweeps/NAME-YYYYMMDD-HHMMSS)")
+	f.IntVarP(&o.workers, "workers", "w", 0, "runs at once (default: number of CPUs)")
+	f.StringVar(&o.shard, "shard", "", "run shard `i/n` of the runs: those k with k mod n = i")
+	f.StringVar(&o.format, "format", "csv", "write the tables as `FORMAT`: csv, parquet or both")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print no progress")
+	f.BoolVar(&o.resume, "resume", false, "finish the sweep in --out (starts it if --out is empty)")
+	f.BoolVar(&o.force, "force", false, "replace an existing sweep directory")
+	f.BoolVar(&o.list, "list", false, "print the points and exit (nothing is run or written)")
+	f.BoolVar(&o.list, "dry-run", false, "the same as --list")
+	f.StringVar(&o.scenario, "scenario", "", "print point `P`'s scenario, with its seed, as YAML, and exit")
+	f.BoolVar(&o.failedOK, "failed-ok", false, "exit 0 when runs failed (they are recorded): for job arrays, so that the merge runs")
+	_ = cmd.RegisterFlagCompletionFunc("format", completeWords("csv", "parquet", "both"))
+	return cmd
+}
+
+func runSweep(cmd *cobra.Command, o *sweepOptions, file string, argv []string) error {
+	sw, err := loadSweep(file)
+	if err != nil {
+		return err
+	}
+	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+	if o.scenario != "" {
+		p, err := strconv.Atoi(o.scenario)
+		if err != nil {
+			return usageError{fmt.Errorf("--scenario %q: want a point's number", o.scenario)}
+		}
+		return printPointScenario(stdout, sw, p)
+	}
+	formats, err := outputFlags(o.workers, o.format, o.resume, o.force, o.out, "sweep")
+	if err != nil {
+		return err
+	}
+	shard, from, err := shardOf(o.shard)
+	if err != nil {
+		return usageError{err}
+	}
+	if o.list {
+		return listPoints(stdout, sw, shard)
+	}
+	start := time.Now()
+	out := o.out
+	if out == "" {
+		out = filepath.Join("sweeps", sw.Name+"-"+start.Format("20060102-150405"))
+		if !shard.Whole() {
+			out += fmt.Sprintf("-shard%dof%d", shard.Index, shard.Count)
+		}
+	}
+
+	var d *experiments.SweepDir
+	if o.resume {
+		d, err = experiments.ResumeSweepDir(out, sw, shard)
+	} else {
+		d, err = experiments.CreateSweepDir(out, sw, shard, o.force)
+	}
+	if errors.Is(err, experiments.ErrRunExists) || errors.Is(err, experiments.ErrSweepMismatch) {
+		return usageError{err}
+	}
+	if err != nil {
+		return err
+	}
+	if !o.quiet {
+		what := fmt.Sprintf("%d runs", d.Owned)
+		if !shard.Whole() {
+			what = fmt.Sprintf("shard %s (%s): %d of its %d runs", shard, from, d.Owned, sw.Runs())
+		}
+		fmt.Fprintf(stderr, "freightsim: sweep %s: %s x %s, %s, into %s\n", sw.Name, plural(sw.Points(), "point"), plural(sw.Replicates, "replicate"), what, out)
+		if d.Done > 0 {
+			fmt.Fprintf(stderr, "freightsim: resuming: %d of %d runs are in %s already (%d failed)\n",
+				d.Done, d.Owned, filepath.Join(out, "journal.jsonl"), d.Failed)
+		}
+	}
+	resume := resumeCommand(argv, out, o.out == "")
+	defer tuneGC(sw.Runs())()
+	bar := newProgress(stderr, d.TodoEpisodes, o.quiet, sw.Name)
+	var mu sync.Mutex
+	printed := 0
+	res, runErr := d.Run(cmd.Context(), experiments.SweepOptions{
+		Workers:  o.workers,
+		Formats:  formats,
+		Command:  argv,
+		Resume:   resume,
+		Progress: bar.tick,
+		OnRun: func(r *experiments.RunRecord) {
+			if !r.Failed {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if printed++; printed <= 10 {
+				fmt.Fprintf(stderr, "freightsim: run (point %d, replicate %d) failed: %s\n", r.Point, r.Replicate, firstLine(r.Error))
+			} else if printed == 11 {
+				fmt.Fprintln(stderr, "freightsim: more runs failed; the journal has every one")
+			}
+		},
+	})
+	bar.finish()
+	if res == nil {
+		return runErr
+	}
+	m := res.Manifest
+	if runErr != nil {
+		msg := runErr.Error() + "\nfailed"
+		if errors.Is(runErr, context.Canceled) {
+			msg = "interrupted"
+		}
+		return stoppedError{fmt.Sprintf("%s: %d of %d runs are kept in %s\nto finish the sweep: %s",
+			msg, m.RunsDone, m.ShardRuns, filepath.Join(out, "journal.jsonl"), resume), runErr}
+	}
+	printSweepSummary(stdout, sw, res)
+	if fs := res.FailureSummary(); fs != "" {
+		if o.failedOK {
+			fmt.Fprintln(stderr, "freightsim: "+fs)
+			return nil
+		}
+		return errors.New(fs)
+	}
+	return nil
+}
+
+// loadSweep reads a sweep file; a bad one is a usage error.
+func loadSweep(file string) (*experiments.Sweep, error) {
+	sw, err := experiments.LoadSweep(file)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return sw, nil
+}
+
+// shardOf is the shard given by --shard, else by a Slurm job array's
+// environment, else the whole sweep; from says which.
+func shardOf(flag string) (experiments.Shard, string, error) {
+	if flag != "" {
+		s, err := experiments.ParseShard(flag)
+		if err != nil {
+			return s, "", fmt.Errorf("--shard: %w", err)
+		}
+		return s, "--shard", nil
+	}
+	id, count := os.Getenv("SLURM_ARRAY_TASK_ID"), os.Getenv("SLURM_ARRAY_TASK_COUNT")
+	if id == "" || count == "" {
+		return experiments.Shard{}, "", nil
+	}
+	i, errI := strconv.Atoi(id)
+	n, errN := strconv.Atoi(count)
+	lo := 0
+	if m := os.Getenv("SLURM_ARRAY_TASK_MIN"); m != "" {
+		lo, _ = strconv.Atoi(m)
+	}
+	if errI != nil || errN != nil || n < 1 || i-lo < 0 || i-lo >= n {
+		return experiments.Shard{}, "", fmt.Errorf("SLURM_ARRAY_TASK_ID=%s, SLURM_ARRAY_TASK_MIN=%d, SLURM_ARRAY_TASK_COUNT=%s do not make a shard: give --shard i/n", id, lo, count)
+	}
+	return experiments.Shard{Index: i - lo, Count: n}, "from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT", nil
+}
+
+// listPoints prints the sweep's points (of the shard's runs) as a table.
+func listPoints(w io.Writer, sw *experiments.Sweep, shard experiments.Shard) error {
+	fmt.Fprintf(w, "sweep %s: %s design, %s x %s = %s, seed %d", sw.Name, sw.Design, plural(sw.Points(), "point"), plural(sw.Replicates, "replicate"), plural(sw.Runs(), "run"), sw.Seed)
+	if !shard.Whole() {
+		fmt.Fprintf(w, "; shard %s: %d runs", shard, shard.Size(sw.Runs()))
+	}
+	fmt.Fprintf(w, "\naggregates: %s\n", strings.Join(sw.Metrics, ", "))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	head := []string{"point", "seed", "episodes"}
+	for _, ax := range sw.Axes {
+		head = append(head, ax.Name)
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	for p := range sw.Points() {
+		if !shard.Whole() && !ownsAny(shard, p, sw.Replicates) {
+			continue
+		}
+		row := []string{strconv.Itoa(p), strconv.FormatUint(experiments.PointSeed(sw.Seed, p), 10), strconv.Itoa(sw.Episodes(p) + 1)}
+		for _, v := range sw.Point(p) {
+			row = append(row, v.Text)
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	return tw.Flush()
+}
+
+func ownsAny(s experiments.Shard, p, replicates int) bool {
+	for r := range replicates {
+		if s.Owns(p*replicates + r) {
+			return true
+		}
+	}
+	return false
+}
+
+// printPointScenario prints point p's scenario as YAML.
+func printPointScenario(w io.Writer, sw *experiments.Sweep, p int) error {
+	sc, err := sw.PointScenario(p)
+	if err != nil {
+		return usageError{err}
+	}
+	b, err := yaml.Marshal(sc)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "# point %d of sweep %s (%s): freightsim run on this file runs its %d replicates,\n# replicate r being run (point %d, replicate r) of the sweep\n",
+		p, sw.Name, describePoint(sw, p), sw.Replicates, p)
+	_, err = w.Write(b)
+	return err
+}
+
+func describePoint(sw *experiments.Sweep, p int) string {
+	var parts []string
+	for a, v := range sw.Point(p) {
+		parts = append(parts, sw.Axes[a].Name+" = "+v.Text)
+	}
+	if len(parts) == 0 {
+		return "no axes"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// printSweepSummary prints what a sweep did and, for a finished one, a
+// table of its aggregated metrics.
+func printSweepSummary(w io.Writer, sw *experiments.Sweep, res *experiments.SweepResult) {
+	m := res.Manifest
+	fmt.Fprintf(w, "sweep %s: %s x %s; shard %s: %s done (%d now, %d before), %d failed; %.1f s\n",
+		sw.Name, plural(sw.Points(), "point"), plural(sw.Replicates, "replicate"), m.Shard, plural(m.RunsDone, "run"), m.RunsRun, m.RunsLoaded, m.RunsFailed, m.WallSeconds)
+	if !res.Finished {
+		fmt.Fprintf(w, "wrote shard %s to %s: freightsim merge combines it with the other shards\n", m.Shard, res.Dir)
+		return
+	}
+	printAggregate(w, sw, filepath.Join(res.Dir, "aggregate.csv"))
+	for _, s := range m.PlotsSkipped {
+		fmt.Fprintf(w, "not drawn: %s\n", s)
+	}
+	fmt.Fprintf(w, "wrote %s: %s\n", res.Dir, strings.Join(m.Files, ", "))
+}
+
+// printAggregate prints the mean and 95 % CI of the first aggregated
+// metrics at the first points of aggregate.csv.
+func printAggregate(w io.Writer, sw *experiments.Sweep, path string) {
+	const maxPoints, maxMetrics = 20, 4
+	f, err := os.Open(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) < 2 {
+		return
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	metrics := sw.Metrics[:min(len(sw.Metrics), maxMetrics)]
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head := []string{"point"}
+	for _, ax := range sw.Axes {
+		head = append(head, ax.Name)
+	}
+	head = append(head, "n")
+	for _, m := range metrics {
+		head = append(head, m+" (95% CI)")
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	for _, r := range recs[1:min(len(recs), maxPoints+1)] {
+		row := []string{r[0]}
+		for _, ax := range sw.Axes {
+			row = append(row, r[col[ax.Name]])
+		}
+		row = append(row, r[col["replicates_ok"]])
+		for _, m := range metrics {
+			row = append(row, meanCI(r[col[m+"_mean"]], r[col[m+"_ci95_low"]], r[col[m+"_ci95_high"]]))
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	tw.Flush()
+	if len(recs)-1 > maxPoints || len(sw.Metrics) > maxMetrics {
+		fmt.Fprintf(w, "(%d of %d points, %d of %d metrics: all are in %s)\n",
+			min(len(recs)-1, maxPoints), len(recs)-1, len(metrics), len(sw.Metrics), path)
+	}
+}
+
+func meanCI(mean, lo, hi string) string {
+	m, err := strconv.ParseFloat(mean, 64)
+	if err != nil {
+		return "-"
+	}
+	s := num(m)
+	l, errL := strconv.ParseFloat(lo, 64)
+	h, errH := strconv.ParseFloat(hi, 64)
+	if errL == nil && errH == nil {
+		s += " ± " + results.FormatFloat(roundSig((h-l)/2, 2))
+	}
+	return s
+}
+
+// roundSig rounds x to n significant digits.
+func roundSig(x float64, n int) float64 {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	p := math.Pow(10, float64(n)-math.Ceil(math.Log10(math.Abs(x))))
+	return math.Round(x*p) / p
+}
+
+// tuneGC sets the garbage collector for a sweep, unless GOGC or GOMEMLIMIT
+// says otherwise, and returns what restores it. A run allocates fast and
+// keeps little, so with the default GOGC=100 the collector runs every few
+// milliseconds and its pauses stop every worker: two workers ran a
+// CPU-bound sweep only 1.5 times as fast as one (docs/SWEEPS.md). With
+// GOGC=400 it runs a quarter as often (1.85 times as fast), and a soft
+// memory limit of 48 MiB, plus room for the index of the journal's runs,
+// keeps the heap small where the results are written and drawn.
+func tuneGC(runs int) (restore func()) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	gc := debug.SetGCPercent(400)
+	limit := debug.SetMemoryLimit(48<<20 + 100*int64(runs))
+	return func() {
+		debug.SetGCPercent(gc)
+		debug.SetMemoryLimit(limit)
+	}
+}
+
+// plural is "1 point", "2 points".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func firstLine(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}

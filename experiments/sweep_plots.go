@@ -1,0 +1,215 @@
+package experiments
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/plot"
+
+	"github.com/freightsim/freightsim/results"
+)
+
+// The figures of a sweep, in plots/, each as PNG, SVG and the CSV of its
+// data (results.Figure.Save):
+//
+//   - each aggregated metric against each numeric axis, the mean with its
+//     95 % band (results.MetricVsAxis): sweep_<metric>_vs_<axis>;
+//   - in a grid of two axes, one line per value of the other axis:
+//     sweep_<metric>_vs_<axis>_by_<other>, and for two numeric axes a heat
+//     map of the mean: heatmap_<metric>_<axis1>_<axis2>.
+//
+// A text axis (a strategy kind, a price rule) is never an x axis; it groups
+// the lines of a numeric one, its values numbered in the order of the sweep
+// file, the numbers explained in the title. What cannot be drawn is skipped
+// and said so (Finished.Skipped, the manifest's plots_skipped): more than
+// two axes in a grid, a random or lhs design's heat maps (its points form no
+// grid), a sampled axis whose points repeat its values, more groups than
+// there are colours, a metric with no value.
+
+// maxGroups is the most lines of one figure: the colours of the palette.
+const maxGroups = 8
+
+// plotTable is the aggregated table the figures read: point, then each
+// axis (a text axis as the index of its value), then each aggregated
+// metric's mean and 95 % interval.
+func (fz *finisher) plotTable() *results.Table {
+	t := &results.Table{Keys: []string{"point"}}
+	for _, ax := range fz.sw.Axes {
+		t.Values = append(t.Values, ax.Name)
+	}
+	for _, m := range fz.sw.Metrics {
+		t.Values = append(t.Values, m+"_mean", m+"_ci95_low", m+"_ci95_high")
+	}
+	return t
+}
+
+// plotAxes are a point's axis values in the figures' table.
+func (sw *Sweep) plotAxes(vals []AxisValue) []float64 {
+	out := make([]float64, 0, len(vals)+3*len(sw.Metrics))
+	for a, v := range vals {
+		if sw.Axes[a].Numeric {
+			out = append(out, v.Num)
+		} else {
+			out = append(out, float64(sw.Axes[a].Index(v)))
+		}
+	}
+	return out
+}
+
+// figures draws the sweep's figures from the table of plotTable.
+func (sw *Sweep) figures(t *results.Table) ([]*results.Figure, []string) {
+	var figs []*results.Figure
+	var skipped []string
+	skip := func(format string, args ...any) { skipped = append(skipped, fmt.Sprintf(format, args...)) }
+	var numeric, text []int
+	for a, ax := range sw.Axes {
+		if ax.Numeric {
+			numeric = append(numeric, a)
+		} else {
+			text = append(text, a)
+		}
+	}
+	switch {
+	case len(sw.Axes) == 0:
+		skip("all figures: the sweep has no axis, so one point; aggregate.csv holds it")
+		return nil, skipped
+	case len(numeric) == 0:
+		skip("all figures: no axis is numeric (%s are text); aggregate.csv holds every point", sw.axisNames(text))
+		return nil, skipped
+	}
+	var metrics []string
+	for _, m := range sw.Metrics {
+		c := t.Column(m + "_mean")
+		if slices.ContainsFunc(t.Rows, func(r results.Row) bool { return !math.IsNaN(r.Values[c]) }) {
+			metrics = append(metrics, m)
+		} else {
+			skip("%s: no value at any point", m)
+		}
+	}
+	draw := func(f *results.Figure, err error) *results.Figure {
+		if err != nil {
+			skip("a figure: %v", err)
+			return nil
+		}
+		figs = append(figs, f)
+		return f
+	}
+	switch {
+	case sw.Design != DesignGrid:
+		for _, a := range numeric {
+			if n := distinctCount(t, sw.Axes[a].Name); n < len(t.Rows) {
+				skip("%s: its %d points share %d values, so a line through them is not defined; aggregate.csv holds them", sw.Axes[a].Name, len(t.Rows), n)
+				continue
+			}
+			for _, m := range metrics {
+				sw.logX(draw(results.MetricVsAxis(t, sw.axisMetric(a), metricOf(m), "")), a)
+			}
+		}
+		if len(numeric) >= 2 {
+			skip("heat maps: the points of a %s design form no grid; see the figures against each axis", sw.Design)
+		}
+	case len(sw.Axes) == 1:
+		for _, m := range metrics {
+			sw.logX(draw(results.MetricVsAxis(t, sw.axisMetric(0), metricOf(m), "")), 0)
+		}
+	case len(sw.Axes) == 2:
+		for _, a := range numeric {
+			b := 1 - a
+			other := sw.Axes[b]
+			if len(other.Values) > maxGroups {
+				skip("%s by %s: %d lines, more than the %d colours; the heat map shows them", sw.Axes[a].Name, other.Name, len(other.Values), maxGroups)
+				continue
+			}
+			for _, m := range metrics {
+				f := sw.logX(draw(results.MetricVsAxis(t, sw.axisMetric(a), metricOf(m), other.Name)), a)
+				if f != nil && !other.Numeric {
+					f.Plot.Title.Text += "\n" + other.Name + ": " + other.legend()
+				}
+			}
+		}
+		if len(numeric) == 2 {
+			for _, m := range metrics {
+				draw(results.HeatMap(t, sw.axisMetric(0), sw.axisMetric(1), metricOf(m)))
+			}
+		} else {
+			skip("heat maps: %s is text", sw.axisNames(text))
+		}
+	default:
+		skip("all figures: %d axes, and a figure shows one or two; aggregate.csv holds every point", len(sw.Axes))
+	}
+	return figs, skipped
+}
+
+// logX draws the x axis of f on a log scale when axis a is a log-scale range.
+func (sw *Sweep) logX(f *results.Figure, a int) *results.Figure {
+	if f != nil && sw.Axes[a].Log {
+		f.Plot.X.Scale = plot.LogScale{}
+		f.Plot.X.Tick.Marker = logTicks{}
+	}
+	return f
+}
+
+// logTicks labels a log axis at 1, 2 and 5 times each power of ten, which
+// a range of less than a decade still shows.
+type logTicks struct{}
+
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	for e := math.Floor(math.Log10(lo)); math.Pow(10, e) <= hi; e++ {
+		for _, k := range []float64{1, 2, 5} {
+			v := k * math.Pow(10, e)
+			if v >= lo*(1-1e-9) && v <= hi*(1+1e-9) {
+				ts = append(ts, plot.Tick{Value: v, Label: results.FormatFloat(math.Round(v/math.Pow(10, e-1)) * math.Pow(10, e-1))})
+			}
+		}
+	}
+	return ts
+}
+
+func (sw *Sweep) axisNames(axes []int) string {
+	var names []string
+	for _, a := range axes {
+		names = append(names, sw.Axes[a].Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// legend explains the numbers of a text axis's values: 0 = learn, 1 = truthful.
+func (ax *Axis) legend() string {
+	parts := make([]string, len(ax.Values))
+	for i, v := range ax.Values {
+		parts[i] = fmt.Sprintf("%d = %s", i, v.Text)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (sw *Sweep) axisMetric(a int) results.Metric {
+	return results.Metric{Name: sw.Axes[a].Name, Unit: sw.Axes[a].Unit}
+}
+
+func distinctCount(t *results.Table, name string) int {
+	c := t.Column(name)
+	xs := make([]float64, len(t.Rows))
+	for i, r := range t.Rows {
+		xs[i] = r.Values[c]
+	}
+	slices.Sort(xs)
+	return len(slices.Compact(xs))
+}
+
+// metricOf is the metric called name with its unit, as the figures label it.
+func metricOf(name string) results.Metric {
+	for _, ms := range [][]results.Metric{results.P2Metrics(), results.MarketMetrics(), equilibriumColumns()} {
+		for _, m := range ms {
+			if m.Name == name {
+				return results.Metric{Name: name, Unit: m.Unit}
+			}
+		}
+	}
+	if strings.HasPrefix(name, "theta_") || strings.HasPrefix(name, "ask_theta_") {
+		return results.Metric{Name: name, Unit: "money per feature unit"}
+	}
+	return results.Metric{Name: name}
+}

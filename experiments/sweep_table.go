@@ -1,0 +1,187 @@
+package experiments
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"reflect"
+	"strconv"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/freightsim/freightsim/results"
+)
+
+// The sweep's tables hold text (a text axis, a run's status and error) and
+// 64-bit seeds besides numbers, which results.Table does not: they are
+// written row by row, as they are read from the journal, so that no table is
+// ever whole in memory. As in results: numbers are written as the shortest
+// decimal that reads back to the same float64, NaN as an empty field (CSV)
+// or null (Parquet); in Parquet a whole number is a required INT64, a seed a
+// required INT64 annotated UINT_64, a number an optional DOUBLE, text a
+// required UTF-8 string.
+
+type colKind uint8
+
+const (
+	colInt   colKind = iota // int64
+	colUint                 // uint64: seeds
+	colFloat                // float64, NaN missing
+	colText                 // string
+)
+
+type column struct {
+	name string
+	kind colKind
+}
+
+// cell is one value of a row: the field of its column's kind.
+type cell struct {
+	i int64
+	u uint64
+	f float64
+	s string
+}
+
+type tableWriter interface {
+	write(row []cell) error
+	close() error
+}
+
+func newTableWriter(w io.Writer, cols []column, parquet bool) (tableWriter, error) {
+	if parquet {
+		return newParquetRows(w, cols)
+	}
+	return newCSVRows(w, cols)
+}
+
+// writeTable writes a table to path atomically with results.WriteFile, as
+// CSV or Parquet; rows emits its rows.
+func writeTable(path string, cols []column, parquet bool, rows func(emit func([]cell) error) error) error {
+	return results.WriteFile(path, func(w io.Writer) error {
+		tw, err := newTableWriter(w, cols, parquet)
+		if err != nil {
+			return err
+		}
+		if err := rows(tw.write); err != nil {
+			return err
+		}
+		return tw.close()
+	})
+}
+
+type csvRows struct {
+	w    *csv.Writer
+	cols []column
+	rec  []string
+}
+
+func newCSVRows(w io.Writer, cols []column) (*csvRows, error) {
+	c := &csvRows{w: csv.NewWriter(w), cols: cols, rec: make([]string, len(cols))}
+	for i, col := range cols {
+		c.rec[i] = col.name
+	}
+	return c, c.w.Write(c.rec)
+}
+
+func (c *csvRows) write(row []cell) error {
+	if len(row) != len(c.cols) {
+		panic(fmt.Sprintf("experiments: a row of %d cells for a table of %d columns", len(row), len(c.cols)))
+	}
+	for i, col := range c.cols {
+		switch col.kind {
+		case colInt:
+			c.rec[i] = strconv.FormatInt(row[i].i, 10)
+		case colUint:
+			c.rec[i] = strconv.FormatUint(row[i].u, 10)
+		case colFloat:
+			c.rec[i] = results.FormatFloat(row[i].f)
+		case colText:
+			c.rec[i] = row[i].s
+		}
+	}
+	return c.w.Write(c.rec)
+}
+
+func (c *csvRows) close() error {
+	c.w.Flush()
+	return c.w.Error()
+}
+
+type parquetRows struct {
+	w    *parquet.Writer
+	cols []column
+	rows []parquet.Row
+	buf  []parquet.Value
+}
+
+const parquetBatch = 1024
+
+func newParquetRows(w io.Writer, cols []column) (*parquetRows, error) {
+	var fields []reflect.StructField
+	seen := map[string]bool{}
+	for i, col := range cols {
+		if seen[col.name] {
+			return nil, fmt.Errorf("experiments: column %q twice", col.name)
+		}
+		seen[col.name] = true
+		var t reflect.Type
+		tag := col.name
+		switch col.kind {
+		case colInt:
+			t = reflect.TypeFor[int64]()
+		case colUint:
+			t = reflect.TypeFor[uint64]()
+		case colFloat:
+			t, tag = reflect.TypeFor[*float64](), tag+",optional"
+		case colText:
+			t = reflect.TypeFor[string]()
+		}
+		fields = append(fields, reflect.StructField{Name: fmt.Sprintf("C%d", i), Type: t, Tag: reflect.StructTag(fmt.Sprintf(`parquet:"%s"`, tag))})
+	}
+	schema := parquet.SchemaOf(reflect.Zero(reflect.StructOf(fields)).Interface())
+	return &parquetRows{w: parquet.NewWriter(w, schema, parquet.Compression(&parquet.Snappy)), cols: cols}, nil
+}
+
+func (p *parquetRows) write(row []cell) error {
+	start := len(p.buf)
+	for i, col := range p.cols {
+		var v parquet.Value
+		switch col.kind {
+		case colInt:
+			v = parquet.Int64Value(row[i].i).Level(0, 0, i)
+		case colUint:
+			v = parquet.Int64Value(int64(row[i].u)).Level(0, 0, i)
+		case colFloat:
+			if math.IsNaN(row[i].f) {
+				v = parquet.NullValue().Level(0, 0, i)
+			} else {
+				v = parquet.DoubleValue(row[i].f).Level(0, 1, i)
+			}
+		case colText:
+			v = parquet.ByteArrayValue([]byte(row[i].s)).Level(0, 0, i)
+		}
+		p.buf = append(p.buf, v)
+	}
+	p.rows = append(p.rows, p.buf[start:len(p.buf):len(p.buf)])
+	if len(p.rows) == parquetBatch {
+		return p.flush()
+	}
+	return nil
+}
+
+func (p *parquetRows) flush() error {
+	if _, err := p.w.WriteRows(p.rows); err != nil {
+		return err
+	}
+	p.rows, p.buf = p.rows[:0], p.buf[:0]
+	return nil
+}
+
+func (p *parquetRows) close() error {
+	if err := p.flush(); err != nil {
+		return err
+	}
+	return p.w.Close()
+}
