@@ -201,6 +201,6 @@ func (c *CDA) Settle(now float64) {
 		}
 		x.asks = append(x.asks, row)
 	}
-	x.watch(c.all)
+	x.watch(c.all, c.left)
 	x.settle(c.all)
 }

@@ -138,7 +138,7 @@ func (x *Exchange) DepartAll(now float64, cs []int) {
 	} else {
 		x.clearMany(now, cs)
 	}
-	x.watch(cs)
+	x.watch(cs, nil)
 	x.settle(cs)
 }
 
@@ -234,7 +234,12 @@ func (x *Exchange) clearMany(now float64, cs []int) {
 
 // watch tells every watching strategy what became of its quotes, while
 // learning: evaluation episodes do not change what a strategy has adapted.
-func (x *Exchange) watch(cs []int) {
+// A shipper hears of each of its jobs' bids. A carrier hears of each job
+// it was asked to price at a clearing (unsold nil); in a continuous double
+// auction, where it sells units of capacity rather than pricing jobs, of
+// each unit: one outcome per job it carries, and one untraded outcome per
+// unit it did not sell (unsold, by carrier).
+func (x *Exchange) watch(cs []int, unsold []int) {
 	if !x.Learning {
 		return
 	}
@@ -278,11 +283,19 @@ func (x *Exchange) watch(cs []int) {
 		}
 		for i, j := range x.waiting {
 			traded := x.shipped[i] == c
+			if unsold != nil && !traded {
+				continue
+			}
 			price := 0.0
 			if traded {
 				price = x.receive[i]
 			}
 			w.Watch(Outcome{Carrier: true, Quote: x.asks[k][i], Limit: car.Cost(j), Traded: traded, Price: price, Last: last})
+		}
+		if unsold != nil && len(x.waiting) > 0 {
+			for range unsold[c] {
+				w.Watch(Outcome{Carrier: true, Quote: car.ask, Limit: car.Cost(x.waiting[0]), Last: last})
+			}
 		}
 	}
 }

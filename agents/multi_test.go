@@ -116,3 +116,69 @@ func TestCDATradesInsideLimits(t *testing.T) {
 		t.Fatal("no trades")
 	}
 }
+
+// watchingAsk asks its cost and records what it hears.
+type watchingAsk struct {
+	TruthfulAsk
+	heard []Outcome
+}
+
+func (w *watchingAsk) Watch(o Outcome) { w.heard = append(w.heard, o) }
+
+// TestCDACarrierHearsOfItsUnits: in a continuous double auction a carrier
+// sells units of capacity, so after a round it hears of each unit: one
+// traded outcome per job it carries, at that job's price, and one untraded
+// outcome per unit left unsold; nothing of jobs that traded with another
+// carrier.
+func TestCDACarrierHearsOfItsUnits(t *testing.T) {
+	x := &Exchange{Broker: &market.Broker{}, Learning: true}
+	x.Shippers = []*Shipper{{Strategy: TruthfulBid{}}}
+	cheap, dear := &watchingAsk{}, &watchingAsk{}
+	x.Carriers = []*Carrier{
+		{Index: 0, Capacity: 5, CostRate: 0.5, Strategy: cheap},
+		{Index: 1, Capacity: 2, CostRate: 0.9, Strategy: dear},
+	}
+	cda := NewCDA(x, market.RestingPrice)
+	rng := rand.New(rand.NewPCG(7, 7))
+	for _, v := range []float64{2, 2, 0.7} { // the last only the cheap carrier can carry
+		j := x.NewJob()
+		j.Volume, j.Distance, j.Value, j.Shipper = 1, 1, v, 0
+		x.Arrive(j)
+	}
+	ws := x.Waiting()
+	cda.Open()
+	for range 200 {
+		cda.Quote(0, rng)
+	}
+	sold := map[int]int{}
+	for _, j := range ws {
+		if j.tradedWith >= 0 {
+			sold[j.tradedWith]++
+		}
+	}
+	if sold[0]+sold[1] != 3 {
+		t.Fatalf("%d of 3 jobs traded (with the cheap carrier %d, the dear %d): every one is worth more than the cheap carrier's cost", sold[0]+sold[1], sold[0], sold[1])
+	}
+	cda.Settle(0.5)
+	for c, w := range []*watchingAsk{cheap, dear} {
+		capacity := x.Carriers[c].Capacity
+		var traded, untraded int
+		for _, o := range w.heard {
+			if !o.Carrier || o.Limit != x.Carriers[c].CostRate {
+				t.Errorf("carrier %d heard %+v: want its own asks, limit its cost %v", c, o, x.Carriers[c].CostRate)
+			}
+			if o.Traded {
+				traded++
+				if o.Price < o.Limit {
+					t.Errorf("carrier %d heard of a trade at %v, below its cost %v", c, o.Price, o.Limit)
+				}
+			} else {
+				untraded++
+			}
+		}
+		if traded != sold[c] || untraded != capacity-sold[c] {
+			t.Errorf("carrier %d (capacity %d, sold %d) heard %d traded and %d untraded outcomes, want %d and %d",
+				c, capacity, sold[c], traded, untraded, sold[c], capacity-sold[c])
+		}
+	}
+}

@@ -112,7 +112,12 @@ func (p ZIPParams) Validate() error {
 //   - Clearing is periodic and sealed (a knapsack at each departure), or a
 //     double auction whose other shouts a trader does not see: a trader
 //     learns once per quote per clearing, in the order the exchange
-//     reports them, not after every shout in the market.
+//     reports them, not after every shout in the market. In a continuous
+//     double auction it learns when the round settles: a shipper once per
+//     job, a carrier once per unit of its capacity (sold or not). Learning
+//     only from its own quotes, it is weaker there than Cliff's traders:
+//     in the classroom market ZIP traders on either side reach an
+//     allocative efficiency of only about 0.6 (docs/EXPERIMENTS.md).
 //   - Jobs differ, so limits differ per job: the margin is relative and
 //     shared across jobs. Each step is taken in units of the quote's job's
 //     |limit| (prices divided by it), and the momentum Gamma is kept in
