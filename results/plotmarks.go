@@ -59,9 +59,13 @@ func newLine(xs, ys []float64, c color.Color) *plotLine {
 	return &plotLine{xs: xs, ys: ys, style: draw.LineStyle{Color: c, Width: vg.Points(1.5)}, dots: len(xs) <= 40}
 }
 
+func (l *plotLine) dot() draw.GlyphStyle {
+	return draw.GlyphStyle{Color: l.style.Color, Radius: vg.Points(2.2), Shape: draw.CircleGlyph{}}
+}
+
 func (l *plotLine) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
-	dot := draw.GlyphStyle{Color: l.style.Color, Radius: vg.Points(2.2), Shape: draw.CircleGlyph{}}
+	dot := l.dot()
 	for _, r := range finiteRuns(len(l.xs), func(i int) bool { return isFinite(l.ys[i]) }) {
 		pts := make([]vg.Point, 0, r[1]-r[0])
 		for i := r[0]; i < r[1]; i++ {
@@ -76,6 +80,23 @@ func (l *plotLine) Plot(c draw.Canvas, p *plot.Plot) {
 			}
 		}
 	}
+}
+
+// GlyphBoxes makes room for the dots at the edges of the data area, so that
+// the first and last are drawn whole and clear of the figure's edge.
+func (l *plotLine) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
+	if !l.dots {
+		return nil
+	}
+	d := 3 * l.dot().Radius
+	r := vg.Rectangle{Min: vg.Point{X: -d, Y: -d}, Max: vg.Point{X: d, Y: d}}
+	var boxes []plot.GlyphBox
+	for i, x := range l.xs {
+		if isFinite(x) && isFinite(l.ys[i]) {
+			boxes = append(boxes, plot.GlyphBox{X: p.X.Norm(x), Y: p.Y.Norm(l.ys[i]), Rectangle: r})
+		}
+	}
+	return boxes
 }
 
 func (l *plotLine) DataRange() (xmin, xmax, ymin, ymax float64) {
