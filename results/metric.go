@@ -49,6 +49,6 @@ func EquilibriumMetrics() []Metric {
 		{Name: "nash_conv", Unit: "money per episode", Description: "NashConv: the sum of the best-response gaps"},
 		{Name: "nash_conv_ci95", Unit: "money per episode", Description: "half-width of the 95 % interval of nash_conv over the measurement's evaluation episodes"},
 		{Name: "ne_adherence", Unit: "fraction", Description: "NE adherence: 1 - nash_conv / S clipped to [0,1], S the efficient gains from trade per measurement episode"},
-		{Name: "eq_distance", Unit: "money", Description: "where the equilibrium is known in closed form: mean distance of the learned mean (bid, ask) of each job worth shipping to the equilibrium set {bid = ask = p, cost <= p <= reservation}"},
+		{Name: "eq_distance", Unit: "money", Description: "where the equilibrium is known in closed form: mean over the job types of the distance of the learned mean (bid, ask) to the job's equilibrium set: bid = ask = p with cost <= p <= reservation for a job worth shipping, bid <= ask for one that is not"},
 	}
 }
