@@ -135,12 +135,15 @@ type axisFile struct {
 const maxPoints = 10_000_000
 
 // LoadSweep reads a sweep file; see [ParseSweep].
-func LoadSweep(path string) (*Sweep, error) {
+func LoadSweep(path string) (*Sweep, error) { return LoadSweepWith(path, nil) }
+
+// LoadSweepWith reads a sweep file with overrides; see [ParseSweepWith].
+func LoadSweepWith(path string, sets []string) (*Sweep, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSweep(path, data)
+	return ParseSweepWith(path, data, sets)
 }
 
 // ParseSweep reads the sweep file called file, with contents data: its own
@@ -151,7 +154,15 @@ func LoadSweep(path string) (*Sweep, error) {
 // sweep file, its line and the scenario key, as
 //
 //	risk.yaml:9: axes[0].values[2]: carriers[0].strategy.risk: "high" is a string: want a number
-func ParseSweep(file string, data []byte) (*Sweep, error) {
+func ParseSweep(file string, data []byte) (*Sweep, error) { return ParseSweepWith(file, data, nil) }
+
+// ParseSweepWith is [ParseSweep] with overrides of the base scenario, each
+// "key.path=value" as --set gives them, applied after the sweep file's set
+// (seed and replicates are the sweep's own: they cannot be set). They
+// become part of the effective base, so a resume, a shard or a Slurm task
+// of the sweep runs with them; a problem of one names it as "--set
+// key.path=value".
+func ParseSweepWith(file string, data []byte, sets []string) (*Sweep, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, Problems{syntaxProblem(file, err)}
@@ -238,7 +249,7 @@ func ParseSweep(file string, data []byte) (*Sweep, error) {
 	// The base and the set overrides, unless they did not decode.
 	baseOK := !related("base", probs) && !related("set", probs)
 	if baseOK {
-		ps := sw.readBase(file, doc, idx)
+		ps := sw.readBase(file, doc, idx, sets)
 		probs, baseOK = append(probs, ps...), len(ps) == 0
 	}
 	// The axes: their own keys, then, on a good base, each value.
@@ -276,7 +287,7 @@ func ParseSweep(file string, data []byte) (*Sweep, error) {
 }
 
 // readBase reads the base scenario and applies the set overrides.
-func (sw *Sweep) readBase(file string, doc *yaml.Node, idx *index) Problems {
+func (sw *Sweep) readBase(file string, doc *yaml.Node, idx *index, extra []string) Problems {
 	name := sw.BaseName
 	if name == "" {
 		name = DefaultPreset
@@ -326,11 +337,22 @@ func (sw *Sweep) readBase(file string, doc *yaml.Node, idx *index) Problems {
 	if len(probs) > 0 {
 		return probs
 	}
+	var flagProbs Problems // the overrides of --set that a sweep cannot take
+	for _, a := range extra {
+		key, _, _ := strings.Cut(a, "=")
+		if bad := managedKey(strings.TrimSpace(key)); bad != "" {
+			flagProbs = append(flagProbs, Problem{File: flagName(a), Msg: bad})
+			continue
+		}
+		sw.sets = append(sw.sets, a)
+	}
 	sc, err := ParseWith(label, data, sw.sets)
-	var ps Problems
-	if err != nil && !asProblems(err, &ps) {
+	ps := flagProbs
+	var parsed Problems
+	if err != nil && !asProblems(err, &parsed) {
 		return Problems{{File: file, Line: idx.line("base"), Field: "base", Msg: err.Error()}}
 	}
+	ps = append(ps, parsed...)
 	for _, p := range ps {
 		for _, e := range entries {
 			if p.File == flagName(e.set) {

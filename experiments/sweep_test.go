@@ -679,3 +679,46 @@ func TestExampleSweepFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestParseSweepWithOverrides: --set overrides apply to the base after the
+// file's set, are part of the effective sweep (its base and hash), and
+// their problems are reported, every one, each named by its flag.
+func TestParseSweepWithOverrides(t *testing.T) {
+	data := []byte(tinySweep)
+	plain, err := ParseSweep("tiny.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw, err := ParseSweepWith("tiny.yaml", data, []string{"training.episodes=7", "carriers[0].cost_rate=0.2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sw.Base.Training.Episodes != 7 || sw.Base.Carriers[0].CostRate != 0.2 {
+		t.Errorf("base: %d episodes, cost rate %v; want the overrides 7 and 0.2", sw.Base.Training.Episodes, sw.Base.Carriers[0].CostRate)
+	}
+	if plain.Base.Training.Episodes == 7 || sw.Hash() == plain.Hash() {
+		t.Error("the overrides did not change the effective sweep: a resume without them would not notice")
+	}
+	p, err := sw.PointScenario(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Training.Episodes != 7 {
+		t.Errorf("point 0 trains %d episodes, want the override's 7", p.Training.Episodes)
+	}
+
+	_, err = ParseSweepWith("tiny.yaml", data, []string{"seed=4", "carriers[0].capcity=3", "training.episodes=-1"})
+	var probs Problems
+	if !errors.As(err, &probs) {
+		t.Fatalf("bad overrides: %v, want Problems", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"--set seed=4:", `--set carriers[0].capcity=3: carriers[0].capcity: unknown key "capcity"; did you mean "capacity"?`, "--set training.episodes=-1:"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the problems do not say %q:\n%s", want, msg)
+		}
+	}
+	if len(probs) != 3 {
+		t.Errorf("%d problems, want 3:\n%s", len(probs), msg)
+	}
+}

@@ -24,6 +24,7 @@ type slurmOptions struct {
 	format        string
 	sbatch        []string
 	force         bool
+	sets          []string
 }
 
 func newSlurmCmd(argv []string) *cobra.Command {
@@ -64,6 +65,8 @@ end at once, the others resume, and the merge follows.`,
 	f.StringVar(&o.format, "format", "csv", "the merged tables as `FORMAT`: csv, parquet or both")
 	f.StringArrayVar(&o.sbatch, "sbatch", nil, "a further #SBATCH `OPTION` of every job, e.g. --account=abc (repeatable)")
 	f.BoolVar(&o.force, "force", false, "replace the slurm/, shards/ and results/ of an existing DIR")
+	f.StringArrayVar(&o.sets, "set", nil, "set `key.path=value` in the base scenario, after the sweep file's set (repeatable)")
+	_ = cmd.RegisterFlagCompletionFunc("set", completeSet)
 	_ = cmd.RegisterFlagCompletionFunc("format", completeWords("csv", "parquet", "both"))
 	return cmd
 }
@@ -72,7 +75,7 @@ func runSlurm(cmd *cobra.Command, o *slurmOptions, file string, argv []string) e
 	if o.out == "" {
 		return usageError{errors.New("--out DIR is required: the sweep's directory, on a file system every node sees")}
 	}
-	sw, err := loadSweep(file)
+	sw, err := loadSweep(file, o.sets)
 	if err != nil {
 		return err
 	}

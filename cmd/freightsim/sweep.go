@@ -34,6 +34,7 @@ type sweepOptions struct {
 	list     bool
 	scenario string
 	failedOK bool
+	sets     []string
 }
 
 func newSweepCmd(argv []string) *cobra.Command {
@@ -67,6 +68,7 @@ are read when --shard is not given); freightsim merge combines the shards.`,
 		Example: `  freightsim sweep docs/sweeps/risk-carrier.yaml --out sweeps/risk
   freightsim sweep my-sweep.yaml --list                 # the points, without running them
   freightsim sweep my-sweep.yaml --scenario 3 > p3.yaml # point 3 as a scenario for freightsim run
+  freightsim sweep my-sweep.yaml --set training.episodes=500 --out sweeps/short   # a quicker look
   freightsim sweep my-sweep.yaml --out sweeps/s --resume
   freightsim sweep my-sweep.yaml --out sweeps/s1 --shard 1/4   # one machine of four`,
 		Args: exactArgs(1, "a sweep file"),
@@ -83,13 +85,15 @@ are read when --shard is not given); freightsim merge combines the shards.`,
 	f.BoolVar(&o.list, "list", false, "print the points and exit (nothing is run or written)")
 	f.BoolVar(&o.list, "dry-run", false, "the same as --list")
 	f.StringVar(&o.scenario, "scenario", "", "print point `P`'s scenario, with its seed, as YAML, and exit")
+	f.StringArrayVar(&o.sets, "set", nil, "set `key.path=value` in the base scenario, after the sweep file's set (repeatable), e.g. training.episodes=500")
+	_ = cmd.RegisterFlagCompletionFunc("set", completeSet)
 	f.BoolVar(&o.failedOK, "failed-ok", false, "exit 0 when runs failed (they are recorded): for job arrays, so that the merge runs")
 	_ = cmd.RegisterFlagCompletionFunc("format", completeWords("csv", "parquet", "both"))
 	return cmd
 }
 
 func runSweep(cmd *cobra.Command, o *sweepOptions, file string, argv []string) error {
-	sw, err := loadSweep(file)
+	sw, err := loadSweep(file, o.sets)
 	if err != nil {
 		return err
 	}
@@ -193,8 +197,8 @@ func runSweep(cmd *cobra.Command, o *sweepOptions, file string, argv []string) e
 }
 
 // loadSweep reads a sweep file; a bad one is a usage error.
-func loadSweep(file string) (*experiments.Sweep, error) {
-	sw, err := experiments.LoadSweep(file)
+func loadSweep(file string, sets []string) (*experiments.Sweep, error) {
+	sw, err := experiments.LoadSweepWith(file, sets)
 	if err != nil {
 		return nil, usageError{err}
 	}

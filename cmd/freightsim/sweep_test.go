@@ -58,6 +58,36 @@ desing: grid
 	}
 }
 
+// TestSweepSet: --set overrides the base of a sweep and is kept in its
+// effective base; a bad override is a usage error that writes nothing.
+func TestSweepSet(t *testing.T) {
+	dir := t.TempDir()
+	file := writeSweepFile(t, dir, `base: smart-containers-2020
+set:
+  training.episodes: 20
+  evaluation.every: 1000
+axes:
+  - key: carriers[0].capacity
+    values: [40, 80]
+plots: false
+`)
+	bad := filepath.Join(dir, "bad")
+	code, _, stderr := freightsim(t, "sweep", file, "--out", bad, "--set", "carriers[0].capcity=3")
+	if code != exitUsage || !strings.Contains(stderr, `--set carriers[0].capcity=3: carriers[0].capcity: unknown key "capcity"; did you mean "capacity"?`) {
+		t.Errorf("a bad --set: exit %d, stderr %q; want %d and the key's problem", code, stderr, exitUsage)
+	}
+	if _, err := os.Stat(bad); err == nil {
+		t.Errorf("a rejected sweep wrote %s", bad)
+	}
+	out := filepath.Join(dir, "out")
+	if code, _, stderr := freightsim(t, "sweep", file, "--out", out, "--quiet", "--set", "training.episodes=5"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if base := readString(t, filepath.Join(out, "base.yaml")); !strings.Contains(base, "episodes: 5\n") {
+		t.Errorf("base.yaml does not train the 5 episodes of --set:\n%s", base)
+	}
+}
+
 func readString(t *testing.T, path string) string { return string(read(t, path)) }
 
 func TestSweepCommand(t *testing.T) {
