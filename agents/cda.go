@@ -35,6 +35,10 @@ type CDA struct {
 	bidders  []int // scratch: waiting jobs that may quote
 	carriers []int // scratch: carriers that may quote
 	all      []int // every carrier, for watching
+	// shouting: some trader watches every shout (ZIP); lastQuote is the
+	// quote just made.
+	shouting  bool
+	lastQuote float64
 }
 
 // NewCDA returns a continuous double auction on x.
@@ -51,10 +55,15 @@ func (c *CDA) Open() {
 	c.left = c.left[:0]
 	c.askID = c.askID[:0]
 	c.all = c.all[:0]
+	c.shouting = false
 	for i, car := range x.Carriers {
 		c.left = append(c.left, car.Capacity)
 		c.askID = append(c.askID, 0)
 		c.all = append(c.all, i)
+		c.shouting = c.mark(car.Strategy) || c.shouting
+	}
+	for _, sh := range x.Shippers {
+		c.shouting = c.mark(sh.Strategy) || c.shouting
 	}
 	for _, j := range x.waiting {
 		j.tradedWith, j.orderID = -1, 0
@@ -106,6 +115,7 @@ func (c *CDA) Quote(now float64, rng *rand.Rand) bool {
 		sh := x.Shippers[j.Shipper]
 		v.Carrier, v.Capacity = x.Carriers[0], c.leftTotal()
 		j.Bid = sh.Strategy.Quote(sh.Rand, j, v, &j.Ship)
+		c.lastQuote = j.Bid
 		if j.orderID != 0 {
 			c.Book.Cancel(j.orderID)
 		}
@@ -124,6 +134,7 @@ func (c *CDA) Quote(now float64, rng *rand.Rand) bool {
 		c.nextID++
 		c.askID[ci] = c.nextID
 		car.ask = ask
+		c.lastQuote = ask
 		fills = c.Book.Submit(market.BookOrder{ID: c.askID[ci], Owner: ci, Side: market.Sell, Qty: c.left[ci], Price: bookPrice(ask)})
 	}
 	for _, f := range fills {
@@ -134,7 +145,63 @@ func (c *CDA) Quote(now float64, rng *rand.Rand) bool {
 			c.askID[f.SellOwner] = 0
 		}
 	}
+	if c.shouting {
+		ask := k >= len(c.bidders)
+		if len(fills) == 0 {
+			c.shout(Shout{Ask: ask, Price: c.lastQuote})
+		}
+		for _, f := range fills {
+			c.shout(Shout{Ask: ask, Price: f.Price, Traded: true})
+		}
+	}
 	return true
+}
+
+// mark reports whether s watches shouts and, in an evaluation round, marks
+// what it has adapted, to be reset when the round settles.
+func (c *CDA) mark(s Strategy) bool {
+	w, ok := s.(ShoutWatcher)
+	if ok && !c.x.Learning {
+		w.Mark()
+	}
+	return ok
+}
+
+// shout tells every trader whose strategy watches shouts of s: a shipper
+// once, for its first job that has not traded (or, if all have, its first
+// job, inactive); a carrier for a unit of its capacity.
+func (c *CDA) shout(s Shout) {
+	x := c.x
+	for si, sh := range x.Shippers {
+		w, ok := sh.Strategy.(ShoutWatcher)
+		if !ok {
+			continue
+		}
+		var first *Job
+		for _, j := range x.waiting {
+			if j.Shipper != si {
+				continue
+			}
+			if j.tradedWith < 0 {
+				first = j
+				break
+			}
+			if first == nil {
+				first = j
+			}
+		}
+		if first != nil {
+			w.Shout(sh.Rand, s, first.Reserve, first.tradedWith < 0)
+		}
+	}
+	if len(x.waiting) == 0 {
+		return
+	}
+	for ci, car := range x.Carriers {
+		if w, ok := car.Strategy.(ShoutWatcher); ok {
+			w.Shout(car.Rand, s, car.Cost(x.waiting[0]), c.left[ci] > 0)
+		}
+	}
 }
 
 func (c *CDA) leftTotal() int {
@@ -203,4 +270,16 @@ func (c *CDA) Settle(now float64) {
 	}
 	x.watch(c.all, c.left)
 	x.settle(c.all)
+	if c.shouting && !x.Learning {
+		for _, sh := range x.Shippers {
+			if w, ok := sh.Strategy.(ShoutWatcher); ok {
+				w.Reset()
+			}
+		}
+		for _, car := range x.Carriers {
+			if w, ok := car.Strategy.(ShoutWatcher); ok {
+				w.Reset()
+			}
+		}
+	}
 }

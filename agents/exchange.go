@@ -270,15 +270,21 @@ func (x *Exchange) watch(cs []int, unsold []int) {
 	if x.traded {
 		last = x.lastPrice
 	}
+	// In a continuous double auction a strategy that watches every shout
+	// has learned already.
+	shouted := func(s Watcher) bool {
+		_, ok := s.(ShoutWatcher)
+		return ok && unsold != nil
+	}
 	for i, j := range x.waiting {
-		if w, ok := x.Shippers[j.Shipper].Strategy.(Watcher); ok {
+		if w, ok := x.Shippers[j.Shipper].Strategy.(Watcher); ok && !shouted(w) {
 			w.Watch(Outcome{Quote: j.Bid, Limit: j.Reserve, Traded: x.shipped[i] >= 0, Price: x.pay[i], Last: last})
 		}
 	}
 	for k, c := range cs {
 		car := x.Carriers[c]
 		w, ok := car.Strategy.(Watcher)
-		if !ok {
+		if !ok || shouted(w) {
 			continue
 		}
 		for i, j := range x.waiting {

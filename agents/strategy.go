@@ -31,6 +31,31 @@ type TruthfulAsk struct{}
 // Quote returns v.Carrier.Cost(j).
 func (TruthfulAsk) Quote(_ *rand.Rand, j *Job, v *View, _ *Record) float64 { return v.Carrier.Cost(j) }
 
+// ShoutWatcher is a strategy that, in a continuous double auction, adapts
+// after every shout in the market, as Cliff's ZIP traders do; the auction
+// then tells it nothing more when the round settles. Limit is the trader's
+// own limit (a shipper's reservation, a carrier's cost of a unit), active
+// whether it still has something to trade this round, and rng the
+// trader's stream of the episode.
+//
+// Adapting within a round is how such a trader trades at all, so it goes
+// on in evaluation episodes too; there the auction calls Mark when a round
+// opens and Reset when it settles, so that what the trader adapts in an
+// evaluation round is forgotten, and evaluation does not change training.
+type ShoutWatcher interface {
+	Shout(rng *rand.Rand, s Shout, limit float64, active bool)
+	Mark()
+	Reset()
+}
+
+// Shout is one quote in a continuous double auction, as every trader sees
+// it: an ask (Ask) or a bid at Price, and whether it traded, at Price.
+type Shout struct {
+	Ask    bool
+	Price  float64
+	Traded bool
+}
+
 // Watcher is a strategy that adapts to what the market does, such as ZIP
 // (Cliff 1997): after every clearing it is told the outcome of each quote
 // it made there.

@@ -349,3 +349,63 @@ func TestZIPAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestZIPShoutRule checks Cliff's rule for shouts in a continuous double
+// auction, case by case: which traders move their price, and which way.
+// With c_R = c_A = 0 the target is the shout's price itself.
+func TestZIPShoutRule(t *testing.T) {
+	const lim = 1.0
+	for _, c := range []struct {
+		name    string
+		carrier bool
+		price   float64 // the trader's price before the shout
+		shout   Shout
+		active  bool
+		want    int // +1 the trader's price rises, -1 falls, 0 stays
+	}{
+		{"seller below a trade raises", true, 1.2, Shout{Ask: true, Price: 1.3, Traded: true}, false, +1},
+		{"seller above a traded bid lowers", true, 1.4, Shout{Price: 1.3, Traded: true}, true, -1},
+		{"inactive seller above a traded bid stays", true, 1.4, Shout{Price: 1.3, Traded: true}, false, 0},
+		{"seller above a traded ask stays", true, 1.4, Shout{Ask: true, Price: 1.3, Traded: true}, true, 0},
+		{"seller above an untraded ask lowers", true, 1.4, Shout{Ask: true, Price: 1.3}, true, -1},
+		{"seller below an untraded ask stays", true, 1.2, Shout{Ask: true, Price: 1.3}, true, 0},
+		{"seller and an untraded bid stay", true, 1.4, Shout{Price: 1.3}, true, 0},
+		{"buyer above a trade lowers", false, 0.8, Shout{Price: 0.7, Traded: true}, false, -1},
+		{"buyer below a traded ask raises", false, 0.6, Shout{Ask: true, Price: 0.7, Traded: true}, true, +1},
+		{"inactive buyer below a traded ask stays", false, 0.6, Shout{Ask: true, Price: 0.7, Traded: true}, false, 0},
+		{"buyer below a traded bid stays", false, 0.6, Shout{Price: 0.7, Traded: true}, true, 0},
+		{"buyer below an untraded bid raises", false, 0.6, Shout{Price: 0.7}, true, +1},
+		{"buyer above an untraded bid stays", false, 0.8, Shout{Price: 0.7}, true, 0},
+		{"buyer and an untraded ask stay", false, 0.6, Shout{Ask: true, Price: 0.7}, true, 0},
+	} {
+		p := ZIPParams{Carrier: c.carrier, Beta: FloatRange{0.5, 0.5}, Gamma: FloatRange{0, 0}}
+		if c.carrier {
+			p.Margin = FloatRange{c.price - 1, c.price - 1}
+		} else {
+			p.Margin = FloatRange{1 - c.price, 1 - c.price}
+		}
+		z, err := NewZIP(p, rand.New(rand.NewPCG(1, 2)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := z.price(lim)
+		z.Shout(rand.New(rand.NewPCG(3, 4)), c.shout, lim, c.active)
+		after := z.price(lim)
+		got := 0
+		switch {
+		case after > before+1e-12:
+			got = +1
+		case after < before-1e-12:
+			got = -1
+		}
+		if got != c.want {
+			t.Errorf("%s: price %v -> %v, want direction %d", c.name, before, after, c.want)
+		}
+		if c.want != 0 {
+			// Half way (beta 0.5) to the shout's price.
+			if want := before + 0.5*(c.shout.Price-before); math.Abs(after-want) > 1e-9 {
+				t.Errorf("%s: price %v -> %v, want %v", c.name, before, after, want)
+			}
+		}
+	}
+}
