@@ -199,7 +199,9 @@ func metricVsAxis(agg *Table, axis, metric Metric, group string, band *TheoryBan
 // in grey and with the common colour-vision deficiencies. It reads an aggregated table
 // with the columns <x.Name>, <y.Name> and <metric.Name>_mean; two rows at the
 // same x and y are an error. The cells form the grid of the distinct x and y
-// values; a cell with no row or a missing mean is grey.
+// values, of equal size along an axis of at most 12 values (each labelled
+// with its value, so a log range reads evenly); a cell with no row or a
+// missing mean is grey.
 //
 // Its data has no key column and the value columns <x>, <y> and
 // <metric>_mean, one row per cell of the grid, sorted by y, then x (missing
@@ -260,28 +262,35 @@ func HeatMap(agg *Table, x, y, metric Metric) (*Figure, error) {
 	}
 	cm.SetMin(lo)
 	cm.SetMax(hi)
-	hm := plotter.NewHeatMap(heatGrid{gx, gy, z}, cm.Palette(256))
+	cx, tx := gridCells(gx)
+	cy, ty := gridCells(gy)
+	hm := plotter.NewHeatMap(heatGrid{cx, cy, z}, cm.Palette(256))
 	hm.Min, hm.Max = lo, hi
 	hm.NaN = colorGrey
 	c := newChart(fmt.Sprintf("%s over %s and %s\nmean over replicates", metric.Name, x.Name, y.Name),
 		axisLabel(x.Name, x.Unit), axisLabel(y.Name, y.Unit))
 	c.p.Add(hm, &colorBar{cm: cm, label: axisLabel(metric.Name+" mean", metric.Unit)})
 	c.exact = true
-	c.p.X.Tick.Marker, c.p.Y.Tick.Marker = gridTicks(gx), gridTicks(gy)
+	c.p.X.Tick.Marker, c.p.Y.Tick.Marker = tx, ty
 	return c.figure("heatmap_"+metric.Name+"_"+x.Name+"_"+y.Name, data), nil
 }
 
-// gridTicks labels each value of a grid of at most 12 values, so that
-// every cell has its value under it; longer grids keep gonum's ticks.
-func gridTicks(vs []float64) plot.Ticker {
+// gridCells places the cells of a grid axis of values vs. A grid of at most
+// 12 values gets cells of equal size, one per value in order, each labelled
+// with its value, so that a log range or an uneven list reads as evenly as
+// its cells; a longer grid keeps the values as coordinates, with gonum's
+// ticks.
+func gridCells(vs []float64) ([]float64, plot.Ticker) {
 	if len(vs) > 12 {
-		return plot.DefaultTicks{}
+		return vs, plot.DefaultTicks{}
 	}
+	at := make([]float64, len(vs))
 	ts := make(plot.ConstantTicks, len(vs))
 	for i, v := range vs {
-		ts[i] = plot.Tick{Value: v, Label: shortNum(v)}
+		at[i] = float64(i)
+		ts[i] = plot.Tick{Value: float64(i), Label: shortNum(v)}
 	}
-	return ts
+	return at, ts
 }
 
 // paramColumn is a swept parameter's column; it may not be missing.
