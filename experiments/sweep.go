@@ -87,8 +87,10 @@ type Axis struct {
 	Integer bool // the key holds whole numbers: range values are whole
 	Numeric bool // every value is a number: a number column; else a text column
 
-	steps []step
-	nodes []*yaml.Node // the values of a list, as YAML
+	steps  []step
+	nodes  []*yaml.Node // the values of a list, as YAML
+	fileAt []int        // the index in the file's list of each of Values
+	known  bool         // the key is a key of the scenario schema
 }
 
 // AxisValue is one value of an axis.
@@ -259,7 +261,10 @@ func ParseSweepWith(file string, data []byte, sets []string) (*Sweep, error) {
 		ax, ps := sw.readAxis(file, p, a, nodeAt(doc, []step{{key: "axes"}, {index: i}}), idx, sampled)
 		probs = append(probs, ps...)
 		sw.Axes = append(sw.Axes, ax)
-		axisOK = append(axisOK, len(ps) == 0 && !related(p, probs))
+		// A bad value leaves the others to check; any other problem of
+		// the axis does not.
+		ok := !related(p, beyondValues(p, probs))
+		axisOK = append(axisOK, ok)
 	}
 	for i := range sw.Axes {
 		if baseOK && axisOK[i] {
@@ -400,6 +405,17 @@ func scenarioMsg(p Problem, key string) string {
 
 var namePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
 
+// beyondValues is probs without the problems of single values of axis p.
+func beyondValues(p string, probs Problems) Problems {
+	var out Problems
+	for _, q := range probs {
+		if !strings.HasPrefix(q.Field, p+".values[") {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
 // readAxis checks one axis's own keys; n is its node in the file.
 func (sw *Sweep) readAxis(file, p string, a axisFile, n *yaml.Node, idx *index, sampled bool) (Axis, Problems) {
 	var probs Problems
@@ -428,6 +444,7 @@ func (sw *Sweep) readAxis(file, p string, a axisFile, n *yaml.Node, idx *index, 
 		at("name", "%q: want a column name: a letter, then letters, digits or _", ax.Name)
 	}
 	kind, known := keyKind(steps)
+	ax.known = known
 	ax.Integer = known && (kind >= reflect.Int && kind <= reflect.Uint64)
 	numericKey := known && (ax.Integer || kind == reflect.Float64 || kind == reflect.Float32)
 
@@ -461,6 +478,7 @@ func (sw *Sweep) readAxis(file, p string, a axisFile, n *yaml.Node, idx *index, 
 			}
 			ax.Values = append(ax.Values, av)
 			ax.nodes = append(ax.nodes, v)
+			ax.fileAt = append(ax.fileAt, j)
 		}
 		// Repeated values: the same point twice.
 		keyOf := func(v AxisValue) string {
@@ -609,10 +627,22 @@ func (sw *Sweep) checkAxisValues(i int, idx *index) Problems {
 			probs = append(probs, q)
 		}
 	}
+	if !ax.known && len(ax.Values) > 0 {
+		// The key is not one of the schema's: if the first value fails, say
+		// why once, at the key, rather than once per value.
+		if _, err := sw.build([]int{i}, []AxisValue{ax.Values[0]}); err != nil {
+			f := p + ".key"
+			for _, q := range sw.explain([]int{i}, []AxisValue{ax.Values[0]}) {
+				q.File, q.Line, q.Field, q.Msg = sw.File, idx.line(f), f, scenarioMsg(q, "")
+				probs = append(probs, q)
+			}
+			return probs
+		}
+	}
 	switch {
 	case !ax.Range:
 		for j, v := range ax.Values {
-			check(fmt.Sprintf("values[%d]", j), v)
+			check(fmt.Sprintf("values[%d]", ax.fileAt[j]), v)
 		}
 	case ax.Values != nil: // a grid range
 		for _, v := range ax.Values {
