@@ -297,8 +297,12 @@ func describePoint(sw *experiments.Sweep, p int) string {
 // table of its aggregated metrics.
 func printSweepSummary(w io.Writer, sw *experiments.Sweep, res *experiments.SweepResult) {
 	m := res.Manifest
-	fmt.Fprintf(w, "sweep %s: %s x %s; shard %s: %s done (%d now, %d before), %d failed; %.1f s\n",
-		sw.Name, plural(sw.Points(), "point"), plural(sw.Replicates, "replicate"), m.Shard, plural(m.RunsDone, "run"), m.RunsRun, m.RunsLoaded, m.RunsFailed, m.WallSeconds)
+	shard := ""
+	if m.Shard != "0/1" {
+		shard = "shard " + m.Shard + ": "
+	}
+	fmt.Fprintf(w, "sweep %s: %s x %s; %s%s done (%d now, %d before), %d failed; %.1f s\n",
+		sw.Name, plural(sw.Points(), "point"), plural(sw.Replicates, "replicate"), shard, plural(m.RunsDone, "run"), m.RunsRun, m.RunsLoaded, m.RunsFailed, m.WallSeconds)
 	if !res.Finished {
 		fmt.Fprintf(w, "wrote shard %s to %s: freightsim merge combines it with the other shards\n", m.Shard, res.Dir)
 		return
