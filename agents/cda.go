@@ -39,6 +39,7 @@ type CDA struct {
 	// quote just made.
 	shouting  bool
 	lastQuote float64
+	first     []*Job // scratch of shout: per shipper, the job it shouts for
 }
 
 // NewCDA returns a continuous double auction on x.
@@ -172,26 +173,21 @@ func (c *CDA) mark(s Strategy) bool {
 // job, inactive); a carrier for a unit of its capacity.
 func (c *CDA) shout(s Shout) {
 	x := c.x
+	// Each shipper's first job that has not traded, else its first job: one
+	// pass over the waiting jobs.
+	c.first = c.first[:0]
+	for range x.Shippers {
+		c.first = append(c.first, nil)
+	}
+	for _, j := range x.waiting {
+		if f := c.first[j.Shipper]; f == nil || f.tradedWith >= 0 && j.tradedWith < 0 {
+			c.first[j.Shipper] = j
+		}
+	}
 	for si, sh := range x.Shippers {
-		w, ok := sh.Strategy.(ShoutWatcher)
-		if !ok {
-			continue
-		}
-		var first *Job
-		for _, j := range x.waiting {
-			if j.Shipper != si {
-				continue
-			}
-			if j.tradedWith < 0 {
-				first = j
-				break
-			}
-			if first == nil {
-				first = j
-			}
-		}
-		if first != nil {
-			w.Shout(sh.Rand, s, first.Reserve, first.tradedWith < 0)
+		if w, ok := sh.Strategy.(ShoutWatcher); ok && c.first[si] != nil {
+			j := c.first[si]
+			w.Shout(sh.Rand, s, j.Reserve, j.tradedWith < 0)
 		}
 	}
 	if len(x.waiting) == 0 {

@@ -286,19 +286,7 @@ func (x *index) walk(n *yaml.Node, t reflect.Type, path string) {
 }
 
 // line returns the line of field path p, or of its closest ancestor in the file.
-func (x *index) line(p string) int {
-	for p != "" {
-		if l, ok := x.lines[p]; ok {
-			return l
-		}
-		i := strings.LastIndexAny(p, ".[")
-		if i < 0 {
-			break
-		}
-		p = p[:i]
-	}
-	return 0
-}
+func (x *index) line(p string) int { return lineOf(x.lines, p) }
 
 var typeRE = regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+) `(.*)` into (.*)$")
 

@@ -2,7 +2,6 @@ package experiments
 
 import (
 	"fmt"
-	"os"
 	"reflect"
 	"slices"
 	"sort"
@@ -27,25 +26,14 @@ import (
 // the path of a YAML file (see [Resolve]), and applies the overrides sets,
 // each "key.path=value" (see [ParseWith]).
 func ResolveWith(nameOrFile string, sets []string) (Scenario, error) {
-	if len(sets) == 0 {
-		return Resolve(nameOrFile)
-	}
-	if nameOrFile == "" {
-		nameOrFile = DefaultPreset
-	}
-	if slices.Contains(Presets(), nameOrFile) {
-		b, err := PresetYAML(nameOrFile)
-		if err != nil {
-			return Scenario{}, err
-		}
-		return ParseWith("preset "+nameOrFile, b, sets)
-	}
-	data, err := os.ReadFile(nameOrFile)
+	label, data, err := source(nameOrFile)
 	if err != nil {
-		return Scenario{}, fmt.Errorf("%q is neither a preset (%s) nor a readable file: %w",
-			nameOrFile, strings.Join(Presets(), ", "), err)
+		return Scenario{}, err
 	}
-	return ParseWith(nameOrFile, data, sets)
+	if len(sets) == 0 {
+		return Parse(label, data)
+	}
+	return ParseWith(label, data, sets)
 }
 
 // ParseWith reads a scenario from the YAML data of file, like [Parse], with

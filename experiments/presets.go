@@ -40,20 +40,22 @@ func PresetYAML(name string) ([]byte, error) {
 
 // Resolve reads a scenario named on the command line: a preset name, or the
 // path of a YAML file. An empty name is the default preset.
-func Resolve(nameOrFile string) (Scenario, error) {
+func Resolve(nameOrFile string) (Scenario, error) { return ResolveWith(nameOrFile, nil) }
+
+// source reads what a scenario named on the command line holds, and the
+// name problems are reported under: "preset NAME", or the file's path.
+func source(nameOrFile string) (label string, data []byte, err error) {
 	if nameOrFile == "" {
 		nameOrFile = DefaultPreset
 	}
 	if slices.Contains(Presets(), nameOrFile) {
 		b, err := PresetYAML(nameOrFile)
-		if err != nil {
-			return Scenario{}, err
-		}
-		return Parse("preset "+nameOrFile, b)
+		return "preset " + nameOrFile, b, err
 	}
-	if _, err := os.Stat(nameOrFile); err != nil {
-		return Scenario{}, fmt.Errorf("%q is neither a preset (%s) nor a readable file: %w",
+	data, err = os.ReadFile(nameOrFile)
+	if err != nil {
+		return "", nil, fmt.Errorf("%q is neither a preset (%s) nor a readable file: %w",
 			nameOrFile, strings.Join(Presets(), ", "), err)
 	}
-	return Load(nameOrFile)
+	return nameOrFile, data, nil
 }

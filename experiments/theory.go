@@ -259,7 +259,7 @@ func (b Band) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Low  *float64 `json:"low"`
 		High *float64 `json:"high"`
-	}{defined(b.Low), defined(b.High)})
+	}{results.JSONNumber(b.Low), results.JSONNumber(b.High)})
 }
 
 // UnmarshalJSON reads null as NaN.
@@ -268,7 +268,7 @@ func (b *Band) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*b = Band{orNaN(w.Low), orNaN(w.High)}
+	*b = Band{results.FromJSONNumber(w.Low), results.FromJSONNumber(w.High)}
 	return nil
 }
 
@@ -279,21 +279,7 @@ func (j JobBand) MarshalJSON() ([]byte, error) {
 		plain
 		Low  *float64 `json:"low"`
 		High *float64 `json:"high"`
-	}{plain(j), defined(j.Low), defined(j.High)})
-}
-
-func defined(x float64) *float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return nil
-	}
-	return &x
-}
-
-func orNaN(p *float64) float64 {
-	if p == nil {
-		return math.NaN()
-	}
-	return *p
+	}{plain(j), results.JSONNumber(j.Low), results.JSONNumber(j.High)})
 }
 
 // efficientSurplus is the largest total of reservation minus cost that any

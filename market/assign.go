@@ -524,17 +524,7 @@ func (a *assigner) branchAndBound() bool {
 		}
 	}
 	slices.SortStableFunc(a.order, func(x, y int) int {
-		// Decreasing spread per unit: compare maxS[x]/vol[x] with
-		// maxS[y]/vol[y] without dividing.
-		l := a.maxS[x] * float64(a.vol[y])
-		r := a.maxS[y] * float64(a.vol[x])
-		switch {
-		case l > r:
-			return -1
-		case l < r:
-			return 1
-		}
-		return 0
+		return perUnitDesc(a.maxS[x], a.vol[x], a.maxS[y], a.vol[y])
 	})
 	a.cands = grow(a.cands, len(a.order)*m)
 	a.ncand = grow(a.ncand, len(a.order))
@@ -572,15 +562,7 @@ func (a *assigner) branchAndBound() bool {
 			}
 		}
 		slices.SortStableFunc(a.byCarrier[from:], func(x, y int) int {
-			l := a.spread[x*m+c] * float64(a.vol[y])
-			r := a.spread[y*m+c] * float64(a.vol[x])
-			switch {
-			case l > r:
-				return -1
-			case l < r:
-				return 1
-			}
-			return 0
+			return perUnitDesc(a.spread[x*m+c], a.vol[x], a.spread[y*m+c], a.vol[y])
 		})
 		a.carrierEnd[c] = len(a.byCarrier)
 	}
@@ -751,4 +733,18 @@ func (b *Broker) price(bids []float64, asks [][]float64, exact bool) Assignment 
 		r.Kept += pay - receive
 	}
 	return r
+}
+
+// perUnitDesc orders by decreasing spread per unit of volume: it compares
+// sx/vx with sy/vy without dividing (volumes are positive), -1 when x comes
+// first.
+func perUnitDesc(sx float64, vx int, sy float64, vy int) int {
+	l, r := sx*float64(vy), sy*float64(vx)
+	switch {
+	case l > r:
+		return -1
+	case l < r:
+		return 1
+	}
+	return 0
 }

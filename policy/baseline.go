@@ -15,28 +15,8 @@ type Baseline struct {
 // the population standard deviation sqrt(sum (G-m)²/n). Either is 1 where it
 // would be 0. Fit reuses the baseline's memory.
 func (bl *Baseline) Fit(b *Batch, compat bool) {
-	groups := 0
-	for _, g := range b.Group {
-		if g+1 > groups {
-			groups = g + 1
-		}
-	}
-	bl.Mean = resize(bl.Mean, groups)
-	bl.Scale = resize(bl.Scale, groups)
-	if cap(bl.Count) < groups {
-		bl.Count = make([]int, groups)
-	}
-	bl.Count = bl.Count[:groups]
-	clear(bl.Count)
-	for i, g := range b.Group {
-		bl.Mean[g] += b.Return[i]
-		bl.Count[g]++
-	}
-	for g, n := range bl.Count {
-		if n > 0 {
-			bl.Mean[g] /= float64(n)
-		}
-	}
+	bl.Mean, bl.Count = groupMeans(b.Group, b.Return, bl.Mean, bl.Count)
+	bl.Scale = resize(bl.Scale, len(bl.Mean))
 	for i, g := range b.Group {
 		d := b.Return[i] - bl.Mean[g]
 		bl.Scale[g] += d * d
@@ -63,6 +43,32 @@ func (bl *Baseline) Advantage(b *Batch, i int) float64 {
 }
 
 // resize returns s with length n and every element zero, reusing its memory.
+// groupMeans returns the mean of x over each group's decisions (0 for a
+// group with none) and their number, group[i] being decision i's group;
+// it reuses the memory of mean and count.
+func groupMeans(group []int, x, mean []float64, count []int) ([]float64, []int) {
+	groups := 0
+	for _, g := range group {
+		groups = max(groups, g+1)
+	}
+	mean = resize(mean, groups)
+	if cap(count) < groups {
+		count = make([]int, groups)
+	}
+	count = count[:groups]
+	clear(count)
+	for i, g := range group {
+		mean[g] += x[i]
+		count[g]++
+	}
+	for g, n := range count {
+		if n > 0 {
+			mean[g] /= float64(n)
+		}
+	}
+	return mean, count
+}
+
 func resize(s []float64, n int) []float64 {
 	if cap(s) < n {
 		return make([]float64, n)

@@ -93,7 +93,7 @@ type PG struct {
 	Utility   Utility      // risk transform applied to returns before anything else
 
 	grad, util, adv []float64
-	groupSum        []float64
+	groupMean       []float64
 	groupCount      []int
 }
 
@@ -207,22 +207,9 @@ func (pg *PG) advantages(b *Batch) {
 	case BaselineNone:
 		copy(pg.adv, pg.util)
 	case BaselineGroup:
-		groups := 0
-		for _, g := range b.Group {
-			groups = max(groups, g+1)
-		}
-		pg.groupSum = resize(pg.groupSum, groups)
-		if cap(pg.groupCount) < groups {
-			pg.groupCount = make([]int, groups)
-		}
-		pg.groupCount = pg.groupCount[:groups]
-		clear(pg.groupCount)
+		pg.groupMean, pg.groupCount = groupMeans(b.Group, pg.util, pg.groupMean, pg.groupCount)
 		for i, g := range b.Group {
-			pg.groupSum[g] += pg.util[i]
-			pg.groupCount[g]++
-		}
-		for i, g := range b.Group {
-			pg.adv[i] = pg.util[i] - pg.groupSum[g]/float64(pg.groupCount[g])
+			pg.adv[i] = pg.util[i] - pg.groupMean[g]
 		}
 	case BaselineCritic:
 		pg.Critic.Fit(b, pg.util)

@@ -56,7 +56,7 @@ type statJSON struct {
 
 // MarshalJSON writes NaN and infinite values as null.
 func (s Stat) MarshalJSON() ([]byte, error) {
-	return json.Marshal(statJSON{finite(s.Mean), finite(s.SD), finite(s.CI95Low), finite(s.CI95High), s.N})
+	return json.Marshal(statJSON{JSONNumber(s.Mean), JSONNumber(s.SD), JSONNumber(s.CI95Low), JSONNumber(s.CI95High), s.N})
 }
 
 // UnmarshalJSON reads null as NaN.
@@ -65,18 +65,21 @@ func (s *Stat) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*s = Stat{orNaN(w.Mean), orNaN(w.SD), orNaN(w.CI95Low), orNaN(w.CI95High), w.N}
+	*s = Stat{FromJSONNumber(w.Mean), FromJSONNumber(w.SD), FromJSONNumber(w.CI95Low), FromJSONNumber(w.CI95High), w.N}
 	return nil
 }
 
-func finite(x float64) *float64 {
+// JSONNumber is x for a JSON field that is null when x is undefined: nil
+// for NaN and infinities, which JSON cannot hold.
+func JSONNumber(x float64) *float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return nil
 	}
 	return &x
 }
 
-func orNaN(p *float64) float64 {
+// FromJSONNumber reads back what [JSONNumber] wrote: NaN for null.
+func FromJSONNumber(p *float64) float64 {
 	if p == nil {
 		return math.NaN()
 	}
