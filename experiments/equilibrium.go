@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/optimize"
 
 	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/policy"
 	"github.com/freightsim/freightsim/results"
 )
@@ -102,11 +103,8 @@ func (r *replicate) play(l *learnerRole, s agents.Strategy) {
 	}
 }
 
-// Phases of the measurement's random streams: above every evaluation phase.
-const phaseEquilibrium = 1 << 40
-
 func eqPhase(point uint64, fresh bool, episode int) uint64 {
-	p := uint64(phaseEquilibrium) | point<<20 | uint64(episode)
+	p := uint64(seed.PhaseMeasure) | point<<20 | uint64(episode)
 	if fresh {
 		p |= 1 << 19
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -154,7 +155,7 @@ func NewManifest(sc Scenario, command []string, workers int, start time.Time) Ma
 			GOMAXPROCS: runtime.GOMAXPROCS(0), CPUModel: cpuModel()},
 	}
 	for i := range sc.Replicates {
-		m.ReplicateSeeds = append(m.ReplicateSeeds, strconv.FormatUint(ReplicateSeed(sc.Seed, i), 10))
+		m.ReplicateSeeds = append(m.ReplicateSeeds, strconv.FormatUint(seed.Replicate(sc.Seed, i), 10))
 	}
 	return m
 }

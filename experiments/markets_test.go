@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/market"
 )
 
@@ -141,7 +142,7 @@ carriers:
 	r.w.obs = nil
 	probe := &departureProbe{}
 	r.x.Observer = probe
-	r.use(r.streams(phaseTrain))
+	r.use(r.streams(seed.PhaseTrain))
 	r.w.episode(5)
 	got := probe.log
 	want := "0.5:0 0.5:1 1.5:0 2.5:0 2.5:1 3.5:0 4.5:0 4.5:1 5.5:0"

@@ -15,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -264,13 +265,13 @@ func LoadReplicates(dir string, sc Scenario, trades bool) ([]*ReplicateResult, e
 		switch {
 		case rf.Replicate != i || i >= sc.Replicates:
 			return nil, fmt.Errorf("%w: %s holds replicate %d of a run of %d", ErrResumeMismatch, d, rf.Replicate, sc.Replicates)
-		case rf.Seed != strconv.FormatUint(ReplicateSeed(sc.Seed, i), 10):
+		case rf.Seed != strconv.FormatUint(seed.Replicate(sc.Seed, i), 10):
 			return nil, fmt.Errorf("%w: %s was seeded with %s, not with seed %d's replicate seed", ErrResumeMismatch, d, rf.Seed, sc.Seed)
 		case rf.Trades != trades:
 			return nil, fmt.Errorf("%w: the run in %s %s trades: resume it %s --trades", ErrResumeMismatch, dir,
 				map[bool]string{true: "records", false: "does not record"}[rf.Trades], map[bool]string{true: "with", false: "without"}[rf.Trades])
 		}
-		rep := &ReplicateResult{Index: i, Seed: ReplicateSeed(sc.Seed, i), Events: rf.Events, EpisodesRun: rf.EpisodesRun}
+		rep := &ReplicateResult{Index: i, Seed: seed.Replicate(sc.Seed, i), Events: rf.Events, EpisodesRun: rf.EpisodesRun}
 		if rep.Evaluations, err = readCSV(filepath.Join(d, "evaluations.csv"), 2); err != nil {
 			return nil, err
 		}

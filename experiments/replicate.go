@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/market"
 	"github.com/freightsim/freightsim/policy"
 )
@@ -18,7 +19,7 @@ import (
 type replicate struct {
 	sc          *Scenario
 	index       int
-	seed        uint64 // ReplicateSeed(sc.Seed, index)
+	seed        uint64 // seed.Replicate(sc.Seed, index)
 	x           *agents.Exchange
 	w           *world
 	shipLearner agents.Described // the first learning shipper, reported as sigma and theta_i; may be nil
@@ -36,7 +37,7 @@ type replicate struct {
 // newReplicate builds replicate index of sc; custom holds the planners'
 // strategies that kind custom names (at most one map).
 func newReplicate(sc *Scenario, index int, custom ...map[string]StrategyFunc) (*replicate, error) {
-	r := &replicate{sc: sc, index: index, seed: ReplicateSeed(sc.Seed, index)}
+	r := &replicate{sc: sc, index: index, seed: seed.Replicate(sc.Seed, index)}
 	tie, kind := market.TieStrict, market.PayAsBid // unused by a continuous double auction
 	if sc.Market.Clearing == "knapsack" {
 		var err error
@@ -56,7 +57,7 @@ func newReplicate(sc *Scenario, index int, custom ...map[string]StrategyFunc) (*
 		strategies = custom[0]
 	}
 	for i, s := range sc.Shippers {
-		st, err := sc.strategy(s.Strategy, Agent{Index: i, Replicate: index, Rand: stream(r.seed, phaseInit, roleShipper+uint64(i)), Scales: sc.scales()}, strategies)
+		st, err := sc.strategy(s.Strategy, Agent{Index: i, Replicate: index, Rand: seed.Stream(r.seed, seed.PhaseInit, seed.RoleShipper+uint64(i)), Scales: sc.scales()}, strategies)
 		if err != nil {
 			return nil, fmt.Errorf("shippers[%d].strategy: %w", i, err)
 		}
@@ -66,7 +67,7 @@ func newReplicate(sc *Scenario, index int, custom ...map[string]StrategyFunc) (*
 		x.Shippers = append(x.Shippers, &agents.Shipper{HoldingCost: s.HoldingCost, Penalty: s.Penalty, Strategy: st})
 	}
 	for i, c := range sc.Carriers {
-		st, err := sc.strategy(c.Strategy, Agent{Carrier: true, Index: i, Replicate: index, Rand: stream(r.seed, phaseInit, roleCarrier+uint64(i)), Scales: sc.scales()}, strategies)
+		st, err := sc.strategy(c.Strategy, Agent{Carrier: true, Index: i, Replicate: index, Rand: seed.Stream(r.seed, seed.PhaseInit, seed.RoleCarrier+uint64(i)), Scales: sc.scales()}, strategies)
 		if err != nil {
 			return nil, fmt.Errorf("carriers[%d].strategy: %w", i, err)
 		}
@@ -317,12 +318,12 @@ type streams struct {
 }
 
 func (r *replicate) streams(phase uint64) streams {
-	s := streams{jobs: stream(r.seed, phase, roleJobs), traders: stream(r.seed, phase, roleTraders)}
+	s := streams{jobs: seed.Stream(r.seed, phase, seed.RoleJobs), traders: seed.Stream(r.seed, phase, seed.RoleTraders)}
 	for i := range r.x.Shippers {
-		s.shippers = append(s.shippers, stream(r.seed, phase, roleShipper+uint64(i)))
+		s.shippers = append(s.shippers, seed.Stream(r.seed, phase, seed.RoleShipper+uint64(i)))
 	}
 	for i := range r.x.Carriers {
-		s.carriers = append(s.carriers, stream(r.seed, phase, roleCarrier+uint64(i)))
+		s.carriers = append(s.carriers, seed.Stream(r.seed, phase, seed.RoleCarrier+uint64(i)))
 	}
 	return s
 }
@@ -345,7 +346,7 @@ func (r *replicate) use(s streams) {
 // training episode.
 func (r *replicate) run(ctx context.Context, tick func()) error {
 	tr := r.sc.Training
-	train := r.streams(phaseTrain)
+	train := r.streams(seed.PhaseTrain)
 	evals := uint64(0)
 	for ep := 0; ep <= tr.Episodes; ep++ {
 		if err := ctx.Err(); err != nil {
@@ -364,7 +365,7 @@ func (r *replicate) run(ctx context.Context, tick func()) error {
 		r.episodes = append(r.episodes, []float64{shipperReward, carrierReward,
 			e.MeanBid(), e.MeanAsk(), e.MeanPrice(), e.ShipShare(), e.Utilization(), r.sigma()})
 		if ep%r.sc.Evaluation.Every == 0 || ep == tr.Episodes {
-			r.use(r.streams(phaseEvalOne + evals))
+			r.use(r.streams(seed.PhaseEvalOne + evals))
 			evals++
 			if err := r.evaluate(ep, evals-1, ep == tr.Episodes); err != nil {
 				return fmt.Errorf("replicate %d, evaluation after episode %d: %w", r.index, ep, err)

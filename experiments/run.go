@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -40,7 +41,7 @@ type Options struct {
 // ReplicateResult is what one replicate measured: its rows of the run's tables.
 type ReplicateResult struct {
 	Index       int
-	Seed        uint64         // ReplicateSeed(scenario seed, Index)
+	Seed        uint64         // seed.Replicate(scenario seed, Index)
 	Evaluations *results.Table // its rows of Result.Evaluations
 	Episodes    *results.Table // its rows of Result.Episodes
 	Trades      *results.Table // its rows of Result.Trades; nil unless trades are recorded
@@ -160,7 +161,7 @@ feed:
 	}
 	var failed []error
 	for i, rep := range reps {
-		res.Seeds[i] = ReplicateSeed(sc.Seed, i)
+		res.Seeds[i] = seed.Replicate(sc.Seed, i)
 		res.Events += events[i]
 		res.EpisodesRun += episodes[i]
 		if errs[i] != nil && !errors.Is(errs[i], context.Canceled) && !errors.Is(errs[i], context.DeadlineExceeded) {
@@ -234,8 +235,8 @@ func checkDone(sc *Scenario, trades bool, i int, rep *ReplicateResult) error {
 	switch {
 	case rep.Index != i:
 		return bad("it is replicate %d", rep.Index)
-	case rep.Seed != ReplicateSeed(sc.Seed, i):
-		return bad("its seed %d is not the seed %d derived from base seed %d", rep.Seed, ReplicateSeed(sc.Seed, i), sc.Seed)
+	case rep.Seed != seed.Replicate(sc.Seed, i):
+		return bad("its seed %d is not the seed %d derived from base seed %d", rep.Seed, seed.Replicate(sc.Seed, i), sc.Seed)
 	case rep.Evaluations == nil || !slices.Equal(rep.Evaluations.Values, metricNames(*sc)):
 		return bad("its evaluation table does not have this scenario's metrics")
 	case rep.Episodes == nil || !slices.Equal(rep.Episodes.Values, names(results.EpisodeColumns())):

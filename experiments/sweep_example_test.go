@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/freightsim/freightsim/experiments"
+	"github.com/freightsim/freightsim/experiments/seed"
 )
 
 // Read a sweep: its points, their seeds and scenarios; a bad value is
@@ -23,7 +24,7 @@ metrics: [shipper_share, ne_adherence]
 	fmt.Println(sw.Points(), "points,", sw.Runs(), "runs; axis", sw.Axes[0].Name)
 	for p := range sw.Points() {
 		sc, _ := sw.PointScenario(p)
-		fmt.Println(p, sw.Point(p)[0].Text, sc.Carriers[0].Strategy.Risk, sc.Seed == experiments.PointSeed(sw.Seed, p))
+		fmt.Println(p, sw.Point(p)[0].Text, sc.Carriers[0].Strategy.Risk, sc.Seed == seed.Point(sw.Seed, p))
 	}
 
 	_, err = experiments.ParseSweep("risk.yaml", []byte(`base: strategic-bidding-deterministic

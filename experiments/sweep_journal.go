@@ -50,7 +50,7 @@ type journalHeader struct {
 type RunRecord struct {
 	Point     int
 	Replicate int
-	Seed      uint64   // RunSeed(sweep seed, Point, Replicate)
+	Seed      uint64   // seed.Run(sweep seed, Point, Replicate)
 	Axes      []string // the value of each axis, as set
 	Failed    bool
 	Error     string    // why it failed

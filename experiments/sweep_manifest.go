@@ -76,7 +76,7 @@ type Shared struct {
 	WallSeconds float64   `json:"wall_seconds,omitempty"`
 }
 
-const seedRule = "point p runs the base scenario with seed derive(seed, p) (points.csv); its replicate r draws from streams derived from (that seed, r), as replicate r of freightsim run with that seed (runs.csv: seed)"
+const seedRule = "point p runs the base scenario with seed seed.Derive(seed, p) (points.csv); its replicate r draws from streams derived from (that seed, r), as replicate r of freightsim run with that seed (runs.csv: seed)"
 
 func newSweepManifest(sw *Sweep, shard Shard, command []string, workers int, start time.Time) SweepManifest {
 	b := BuildInfo()

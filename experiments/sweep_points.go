@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/freightsim/freightsim/experiments/seed"
 )
 
 // Points and their scenarios.
@@ -25,21 +27,11 @@ import (
 // stream derived from the sweep's seed, so the points depend only on the
 // sweep file.
 
-// Streams of the sampled designs: stream(seed, phase, role).
+// Streams of the sampled designs: seed.Stream(sweep seed, phase, role).
 const (
-	phaseDesignPoint = 1<<40 + iota // role: point index; one draw per axis, in axis order
-	phaseDesignPerm                 // role: axis index; the Latin hypercube's permutation of strata
+	phaseDesignPoint = seed.PhaseDesign + iota // role: point index; one draw per axis, in axis order
+	phaseDesignPerm                            // role: axis index; the Latin hypercube's permutation of strata
 )
-
-// PointSeed is the scenario seed of point p of a sweep with base seed
-// seed. Replicate r of the point is replicate r of that scenario: it draws
-// from streams derived from (PointSeed(seed, p), r), exactly as replicate r
-// of `freightsim run` with that seed.
-func PointSeed(seed uint64, p int) uint64 { return derive(seed, uint64(p)) }
-
-// RunSeed is the seed of run (p, r) of a sweep: the replicate seed of
-// replicate r of point p.
-func RunSeed(seed uint64, p, r int) uint64 { return ReplicateSeed(PointSeed(seed, p), r) }
 
 // gridValues are the steps values of a range axis in a grid, from..to on
 // its scale, the ends exact; whole numbers for a key that holds them.
@@ -117,7 +109,7 @@ func (sw *Sweep) plan() error {
 	if sw.Design == DesignLHS {
 		sw.perms = make([][]int32, len(sw.Axes))
 		for a := range sw.Axes {
-			rng := stream(sw.Seed, phaseDesignPerm, uint64(a))
+			rng := seed.Stream(sw.Seed, phaseDesignPerm, uint64(a))
 			perm := make([]int32, n)
 			for i := range perm {
 				perm[i] = int32(i)
@@ -141,7 +133,7 @@ func (sw *Sweep) Point(p int) []AxisValue {
 			rest /= n
 		}
 	default:
-		rng := stream(sw.Seed, phaseDesignPoint, uint64(p))
+		rng := seed.Stream(sw.Seed, phaseDesignPoint, uint64(p))
 		n := float64(sw.Points())
 		for a := range sw.Axes {
 			u := rng.Float64()
@@ -187,7 +179,7 @@ func (sw *Sweep) describe(vals []AxisValue) string {
 }
 
 // PointScenario is the scenario of point p: the effective base with each
-// axis's key set to its value at p, its seed PointSeed(Seed, p) and the
+// axis's key set to its value at p, its seed seed.Point(Seed, p) and the
 // sweep's replicates. `freightsim run` on it runs the point's replicates.
 func (sw *Sweep) PointScenario(p int) (Scenario, error) {
 	if p < 0 || p >= sw.Points() {
@@ -197,7 +189,7 @@ func (sw *Sweep) PointScenario(p int) (Scenario, error) {
 	if err != nil {
 		return sc, fmt.Errorf("point %d (%s): %w", p, sw.describe(sw.Point(p)), err)
 	}
-	sc.Seed, sc.Replicates = PointSeed(sw.Seed, p), sw.Replicates
+	sc.Seed, sc.Replicates = seed.Point(sw.Seed, p), sw.Replicates
 	return sc, nil
 }
 
@@ -347,7 +339,7 @@ func (sw *Sweep) WritePoints(w io.Writer, parquet bool) error {
 	}
 	row := make([]cell, 0, 2+len(sw.Axes))
 	for p := range sw.Points() {
-		row = append(row[:0], cell{i: int64(p)}, cell{u: PointSeed(sw.Seed, p)})
+		row = append(row[:0], cell{i: int64(p)}, cell{u: seed.Point(sw.Seed, p)})
 		if err := tw.write(sw.axisCells(row, sw.Point(p))); err != nil {
 			return err
 		}

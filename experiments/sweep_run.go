@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -515,7 +516,7 @@ func jsonLine(v any) ([]byte, error) { return json.Marshal(v) }
 func (sw *Sweep) runOne(ctx context.Context, p, r int, opt SweepOptions) (rec *RunRecord) {
 	start := time.Now()
 	vals := sw.Point(p)
-	rec = &RunRecord{Point: p, Replicate: r, Seed: RunSeed(sw.Seed, p, r), Axes: make([]string, len(vals))}
+	rec = &RunRecord{Point: p, Replicate: r, Seed: seed.Run(sw.Seed, p, r), Axes: make([]string, len(vals))}
 	for a, v := range vals {
 		rec.Axes[a] = v.Text
 	}

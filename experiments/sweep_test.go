@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/freightsim/freightsim/experiments/seed"
 )
 
 // shortSet makes every run of a test sweep take about a millisecond.
@@ -194,8 +196,8 @@ func TestSweepGrid(t *testing.T) {
 		t.Fatal(err)
 	}
 	if sc.Carriers[0].Capacity != 80 || sc.Shippers[0].Strategy.AlphaMu != 1 || sc.Jobs.Sharing != 0.3 ||
-		sc.Seed != PointSeed(sw.Seed, 23) || sc.Replicates != 2 || sc.Training.Episodes != 4 {
-		t.Errorf("point 23's scenario: capacity %d, alpha_mu %v, sharing %v, seed %d, replicates %d; want 80, 1, 0.3, PointSeed(1, 23), 2",
+		sc.Seed != seed.Point(sw.Seed, 23) || sc.Replicates != 2 || sc.Training.Episodes != 4 {
+		t.Errorf("point 23's scenario: capacity %d, alpha_mu %v, sharing %v, seed %d, replicates %d; want 80, 1, 0.3, seed.Point(1, 23), 2",
 			sc.Carriers[0].Capacity, sc.Shippers[0].Strategy.AlphaMu, sc.Jobs.Sharing, sc.Seed, sc.Replicates)
 	}
 	names := []string{sw.Axes[0].Name, sw.Axes[1].Name, sw.Axes[2].Name}
@@ -279,7 +281,7 @@ func TestSweepBuildIsParseWith(t *testing.T) {
 		if err != nil {
 			t.Fatalf("point %d: ParseWith(%v): %v", p, sets, err)
 		}
-		want.Seed, want.Replicates = PointSeed(sw.Seed, p), sw.Replicates
+		want.Seed, want.Replicates = seed.Point(sw.Seed, p), sw.Replicates
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("point %d (%v): the sweep's scenario differs from --set's:\n%+v\n%+v", p, sets, got, want)
 		}

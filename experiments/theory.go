@@ -9,6 +9,7 @@ import (
 	"reflect"
 
 	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/market"
 	"github.com/freightsim/freightsim/results"
 )
@@ -112,7 +113,7 @@ func NewTheory(sc *Scenario) *Theory {
 
 	gen := sc.generator()
 	fixed := sc.fixedJobs()
-	rng := stream(derive(sc.Seed, 0xe9), 0, roleJobs)
+	rng := seed.Stream(seed.Derive(sc.Seed, 0xe9), 0, seed.RoleJobs)
 	n := theoryClearings
 	if fixed != nil {
 		n = 1 // every clearing of a fixed stream is the same

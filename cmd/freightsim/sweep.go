@@ -20,6 +20,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/freightsim/freightsim/experiments"
+	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -248,7 +249,7 @@ func listPoints(w io.Writer, sw *experiments.Sweep, shard experiments.Shard) err
 		if !shard.Whole() && !ownsAny(shard, p, sw.Replicates) {
 			continue
 		}
-		row := []string{strconv.Itoa(p), strconv.FormatUint(experiments.PointSeed(sw.Seed, p), 10), strconv.Itoa(sw.Episodes(p) + 1)}
+		row := []string{strconv.Itoa(p), strconv.FormatUint(seed.Point(sw.Seed, p), 10), strconv.Itoa(sw.Episodes(p) + 1)}
 		for _, v := range sw.Point(p) {
 			row = append(row, v.Text)
 		}
