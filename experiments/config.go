@@ -8,14 +8,13 @@ import (
 	"math"
 	"os"
 	"reflect"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/config"
 	"github.com/freightsim/freightsim/market"
 )
 
@@ -30,58 +29,47 @@ func Load(path string) (Scenario, error) {
 
 // Parse reads a scenario from YAML: the defaults of [Default], then every
 // key in data decoded over them, then validation. A bad configuration gives
-// a [Problems] error listing every problem found, each with the file, the
+// a [config.Problems] error listing every problem found, each with the file, the
 // line, the field and what is allowed: unknown keys (with a did-you-mean),
 // values of the wrong type, and values out of range, NaN or infinite.
 func Parse(file string, data []byte) (Scenario, error) {
 	sc := Default()
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return sc, Problems{syntaxProblem(file, err)}
+		return sc, config.Problems{config.SyntaxProblem(file, err)}
 	}
-	idx := newIndex(file)
+	idx := config.NewIndex(file)
 	if len(root.Content) > 0 {
-		idx.walk(root.Content[0], reflect.TypeOf(sc), "")
+		idx.Walk(root.Content[0], reflect.TypeOf(sc), "")
 	}
-	probs := idx.problems
+	probs := idx.Problems
 
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&sc); err != nil && !errors.Is(err, io.EOF) {
 		var te *yaml.TypeError
 		if !errors.As(err, &te) {
-			return sc, append(probs, syntaxProblem(file, err))
+			return sc, append(probs, config.SyntaxProblem(file, err))
 		}
 		for _, msg := range te.Errors {
-			probs = append(probs, idx.typeProblem(msg))
+			probs = append(probs, idx.TypeProblem(msg))
 		}
 	}
 	for _, p := range sc.validate() {
-		if related(p.Field, probs) {
+		if config.Related(p.Field, probs) {
 			continue // a value that did not decode: its type error says it already
 		}
-		p.File, p.Line = file, idx.line(p.Field)
+		p.File, p.Line = file, idx.Line(p.Field)
 		probs = append(probs, p)
 	}
 	if len(probs) > 0 {
-		return sc, probs.sorted()
+		return sc, probs.Sorted()
 	}
 	return sc, nil
 }
 
-var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-
-func syntaxProblem(file string, err error) Problem {
-	msg := err.Error()
-	if m := lineRE.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return Problem{File: file, Line: n, Msg: "not valid YAML: " + m[2]}
-	}
-	return Problem{File: file, Msg: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
-}
-
 // validateFixed checks the keys of a fixed strategy, with the strategy's
 // own validation (agents.ParamError names the key).
-func (st Strategy) validateFixed(p string, carrier bool) Problems {
+func (st Strategy) validateFixed(p string, carrier bool) config.Problems {
 	var err error
 	switch st.Kind {
 	case "markup":
@@ -89,7 +77,7 @@ func (st Strategy) validateFixed(p string, carrier bool) Problems {
 	case "linear":
 		f, ferr := agents.NewFeatureSet(st.Features, agents.Scales{})
 		if ferr != nil {
-			return Problems{{Field: p + ".features", Msg: ferr.Error()}}
+			return config.Problems{{Field: p + ".features", Msg: ferr.Error()}}
 		}
 		_, err = agents.NewLinear(f, st.Weights)
 	case "zi-c":
@@ -97,53 +85,53 @@ func (st Strategy) validateFixed(p string, carrier bool) Problems {
 	case "zip":
 		err = agents.ZIPParams{Carrier: carrier, Beta: st.ZIP.Beta, Gamma: st.ZIP.Gamma, Margin: st.ZIP.Margin, CR: st.ZIP.CR, CA: st.ZIP.CA}.Validate()
 		if pe := (*agents.ParamError)(nil); errors.As(err, &pe) {
-			return Problems{{Field: p + ".zip." + pe.Param, Msg: pe.Msg}}
+			return config.Problems{{Field: p + ".zip." + pe.Param, Msg: pe.Msg}}
 		}
 	case "custom":
 		if st.Name == "" {
-			return Problems{{Field: p + ".name", Msg: "empty: a custom strategy is named by the program that runs it (experiments.Options.Strategies)"}}
+			return config.Problems{{Field: p + ".name", Msg: "empty: a custom strategy is named by the program that runs it (experiments.Options.Strategies)"}}
 		}
 	}
 	if err == nil {
 		return nil
 	}
 	if pe := (*agents.ParamError)(nil); errors.As(err, &pe) {
-		return Problems{{Field: p + "." + pe.Param, Msg: pe.Msg}}
+		return config.Problems{{Field: p + "." + pe.Param, Msg: pe.Msg}}
 	}
-	return Problems{{Field: p, Msg: err.Error()}}
+	return config.Problems{{Field: p, Msg: err.Error()}}
 }
 
 // validateUnitJobs checks that a continuous double auction trades a
 // homogeneous good: every job of volume 1 and one distance, so that a unit
 // of a carrier's capacity costs it the same whichever job fills it.
-func (sc *Scenario) validateUnitJobs() Problems {
+func (sc *Scenario) validateUnitJobs() config.Problems {
 	const why = "a continuous double auction trades units of capacity: want every job of volume 1"
-	var ps Problems
+	var ps config.Problems
 	if len(sc.Jobs.Fixed) > 0 {
 		for i, f := range sc.Jobs.Fixed {
 			if f.Volume != 1 {
-				ps = append(ps, Problem{Field: fmt.Sprintf("jobs.fixed[%d].volume", i), Msg: fmt.Sprintf("%d: %s", f.Volume, why)})
+				ps = append(ps, config.Problem{Field: fmt.Sprintf("jobs.fixed[%d].volume", i), Msg: fmt.Sprintf("%d: %s", f.Volume, why)})
 			}
 			if f.Distance != sc.Jobs.Fixed[0].Distance {
-				ps = append(ps, Problem{Field: fmt.Sprintf("jobs.fixed[%d].distance", i), Msg: "want every job of one distance, so that a unit of capacity has one cost"})
+				ps = append(ps, config.Problem{Field: fmt.Sprintf("jobs.fixed[%d].distance", i), Msg: "want every job of one distance, so that a unit of capacity has one cost"})
 			}
 		}
 		return ps
 	}
 	if sc.Jobs.Volume.Min != 1 || sc.Jobs.Volume.Max != 1 {
-		ps = append(ps, Problem{Field: "jobs.volume", Msg: why})
+		ps = append(ps, config.Problem{Field: "jobs.volume", Msg: why})
 	}
 	if sc.Jobs.Distance.Min != sc.Jobs.Distance.Max {
-		ps = append(ps, Problem{Field: "jobs.distance", Msg: "want min = max: every job of one distance, so that a unit of capacity has one cost"})
+		ps = append(ps, config.Problem{Field: "jobs.distance", Msg: "want min = max: every job of one distance, so that a unit of capacity has one cost"})
 	}
 	return ps
 }
 
 // validateLearner checks the keys of a learning strategy's policy and update.
-func (st Strategy) validateLearner(p string) Problems {
-	var ps Problems
+func (st Strategy) validateLearner(p string) config.Problems {
+	var ps config.Problems
 	bad := func(field, format string, args ...any) {
-		ps = append(ps, Problem{Field: p + "." + field, Msg: fmt.Sprintf(format, args...)})
+		ps = append(ps, config.Problem{Field: p + "." + field, Msg: fmt.Sprintf(format, args...)})
 	}
 	oneOf := func(field, v string, allowed ...string) {
 		if !slices.Contains(allowed, v) {
@@ -189,19 +177,19 @@ func (st Strategy) validateLearner(p string) Problems {
 }
 
 // validateFeatures checks a learning strategy's feature list.
-func (st Strategy) validateFeatures(p string, shipper bool) Problems {
+func (st Strategy) validateFeatures(p string, shipper bool) config.Problems {
 	f := p + ".features"
 	if len(st.Features) == 1 && st.Features[0] == "p2" {
 		if !shipper {
-			return Problems{{Field: f, Msg: "p2 features describe a shipper's job and market: a carrier wants a list such as [" + strings.Join(CarrierFeatures(), ", ") + "]"}}
+			return config.Problems{{Field: f, Msg: "p2 features describe a shipper's job and market: a carrier wants a list such as [" + strings.Join(CarrierFeatures(), ", ") + "]"}}
 		}
 		return nil
 	}
 	if _, err := agents.NewFeatureSet(st.Features, agents.Scales{}); err != nil {
-		return Problems{{Field: f, Msg: err.Error()}}
+		return config.Problems{{Field: f, Msg: err.Error()}}
 	}
 	if st.Offset != 0 && st.Features[0] != "bias" {
-		return Problems{{Field: p + ".offset", Msg: "an offset sets the bias weight: want features starting with bias"}}
+		return config.Problems{{Field: p + ".offset", Msg: "an offset sets the bias weight: want features starting with bias"}}
 	}
 	if st.Start == "truthful" {
 		want := "reservation"
@@ -209,169 +197,21 @@ func (st Strategy) validateFeatures(p string, shipper bool) Problems {
 			want = "cost"
 		}
 		if !slices.Contains(st.Features, want) {
-			return Problems{{Field: p + ".start", Msg: fmt.Sprintf("truthful starts by quoting the %s: want the feature %s among the features", want, want)}}
+			return config.Problems{{Field: p + ".start", Msg: fmt.Sprintf("truthful starts by quoting the %s: want the feature %s among the features", want, want)}}
 		}
 		if st.Policy == "mlp" {
-			return Problems{{Field: p + ".start", Msg: "truthful sets linear weights: want policy p2 or linear"}}
+			return config.Problems{{Field: p + ".start", Msg: "truthful sets linear weights: want policy p2 or linear"}}
 		}
 	}
 	return nil
 }
 
-// related reports whether field is, contains or lies within a field that
-// already has a problem.
-func related(field string, probs Problems) bool {
-	within := func(a, b string) bool {
-		return a == b || strings.HasPrefix(a, b+".") || strings.HasPrefix(a, b+"[")
-	}
-	for _, p := range probs {
-		if p.Field != "" && (within(field, p.Field) || within(p.Field, field)) {
-			return true
-		}
-	}
-	return false
-}
-
-// index maps field paths to lines and collects unknown keys.
-type index struct {
-	file     string
-	lines    map[string]int // field path -> line of its key
-	byLine   map[int]string // line -> field path of the key on it
-	problems Problems
-}
-
-func newIndex(file string) *index {
-	return &index{file: file, lines: map[string]int{}, byLine: map[int]string{}}
-}
-
-// walk checks every mapping key of n against the yaml fields of type t and
-// records where each field is.
-func (x *index) walk(n *yaml.Node, t reflect.Type, path string) {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch {
-	case n.Kind == yaml.AliasNode:
-		x.walk(n.Alias, t, path)
-	case t.Kind() == reflect.Struct && n.Kind == yaml.MappingNode:
-		fields := yamlFields(t)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			p := join(path, k.Value)
-			f, ok := fields[k.Value]
-			if !ok {
-				msg := fmt.Sprintf("unknown key %q", k.Value)
-				if s := didYouMean(k.Value, keys(fields)); s != "" {
-					msg += fmt.Sprintf("; did you mean %q?", s)
-				} else {
-					msg += "; allowed here: " + strings.Join(keys(fields), ", ")
-				}
-				x.problems = append(x.problems, Problem{File: x.file, Line: k.Line, Field: p, Msg: msg})
-				continue
-			}
-			x.lines[p] = k.Line
-			x.byLine[k.Line] = p
-			x.walk(v, f.Type, p)
-		}
-	case t.Kind() == reflect.Slice && n.Kind == yaml.SequenceNode:
-		for i, item := range n.Content {
-			p := fmt.Sprintf("%s[%d]", path, i)
-			x.lines[p] = item.Line
-			if _, taken := x.byLine[item.Line]; !taken {
-				x.byLine[item.Line] = p
-			}
-			x.walk(item, t.Elem(), p)
-		}
-	}
-}
-
-// line returns the line of field path p, or of its closest ancestor in the file.
-func (x *index) line(p string) int { return lineOf(x.lines, p) }
-
-var typeRE = regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+) `(.*)` into (.*)$")
-
-func (x *index) typeProblem(msg string) Problem {
-	if m := typeRE.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return Problem{File: x.file, Line: n, Field: x.byLine[n],
-			Msg: fmt.Sprintf("%q is a %s: want %s", m[3], yamlKind(m[2]), goKind(m[4]))}
-	}
-	if m := lineRE.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return Problem{File: x.file, Line: n, Field: x.byLine[n], Msg: m[2]}
-	}
-	return Problem{File: x.file, Msg: msg}
-}
-
-func yamlKind(tag string) string {
-	switch tag {
-	case "str":
-		return "string"
-	case "int", "float":
-		return "number"
-	case "bool":
-		return "boolean"
-	case "map":
-		return "mapping"
-	case "seq":
-		return "list"
-	}
-	return tag
-}
-
-func goKind(t string) string {
-	switch {
-	case strings.HasPrefix(t, "int"):
-		return "a whole number"
-	case strings.HasPrefix(t, "uint"):
-		return "a whole number >= 0"
-	case strings.HasPrefix(t, "float"):
-		return "a number"
-	case t == "bool":
-		return "true or false"
-	case t == "string":
-		return "a string"
-	case strings.HasPrefix(t, "[]"):
-		return "a list"
-	}
-	return "a mapping of its fields"
-}
-
-func yamlFields(t reflect.Type) map[string]reflect.StructField {
-	out := map[string]reflect.StructField{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "" || name == "-" {
-			continue
-		}
-		out[name] = f
-	}
-	return out
-}
-
-func keys(m map[string]reflect.StructField) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-// validate checks ranges and consistency. Problems carry the field only;
+// validate checks ranges and consistency. config.Problems carry the field only;
 // Parse adds the file and line.
-func (sc *Scenario) validate() Problems {
-	var ps Problems
+func (sc *Scenario) validate() config.Problems {
+	var ps config.Problems
 	bad := func(field, format string, args ...any) {
-		ps = append(ps, Problem{Field: field, Msg: fmt.Sprintf(format, args...)})
+		ps = append(ps, config.Problem{Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
 	atLeast := func(field string, v, least int) {
 		if v < least {
@@ -488,25 +328,25 @@ func strategyKinds() []string {
 	return []string{"learn", "truthful", "markup", "linear", "zi-c", "zip", "custom"}
 }
 
-func (st Strategy) validate(p string, kinds []string, shipper bool) Problems {
-	var ps Problems
+func (st Strategy) validate(p string, kinds []string, shipper bool) config.Problems {
+	var ps config.Problems
 	if st.Kind == "learn" {
 		ps = append(ps, st.validateFeatures(p, shipper)...)
 		ps = append(ps, st.validateLearner(p)...)
 	}
 	ps = append(ps, st.validateFixed(p, !shipper)...)
 	if math.IsNaN(st.Risk) || math.IsInf(st.Risk, 0) {
-		ps = append(ps, Problem{Field: p + ".risk", Msg: fmt.Sprintf("%v is not a finite number: want a number (0 risk-neutral, > 0 risk-averse, < 0 risk-seeking)", st.Risk)})
+		ps = append(ps, config.Problem{Field: p + ".risk", Msg: fmt.Sprintf("%v is not a finite number: want a number (0 risk-neutral, > 0 risk-averse, < 0 risk-seeking)", st.Risk)})
 	}
 	if math.IsNaN(st.Offset) || math.IsInf(st.Offset, 0) {
-		ps = append(ps, Problem{Field: p + ".offset", Msg: fmt.Sprintf("%v is not a finite number: want the initial mean price", st.Offset)})
+		ps = append(ps, config.Problem{Field: p + ".offset", Msg: fmt.Sprintf("%v is not a finite number: want the initial mean price", st.Offset)})
 	}
 	ok := false
 	for _, k := range kinds {
 		ok = ok || st.Kind == k
 	}
 	if !ok {
-		ps = append(ps, Problem{Field: p + ".kind", Msg: fmt.Sprintf("%q is not a strategy here: want %s", st.Kind, strings.Join(kinds, " or "))})
+		ps = append(ps, config.Problem{Field: p + ".kind", Msg: fmt.Sprintf("%q is not a strategy here: want %s", st.Kind, strings.Join(kinds, " or "))})
 	}
 	for _, f := range []struct {
 		name   string
@@ -515,11 +355,11 @@ func (st Strategy) validate(p string, kinds []string, shipper bool) Problems {
 	}{{"sigma", st.Sigma, 0, true}, {"alpha_mu", st.AlphaMu, 0, false}, {"alpha_sigma", st.AlphaSigma, 0, false}, {"min_sigma", st.MinSigma, 0, false}} {
 		switch {
 		case math.IsNaN(f.v) || math.IsInf(f.v, 0):
-			ps = append(ps, Problem{Field: p + "." + f.name, Msg: fmt.Sprintf("%v is not a finite number: want a number >= 0", f.v)})
+			ps = append(ps, config.Problem{Field: p + "." + f.name, Msg: fmt.Sprintf("%v is not a finite number: want a number >= 0", f.v)})
 		case f.open && f.v <= 0:
-			ps = append(ps, Problem{Field: p + "." + f.name, Msg: fmt.Sprintf("%v: want a number > 0", f.v)})
+			ps = append(ps, config.Problem{Field: p + "." + f.name, Msg: fmt.Sprintf("%v: want a number > 0", f.v)})
 		case f.v < f.min:
-			ps = append(ps, Problem{Field: p + "." + f.name, Msg: fmt.Sprintf("%v is negative: want a number >= 0", f.v)})
+			ps = append(ps, config.Problem{Field: p + "." + f.name, Msg: fmt.Sprintf("%v is negative: want a number >= 0", f.v)})
 		}
 	}
 	return ps

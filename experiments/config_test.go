@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/freightsim/freightsim/experiments/config"
 	"gopkg.in/yaml.v3"
 )
 
@@ -25,9 +26,9 @@ market:
   price: vickrey
 `
 	_, err := Parse("bad.yaml", []byte(doc))
-	var ps Problems
+	var ps config.Problems
 	if !errors.As(err, &ps) {
-		t.Fatalf("error %v (%T), want Problems", err, err)
+		t.Fatalf("error %v (%T), want config.Problems", err, err)
 	}
 	want := []struct {
 		line  int

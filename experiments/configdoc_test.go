@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/freightsim/freightsim/experiments/config"
 	"gopkg.in/yaml.v3"
 )
 
@@ -42,7 +43,7 @@ var (
 // TestConfigDocDefaults checks the default column of the key tables
 // against Default(), where it gives one plain value per key.
 func TestConfigDocDefaults(t *testing.T) {
-	kvs, err := flatten(Default())
+	kvs, err := config.Flatten(Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,9 @@ func TestConfigDocExample(t *testing.T) {
 	}
 	set := map[string]bool{}
 	index := regexp.MustCompile(`\[\d+\]`)
-	walkFields(tree.Content[0], "", func(path string, _ int) { set[index.ReplaceAllString(path, "[]")] = true })
+	for path := range config.FieldLines(tree.Content[0]) {
+		set[index.ReplaceAllString(path, "[]")] = true
+	}
 	for _, p := range KeyPaths() {
 		if set[p] {
 			continue

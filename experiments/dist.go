@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/freightsim/freightsim/experiments/config"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -87,10 +88,10 @@ func (d Dist) MeanValue() float64 {
 }
 
 // validate checks the parameters the chosen distribution uses.
-func (d Dist) validate(field string) Problems {
-	var ps Problems
+func (d Dist) validate(field string) config.Problems {
+	var ps config.Problems
 	bad := func(f, format string, args ...any) {
-		ps = append(ps, Problem{Field: field + "." + f, Msg: fmt.Sprintf(format, args...)})
+		ps = append(ps, config.Problem{Field: field + "." + f, Msg: fmt.Sprintf(format, args...)})
 	}
 	finite := func(f string, v float64) bool {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -125,7 +126,7 @@ func (d Dist) validate(field string) Problems {
 			finite(fmt.Sprintf("values[%d]", i), v)
 		}
 	default:
-		ps = append(ps, Problem{Field: field + ".dist", Msg: fmt.Sprintf("%q is not a distribution: want none, fixed, uniform, normal, lognormal or empirical", d.Dist)})
+		ps = append(ps, config.Problem{Field: field + ".dist", Msg: fmt.Sprintf("%q is not a distribution: want none, fixed, uniform, normal, lognormal or empirical", d.Dist)})
 	}
 	return ps
 }

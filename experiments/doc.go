@@ -8,7 +8,7 @@
 // litestream reads its configuration: start from the defaults ([Default], the
 // smart-container market of van Heeswijk 2020, arXiv 2005.00565), decode the
 // file over them, then validate. Unknown keys are rejected with a
-// did-you-mean, and every problem found is reported at once as [Problems],
+// did-you-mean, and every problem found is reported at once as [config.Problems],
 // each naming the file, the line, the field and what is allowed. Built-in
 // scenarios ([Presets]) are commented YAML files embedded in the binary.
 //

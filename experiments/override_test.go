@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/freightsim/freightsim/experiments/config"
 )
 
 func TestParseWithAppliesOverrides(t *testing.T) {
@@ -99,9 +101,9 @@ func TestParseWithReportsEveryProblem(t *testing.T) {
 		"carriers[0].strategy.kind=learnn",
 	}
 	_, err := ParseWith("bad.yaml", []byte(file), sets)
-	var ps Problems
+	var ps config.Problems
 	if !errors.As(err, &ps) {
-		t.Fatalf("error %v (%T), want Problems", err, err)
+		t.Fatalf("error %v (%T), want config.Problems", err, err)
 	}
 	want := []string{
 		"bad.yaml:4: carriers[0].cost_rate: NaN is not a finite number",
@@ -146,13 +148,13 @@ func TestParsePath(t *testing.T) {
 		{"[0]", "error"},
 	}
 	for _, c := range cases {
-		steps, err := parsePath(c.in)
+		steps, err := config.ParsePath(c.in)
 		got := "error"
 		if err == nil {
-			got = canonical(steps)
+			got = config.Canonical(steps)
 		}
 		if got != c.want {
-			t.Errorf("parsePath(%q) = %q (%v), want %q", c.in, got, err, c.want)
+			t.Errorf("config.ParsePath(%q) = %q (%v), want %q", c.in, got, err, c.want)
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/freightsim/freightsim/experiments/config"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -87,7 +88,7 @@ type Axis struct {
 	Integer bool // the key holds whole numbers: range values are whole
 	Numeric bool // every value is a number: a number column; else a text column
 
-	steps  []step
+	steps  []config.Step
 	nodes  []*yaml.Node // the values of a list, as YAML
 	fileAt []int        // the index in the file's list of each of Values
 	known  bool         // the key is a key of the scenario schema
@@ -151,7 +152,7 @@ func LoadSweepWith(path string, sets []string) (*Sweep, error) {
 // ParseSweep reads the sweep file called file, with contents data: its own
 // keys (unknown keys, types, ranges), the base scenario with the set
 // overrides, every axis value on the base, and every point. A bad sweep
-// gives a [Problems] error listing every problem found, each with its file,
+// gives a [config.Problems] error listing every problem found, each with its file,
 // line and field; a problem of an axis value or a set override names the
 // sweep file, its line and the scenario key, as
 //
@@ -167,32 +168,32 @@ func ParseSweep(file string, data []byte) (*Sweep, error) { return ParseSweepWit
 func ParseSweepWith(file string, data []byte, sets []string) (*Sweep, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, Problems{syntaxProblem(file, err)}
+		return nil, config.Problems{config.SyntaxProblem(file, err)}
 	}
 	var doc *yaml.Node
-	if len(root.Content) > 0 && !isNull(root.Content[0]) {
+	if len(root.Content) > 0 && !config.IsNull(root.Content[0]) {
 		doc = root.Content[0]
 	} else {
-		return nil, Problems{{File: file, Msg: "empty: a sweep names at least its base scenario, e.g. base: smart-containers-2020 (see docs/SWEEPS.md)"}}
+		return nil, config.Problems{{File: file, Msg: "empty: a sweep names at least its base scenario, e.g. base: smart-containers-2020 (see docs/SWEEPS.md)"}}
 	}
-	idx := newIndex(file)
-	idx.walk(doc, reflect.TypeOf(sweepFile{}), "")
-	probs := idx.problems
+	idx := config.NewIndex(file)
+	idx.Walk(doc, reflect.TypeOf(sweepFile{}), "")
+	probs := idx.Problems
 	var f sweepFile
 	if err := doc.Decode(&f); err != nil {
 		var te *yaml.TypeError
 		if !errors.As(err, &te) {
-			return nil, append(probs, syntaxProblem(file, err))
+			return nil, append(probs, config.SyntaxProblem(file, err))
 		}
 		for _, msg := range te.Errors {
-			probs = append(probs, idx.typeProblem(msg))
+			probs = append(probs, idx.TypeProblem(msg))
 		}
 	}
 	at := func(field, format string, args ...any) {
-		if related(field, probs) {
+		if config.Related(field, probs) {
 			return
 		}
-		probs = append(probs, Problem{File: file, Line: idx.line(field), Field: field, Msg: fmt.Sprintf(format, args...)})
+		probs = append(probs, config.Problem{File: file, Line: idx.Line(field), Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
 
 	sw := &Sweep{File: file, Name: f.Name, Description: f.Description, BaseName: f.Base, Seed: 1, Replicates: 1,
@@ -218,7 +219,7 @@ func ParseSweepWith(file string, data []byte, sets []string) (*Sweep, error) {
 	case DesignGrid, DesignRandom, DesignLHS:
 	default:
 		msg := fmt.Sprintf("%q is not a design: want grid, random or lhs", sw.Design)
-		if s := didYouMean(sw.Design, []string{DesignGrid, DesignRandom, DesignLHS}); s != "" {
+		if s := config.DidYouMean(sw.Design, []string{DesignGrid, DesignRandom, DesignLHS}); s != "" {
 			msg = fmt.Sprintf("%q is not a design; did you mean %q? (grid, random or lhs)", sw.Design, s)
 		}
 		at("design", "%s", msg)
@@ -226,10 +227,10 @@ func ParseSweepWith(file string, data []byte, sets []string) (*Sweep, error) {
 	sampled := sw.Design == DesignRandom || sw.Design == DesignLHS
 	switch {
 	case sampled && f.Samples < 1:
-		p := Problem{File: file, Line: idx.line("samples"), Field: "samples",
+		p := config.Problem{File: file, Line: idx.Line("samples"), Field: "samples",
 			Msg: fmt.Sprintf("%d: a %s design wants samples >= 1, the number of points to draw", f.Samples, sw.Design)}
 		if p.Line == 0 {
-			p.Line = idx.line("design")
+			p.Line = idx.Line("design")
 		}
 		probs = append(probs, p)
 	case !sampled && f.Samples != 0 && sw.Design == DesignGrid:
@@ -249,7 +250,7 @@ func ParseSweepWith(file string, data []byte, sets []string) (*Sweep, error) {
 	}
 
 	// The base and the set overrides, unless they did not decode.
-	baseOK := !related("base", probs) && !related("set", probs)
+	baseOK := !config.Related("base", probs) && !config.Related("set", probs)
 	if baseOK {
 		ps := sw.readBase(file, doc, idx, sets)
 		probs, baseOK = append(probs, ps...), len(ps) == 0
@@ -258,12 +259,12 @@ func ParseSweepWith(file string, data []byte, sets []string) (*Sweep, error) {
 	var axisOK []bool
 	for i, a := range f.Axes {
 		p := fmt.Sprintf("axes[%d]", i)
-		ax, ps := sw.readAxis(file, p, a, nodeAt(doc, []step{{key: "axes"}, {index: i}}), idx, sampled)
+		ax, ps := sw.readAxis(file, p, a, config.NodeAt(doc, []config.Step{{Key: "axes"}, {Index: i}}), idx, sampled)
 		probs = append(probs, ps...)
 		sw.Axes = append(sw.Axes, ax)
 		// A bad value leaves the others to check; any other problem of
 		// the axis does not.
-		ok := !related(p, beyondValues(p, probs))
+		ok := !config.Related(p, beyondValues(p, probs))
 		axisOK = append(axisOK, ok)
 	}
 	for i := range sw.Axes {
@@ -272,10 +273,10 @@ func ParseSweepWith(file string, data []byte, sets []string) (*Sweep, error) {
 		}
 	}
 	if len(probs) > 0 {
-		return nil, probs.sorted()
+		return nil, probs.Sorted()
 	}
 	if err := sw.plan(); err != nil {
-		return nil, Problems{{File: file, Line: idx.line("axes"), Field: "axes", Msg: err.Error()}}
+		return nil, config.Problems{{File: file, Line: idx.Line("axes"), Field: "axes", Msg: err.Error()}}
 	}
 	probs = append(probs, sw.checkPoints()...)
 	if len(probs) > 0 {
@@ -292,7 +293,7 @@ func ParseSweepWith(file string, data []byte, sets []string) (*Sweep, error) {
 }
 
 // readBase reads the base scenario and applies the set overrides.
-func (sw *Sweep) readBase(file string, doc *yaml.Node, idx *index, extra []string) Problems {
+func (sw *Sweep) readBase(file string, doc *yaml.Node, idx *config.Index, extra []string) config.Problems {
 	name := sw.BaseName
 	if name == "" {
 		name = DefaultPreset
@@ -310,7 +311,7 @@ func (sw *Sweep) readBase(file string, doc *yaml.Node, idx *index, extra []strin
 		}
 		b, err := os.ReadFile(path)
 		if err != nil {
-			return Problems{{File: file, Line: idx.line("base"), Field: "base",
+			return config.Problems{{File: file, Line: idx.Line("base"), Field: "base",
 				Msg: fmt.Sprintf("%q is neither a preset (%s) nor a readable scenario file (paths are relative to the sweep file): %v", name, strings.Join(Presets(), ", "), err)}}
 		}
 		label, data = path, b
@@ -322,17 +323,17 @@ func (sw *Sweep) readBase(file string, doc *yaml.Node, idx *index, extra []strin
 		line int
 	}
 	var entries []entry
-	var probs Problems
-	if m := nodeAt(doc, []step{{key: "set"}}); m != nil && m.Kind == yaml.MappingNode {
+	var probs config.Problems
+	if m := config.NodeAt(doc, []config.Step{{Key: "set"}}); m != nil && m.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(m.Content); i += 2 {
 			k, v := m.Content[i], m.Content[i+1]
-			text, err := nodeText(v)
+			text, err := config.NodeText(v)
 			if err != nil {
-				probs = append(probs, Problem{File: file, Line: k.Line, Field: "set." + k.Value, Msg: err.Error()})
+				probs = append(probs, config.Problem{File: file, Line: k.Line, Field: "set." + k.Value, Msg: err.Error()})
 				continue
 			}
 			if bad := managedKey(k.Value); bad != "" {
-				probs = append(probs, Problem{File: file, Line: k.Line, Field: "set." + k.Value, Msg: bad})
+				probs = append(probs, config.Problem{File: file, Line: k.Line, Field: "set." + k.Value, Msg: bad})
 				continue
 			}
 			entries = append(entries, entry{set: k.Value + "=" + text, key: k.Value, line: k.Line})
@@ -342,26 +343,26 @@ func (sw *Sweep) readBase(file string, doc *yaml.Node, idx *index, extra []strin
 	if len(probs) > 0 {
 		return probs
 	}
-	var flagProbs Problems // the overrides of --set that a sweep cannot take
+	var flagProbs config.Problems // the overrides of --set that a sweep cannot take
 	for _, a := range extra {
 		key, _, _ := strings.Cut(a, "=")
 		if bad := managedKey(strings.TrimSpace(key)); bad != "" {
-			flagProbs = append(flagProbs, Problem{File: flagName(a), Msg: bad})
+			flagProbs = append(flagProbs, config.Problem{File: flagName(a), Msg: bad})
 			continue
 		}
 		sw.sets = append(sw.sets, a)
 	}
 	sc, err := ParseWith(label, data, sw.sets)
 	ps := flagProbs
-	var parsed Problems
+	var parsed config.Problems
 	if err != nil && !asProblems(err, &parsed) {
-		return Problems{{File: file, Line: idx.line("base"), Field: "base", Msg: err.Error()}}
+		return config.Problems{{File: file, Line: idx.Line("base"), Field: "base", Msg: err.Error()}}
 	}
 	ps = append(ps, parsed...)
 	for _, p := range ps {
 		for _, e := range entries {
 			if p.File == flagName(e.set) {
-				p = Problem{File: file, Line: e.line, Field: "set." + e.key, Msg: scenarioMsg(p, e.key)}
+				p = config.Problem{File: file, Line: e.line, Field: "set." + e.key, Msg: scenarioMsg(p, e.key)}
 				break
 			}
 		}
@@ -373,12 +374,12 @@ func (sw *Sweep) readBase(file string, doc *yaml.Node, idx *index, extra []strin
 	sw.Base = sc
 	b, err := yaml.Marshal(sc)
 	if err != nil {
-		return Problems{{File: file, Msg: err.Error()}}
+		return config.Problems{{File: file, Msg: err.Error()}}
 	}
 	sw.baseYAML = b
 	var tree yaml.Node
 	if err := yaml.Unmarshal(b, &tree); err != nil {
-		return Problems{{File: file, Msg: err.Error()}}
+		return config.Problems{{File: file, Msg: err.Error()}}
 	}
 	sw.baseTree = &tree
 	return nil
@@ -396,7 +397,7 @@ func managedKey(path string) string {
 }
 
 // scenarioMsg is a problem of a scenario key, told from an override of key.
-func scenarioMsg(p Problem, key string) string {
+func scenarioMsg(p config.Problem, key string) string {
 	if p.Field == "" || p.Field == key {
 		return p.Msg
 	}
@@ -406,8 +407,8 @@ func scenarioMsg(p Problem, key string) string {
 var namePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
 
 // beyondValues is probs without the problems of single values of axis p.
-func beyondValues(p string, probs Problems) Problems {
-	var out Problems
+func beyondValues(p string, probs config.Problems) config.Problems {
+	var out config.Problems
 	for _, q := range probs {
 		if !strings.HasPrefix(q.Field, p+".values[") {
 			out = append(out, q)
@@ -417,21 +418,21 @@ func beyondValues(p string, probs Problems) Problems {
 }
 
 // readAxis checks one axis's own keys; n is its node in the file.
-func (sw *Sweep) readAxis(file, p string, a axisFile, n *yaml.Node, idx *index, sampled bool) (Axis, Problems) {
-	var probs Problems
+func (sw *Sweep) readAxis(file, p string, a axisFile, n *yaml.Node, idx *config.Index, sampled bool) (Axis, config.Problems) {
+	var probs config.Problems
 	at := func(field, format string, args ...any) {
 		f := p + "." + field
 		if field == "" {
 			f = p
 		}
-		probs = append(probs, Problem{File: file, Line: idx.line(f), Field: f, Msg: fmt.Sprintf(format, args...)})
+		probs = append(probs, config.Problem{File: file, Line: idx.Line(f), Field: f, Msg: fmt.Sprintf(format, args...)})
 	}
 	ax := Axis{Key: a.Key, Name: a.Name, Unit: a.Unit}
 	if a.Key == "" {
 		at("key", "missing: want the scenario key this axis sets, e.g. carriers[0].capacity")
 		return ax, probs
 	}
-	steps, err := parsePath(a.Key)
+	steps, err := config.ParsePath(a.Key)
 	if err != nil {
 		at("key", "%v", err)
 		return ax, probs
@@ -443,7 +444,7 @@ func (sw *Sweep) readAxis(file, p string, a axisFile, n *yaml.Node, idx *index, 
 	if ax.Name != "" && !namePattern.MatchString(ax.Name) {
 		at("name", "%q: want a column name: a letter, then letters, digits or _", ax.Name)
 	}
-	kind, known := keyKind(steps)
+	kind, known := config.KindAt(reflect.TypeOf(Scenario{}), steps)
 	ax.known = known
 	ax.Integer = known && (kind >= reflect.Int && kind <= reflect.Uint64)
 	numericKey := known && (ax.Integer || kind == reflect.Float64 || kind == reflect.Float32)
@@ -455,11 +456,11 @@ func (sw *Sweep) readAxis(file, p string, a axisFile, n *yaml.Node, idx *index, 
 	case len(a.Values) == 0 && !hasRange:
 		at("", "no values: want values: [...] or a range from:, to:")
 	case len(a.Values) > 0:
-		vs := nodeAt(n, []step{{key: "values"}})
+		vs := config.NodeAt(n, []config.Step{{Key: "values"}})
 		ax.Numeric = true
 		seen := map[string]int{}
 		for j, v := range vs.Content {
-			text, err := nodeText(v)
+			text, err := config.NodeText(v)
 			f := fmt.Sprintf("values[%d]", j)
 			if err != nil {
 				at(f, "%v", err)
@@ -552,78 +553,19 @@ func (sw *Sweep) readAxis(file, p string, a axisFile, n *yaml.Node, idx *index, 
 	return ax, probs
 }
 
-// keyKind is the Go kind of the scenario setting at steps, if the path
-// names one.
-func keyKind(steps []step) (reflect.Kind, bool) {
-	t := reflect.TypeOf(Scenario{})
-	for _, s := range steps {
-		for t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
-		if s.key == "" {
-			if t.Kind() != reflect.Slice {
-				return 0, false
-			}
-			t = t.Elem()
-			continue
-		}
-		if t.Kind() != reflect.Struct {
-			return 0, false
-		}
-		f, ok := yamlFields(t)[s.key]
-		if !ok {
-			return 0, false
-		}
-		t = f.Type
-	}
-	return t.Kind(), true
-}
-
-// nodeText writes a YAML value on one line, as a --set value: flow style.
-func nodeText(n *yaml.Node) (string, error) {
-	c := copyNode(n)
-	clearPositions(c)
-	var flow func(*yaml.Node)
-	flow = func(n *yaml.Node) {
-		if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
-			n.Style |= yaml.FlowStyle
-		}
-		n.HeadComment, n.LineComment, n.FootComment = "", "", ""
-		for _, k := range n.Content {
-			flow(k)
-		}
-	}
-	flow(c)
-	if c.Kind == yaml.AliasNode {
-		return "", fmt.Errorf("an alias: write the value itself")
-	}
-	b, err := yaml.Marshal(c)
-	if err != nil {
-		return "", err
-	}
-	s := strings.TrimSpace(string(b))
-	if strings.Contains(s, "\n") {
-		return "", fmt.Errorf("a value that does not fit on one line: write it in flow style, e.g. [a, b] or {min: 1, max: 5}")
-	}
-	if s == "" {
-		s = `""`
-	}
-	return s, nil
-}
-
 // checkAxisValues checks each value of axis i on the base alone, so that a
 // bad value is reported once, at its line, whatever the design.
-func (sw *Sweep) checkAxisValues(i int, idx *index) Problems {
+func (sw *Sweep) checkAxisValues(i int, idx *config.Index) config.Problems {
 	ax := &sw.Axes[i]
 	p := fmt.Sprintf("axes[%d]", i)
-	var probs Problems
+	var probs config.Problems
 	check := func(field string, v AxisValue) {
 		if _, err := sw.build([]int{i}, []AxisValue{v}); err == nil {
 			return
 		}
 		f := p + "." + field
 		for _, q := range sw.explain([]int{i}, []AxisValue{v}) {
-			q.File, q.Line, q.Field, q.Msg = sw.File, idx.line(f), f, scenarioMsg(q, "")
+			q.File, q.Line, q.Field, q.Msg = sw.File, idx.Line(f), f, scenarioMsg(q, "")
 			probs = append(probs, q)
 		}
 	}
@@ -633,7 +575,7 @@ func (sw *Sweep) checkAxisValues(i int, idx *index) Problems {
 		if _, err := sw.build([]int{i}, []AxisValue{ax.Values[0]}); err != nil {
 			f := p + ".key"
 			for _, q := range sw.explain([]int{i}, []AxisValue{ax.Values[0]}) {
-				q.File, q.Line, q.Field, q.Msg = sw.File, idx.line(f), f, scenarioMsg(q, "")
+				q.File, q.Line, q.Field, q.Msg = sw.File, idx.Line(f), f, scenarioMsg(q, "")
 				probs = append(probs, q)
 			}
 			return probs
@@ -657,8 +599,8 @@ func (sw *Sweep) checkAxisValues(i int, idx *index) Problems {
 
 // resolveNames gives each axis its column name and checks that the names of
 // the tables' columns are distinct, and that the metrics asked for exist.
-func (sw *Sweep) resolveNames(idx *index) Problems {
-	var probs Problems
+func (sw *Sweep) resolveNames(idx *config.Index) config.Problems {
+	var probs config.Problems
 	reserved := map[string]string{}
 	for _, c := range []string{"point", "replicate", "seed", "status", "error", "replicates_ok", "replicates_failed"} {
 		reserved[c] = "a column of the sweep's tables"
@@ -671,16 +613,16 @@ func (sw *Sweep) resolveNames(idx *index) Problems {
 	}
 	last := map[string]int{}
 	for _, ax := range sw.Axes {
-		last[lastKey(ax.steps)]++
+		last[config.LastKey(ax.steps)]++
 	}
 	used := map[string]int{}
 	for i := range sw.Axes {
 		ax := &sw.Axes[i]
 		explicit := ax.Name != ""
 		if !explicit {
-			ax.Name = lastKey(ax.steps)
+			ax.Name = config.LastKey(ax.steps)
 			if last[ax.Name] > 1 || reserved[ax.Name] != "" || !namePattern.MatchString(ax.Name) {
-				ax.Name = pathName(ax.steps)
+				ax.Name = config.ColumnName(ax.steps)
 			}
 		}
 		f := fmt.Sprintf("axes[%d].name", i)
@@ -688,11 +630,11 @@ func (sw *Sweep) resolveNames(idx *index) Problems {
 			f = fmt.Sprintf("axes[%d].key", i)
 		}
 		if why := reserved[ax.Name]; why != "" {
-			probs = append(probs, Problem{File: sw.File, Line: idx.line(f), Field: f,
+			probs = append(probs, config.Problem{File: sw.File, Line: idx.Line(f), Field: f,
 				Msg: fmt.Sprintf("the axis name %q is %s: give the axis a name of its own (name: ...)", ax.Name, why)})
 		}
 		if j, dup := used[ax.Name]; dup {
-			probs = append(probs, Problem{File: sw.File, Line: idx.line(f), Field: f,
+			probs = append(probs, config.Problem{File: sw.File, Line: idx.Line(f), Field: f,
 				Msg: fmt.Sprintf("the axis name %q is also axes[%d]'s: give one of them a name of its own (name: ...)", ax.Name, j)})
 		}
 		used[ax.Name] = i
@@ -706,43 +648,17 @@ func (sw *Sweep) resolveNames(idx *index) Problems {
 		}
 		f := fmt.Sprintf("metrics[%d]", i)
 		msg := fmt.Sprintf("%q is not a metric of this sweep's final evaluation", m)
-		if s := didYouMean(m, sw.columns); s != "" {
+		if s := config.DidYouMean(m, sw.columns); s != "" {
 			msg += fmt.Sprintf("; did you mean %q?", s)
 		} else {
 			msg += ": want one of " + strings.Join(sw.columns, ", ")
 		}
-		probs = append(probs, Problem{File: sw.File, Line: idx.line(f), Field: f, Msg: msg})
+		probs = append(probs, config.Problem{File: sw.File, Line: idx.Line(f), Field: f, Msg: msg})
 	}
 	return probs
 }
 
 func statSuffixes() []string { return []string{"_mean", "_sd", "_ci95_low", "_ci95_high", "_n"} }
-
-// lastKey is the last key of a path: risk for carriers[0].strategy.risk.
-func lastKey(steps []step) string {
-	for i := len(steps) - 1; i >= 0; i-- {
-		if steps[i].key != "" {
-			return steps[i].key
-		}
-	}
-	return ""
-}
-
-// pathName is a path as a column name: carriers_0_strategy_risk for
-// carriers[0].strategy.risk, shippers_strategy_kind for shippers[*].strategy.kind.
-func pathName(steps []step) string {
-	var parts []string
-	for _, s := range steps {
-		switch {
-		case s.all:
-		case s.key == "":
-			parts = append(parts, fmt.Sprint(s.index))
-		default:
-			parts = append(parts, s.key)
-		}
-	}
-	return strings.Join(parts, "_")
-}
 
 // Hash identifies the sweep: the SHA-256 of its effective sweep file, its
 // effective base scenario and its points. Two directories hold runs of the
@@ -828,8 +744,8 @@ func (sw *Sweep) effective() ([]byte, error) {
 		} else {
 			vs := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
 			for _, n := range ax.nodes {
-				c := copyNode(n)
-				clearPositions(c)
+				c := config.CopyNode(n)
+				config.ClearPositions(c)
 				vs.Content = append(vs.Content, c)
 			}
 			put("values", vs)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/freightsim/freightsim/experiments/config"
 	"github.com/freightsim/freightsim/experiments/seed"
 )
 
@@ -206,28 +207,28 @@ func (sw *Sweep) allAxes() []int {
 // types, validation. It works on the parsed base, not its text, so it is
 // fast; [Sweep.explain] gives the located problems of a point it rejects.
 func (sw *Sweep) build(axes []int, vals []AxisValue) (Scenario, error) {
-	doc := copyNode(sw.baseTree)
+	doc := config.CopyNode(sw.baseTree)
 	root := doc.Content[0]
 	for k, a := range axes {
-		o, err := parseOverride(sw.Axes[a].Key + "=" + vals[k].Text)
+		o, err := config.ParseOverride(sw.Axes[a].Key + "=" + vals[k].Text)
 		if err != nil {
 			return Scenario{}, err
 		}
-		each, err := o.expand(root, sw.baseTree)
+		each, err := o.Expand(root, sw.baseTree)
 		if err != nil {
 			return Scenario{}, err
 		}
 		for _, c := range each {
-			c.value = copyNode(c.value)
-			if err := c.apply(root, sw.baseTree); err != nil {
+			c.Value = config.CopyNode(c.Value)
+			if err := c.Apply(root, sw.baseTree); err != nil {
 				return Scenario{}, err
 			}
 		}
 	}
-	idx := newIndex("")
-	idx.walk(root, reflect.TypeOf(Scenario{}), "")
-	if len(idx.problems) > 0 {
-		return Scenario{}, idx.problems
+	idx := config.NewIndex("")
+	idx.Walk(root, reflect.TypeOf(Scenario{}), "")
+	if len(idx.Problems) > 0 {
+		return Scenario{}, idx.Problems
 	}
 	sc := Default()
 	if err := doc.Decode(&sc); err != nil {
@@ -242,20 +243,20 @@ func (sw *Sweep) build(axes []int, vals []AxisValue) (Scenario, error) {
 // explain returns the problems of setting axes[k] to vals[k] on the base,
 // located by [ParseWith]: those of an axis value name its key; the others
 // (a combination the base does not allow) the scenario field.
-func (sw *Sweep) explain(axes []int, vals []AxisValue) Problems {
+func (sw *Sweep) explain(axes []int, vals []AxisValue) config.Problems {
 	sets := make([]string, len(axes))
 	for k, a := range axes {
 		sets[k] = sw.Axes[a].Key + "=" + vals[k].Text
 	}
 	_, err := ParseWith("base", sw.baseYAML, sets)
-	var ps Problems
+	var ps config.Problems
 	if err == nil {
 		// build and ParseWith disagree: a bug, but say what build saw.
 		_, err = sw.build(axes, vals)
-		return Problems{{Msg: fmt.Sprint(err)}}
+		return config.Problems{{Msg: fmt.Sprint(err)}}
 	}
 	if !asProblems(err, &ps) {
-		return Problems{{Msg: err.Error()}}
+		return config.Problems{{Msg: err.Error()}}
 	}
 	return ps
 }
@@ -266,8 +267,8 @@ const maxPointProblems = 10
 // checkPoints builds every point's scenario: it reports those that are not
 // valid, and records each point's training episodes and the union of the
 // points' metric columns.
-func (sw *Sweep) checkPoints() Problems {
-	var probs Problems
+func (sw *Sweep) checkPoints() config.Problems {
+	var probs config.Problems
 	bad := 0
 	seen := map[string]bool{}
 	axes := sw.allAxes()
@@ -278,7 +279,7 @@ func (sw *Sweep) checkPoints() Problems {
 			bad++
 			if bad <= maxPointProblems {
 				for _, q := range sw.explain(axes, vals) {
-					probs = append(probs, Problem{File: sw.File, Field: fmt.Sprintf("point %d (%s)", p, sw.describe(vals)), Msg: scenarioMsg(q, "")})
+					probs = append(probs, config.Problem{File: sw.File, Field: fmt.Sprintf("point %d (%s)", p, sw.describe(vals)), Msg: scenarioMsg(q, "")})
 				}
 			}
 			continue
@@ -292,7 +293,7 @@ func (sw *Sweep) checkPoints() Problems {
 		}
 	}
 	if bad > maxPointProblems {
-		probs = append(probs, Problem{File: sw.File, Msg: fmt.Sprintf("and %d more points of %d are not valid scenarios", bad-maxPointProblems, sw.Points())})
+		probs = append(probs, config.Problem{File: sw.File, Msg: fmt.Sprintf("and %d more points of %d are not valid scenarios", bad-maxPointProblems, sw.Points())})
 	}
 	return probs
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/freightsim/freightsim/experiments/config"
 	"github.com/freightsim/freightsim/experiments/seed"
 )
 
@@ -714,9 +715,9 @@ func TestParseSweepWithOverrides(t *testing.T) {
 	}
 
 	_, err = ParseSweepWith("tiny.yaml", data, []string{"seed=4", "carriers[0].capcity=3", "training.episodes=-1"})
-	var probs Problems
+	var probs config.Problems
 	if !errors.As(err, &probs) {
-		t.Fatalf("bad overrides: %v, want Problems", err)
+		t.Fatalf("bad overrides: %v, want config.Problems", err)
 	}
 	msg := err.Error()
 	for _, want := range []string{"--set seed=4:", `--set carriers[0].capcity=3: carriers[0].capcity: unknown key "capcity"; did you mean "capacity"?`, "--set training.episodes=-1:"} {

@@ -3,6 +3,8 @@ package experiments
 import (
 	"strings"
 	"testing"
+
+	"github.com/freightsim/freightsim/experiments/config"
 )
 
 // The wildcard index [*] of --set (and of sweep axes): every item of a list.
@@ -78,13 +80,13 @@ func TestParsePathWildcard(t *testing.T) {
 		{"a[**]", "error"},
 		{"a[*", "error"},
 	} {
-		steps, err := parsePath(c.in)
+		steps, err := config.ParsePath(c.in)
 		got := "error"
 		if err == nil {
-			got = canonical(steps)
+			got = config.Canonical(steps)
 		}
 		if got != c.want {
-			t.Errorf("parsePath(%q) = %q (%v), want %q", c.in, got, err, c.want)
+			t.Errorf("config.ParsePath(%q) = %q (%v), want %q", c.in, got, err, c.want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package experiments
+package config
 
 import (
 	"fmt"
@@ -42,14 +42,14 @@ func (ps Problems) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-func (ps Problems) sorted() Problems {
+func (ps Problems) Sorted() Problems {
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
 	return ps
 }
 
 // didYouMean returns the candidate closest to s, if it is close enough to be
 // a plausible typo, else "".
-func didYouMean(s string, candidates []string) string {
+func DidYouMean(s string, candidates []string) string {
 	best, bestD := "", 1<<30
 	for _, c := range candidates {
 		d := editDistance(s, c)
