@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/freightsim/freightsim/experiments"
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -24,7 +24,7 @@ func TestReadmeNamesEveryMetricAndPreset(t *testing.T) {
 			}
 		}
 	}
-	for _, p := range experiments.Presets() {
+	for _, p := range scenario.Presets() {
 		if !strings.Contains(readme, "`"+p+"`") {
 			t.Errorf("README.md does not list the preset `%s`", p)
 		}

@@ -3,6 +3,8 @@ package experiments
 import (
 	"context"
 	"testing"
+
+	"github.com/freightsim/freightsim/experiments/scenario"
 )
 
 // BenchmarkP2Replicate is one full replicate of smart-containers-2020 on one
@@ -10,7 +12,7 @@ import (
 // evaluations of 1001 epochs. The author's Python code needs 281 s of CPU
 // for the same work (MODEL section 7).
 func BenchmarkP2Replicate(b *testing.B) {
-	sc := Default()
+	sc := scenario.Default()
 	b.ReportAllocs()
 	var events uint64
 	for b.Loop() {
@@ -34,7 +36,7 @@ func BenchmarkP2Replicate(b *testing.B) {
 func BenchmarkBestResponseEvaluation(b *testing.B) {
 	for _, preset := range []string{"strategic-bidding-deterministic", "strategic-bidding-stochastic"} {
 		b.Run(preset, func(b *testing.B) {
-			sc, err := Resolve(preset)
+			sc, err := scenario.Resolve(preset)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -38,7 +39,7 @@ func CurveColumns() []string {
 // transport cost) and utilisation (traded volume / capacity per epoch). All
 // ratios use the scenario's seed: common random numbers, so neighbouring
 // points differ by the ratio, not by luck.
-func Curve(ctx context.Context, sc Scenario, opt CurveOptions) (*results.Table, error) {
+func Curve(ctx context.Context, sc scenario.Config, opt CurveOptions) (*results.Table, error) {
 	if len(opt.Ratios) == 0 {
 		return nil, fmt.Errorf("no demand/capacity ratios")
 	}
@@ -63,7 +64,7 @@ func Curve(ctx context.Context, sc Scenario, opt CurveOptions) (*results.Table, 
 		}
 		th := NewTheory(&p)
 		var perEpoch float64
-		for c, capacity := range p.capacities() {
+		for c, capacity := range p.Capacities() {
 			perEpoch += float64(capacity) / p.Carriers[c].Schedule.Period
 		}
 		ceUtil := th.Competitive.Quantity.Mean / perEpoch

@@ -1,16 +1,11 @@
-// Package experiments wires freightsim together: it reads scenarios,
-// builds their agents, market and engine, runs replicates on a pool of
+// Package experiments wires freightsim together: it takes a scenario,
+// builds its agents, market and engine, runs replicates on a pool of
 // workers, and collects what they measured.
 //
 // # Scenarios
 //
-// A [Scenario] is read from YAML by [Parse] or [Load] in three steps, as
-// litestream reads its configuration: start from the defaults ([Default], the
-// smart-container market of van Heeswijk 2020, arXiv 2005.00565), decode the
-// file over them, then validate. Unknown keys are rejected with a
-// did-you-mean, and every problem found is reported at once as [config.Problems],
-// each naming the file, the line, the field and what is allowed. Built-in
-// scenarios ([Presets]) are commented YAML files embedded in the binary.
+// A run takes a [scenario.Config], read and validated by package scenario;
+// Run validates a scenario built in Go the same way before it starts.
 //
 // # Time
 //

@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/optimize"
 
 	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/policy"
 	"github.com/freightsim/freightsim/results"
@@ -247,7 +248,7 @@ func (r *replicate) bestResponse(point uint64, l *learnerRole, k int, roles []*l
 	x0 := start
 	best, bestF := x0, objective(x0)
 	budget := eq.MaxEvaluations - 1
-	size := 0.02 * r.sc.scales().Money
+	size := 0.02 * r.sc.Scales().Money
 	for restart := 0; restart < 4 && budget > len(x0)+1; restart++ {
 		res, err := optimize.Minimize(
 			optimize.Problem{Func: objective},
@@ -331,7 +332,7 @@ func fitLinear(x, y []float64, dim int) []float64 {
 // learn, zero-spread trades are allowed (tie max-volume), and capacity is
 // enough for every job worth shipping. NaN otherwise.
 func (r *replicate) closedFormDistance() float64 {
-	eq, ok := r.sc.closedForm()
+	eq, ok := closedForm(r.sc)
 	if !ok || r.shipLearner == nil || r.carLearner == nil {
 		return math.NaN()
 	}
@@ -371,14 +372,14 @@ type eqJob struct {
 
 // closedForm returns the job types of the scenario's closed-form
 // equilibrium, and whether it has one (see closedFormDistance).
-func (sc *Scenario) closedForm() ([]eqJob, bool) {
+func closedForm(sc *scenario.Config) ([]eqJob, bool) {
 	if len(sc.Jobs.Fixed) == 0 || len(sc.Shippers) != 1 || len(sc.Carriers) != 1 || sc.Market.Tie != "max-volume" {
 		return nil, false
 	}
 	car := agents.Carrier{CostRate: sc.Carriers[0].CostRate}
 	var out []eqJob
 	volume := 0
-	for _, j := range sc.fixedJobs() {
+	for _, j := range sc.FixedJobs() {
 		if j.Due != 0 {
 			return nil, false
 		}
@@ -390,5 +391,5 @@ func (sc *Scenario) closedForm() ([]eqJob, bool) {
 		}
 		out = append(out, e)
 	}
-	return out, volume <= sc.capacities()[0] && sc.Carriers[0].Schedule.Period == 1
+	return out, volume <= sc.Capacities()[0] && sc.Carriers[0].Schedule.Period == 1
 }

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/scenario"
 )
 
 // deterministicProfile builds a replicate of strategic-bidding-deterministic
@@ -18,7 +19,7 @@ import (
 // cost 120) the shipper bids 95 and the carrier asks 125, so it never trades.
 func deterministicProfile(t *testing.T, overbid float64) *replicate {
 	t.Helper()
-	sc, err := Resolve("strategic-bidding-deterministic")
+	sc, err := scenario.Resolve("strategic-bidding-deterministic")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func deterministicProfile(t *testing.T, overbid float64) *replicate {
 // of the fixed stream: the four jobs' feature vectors are independent.
 func weightsFor(t *testing.T, r *replicate, prices []float64) []float64 {
 	t.Helper()
-	eq, _ := r.sc.closedForm()
+	eq, _ := closedForm(r.sc)
 	f := r.shipLearner.FeatureMap()
 	phi := mat.NewDense(len(eq), f.Dim(), nil)
 	var v agents.View
@@ -122,11 +123,11 @@ func TestExploitableProfileHasTheoreticalGap(t *testing.T) {
 }
 
 func TestEquilibriumTheory(t *testing.T) {
-	sc, err := Resolve("strategic-bidding-deterministic")
+	sc, err := scenario.Resolve("strategic-bidding-deterministic")
 	if err != nil {
 		t.Fatal(err)
 	}
-	eq, ok := sc.closedForm()
+	eq, ok := closedForm(&sc)
 	if !ok || len(eq) != 4 {
 		t.Fatalf("closed form %v, %v: want 4 job types", eq, ok)
 	}
@@ -140,7 +141,7 @@ func TestEquilibriumTheory(t *testing.T) {
 		}
 	}
 	sc.Market.Tie = "strict"
-	if _, ok := sc.closedForm(); ok {
+	if _, ok := closedForm(&sc); ok {
 		t.Error("with the strict tie rule bid = ask does not trade: there is no such closed form")
 	}
 }
@@ -158,11 +159,11 @@ func TestEveryLearnerRuns(t *testing.T) {
 		{"{policy: linear, optimizer: sgd, lr: 0.001, baseline: group, entropy: 0.01, clip: 10}", true},
 		{"{policy: mlp, hidden: [8, 4], baseline: critic, critic: mlp}", false},
 	} {
-		sc, err := Resolve("strategic-bidding-deterministic")
+		sc, err := scenario.Resolve("strategic-bidding-deterministic")
 		if err != nil {
 			t.Fatal(err)
 		}
-		over, err := Parse("learner.yaml", []byte("shippers:\n  - {penalty: 0, holding_cost: 0, strategy: {features: [bias, reservation, cost, volume], "+strings.Trim(c.yaml, "{}")+"}}\n"))
+		over, err := scenario.Parse("learner.yaml", []byte("shippers:\n  - {penalty: 0, holding_cost: 0, strategy: {features: [bias, reservation, cost, volume], "+strings.Trim(c.yaml, "{}")+"}}\n"))
 		if err != nil {
 			t.Fatalf("%s: %v", c.yaml, err)
 		}
@@ -188,7 +189,7 @@ func TestEveryLearnerRuns(t *testing.T) {
 // In the deterministic market every evaluation episode's benchmark is
 // exactly 20 epochs x (70 + 90 + 40) = 4000 and efficiency is at most 1.
 func TestMeasurementLeavesEvaluationsAlone(t *testing.T) {
-	sc, err := Resolve("strategic-bidding-deterministic")
+	sc, err := scenario.Resolve("strategic-bidding-deterministic")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,11 +7,12 @@ import (
 
 	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/experiments"
+	"github.com/freightsim/freightsim/experiments/scenario"
 )
 
 // Run a short version of the smart-container market and read the summary.
 func ExampleRun() {
-	sc, err := experiments.Resolve("smart-containers-2020")
+	sc, err := scenario.Resolve("smart-containers-2020")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -29,15 +30,6 @@ func ExampleRun() {
 	// after 200 episodes, 2 replicates ship 99% of jobs
 }
 
-// A configuration error names the file, line and field.
-func ExampleParse() {
-	_, err := experiments.Parse("market.yaml", []byte("carriers:\n  - capacity: -80\n    cost_rat: 0.1\n"))
-	fmt.Println(err)
-	// Output:
-	// market.yaml:2: carriers[0].capacity: -80 is too small: want a whole number >= 0
-	// market.yaml:3: carriers[0].cost_rat: unknown key "cost_rat"; did you mean "cost_rate"?
-}
-
 // urgentMarkup is a planner's pricing rule: ask the cost plus 10 %, and 5 %
 // more for every clearing less the job has left (urgent jobs pay more).
 type urgentMarkup struct{}
@@ -51,7 +43,7 @@ func (urgentMarkup) Quote(_ *rand.Rand, j *agents.Job, v *agents.View, _ *agents
 // shipper that learns to bid: the scenario names it as strategy kind custom,
 // and the run is given it under that name.
 func ExampleOptions_strategies() {
-	sc, err := experiments.ParseWith("planner", nil, []string{
+	sc, err := scenario.ParseWith("planner", nil, []string{
 		"p2_compat=false",
 		"training.episodes=300",
 		"market.price=spread",

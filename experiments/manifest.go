@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
 )
@@ -134,7 +135,7 @@ func BuildInfo() Build {
 
 // NewManifest describes a run of sc by command with the given workers
 // (0 for as many as CPUs), started at start and not yet finished.
-func NewManifest(sc Scenario, command []string, workers int, start time.Time) Manifest {
+func NewManifest(sc scenario.Config, command []string, workers int, start time.Time) Manifest {
 	host, _ := os.Hostname()
 	b := BuildInfo()
 	if workers <= 0 {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/market"
 )
@@ -27,7 +28,7 @@ func TestCapacityScenariosOrder(t *testing.T) {
 	type figs struct{ util, price, ship float64 }
 	var got []figs
 	for _, name := range []string{"freight-driven", "balanced", "capacity-driven"} {
-		sc, err := Resolve(name)
+		sc, err := scenario.Resolve(name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +53,7 @@ func TestCapacityScenariosOrder(t *testing.T) {
 // of the classroom preset reach high allocative efficiency (Gode and Sunder
 // 1993 report about 0.97). Measured over 4 replicates: 0.95.
 func TestClassroomZICEfficiency(t *testing.T) {
-	sc, err := Resolve("classroom")
+	sc, err := scenario.Resolve("classroom")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func TestBilateralNearEquilibrium(t *testing.T) {
 	if testing.Short() {
 		t.Skip("bilateral training: skipped with -short")
 	}
-	sc, err := Resolve("bilateral")
+	sc, err := scenario.Resolve("bilateral")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +126,7 @@ func TestBilateralNearEquilibrium(t *testing.T) {
 // their own times, clear together when their times coincide, and a job's
 // due counts clearings.
 func TestSchedulesGroupDepartures(t *testing.T) {
-	sc, err := Parse("s.yaml", []byte(`p2_compat: false
+	sc, err := scenario.Parse("s.yaml", []byte(`p2_compat: false
 training: {episodes: 0, horizon: 5}
 jobs: {arrivals: {min: 0, max: 0}}
 carriers:
@@ -159,24 +160,24 @@ func (p *departureProbe) Cleared(now float64, c, _ int, _ []market.Order, _ *mar
 func (p *departureProbe) Finished(*agents.Job, bool, int) {}
 
 func TestDemandRatioScalesCapacity(t *testing.T) {
-	sc := Default()
-	sc.Carriers = append(sc.Carriers, DefaultCarrier())
+	sc := scenario.Default()
+	sc.Carriers = append(sc.Carriers, scenario.DefaultCarrier())
 	sc.Carriers[1].Capacity = 40
 	sc.Carriers[1].Schedule.Period = 2
 	sc.DemandRatio = 0.5
 	// Expected demand 27.5 an epoch; capacity per epoch must be 55: 80 + 40/2
 	// = 100 scaled by 0.55, to 44 and 22 (22/2 = 11 an epoch).
-	caps := sc.capacities()
+	caps := sc.Capacities()
 	if caps[0] != 44 || caps[1] != 22 {
 		t.Errorf("capacities %v, want [44 22]", caps)
 	}
-	if r := sc.demandRatio(); math.Abs(r-0.5) > 1e-9 {
+	if r := sc.DemandCapacityRatio(); math.Abs(r-0.5) > 1e-9 {
 		t.Errorf("demand ratio after scaling %v, want 0.5", r)
 	}
 }
 
 func TestPrivateValuesAndCostsAreDrawn(t *testing.T) {
-	sc, err := Resolve("bilateral")
+	sc, err := scenario.Resolve("bilateral")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,13 +221,13 @@ func TestFixedStrategyConfig(t *testing.T) {
 		{"shippers:\n  - strategy: {features: [bias, cost], start: truthful}\n", "want the feature reservation"},
 	}
 	for _, c := range cases {
-		_, err := Parse("x.yaml", []byte(c.yaml))
+		_, err := scenario.Parse("x.yaml", []byte(c.yaml))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Parse(%q): error %v, want it to contain %q", c.yaml, err, c.want)
 		}
 	}
 	for _, kind := range []string{"truthful", "markup", "zi-c", "zip"} {
-		sc, err := Parse("x.yaml", []byte("training: {episodes: 5}\nevaluation: {horizon: 20}\ncarriers:\n  - strategy: {kind: "+kind+"}\n"))
+		sc, err := scenario.Parse("x.yaml", []byte("training: {episodes: 5}\nevaluation: {horizon: 20}\ncarriers:\n  - strategy: {kind: "+kind+"}\n"))
 		if err != nil {
 			t.Fatalf("%s: %v", kind, err)
 		}

@@ -15,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
 )
@@ -184,7 +185,7 @@ func finishedReplicates(dir string) int {
 }
 
 // WriteConfig writes dir/config.yaml, the effective scenario.
-func WriteConfig(dir string, sc Scenario) error {
+func WriteConfig(dir string, sc scenario.Config) error {
 	cfg, err := yaml.Marshal(sc)
 	if err != nil {
 		return err
@@ -236,7 +237,7 @@ func WriteReplicate(dir string, rep *ReplicateResult) error {
 
 // LoadReplicates reads back the replicates kept in dir by [WriteReplicate],
 // for [Options.Done]: one entry per replicate of sc, nil for those not kept.
-func LoadReplicates(dir string, sc Scenario, trades bool) ([]*ReplicateResult, error) {
+func LoadReplicates(dir string, sc scenario.Config, trades bool) ([]*ReplicateResult, error) {
 	done := make([]*ReplicateResult, sc.Replicates)
 	entries, err := os.ReadDir(filepath.Join(dir, replicatesDir))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -311,7 +312,7 @@ func readCSV(path string, nkeys int) (*results.Table, error) {
 // replicates it finished, for [Options.Done]. A missing or empty dir has
 // nothing to resume: Resume returns nil and the run starts afresh. The
 // errors wrap [ErrRunComplete] or [ErrResumeMismatch].
-func Resume(dir string, sc Scenario, trades bool) ([]*ReplicateResult, error) {
+func Resume(dir string, sc scenario.Config, trades bool) ([]*ReplicateResult, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) || err == nil && len(entries) == 0 {
 		return nil, nil
@@ -327,11 +328,11 @@ func Resume(dir string, sc Scenario, trades bool) ([]*ReplicateResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	was, err := Parse(path, data)
+	was, err := scenario.Parse(path, data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: the run's %s does not parse:\n%v", ErrResumeMismatch, path, err)
 	}
-	if diff, err := Diff(was, sc); err != nil {
+	if diff, err := scenario.Diff(was, sc); err != nil {
 		return nil, err
 	} else if len(diff) > 0 {
 		if len(diff) > 12 {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/market"
 	"github.com/freightsim/freightsim/policy"
@@ -17,7 +18,7 @@ import (
 // replicate is one independent run of a scenario: its agents, its world and
 // what it measured.
 type replicate struct {
-	sc          *Scenario
+	sc          *scenario.Config
 	index       int
 	seed        uint64 // seed.Replicate(sc.Seed, index)
 	x           *agents.Exchange
@@ -36,7 +37,7 @@ type replicate struct {
 
 // newReplicate builds replicate index of sc; custom holds the planners'
 // strategies that kind custom names (at most one map).
-func newReplicate(sc *Scenario, index int, custom ...map[string]StrategyFunc) (*replicate, error) {
+func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyFunc) (*replicate, error) {
 	r := &replicate{sc: sc, index: index, seed: seed.Replicate(sc.Seed, index)}
 	tie, kind := market.TieStrict, market.PayAsBid // unused by a continuous double auction
 	if sc.Market.Clearing == "knapsack" {
@@ -57,7 +58,7 @@ func newReplicate(sc *Scenario, index int, custom ...map[string]StrategyFunc) (*
 		strategies = custom[0]
 	}
 	for i, s := range sc.Shippers {
-		st, err := sc.strategy(s.Strategy, Agent{Index: i, Replicate: index, Rand: seed.Stream(r.seed, seed.PhaseInit, seed.RoleShipper+uint64(i)), Scales: sc.scales()}, strategies)
+		st, err := buildStrategy(sc, s.Strategy, Agent{Index: i, Replicate: index, Rand: seed.Stream(r.seed, seed.PhaseInit, seed.RoleShipper+uint64(i)), Scales: sc.Scales()}, strategies)
 		if err != nil {
 			return nil, fmt.Errorf("shippers[%d].strategy: %w", i, err)
 		}
@@ -67,29 +68,29 @@ func newReplicate(sc *Scenario, index int, custom ...map[string]StrategyFunc) (*
 		x.Shippers = append(x.Shippers, &agents.Shipper{HoldingCost: s.HoldingCost, Penalty: s.Penalty, Strategy: st})
 	}
 	for i, c := range sc.Carriers {
-		st, err := sc.strategy(c.Strategy, Agent{Carrier: true, Index: i, Replicate: index, Rand: seed.Stream(r.seed, seed.PhaseInit, seed.RoleCarrier+uint64(i)), Scales: sc.scales()}, strategies)
+		st, err := buildStrategy(sc, c.Strategy, Agent{Carrier: true, Index: i, Replicate: index, Rand: seed.Stream(r.seed, seed.PhaseInit, seed.RoleCarrier+uint64(i)), Scales: sc.Scales()}, strategies)
 		if err != nil {
 			return nil, fmt.Errorf("carriers[%d].strategy: %w", i, err)
 		}
 		if g, ok := st.(agents.Described); ok && r.carLearner == nil {
 			r.carLearner = g
 		}
-		x.Carriers = append(x.Carriers, &agents.Carrier{Index: i, Capacity: sc.capacities()[i], CostRate: c.CostRate, FixedCost: c.FixedCost, Strategy: st})
+		x.Carriers = append(x.Carriers, &agents.Carrier{Index: i, Capacity: sc.Capacities()[i], CostRate: c.CostRate, FixedCost: c.FixedCost, Strategy: st})
 	}
 	r.x = x
 	r.obs.x = x
 	r.obs.replicate = int64(index)
 	x.Observer = &r.obs
-	schedules := make([]Schedule, len(sc.Carriers))
+	schedules := make([]scenario.Schedule, len(sc.Carriers))
 	for i, c := range sc.Carriers {
 		schedules[i] = c.Schedule
 	}
-	r.w = newWorld(x, sc.generator(), sc.fixedJobs(), !sc.P2Compat, &r.obs, schedules)
+	r.w = newWorld(x, sc.Generator(), sc.FixedJobs(), !sc.P2Compat, &r.obs, schedules)
 	for _, c := range sc.Carriers {
 		if c.CostFactor.Set() {
 			r.w.costs = make([]agents.Sampler, len(sc.Carriers))
 			for i, c := range sc.Carriers {
-				r.w.costs[i] = sampler(c.CostFactor)
+				r.w.costs[i] = scenario.SamplerOf(c.CostFactor)
 			}
 			break
 		}
@@ -102,82 +103,6 @@ func newReplicate(sc *Scenario, index int, custom ...map[string]StrategyFunc) (*
 		r.w.cda, r.w.quotes = agents.NewCDA(x, price), sc.Market.Quotes
 	}
 	return r, nil
-}
-
-func (sc *Scenario) generator() agents.Generator {
-	j := sc.Jobs
-	return agents.Generator{
-		Arrivals: agents.IntRange(j.Arrivals),
-		Volume:   agents.IntRange(j.Volume),
-		Due:      agents.IntRange(j.Due),
-		Distance: agents.IntRange(j.Distance),
-		Sharing:  j.Sharing,
-		Shippers: len(sc.Shippers),
-		Value:    sampler(j.Value),
-	}
-}
-
-// sampler is d as an agents.Sampler, nil when it draws nothing.
-func sampler(d Dist) agents.Sampler {
-	if !d.Set() {
-		return nil
-	}
-	return d
-}
-
-// fixedJobs returns the templates of a fixed job stream, or nil.
-func (sc *Scenario) fixedJobs() []agents.Job {
-	var out []agents.Job
-	for _, f := range sc.Jobs.Fixed {
-		out = append(out, agents.Job{Volume: f.Volume, Distance: float64(f.Distance), Due: f.Due, Due0: f.Due,
-			Value: f.Value, Shipper: f.Shipper, Shares: true})
-	}
-	return out
-}
-
-// scales are the feature scales of the scenario's job stream and carriers.
-func (sc *Scenario) scales() agents.Scales {
-	j := sc.Jobs
-	vmax, lmax, dmax, arrivals := j.Volume.Max, j.Distance.Max, j.Due.Max, j.Arrivals.Max
-	if len(j.Fixed) > 0 {
-		vmax, lmax, dmax, arrivals = 0, 0, 0, len(j.Fixed)
-		for _, f := range j.Fixed {
-			vmax, lmax, dmax = max(vmax, f.Volume), max(lmax, f.Distance), max(dmax, f.Due)
-		}
-	}
-	var money float64
-	for _, c := range sc.Carriers {
-		factor := 1.0
-		if c.CostFactor.Set() {
-			factor = c.CostFactor.Upper()
-		}
-		money = max(money, c.CostRate*factor*float64(vmax)*float64(lmax))
-	}
-	if sc.Jobs.Value.Set() {
-		money = max(money, sc.Jobs.Value.Upper())
-	}
-	for _, f := range j.Fixed {
-		money = max(money, f.Value)
-	}
-	s := agents.Scales{
-		Volume:   float64(max(vmax, 1)),
-		Distance: float64(max(lmax, 1)),
-		Due:      float64(max(dmax, 1)),
-		Money:    money,
-		Count:    float64(max(arrivals*(dmax+1), 1)),
-	}
-	if s.Money <= 0 {
-		s.Money = 1
-	}
-	return s
-}
-
-func (sc *Scenario) features(st Strategy) (agents.Features, error) {
-	if len(st.Features) == 1 && st.Features[0] == "p2" {
-		gen := sc.generator()
-		return agents.P2FeaturesFor(&gen), nil
-	}
-	return agents.NewFeatureSet(st.Features, sc.scales())
 }
 
 // Agent describes, to a StrategyFunc, the agent whose strategy it builds.
@@ -193,15 +118,15 @@ type Agent struct {
 // replicate: strategy kind custom with name N uses Options.Strategies[N].
 type StrategyFunc func(a Agent) (agents.Strategy, error)
 
-// strategy builds an agent's strategy.
-func (sc *Scenario) strategy(st Strategy, a Agent, custom map[string]StrategyFunc) (agents.Strategy, error) {
+// buildStrategy builds an agent's strategy.
+func buildStrategy(sc *scenario.Config, st scenario.Strategy, a Agent, custom map[string]StrategyFunc) (agents.Strategy, error) {
 	switch st.Kind {
 	case "learn":
-		f, err := sc.features(st)
+		f, err := sc.Features(st)
 		if err != nil {
 			return nil, err
 		}
-		l, err := sc.learner(st, f, a.Rand)
+		l, err := learner(sc, st, f, a.Rand)
 		if err != nil || st.Start != "truthful" {
 			return l, err
 		}
@@ -216,7 +141,7 @@ func (sc *Scenario) strategy(st Strategy, a Agent, custom map[string]StrategyFun
 		d, dok := l.(agents.Described)
 		if ok && dok && d.Weights() != nil {
 			if i := slices.Index(fs.Names(), want); i >= 0 {
-				d.Weights()[i] = sc.scales().Money
+				d.Weights()[i] = sc.Scales().Money
 			}
 		}
 		return l, nil
@@ -229,7 +154,7 @@ func (sc *Scenario) strategy(st Strategy, a Agent, custom map[string]StrategyFun
 		m := &agents.Markup{Carrier: a.Carrier, Rate: st.Markup}
 		return m, m.Validate()
 	case "linear":
-		f, err := agents.NewFeatureSet(st.Features, sc.scales())
+		f, err := agents.NewFeatureSet(st.Features, sc.Scales())
 		if err != nil {
 			return nil, err
 		}
@@ -257,7 +182,7 @@ func (sc *Scenario) strategy(st Strategy, a Agent, custom map[string]StrategyFun
 }
 
 // learner builds a learning strategy on features f.
-func (sc *Scenario) learner(st Strategy, f agents.Features, rng *rand.Rand) (agents.Strategy, error) {
+func learner(sc *scenario.Config, st scenario.Strategy, f agents.Features, rng *rand.Rand) (agents.Strategy, error) {
 	if st.Policy == "p2" {
 		rule := policy.Reinforce{AlphaMu: st.AlphaMu, AlphaSigma: st.AlphaSigma, Compat: sc.P2Compat, MinSigma: st.MinSigma}
 		g := agents.NewGaussian(f, st.Sigma, rule)
@@ -340,7 +265,7 @@ func (r *replicate) use(s streams) {
 }
 
 // run trains for episodes 0..Training.Episodes, evaluating after episode 0,
-// every Evaluation.Every episodes and after the last. Training and each
+// every Evaluation.Every episodes and after the last. scenario.Training and each
 // evaluation point draw from their own streams, so how often a run is
 // evaluated does not change its training. tick is called after every
 // training episode.

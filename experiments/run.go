@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
 )
@@ -52,7 +53,7 @@ type ReplicateResult struct {
 
 // Result is what a run measured.
 type Result struct {
-	Scenario    Scenario
+	Scenario    scenario.Config
 	Evaluations *results.Table  // one row per replicate and evaluation point
 	Episodes    *results.Table  // one row per replicate and training episode
 	Trades      *results.Table  // one row per trade in an evaluation episode; nil unless Options.Trades
@@ -82,8 +83,8 @@ func (r *Result) Complete() bool {
 // It stops between two training episodes when ctx is cancelled, and stops
 // the other replicates when one fails; it then returns the replicates that
 // finished together with the error.
-func Run(ctx context.Context, sc Scenario, opt Options) (*Result, error) {
-	if ps := sc.validate(); len(ps) > 0 {
+func Run(ctx context.Context, sc scenario.Config, opt Options) (*Result, error) {
+	if ps := sc.Validate(); len(ps) > 0 {
 		for i := range ps {
 			ps[i].File = sc.Name
 		}
@@ -199,7 +200,7 @@ feed:
 
 // runReplicate runs replicate i to its end and returns its rows, with the
 // events and episodes it ran (also when it fails or is stopped).
-func runReplicate(ctx context.Context, sc *Scenario, i int, opt Options) (*ReplicateResult, uint64, int, error) {
+func runReplicate(ctx context.Context, sc *scenario.Config, i int, opt Options) (*ReplicateResult, uint64, int, error) {
 	r, err := newReplicate(sc, i, opt.Strategies)
 	if err != nil {
 		return nil, 0, 0, err
@@ -228,7 +229,7 @@ func runReplicate(ctx context.Context, sc *Scenario, i int, opt Options) (*Repli
 
 // checkDone checks that rep, given as replicate i of sc, has the tables a
 // run of sc would give it.
-func checkDone(sc *Scenario, trades bool, i int, rep *ReplicateResult) error {
+func checkDone(sc *scenario.Config, trades bool, i int, rep *ReplicateResult) error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("replicate %d, given as done: %s", i, fmt.Sprintf(format, args...))
 	}
@@ -266,7 +267,7 @@ func names(ms []results.Metric) []string {
 // metricNames are the value columns of evaluations.csv, in the order of
 // replicate.evalRow: P2's metrics, the market metrics, then the weights of
 // the first learning shipper (theta_i) and carrier (ask_theta_i).
-func metricNames(sc Scenario) []string {
+func metricNames(sc scenario.Config) []string {
 	cols := append(names(results.P2Metrics()), names(results.MarketMetrics())...)
 	for _, s := range sc.Shippers {
 		if s.Strategy.Kind == "learn" {
@@ -286,11 +287,11 @@ func metricNames(sc Scenario) []string {
 	return cols
 }
 
-func weightNames(prefix string, sc Scenario, st Strategy) []string {
+func weightNames(prefix string, sc scenario.Config, st scenario.Strategy) []string {
 	if st.Policy == "mlp" {
 		return nil // not linear: no weights to report
 	}
-	f, err := sc.features(st)
+	f, err := sc.Features(st)
 	if err != nil {
 		panic(err) // validated before
 	}

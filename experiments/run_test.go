@@ -6,11 +6,13 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/freightsim/freightsim/experiments/scenario"
 )
 
 // short is a small P2 run for tests of mechanics, not of figures.
-func short(replicates int) Scenario {
-	sc := Default()
+func short(replicates int) scenario.Config {
+	sc := scenario.Default()
 	sc.Replicates = replicates
 	sc.Training.Episodes = 40
 	sc.Evaluation.Every = 20
@@ -138,7 +140,7 @@ func TestP2Reproduction(t *testing.T) {
 	if testing.Short() {
 		t.Skip("full P2 training: skipped with -short")
 	}
-	sc := Default()
+	sc := scenario.Default()
 	sc.Replicates = 8
 	res, err := Run(context.Background(), sc, Options{})
 	if err != nil {
@@ -173,7 +175,7 @@ func TestP2CorrectedRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("P2 training: skipped with -short")
 	}
-	sc := Default()
+	sc := scenario.Default()
 	sc.P2Compat = false
 	sc.Replicates = 4
 	sc.Training.Episodes = 2000

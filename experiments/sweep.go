@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/freightsim/freightsim/experiments/config"
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -62,7 +63,7 @@ type Sweep struct {
 
 	// Base is the effective base scenario: the base with set applied. Its
 	// seed and replicates are replaced at each point.
-	Base Scenario
+	Base scenario.Config
 
 	baseYAML []byte     // Base as YAML: base.yaml of a sweep directory
 	baseTree *yaml.Node // baseYAML parsed: what the axes override at each point
@@ -296,14 +297,14 @@ func ParseSweepWith(file string, data []byte, sets []string) (*Sweep, error) {
 func (sw *Sweep) readBase(file string, doc *yaml.Node, idx *config.Index, extra []string) config.Problems {
 	name := sw.BaseName
 	if name == "" {
-		name = DefaultPreset
+		name = scenario.DefaultPreset
 		sw.BaseName = name
 	}
 	var label string
 	var data []byte
-	if slices.Contains(Presets(), name) {
+	if slices.Contains(scenario.Presets(), name) {
 		label = "preset " + name
-		data, _ = PresetYAML(name)
+		data, _ = scenario.PresetYAML(name)
 	} else {
 		path := name
 		if !filepath.IsAbs(path) {
@@ -312,7 +313,7 @@ func (sw *Sweep) readBase(file string, doc *yaml.Node, idx *config.Index, extra 
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return config.Problems{{File: file, Line: idx.Line("base"), Field: "base",
-				Msg: fmt.Sprintf("%q is neither a preset (%s) nor a readable scenario file (paths are relative to the sweep file): %v", name, strings.Join(Presets(), ", "), err)}}
+				Msg: fmt.Sprintf("%q is neither a preset (%s) nor a readable scenario file (paths are relative to the sweep file): %v", name, strings.Join(scenario.Presets(), ", "), err)}}
 		}
 		label, data = path, b
 	}
@@ -347,21 +348,21 @@ func (sw *Sweep) readBase(file string, doc *yaml.Node, idx *config.Index, extra 
 	for _, a := range extra {
 		key, _, _ := strings.Cut(a, "=")
 		if bad := managedKey(strings.TrimSpace(key)); bad != "" {
-			flagProbs = append(flagProbs, config.Problem{File: flagName(a), Msg: bad})
+			flagProbs = append(flagProbs, config.Problem{File: scenario.FlagName(a), Msg: bad})
 			continue
 		}
 		sw.sets = append(sw.sets, a)
 	}
-	sc, err := ParseWith(label, data, sw.sets)
+	sc, err := scenario.ParseWith(label, data, sw.sets)
 	ps := flagProbs
 	var parsed config.Problems
-	if err != nil && !asProblems(err, &parsed) {
+	if err != nil && !config.AsProblems(err, &parsed) {
 		return config.Problems{{File: file, Line: idx.Line("base"), Field: "base", Msg: err.Error()}}
 	}
 	ps = append(ps, parsed...)
 	for _, p := range ps {
 		for _, e := range entries {
-			if p.File == flagName(e.set) {
+			if p.File == scenario.FlagName(e.set) {
 				p = config.Problem{File: file, Line: e.line, Field: "set." + e.key, Msg: scenarioMsg(p, e.key)}
 				break
 			}
@@ -444,7 +445,7 @@ func (sw *Sweep) readAxis(file, p string, a axisFile, n *yaml.Node, idx *config.
 	if ax.Name != "" && !namePattern.MatchString(ax.Name) {
 		at("name", "%q: want a column name: a letter, then letters, digits or _", ax.Name)
 	}
-	kind, known := config.KindAt(reflect.TypeOf(Scenario{}), steps)
+	kind, known := config.KindAt(reflect.TypeOf(scenario.Config{}), steps)
 	ax.known = known
 	ax.Integer = known && (kind >= reflect.Int && kind <= reflect.Uint64)
 	numericKey := known && (ax.Integer || kind == reflect.Float64 || kind == reflect.Float32)

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/freightsim/freightsim/experiments/config"
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 )
 
@@ -182,9 +183,9 @@ func (sw *Sweep) describe(vals []AxisValue) string {
 // PointScenario is the scenario of point p: the effective base with each
 // axis's key set to its value at p, its seed seed.Point(Seed, p) and the
 // sweep's replicates. `freightsim run` on it runs the point's replicates.
-func (sw *Sweep) PointScenario(p int) (Scenario, error) {
+func (sw *Sweep) PointScenario(p int) (scenario.Config, error) {
 	if p < 0 || p >= sw.Points() {
-		return Scenario{}, fmt.Errorf("no point %d: the sweep has points 0..%d", p, sw.Points()-1)
+		return scenario.Config{}, fmt.Errorf("no point %d: the sweep has points 0..%d", p, sw.Points()-1)
 	}
 	sc, err := sw.build(sw.allAxes(), sw.Point(p))
 	if err != nil {
@@ -206,36 +207,36 @@ func (sw *Sweep) allAxes() []int {
 // machinery of --set, and checks the result as [Parse] does: unknown keys,
 // types, validation. It works on the parsed base, not its text, so it is
 // fast; [Sweep.explain] gives the located problems of a point it rejects.
-func (sw *Sweep) build(axes []int, vals []AxisValue) (Scenario, error) {
+func (sw *Sweep) build(axes []int, vals []AxisValue) (scenario.Config, error) {
 	doc := config.CopyNode(sw.baseTree)
 	root := doc.Content[0]
 	for k, a := range axes {
 		o, err := config.ParseOverride(sw.Axes[a].Key + "=" + vals[k].Text)
 		if err != nil {
-			return Scenario{}, err
+			return scenario.Config{}, err
 		}
 		each, err := o.Expand(root, sw.baseTree)
 		if err != nil {
-			return Scenario{}, err
+			return scenario.Config{}, err
 		}
 		for _, c := range each {
 			c.Value = config.CopyNode(c.Value)
 			if err := c.Apply(root, sw.baseTree); err != nil {
-				return Scenario{}, err
+				return scenario.Config{}, err
 			}
 		}
 	}
 	idx := config.NewIndex("")
-	idx.Walk(root, reflect.TypeOf(Scenario{}), "")
+	idx.Walk(root, reflect.TypeOf(scenario.Config{}), "")
 	if len(idx.Problems) > 0 {
-		return Scenario{}, idx.Problems
+		return scenario.Config{}, idx.Problems
 	}
-	sc := Default()
+	sc := scenario.Default()
 	if err := doc.Decode(&sc); err != nil {
-		return Scenario{}, err
+		return scenario.Config{}, err
 	}
-	if ps := sc.validate(); len(ps) > 0 {
-		return Scenario{}, ps
+	if ps := sc.Validate(); len(ps) > 0 {
+		return scenario.Config{}, ps
 	}
 	return sc, nil
 }
@@ -248,14 +249,14 @@ func (sw *Sweep) explain(axes []int, vals []AxisValue) config.Problems {
 	for k, a := range axes {
 		sets[k] = sw.Axes[a].Key + "=" + vals[k].Text
 	}
-	_, err := ParseWith("base", sw.baseYAML, sets)
+	_, err := scenario.ParseWith("base", sw.baseYAML, sets)
 	var ps config.Problems
 	if err == nil {
-		// build and ParseWith disagree: a bug, but say what build saw.
+		// build and scenario.ParseWith disagree: a bug, but say what build saw.
 		_, err = sw.build(axes, vals)
 		return config.Problems{{Msg: fmt.Sprint(err)}}
 	}
-	if !asProblems(err, &ps) {
+	if !config.AsProblems(err, &ps) {
 		return config.Problems{{Msg: err.Error()}}
 	}
 	return ps

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
 )
@@ -231,11 +232,11 @@ func (sw *Sweep) differences(dir string, old []byte) string {
 	}
 	base, err := os.ReadFile(filepath.Join(dir, "base.yaml"))
 	if err != nil || !bytes.Equal(base, sw.baseYAMLFile()) {
-		was, perr := Parse(filepath.Join(dir, "base.yaml"), base)
+		was, perr := scenario.Parse(filepath.Join(dir, "base.yaml"), base)
 		if err != nil || perr != nil {
 			return "another sweep: its base.yaml is missing or does not parse"
 		}
-		diff, _ := Diff(was, sw.Base)
+		diff, _ := scenario.Diff(was, sw.Base)
 		if len(diff) > 12 {
 			diff = append(diff[:12], fmt.Sprintf("... and %d more", len(diff)-12))
 		}
@@ -327,7 +328,7 @@ type SweepOptions struct {
 	OnRun func(*RunRecord)
 
 	// runHook, in tests, runs instead of a point's replicate.
-	runHook func(ctx context.Context, sc *Scenario, p, r int) ([]float64, error)
+	runHook func(ctx context.Context, sc *scenario.Config, p, r int) ([]float64, error)
 }
 
 // SweepResult is what a sweep directory holds after [SweepDir.Run] or
@@ -568,7 +569,7 @@ func (sw *Sweep) runOne(ctx context.Context, p, r int, opt SweepOptions) (rec *R
 
 // runReplicateRow runs replicate r of sc as Run does and returns its final
 // evaluation in the sweep's columns.
-func (sw *Sweep) runReplicateRow(ctx context.Context, sc *Scenario, r int, tick func()) ([]float64, error) {
+func (sw *Sweep) runReplicateRow(ctx context.Context, sc *scenario.Config, r int, tick func()) ([]float64, error) {
 	rep, _, _, err := runReplicate(ctx, sc, r, Options{Progress: tick})
 	if err != nil {
 		return nil, err

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/freightsim/freightsim/experiments/config"
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 )
 
@@ -278,9 +279,9 @@ func TestSweepBuildIsParseWith(t *testing.T) {
 		for a, v := range sw.Point(p) {
 			sets = append(sets, sw.Axes[a].Key+"="+v.Text)
 		}
-		want, err := ParseWith("base", sw.baseYAML, sets)
+		want, err := scenario.ParseWith("base", sw.baseYAML, sets)
 		if err != nil {
-			t.Fatalf("point %d: ParseWith(%v): %v", p, sets, err)
+			t.Fatalf("point %d: scenario.ParseWith(%v): %v", p, sets, err)
 		}
 		want.Seed, want.Replicates = seed.Point(sw.Seed, p), sw.Replicates
 		if !reflect.DeepEqual(got, want) {
@@ -482,7 +483,7 @@ func TestSweepShardsMergeToLocal(t *testing.T) {
 // is recorded with its error; the others run and are aggregated.
 func TestSweepFailuresAreIsolated(t *testing.T) {
 	sw := parseSweep(t, "base: smart-containers-2020\nreplicates: 4\n"+shortSet+"axes:\n  - key: carriers[0].capacity\n    values: [40, 80, 120]\nmetrics: [ship_share]\nplots: false\n")
-	hook := func(ctx context.Context, sc *Scenario, p, r int) ([]float64, error) {
+	hook := func(ctx context.Context, sc *scenario.Config, p, r int) ([]float64, error) {
 		switch {
 		case p == 1 && r == 2:
 			return nil, fmt.Errorf("replicate %d, episode 3: weight 0 is NaN after the update: policy diverged", r)

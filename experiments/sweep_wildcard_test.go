@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/freightsim/freightsim/experiments/config"
+	"github.com/freightsim/freightsim/experiments/scenario"
 )
 
 // The wildcard index [*] of --set (and of sweep axes): every item of a list.
@@ -14,34 +15,34 @@ func TestParseWithWildcard(t *testing.T) {
 		name string
 		file string
 		sets []string
-		want func(sc Scenario) bool
+		want func(sc scenario.Config) bool
 		says string
 	}{
 		{"every item of a list in the file", two, []string{"shippers[*].holding_cost=3"},
-			func(sc Scenario) bool {
+			func(sc scenario.Config) bool {
 				return len(sc.Shippers) == 2 && sc.Shippers[0].HoldingCost == 3 && sc.Shippers[1].HoldingCost == 3 &&
 					sc.Shippers[0].Penalty == 30 && sc.Shippers[1].Penalty == 40
 			}, "both shippers with h 3, their penalties kept"},
 		{"a list the file omits: the default list", "", []string{"carriers[*].capacity=50"},
-			func(sc Scenario) bool { return len(sc.Carriers) == 1 && sc.Carriers[0].Capacity == 50 }, "the one default carrier, capacity 50"},
+			func(sc scenario.Config) bool { return len(sc.Carriers) == 1 && sc.Carriers[0].Capacity == 50 }, "the one default carrier, capacity 50"},
 		{"items an earlier override added", "", []string{"carriers[1].capacity=20", "carriers[*].cost_rate=0.2"},
-			func(sc Scenario) bool {
+			func(sc scenario.Config) bool {
 				return len(sc.Carriers) == 2 && sc.Carriers[0].CostRate == 0.2 && sc.Carriers[1].CostRate == 0.2 && sc.Carriers[1].Capacity == 20
 			}, "two carriers, both with k 0.2"},
 		{"deep in each item", two, []string{"shippers[*].strategy.sigma=4"},
-			func(sc Scenario) bool {
+			func(sc scenario.Config) bool {
 				return sc.Shippers[0].Strategy.Sigma == 4 && sc.Shippers[1].Strategy.Sigma == 4
 			}, "sigma 4 for both"},
 		{"a later concrete override wins", two, []string{"shippers[*].penalty=1", "shippers[1].penalty=2"},
-			func(sc Scenario) bool { return sc.Shippers[0].Penalty == 1 && sc.Shippers[1].Penalty == 2 }, "penalties 1 and 2"},
+			func(sc scenario.Config) bool { return sc.Shippers[0].Penalty == 1 && sc.Shippers[1].Penalty == 2 }, "penalties 1 and 2"},
 		{"whole items", two, []string{"shippers[*]={penalty: 7}"},
-			func(sc Scenario) bool {
+			func(sc scenario.Config) bool {
 				return len(sc.Shippers) == 2 && sc.Shippers[1].Penalty == 7 && sc.Shippers[1].HoldingCost == 1
 			}, "two default shippers with penalty 7"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			sc, err := ParseWith("x.yaml", []byte(c.file), c.sets)
+			sc, err := scenario.ParseWith("x.yaml", []byte(c.file), c.sets)
 			if err != nil {
 				t.Fatalf("ParseWith(%v): %v", c.sets, err)
 			}
@@ -65,7 +66,7 @@ func TestParseWithWildcardProblems(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := ParseWith("x.yaml", []byte(c.file), []string{c.set})
+			_, err := scenario.ParseWith("x.yaml", []byte(c.file), []string{c.set})
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("ParseWith(%q): %v\nwant an error containing %q", c.set, err, c.want)
 			}

@@ -6,9 +6,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"reflect"
 
 	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/market"
 	"github.com/freightsim/freightsim/results"
@@ -22,7 +22,7 @@ type Theory struct {
 	Scenario string `json:"scenario"`
 
 	// ClosedForm lists, for a fixed job stream whose Nash equilibria are
-	// known in closed form (see Scenario.closedForm), each job's
+	// known in closed form (see closedForm), each job's
 	// equilibrium set: bid = ask = p with Low <= p <= High if it trades;
 	// no trade (bid <= ask) otherwise. Empty when there is no closed form,
 	// and ClosedFormNote says why.
@@ -90,15 +90,15 @@ const theoryClearings = 2000
 
 // NewTheory computes the theory of sc. Random job streams are sampled from
 // a stream derived from the scenario's seed, so the result is reproducible.
-func NewTheory(sc *Scenario) *Theory {
-	th := &Theory{Scenario: sc.Name, DemandRatio: sc.demandRatio()}
-	if isPreset(sc, DefaultPreset) {
+func NewTheory(sc *scenario.Config) *Theory {
+	th := &Theory{Scenario: sc.Name, DemandRatio: sc.DemandCapacityRatio()}
+	if scenario.IsPreset(sc, scenario.DefaultPreset) {
 		// MODEL section 7: the author's code, seeds 0-3, after 4000 episodes.
 		th.References = map[string]results.Reference{
 			"avg_bidding_cost": {Value: -48.3, Label: "author's code, seeds 0-3: -48.3"},
 		}
 	}
-	if eq, ok := sc.closedForm(); ok {
+	if eq, ok := closedForm(sc); ok {
 		for _, e := range eq {
 			jb := JobBand{Volume: e.job.Volume, Distance: int(e.job.Distance), Value: e.job.Value,
 				Cost: e.cost, Reservation: e.reserve, Trades: e.efficient, Low: e.cost, High: e.reserve}
@@ -111,8 +111,8 @@ func NewTheory(sc *Scenario) *Theory {
 		th.ClosedFormNote = closedFormNote(sc)
 	}
 
-	gen := sc.generator()
-	fixed := sc.fixedJobs()
+	gen := sc.Generator()
+	fixed := sc.FixedJobs()
 	rng := seed.Stream(seed.Derive(sc.Seed, 0xe9), 0, seed.RoleJobs)
 	n := theoryClearings
 	if fixed != nil {
@@ -121,7 +121,7 @@ func NewTheory(sc *Scenario) *Theory {
 	// Per epoch, a carrier offers its capacity once per period, at its mean
 	// cost factor: the theory is of a clearing of one epoch's arrivals
 	// against one epoch's capacity.
-	caps := sc.capacities()
+	caps := sc.Capacities()
 	carriers := make([]*agents.Carrier, len(sc.Carriers))
 	minRate := math.Inf(1)
 	for i, c := range sc.Carriers {
@@ -132,7 +132,7 @@ func NewTheory(sc *Scenario) *Theory {
 	// Alike jobs (one volume, one distance) are a homogeneous good: the
 	// competitive price is in money per volume unit. Otherwise it is per
 	// unit of transport cost at the cheapest carrier's rate.
-	homogeneous := sc.alikeJobs()
+	homogeneous := sc.AlikeJobs()
 	th.Competitive.Unit = "price per unit of transport cost (at the cheapest carrier's rate)"
 	if homogeneous {
 		th.Competitive.Unit = "money per volume unit"
@@ -225,36 +225,6 @@ func NewTheory(sc *Scenario) *Theory {
 	return th
 }
 
-// alikeJobs reports whether every job has one volume and one distance.
-func (sc *Scenario) alikeJobs() bool {
-	if f := sc.Jobs.Fixed; len(f) > 0 {
-		for _, j := range f {
-			if j.Volume != f[0].Volume || j.Distance != f[0].Distance {
-				return false
-			}
-		}
-		return true
-	}
-	return sc.Jobs.Volume.Min == sc.Jobs.Volume.Max && sc.Jobs.Distance.Min == sc.Jobs.Distance.Max
-}
-
-// isPreset reports whether sc is the preset name in everything that shapes
-// its market and learning: seed, replicates and the length and frequency of
-// training and evaluation may differ.
-func isPreset(sc *Scenario, name string) bool {
-	b, err := PresetYAML(name)
-	if err != nil {
-		return false
-	}
-	p, err := Parse(name, b)
-	if err != nil {
-		return false
-	}
-	a := *sc
-	a.Seed, a.Replicates, a.Training.Episodes, a.Evaluation.Every = p.Seed, p.Replicates, p.Training.Episodes, p.Evaluation.Every
-	return reflect.DeepEqual(a, p)
-}
-
 // MarshalJSON writes an undefined (NaN) end as null.
 func (b Band) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
@@ -328,21 +298,8 @@ func ReadTheory(dir string) (*Theory, error) {
 	return &th, nil
 }
 
-// demandRatio is the expected volume arriving per epoch over the capacity
-// offered per epoch.
-func (sc *Scenario) demandRatio() float64 {
-	var capacity float64
-	for i, c := range sc.capacities() {
-		capacity += float64(c) / sc.Carriers[i].Schedule.Period
-	}
-	if capacity == 0 {
-		return math.Inf(1)
-	}
-	return sc.expectedDemand() / capacity
-}
-
 // closedFormNote says why a scenario has no closed-form equilibrium here.
-func closedFormNote(sc *Scenario) string {
+func closedFormNote(sc *scenario.Config) string {
 	switch {
 	case len(sc.Jobs.Fixed) == 0:
 		return "the job stream is random: no closed form; the equilibrium is measured by best-response search"

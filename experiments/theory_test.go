@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -14,7 +15,7 @@ import (
 // (10, 50, 120), (20, 30, 150), (5, 100, 90), (15, 80, 100), cost 0.1*v*l,
 // one truck of capacity 80.
 func TestTheoryDeterministic(t *testing.T) {
-	sc, err := Resolve("strategic-bidding-deterministic")
+	sc, err := scenario.Resolve("strategic-bidding-deterministic")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +54,7 @@ func TestTheoryDeterministic(t *testing.T) {
 // TestTheoryBindingCapacity: when capacity binds, the competitive price rises
 // above cost, between the marginal jobs' reservation/cost ratios.
 func TestTheoryBindingCapacity(t *testing.T) {
-	sc, err := Resolve("strategic-bidding-deterministic")
+	sc, err := scenario.Resolve("strategic-bidding-deterministic")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func TestTheoryBindingCapacity(t *testing.T) {
 }
 
 func TestTheoryRandomStream(t *testing.T) {
-	sc := Default()
+	sc := scenario.Default()
 	th := NewTheory(&sc)
 	if th.ClosedForm != nil || !strings.Contains(th.ClosedFormNote, "random") {
 		t.Errorf("P2 has no closed form; note %q", th.ClosedFormNote)
@@ -95,8 +96,8 @@ func TestTheoryRandomStream(t *testing.T) {
 }
 
 func TestTheoryJSONRoundTrip(t *testing.T) {
-	for _, name := range Presets() {
-		sc, err := Resolve(name)
+	for _, name := range scenario.Presets() {
+		sc, err := scenario.Resolve(name)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/sim"
 )
 
@@ -12,7 +13,7 @@ import (
 // the engine, and the exchange does the rest.
 //
 // Time is in epochs. Epoch t covers [t, t+1): its jobs arrive at time t.
-// Carrier c departs at offset_c + k*period_c (by default every epoch at
+// scenario.Carrier c departs at offset_c + k*period_c (by default every epoch at
 // t+0.5); carriers departing at the same time clear together, and every
 // clearing ages the waiting jobs by one. An episode has epochs 0..horizon:
 // departures before horizon+1. When it ends, jobs still waiting are either
@@ -161,7 +162,7 @@ func (w *world) scheduleDeparture() {
 	}
 }
 
-func newWorld(x *agents.Exchange, gen agents.Generator, fixed []agents.Job, drain bool, obs arrivals, schedules []Schedule) *world {
+func newWorld(x *agents.Exchange, gen agents.Generator, fixed []agents.Job, drain bool, obs arrivals, schedules []scenario.Schedule) *world {
 	w := &world{x: x, gen: gen, fixed: fixed, drain: drain, obs: obs}
 	for _, s := range schedules {
 		w.period = append(w.period, s.Period)

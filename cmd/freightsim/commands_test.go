@@ -8,9 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/spf13/cobra"
-
-	"github.com/freightsim/freightsim/experiments"
 )
 
 func TestScenariosList(t *testing.T) {
@@ -18,8 +17,8 @@ func TestScenariosList(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	for _, name := range experiments.Presets() {
-		sc, err := experiments.Resolve(name)
+	for _, name := range scenario.Presets() {
+		sc, err := scenario.Resolve(name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -27,7 +26,7 @@ func TestScenariosList(t *testing.T) {
 			t.Errorf("scenarios list:\n%s\nwant a line with %s and its description %q", stdout, name, sc.Description)
 		}
 	}
-	if !strings.Contains(stdout, experiments.DefaultPreset) || !strings.Contains(stdout, "(the default)") {
+	if !strings.Contains(stdout, scenario.DefaultPreset) || !strings.Contains(stdout, "(the default)") {
 		t.Errorf("scenarios list does not mark the default preset:\n%s", stdout)
 	}
 }
@@ -35,7 +34,7 @@ func TestScenariosList(t *testing.T) {
 // TestScenariosShowParsesBack: what show prints is commented YAML that reads
 // back to the very scenario the preset is.
 func TestScenariosShowParsesBack(t *testing.T) {
-	for _, name := range experiments.Presets() {
+	for _, name := range scenario.Presets() {
 		code, stdout, stderr := freightsim(t, "scenarios", "show", name)
 		if code != 0 {
 			t.Errorf("scenarios show %s: exit %d\n%s", name, code, stderr)
@@ -44,12 +43,12 @@ func TestScenariosShowParsesBack(t *testing.T) {
 		if !strings.HasPrefix(stdout, "# ") {
 			t.Errorf("scenarios show %s does not start with a comment:\n%.200s", name, stdout)
 		}
-		got, err := experiments.Parse("shown.yaml", []byte(stdout))
+		got, err := scenario.Parse("shown.yaml", []byte(stdout))
 		if err != nil {
 			t.Errorf("scenarios show %s prints YAML that does not parse: %v", name, err)
 			continue
 		}
-		want, _ := experiments.Resolve(name)
+		want, _ := scenario.Resolve(name)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("scenarios show %s reads back as\n%+v\nwant\n%+v", name, got, want)
 		}
@@ -191,10 +190,10 @@ func TestCompletion(t *testing.T) {
 		want []string
 		not  []string
 	}{
-		{[]string{"run", ""}, experiments.Presets(), nil},
+		{[]string{"run", ""}, scenario.Presets(), nil},
 		{[]string{"validate", "smart-containers-c"}, []string{"smart-containers-corrected"}, []string{"smart-containers-2020"}},
-		{[]string{"scenarios", "show", ""}, experiments.Presets(), nil},
-		{[]string{"scenarios", "show", "smart-containers-2020", ""}, nil, experiments.Presets()},
+		{[]string{"scenarios", "show", ""}, scenario.Presets(), nil},
+		{[]string{"scenarios", "show", "smart-containers-2020", ""}, nil, scenario.Presets()},
 		{[]string{"run", "--format", ""}, []string{"csv", "parquet", "both"}, nil},
 		{[]string{"run", "--set", "carriers[0].cap"}, []string{"carriers[0].capacity="}, []string{"carriers[0].cost_rate="}},
 		{[]string{"run", "--set", "training."}, []string{"training.episodes=", "training.horizon="}, nil},

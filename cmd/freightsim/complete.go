@@ -3,9 +3,8 @@ package main
 import (
 	"strings"
 
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/spf13/cobra"
-
-	"github.com/freightsim/freightsim/experiments"
 )
 
 // Shell completion: cobra's completion command writes the scripts (bash,
@@ -19,7 +18,7 @@ func completeScenario(files bool) cobra.CompletionFunc {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		var out []cobra.Completion
-		for _, name := range experiments.Presets() {
+		for _, name := range scenario.Presets() {
 			if strings.HasPrefix(name, toComplete) {
 				out = append(out, cobra.CompletionWithDesc(name, presetDescription(name)))
 			}
@@ -37,7 +36,7 @@ func completeSet(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Compl
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	var out []cobra.Completion
-	for _, p := range experiments.KeyPaths() {
+	for _, p := range scenario.KeyPaths() {
 		p = strings.ReplaceAll(p, "[]", "[0]") + "="
 		if strings.HasPrefix(p, toComplete) {
 			out = append(out, p)
@@ -55,7 +54,7 @@ func completeWords(words ...string) func(*cobra.Command, []string, string) ([]co
 
 // presetDescription is a preset's one-line description, or "".
 func presetDescription(name string) string {
-	sc, err := experiments.Resolve(name)
+	sc, err := scenario.Resolve(name)
 	if err != nil {
 		return ""
 	}

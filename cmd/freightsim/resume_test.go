@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/freightsim/freightsim/experiments"
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -25,7 +26,7 @@ func args(extra ...string) []string { return append(slices.Clone(small), extra..
 // functions the run command calls.
 func interruptedRun(t *testing.T, dir string, trades bool, kept ...int) {
 	t.Helper()
-	sc, err := experiments.Resolve("smart-containers-2020")
+	sc, err := scenario.Resolve("smart-containers-2020")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +249,7 @@ func TestRunWithOverrides(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	sc, err := experiments.Load(filepath.Join(dir, "config.yaml"))
+	sc, err := scenario.Load(filepath.Join(dir, "config.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

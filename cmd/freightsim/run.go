@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/freightsim/freightsim/experiments"
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -52,7 +53,7 @@ results into a run directory:
 With --format parquet (or both) the tables are also, or instead, written as
 Parquet files (.parquet) for pandas, polars, R and DuckDB.
 
-With no argument it runs the default preset, ` + experiments.DefaultPreset + `. A scenario is a
+With no argument it runs the default preset, ` + scenario.DefaultPreset + `. A scenario is a
 preset name or a YAML file (docs/CONFIG.md); --set changes one key of it,
 after the file and before validation. Results depend only on the scenario and
 the seed, never on --workers.
@@ -233,8 +234,8 @@ func (e stoppedError) Error() string { return e.msg }
 func (e stoppedError) Unwrap() error { return e.err }
 
 // scenarioFor resolves a preset or file with overrides; a bad one is a usage error.
-func scenarioFor(cmd *cobra.Command, name string, sets []string) (experiments.Scenario, error) {
-	sc, err := experiments.ResolveWith(name, sets)
+func scenarioFor(cmd *cobra.Command, name string, sets []string) (scenario.Config, error) {
+	sc, err := scenario.ResolveWith(name, sets)
 	if err != nil {
 		return sc, usageError{err}
 	}

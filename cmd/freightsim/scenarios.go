@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/spf13/cobra"
-
-	"github.com/freightsim/freightsim/experiments"
 )
 
 func newScenariosCmd() *cobra.Command {
@@ -32,13 +31,13 @@ func newScenariosListCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "NAME\tDESCRIPTION")
-			for _, name := range experiments.Presets() {
-				sc, err := experiments.Resolve(name)
+			for _, name := range scenario.Presets() {
+				sc, err := scenario.Resolve(name)
 				if err != nil {
 					return fmt.Errorf("preset %s: %w", name, err) // a bug: the presets are tested
 				}
 				desc := sc.Description
-				if name == experiments.DefaultPreset {
+				if name == scenario.DefaultPreset {
 					desc += " (the default)"
 				}
 				fmt.Fprintf(tw, "%s\t%s\n", name, desc)
@@ -60,7 +59,7 @@ edit it, check it with 'freightsim validate FILE' and run it.`,
 		Args:              exactArgs(1, "the name of a preset (see 'freightsim scenarios list')"),
 		ValidArgsFunction: completeScenario(false),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := experiments.PresetYAML(args[0])
+			b, err := scenario.PresetYAML(args[0])
 			if err != nil {
 				return usageError{err}
 			}

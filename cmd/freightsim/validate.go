@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
-
-	"github.com/freightsim/freightsim/experiments"
 )
 
 type validateOptions struct {
@@ -55,7 +54,7 @@ what a run would write as config.yaml.`,
 }
 
 // describe prints the one-line "ok" summary of a valid scenario.
-func describe(w io.Writer, what string, sc experiments.Scenario) {
+func describe(w io.Writer, what string, sc scenario.Config) {
 	learn := func(kinds []string) string {
 		n := 0
 		for _, k := range kinds {

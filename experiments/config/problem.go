@@ -86,3 +86,12 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// AsProblems reports whether err is a Problems, and if so sets *ps to it.
+func AsProblems(err error, ps *Problems) bool {
+	p, ok := err.(Problems)
+	if ok {
+		*ps = p
+	}
+	return ok
+}

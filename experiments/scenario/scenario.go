@@ -1,4 +1,4 @@
-package experiments
+package scenario
 
 import (
 	"math"
@@ -6,11 +6,11 @@ import (
 	"github.com/freightsim/freightsim/agents"
 )
 
-// Scenario is one experiment's configuration: the market, its agents, and
+// Config is one experiment's configuration: the market, its agents, and
 // how long they learn and are evaluated. It is read from YAML (see
 // docs/CONFIG.md); every field has a default, the smart-container market of
 // van Heeswijk (2020).
-type Scenario struct {
+type Config struct {
 	Name        string  `yaml:"name"`
 	Description string  `yaml:"description,omitempty"`
 	Seed        uint64  `yaml:"seed"`         // base seed; replicate r uses streams derived from (seed, r)
@@ -154,8 +154,8 @@ type Market struct {
 
 // Default returns the smart-container scenario of van Heeswijk (2020), with
 // the paper's code's quirks on: the defaults of every field.
-func Default() Scenario {
-	return Scenario{
+func Default() Config {
+	return Config{
 		Name:        "smart-containers-2020",
 		Description: "P2 exactly - containers learn to bid for one truck of capacity 80",
 		Seed:        1,
@@ -223,7 +223,7 @@ func CarrierFeatures() []string {
 // so that the expected volume arriving per epoch over the capacity offered
 // per epoch is demand_ratio (rounded to whole volume units, at least 1 for
 // a carrier that had any).
-func (sc *Scenario) capacities() []int {
+func (sc *Config) Capacities() []int {
 	caps := make([]int, len(sc.Carriers))
 	var perEpoch float64
 	for i, c := range sc.Carriers {
@@ -235,7 +235,7 @@ func (sc *Scenario) capacities() []int {
 	if sc.DemandRatio <= 0 || perEpoch == 0 {
 		return caps
 	}
-	scale := sc.expectedDemand() / sc.DemandRatio / perEpoch
+	scale := sc.ExpectedDemand() / sc.DemandRatio / perEpoch
 	for i, c := range sc.Carriers {
 		if c.Capacity > 0 {
 			caps[i] = max(1, int(math.Round(float64(c.Capacity)*scale)))
@@ -245,7 +245,7 @@ func (sc *Scenario) capacities() []int {
 }
 
 // expectedDemand is the expected volume arriving per epoch.
-func (sc *Scenario) expectedDemand() float64 {
+func (sc *Config) ExpectedDemand() float64 {
 	if len(sc.Jobs.Fixed) > 0 {
 		var v float64
 		for _, f := range sc.Jobs.Fixed {
@@ -253,7 +253,7 @@ func (sc *Scenario) expectedDemand() float64 {
 		}
 		return v
 	}
-	gen := sc.generator()
+	gen := sc.Generator()
 	return gen.MeanVolume()
 }
 

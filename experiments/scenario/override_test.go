@@ -1,4 +1,4 @@
-package experiments
+package scenario
 
 import (
 	"errors"
@@ -17,41 +17,41 @@ func TestParseWithAppliesOverrides(t *testing.T) {
 		name string
 		sets []string
 		file string
-		want func(sc Scenario) bool
+		want func(sc Config) bool
 		says string
 	}{
 		{"a top-level number", []string{"seed=7"}, file,
-			func(sc Scenario) bool { return sc.Seed == 7 && sc.Shippers[0].Penalty == 30 }, "seed 7, the file's penalty kept"},
+			func(sc Config) bool { return sc.Seed == 7 && sc.Shippers[0].Penalty == 30 }, "seed 7, the file's penalty kept"},
 		{"a nested key the file omits", []string{"training.episodes=12"}, file,
-			func(sc Scenario) bool { return sc.Training.Episodes == 12 && sc.Training.Horizon == 100 }, "episodes 12, horizon still the default 100"},
+			func(sc Config) bool { return sc.Training.Episodes == 12 && sc.Training.Horizon == 100 }, "episodes 12, horizon still the default 100"},
 		{"a list item the file has", []string{"shippers[0].penalty=45"}, file,
-			func(sc Scenario) bool { return sc.Shippers[0].Penalty == 45 && sc.Shippers[0].HoldingCost == 1 }, "penalty 45, holding cost the default"},
+			func(sc Config) bool { return sc.Shippers[0].Penalty == 45 && sc.Shippers[0].HoldingCost == 1 }, "penalty 45, holding cost the default"},
 		{"a list item the file omits: the default list", []string{"carriers[0].capacity=40"}, file,
-			func(sc Scenario) bool {
+			func(sc Config) bool {
 				return len(sc.Carriers) == 1 && sc.Carriers[0].Capacity == 40 && sc.Carriers[0].CostRate == 0.1
 			}, "one carrier of capacity 40 with the default cost rate"},
 		{"a new list item gets the defaults", []string{"carriers[1].capacity=20"}, file,
-			func(sc Scenario) bool {
+			func(sc Config) bool {
 				return len(sc.Carriers) == 2 && sc.Carriers[0].Capacity == 80 && sc.Carriers[1].Capacity == 20 && sc.Carriers[1].Strategy.Kind == "truthful"
 			}, "two carriers, 80 and 20"},
 		{"a whole item as flow YAML", []string{"shippers[1]={penalty: 5, holding_cost: 2}"}, file,
-			func(sc Scenario) bool {
+			func(sc Config) bool {
 				return len(sc.Shippers) == 2 && sc.Shippers[1].Penalty == 5 && sc.Shippers[1].HoldingCost == 2
 			}, "a second shipper, penalty 5 and h 2"},
 		{"a whole range", []string{"jobs.volume={min: 2, max: 3}"}, file,
-			func(sc Scenario) bool { return sc.Jobs.Volume == Range{2, 3} }, "volume 2..3"},
+			func(sc Config) bool { return sc.Jobs.Volume == Range{2, 3} }, "volume 2..3"},
 		{"strings and booleans", []string{"market.price=k-double", "p2_compat=false", "description=a test"}, file,
-			func(sc Scenario) bool {
+			func(sc Config) bool {
 				return sc.Market.Price == "k-double" && !sc.P2Compat && sc.Description == "a test"
 			}, "k-double, no compat"},
 		{"a later override wins", []string{"seed=3", "seed=4"}, file,
-			func(sc Scenario) bool { return sc.Seed == 4 }, "seed 4"},
+			func(sc Config) bool { return sc.Seed == 4 }, "seed 4"},
 		{"an empty file", []string{"name=x"}, "",
-			func(sc Scenario) bool { return sc.Name == "x" && reflect.DeepEqual(sc.Carriers, Default().Carriers) }, "name x, defaults elsewhere"},
+			func(sc Config) bool { return sc.Name == "x" && reflect.DeepEqual(sc.Carriers, Default().Carriers) }, "name x, defaults elsewhere"},
 		{"a flow-style file", []string{"jobs.arrivals.max=4"}, "jobs: {arrivals: {min: 1, max: 9}}\n",
-			func(sc Scenario) bool { return sc.Jobs.Arrivals == Range{1, 4} }, "arrivals 1..4"},
+			func(sc Config) bool { return sc.Jobs.Arrivals == Range{1, 4} }, "arrivals 1..4"},
 		{"through an alias", []string{"carriers[1].capacity=7"}, "carriers:\n  - &c {capacity: 50}\n  - *c\n",
-			func(sc Scenario) bool { return sc.Carriers[0].Capacity == 50 && sc.Carriers[1].Capacity == 7 }, "the alias copied, only item 1 changed"},
+			func(sc Config) bool { return sc.Carriers[0].Capacity == 50 && sc.Carriers[1].Capacity == 7 }, "the alias copied, only item 1 changed"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,4 +1,4 @@
-package experiments
+package scenario
 
 import (
 	"embed"
@@ -40,7 +40,7 @@ func PresetYAML(name string) ([]byte, error) {
 
 // Resolve reads a scenario named on the command line: a preset name, or the
 // path of a YAML file. An empty name is the default preset.
-func Resolve(nameOrFile string) (Scenario, error) { return ResolveWith(nameOrFile, nil) }
+func Resolve(nameOrFile string) (Config, error) { return ResolveWith(nameOrFile, nil) }
 
 // source reads what a scenario named on the command line holds, and the
 // name problems are reported under: "preset NAME", or the file's path.

@@ -1,4 +1,4 @@
-package experiments
+package scenario
 
 import (
 	"fmt"
@@ -23,10 +23,10 @@ import (
 // ResolveWith reads a scenario named on the command line, a preset name or
 // the path of a YAML file (see [Resolve]), and applies the overrides sets,
 // each "key.path=value" (see [ParseWith]).
-func ResolveWith(nameOrFile string, sets []string) (Scenario, error) {
+func ResolveWith(nameOrFile string, sets []string) (Config, error) {
 	label, data, err := source(nameOrFile)
 	if err != nil {
-		return Scenario{}, err
+		return Config{}, err
 	}
 	if len(sets) == 0 {
 		return Parse(label, data)
@@ -40,11 +40,11 @@ func ResolveWith(nameOrFile string, sets []string) (Scenario, error) {
 // value (30, 0.5, true, .nan, pay-as-bid, "a string", {min: 1, max: 3},
 // [p2]). An empty value is the empty string.
 //
-// config.Problems are reported all at once, as by [Parse]: those of the file with
+// Problems are reported all at once, as by [Parse]: those of the file with
 // its name and line, those of an override with the flag instead, e.g.
 //
 //	--set carriers[0].capacity=-5: carriers[0].capacity: -5 is too small: want a whole number >= 0
-func ParseWith(file string, data []byte, sets []string) (Scenario, error) {
+func ParseWith(file string, data []byte, sets []string) (Config, error) {
 	if len(sets) == 0 {
 		return Parse(file, data)
 	}
@@ -55,7 +55,7 @@ func ParseWith(file string, data []byte, sets []string) (Scenario, error) {
 	base, _ := Parse(file, data) // the file's effective scenario: where a list the file omits comes from
 	var eff yaml.Node
 	if err := eff.Encode(base); err != nil {
-		return Scenario{}, err
+		return Config{}, err
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map"}}}
@@ -82,18 +82,18 @@ func ParseWith(file string, data []byte, sets []string) (Scenario, error) {
 			applied = append(applied, c)
 		}
 		if err != nil {
-			setProbs = append(setProbs, config.Problem{File: flagName(a), Msg: err.Error()})
+			setProbs = append(setProbs, config.Problem{File: FlagName(a), Msg: err.Error()})
 		}
 	}
 
 	config.BlockStyle(root)
 	out, err := yaml.Marshal(&doc)
 	if err != nil {
-		return Scenario{}, fmt.Errorf("applying --set: %w", err)
+		return Config{}, fmt.Errorf("applying --set: %w", err)
 	}
 	sc, err := Parse(file, out)
 	var ps config.Problems
-	if err != nil && !asProblems(err, &ps) {
+	if err != nil && !config.AsProblems(err, &ps) {
 		return sc, err
 	}
 	// Parse saw the rewritten text: give each problem back its origin, the
@@ -105,7 +105,7 @@ func ParseWith(file string, data []byte, sets []string) (Scenario, error) {
 			p.Field = lines[p.Line]
 		}
 		if o, ok := config.LastOverride(applied, p.Field); ok {
-			p.File, p.Line = flagName(o.Text), 0
+			p.File, p.Line = FlagName(o.Text), 0
 			setProbs = append(setProbs, p)
 			continue
 		}
@@ -120,19 +120,12 @@ func ParseWith(file string, data []byte, sets []string) (Scenario, error) {
 	return sc, nil
 }
 
-func asProblems(err error, ps *config.Problems) bool {
-	p, ok := err.(config.Problems)
-	if ok {
-		*ps = p
-	}
-	return ok
-}
-
-func flagName(assignment string) string { return "--set " + assignment }
+// FlagName is how problems of the override assignment are located: "--set key.path=value".
+func FlagName(assignment string) string { return "--set " + assignment }
 
 func flagIndex(sets []string, name string) int {
 	for i, a := range sets {
-		if flagName(a) == name {
+		if FlagName(a) == name {
 			return i
 		}
 	}
@@ -140,11 +133,11 @@ func flagIndex(sets []string, name string) int {
 }
 
 // KeyPaths returns the key path of every setting of a scenario, in the
-// order of the Scenario struct, with [] for "any item of this list":
+// order of the Config struct, with [] for "any item of this list":
 // name, training.episodes, shippers[].strategy.sigma, ... Lists of plain
 // values (strategy.features) are one setting.
-func KeyPaths() []string { return config.KeyPaths(reflect.TypeOf(Scenario{})) }
+func KeyPaths() []string { return config.KeyPaths(reflect.TypeOf(Config{})) }
 
 // Diff lists the settings in which a and b differ, one line each, as
 // "key.path: A -> B" in file order; nil when they are the same scenario.
-func Diff(a, b Scenario) ([]string, error) { return config.Diff(a, b) }
+func Diff(a, b Config) ([]string, error) { return config.Diff(a, b) }

@@ -1,4 +1,4 @@
-package experiments
+package scenario
 
 import (
 	"os"
@@ -13,14 +13,14 @@ import (
 // readConfigDoc returns docs/CONFIG.md, the documented schema.
 func readConfigDoc(t *testing.T) string {
 	t.Helper()
-	b, err := os.ReadFile("../docs/CONFIG.md")
+	b, err := os.ReadFile("../../docs/CONFIG.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	return string(b)
 }
 
-// TestConfigDocNamesEveryKey walks the Scenario type's yaml tags: a key
+// TestConfigDocNamesEveryKey walks the Config type's yaml tags: a key
 // added to a scenario must be documented in docs/CONFIG.md.
 func TestConfigDocNamesEveryKey(t *testing.T) {
 	doc := readConfigDoc(t)

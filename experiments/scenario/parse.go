@@ -1,4 +1,4 @@
-package experiments
+package scenario
 
 import (
 	"bytes"
@@ -19,20 +19,20 @@ import (
 )
 
 // Load reads a scenario from a YAML file; see [Parse].
-func Load(path string) (Scenario, error) {
+func Load(path string) (Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return Scenario{}, err
+		return Config{}, err
 	}
 	return Parse(path, data)
 }
 
 // Parse reads a scenario from YAML: the defaults of [Default], then every
 // key in data decoded over them, then validation. A bad configuration gives
-// a [config.Problems] error listing every problem found, each with the file, the
+// a [Problems] error listing every problem found, each with the file, the
 // line, the field and what is allowed: unknown keys (with a did-you-mean),
 // values of the wrong type, and values out of range, NaN or infinite.
-func Parse(file string, data []byte) (Scenario, error) {
+func Parse(file string, data []byte) (Config, error) {
 	sc := Default()
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -54,7 +54,7 @@ func Parse(file string, data []byte) (Scenario, error) {
 			probs = append(probs, idx.TypeProblem(msg))
 		}
 	}
-	for _, p := range sc.validate() {
+	for _, p := range sc.Validate() {
 		if config.Related(p.Field, probs) {
 			continue // a value that did not decode: its type error says it already
 		}
@@ -104,7 +104,7 @@ func (st Strategy) validateFixed(p string, carrier bool) config.Problems {
 // validateUnitJobs checks that a continuous double auction trades a
 // homogeneous good: every job of volume 1 and one distance, so that a unit
 // of a carrier's capacity costs it the same whichever job fills it.
-func (sc *Scenario) validateUnitJobs() config.Problems {
+func (sc *Config) validateUnitJobs() config.Problems {
 	const why = "a continuous double auction trades units of capacity: want every job of volume 1"
 	var ps config.Problems
 	if len(sc.Jobs.Fixed) > 0 {
@@ -206,9 +206,10 @@ func (st Strategy) validateFeatures(p string, shipper bool) config.Problems {
 	return nil
 }
 
-// validate checks ranges and consistency. config.Problems carry the field only;
-// Parse adds the file and line.
-func (sc *Scenario) validate() config.Problems {
+// Validate checks ranges and consistency, as Parse does after decoding; the
+// problems carry the field only (Parse adds the file and line). A scenario
+// built in Go, not read from a file, is checked with it before it runs.
+func (sc *Config) Validate() config.Problems {
 	var ps config.Problems
 	bad := func(field, format string, args ...any) {
 		ps = append(ps, config.Problem{Field: field, Msg: fmt.Sprintf(format, args...)})
@@ -364,3 +365,10 @@ func (st Strategy) validate(p string, kinds []string, shipper bool) config.Probl
 	}
 	return ps
 }
+
+// Problem and Problems are package config's located problems: what Parse,
+// ParseWith and Load return for a bad scenario.
+type (
+	Problem  = config.Problem
+	Problems = config.Problems
+)

@@ -1,0 +1,127 @@
+package scenario
+
+import (
+	"math"
+	"reflect"
+
+	"github.com/freightsim/freightsim/agents"
+)
+
+func (sc *Config) Generator() agents.Generator {
+	j := sc.Jobs
+	return agents.Generator{
+		Arrivals: agents.IntRange(j.Arrivals),
+		Volume:   agents.IntRange(j.Volume),
+		Due:      agents.IntRange(j.Due),
+		Distance: agents.IntRange(j.Distance),
+		Sharing:  j.Sharing,
+		Shippers: len(sc.Shippers),
+		Value:    SamplerOf(j.Value),
+	}
+}
+
+// SamplerOf is d as an agents.Sampler, nil when it draws nothing.
+func SamplerOf(d Dist) agents.Sampler {
+	if !d.Set() {
+		return nil
+	}
+	return d
+}
+
+// fixedJobs returns the templates of a fixed job stream, or nil.
+func (sc *Config) FixedJobs() []agents.Job {
+	var out []agents.Job
+	for _, f := range sc.Jobs.Fixed {
+		out = append(out, agents.Job{Volume: f.Volume, Distance: float64(f.Distance), Due: f.Due, Due0: f.Due,
+			Value: f.Value, Shipper: f.Shipper, Shares: true})
+	}
+	return out
+}
+
+// scales are the feature scales of the scenario's job stream and carriers.
+func (sc *Config) Scales() agents.Scales {
+	j := sc.Jobs
+	vmax, lmax, dmax, arrivals := j.Volume.Max, j.Distance.Max, j.Due.Max, j.Arrivals.Max
+	if len(j.Fixed) > 0 {
+		vmax, lmax, dmax, arrivals = 0, 0, 0, len(j.Fixed)
+		for _, f := range j.Fixed {
+			vmax, lmax, dmax = max(vmax, f.Volume), max(lmax, f.Distance), max(dmax, f.Due)
+		}
+	}
+	var money float64
+	for _, c := range sc.Carriers {
+		factor := 1.0
+		if c.CostFactor.Set() {
+			factor = c.CostFactor.Upper()
+		}
+		money = max(money, c.CostRate*factor*float64(vmax)*float64(lmax))
+	}
+	if sc.Jobs.Value.Set() {
+		money = max(money, sc.Jobs.Value.Upper())
+	}
+	for _, f := range j.Fixed {
+		money = max(money, f.Value)
+	}
+	s := agents.Scales{
+		Volume:   float64(max(vmax, 1)),
+		Distance: float64(max(lmax, 1)),
+		Due:      float64(max(dmax, 1)),
+		Money:    money,
+		Count:    float64(max(arrivals*(dmax+1), 1)),
+	}
+	if s.Money <= 0 {
+		s.Money = 1
+	}
+	return s
+}
+
+func (sc *Config) Features(st Strategy) (agents.Features, error) {
+	if len(st.Features) == 1 && st.Features[0] == "p2" {
+		gen := sc.Generator()
+		return agents.P2FeaturesFor(&gen), nil
+	}
+	return agents.NewFeatureSet(st.Features, sc.Scales())
+}
+
+// alikeJobs reports whether every job has one volume and one distance.
+func (sc *Config) AlikeJobs() bool {
+	if f := sc.Jobs.Fixed; len(f) > 0 {
+		for _, j := range f {
+			if j.Volume != f[0].Volume || j.Distance != f[0].Distance {
+				return false
+			}
+		}
+		return true
+	}
+	return sc.Jobs.Volume.Min == sc.Jobs.Volume.Max && sc.Jobs.Distance.Min == sc.Jobs.Distance.Max
+}
+
+// isPreset reports whether sc is the preset name in everything that shapes
+// its market and learning: seed, replicates and the length and frequency of
+// training and evaluation may differ.
+func IsPreset(sc *Config, name string) bool {
+	b, err := PresetYAML(name)
+	if err != nil {
+		return false
+	}
+	p, err := Parse(name, b)
+	if err != nil {
+		return false
+	}
+	a := *sc
+	a.Seed, a.Replicates, a.Training.Episodes, a.Evaluation.Every = p.Seed, p.Replicates, p.Training.Episodes, p.Evaluation.Every
+	return reflect.DeepEqual(a, p)
+}
+
+// DemandCapacityRatio is the expected volume arriving per epoch over the capacity
+// offered per epoch.
+func (sc *Config) DemandCapacityRatio() float64 {
+	var capacity float64
+	for i, c := range sc.Capacities() {
+		capacity += float64(c) / sc.Carriers[i].Schedule.Period
+	}
+	if capacity == 0 {
+		return math.Inf(1)
+	}
+	return sc.ExpectedDemand() / capacity
+}
