@@ -373,7 +373,7 @@ type eqJob struct {
 // closedForm returns the job types of the scenario's closed-form
 // equilibrium, and whether it has one (see closedFormDistance).
 func closedForm(sc *scenario.Config) ([]eqJob, bool) {
-	if len(sc.Jobs.Fixed) == 0 || len(sc.Shippers) != 1 || len(sc.Carriers) != 1 || sc.Market.Tie != "max-volume" {
+	if len(sc.Jobs.Fixed) == 0 || len(sc.Shippers) != 1 || len(sc.Carriers) != 1 || sc.Market.Tie != scenario.TieMaxVolume {
 		return nil, false
 	}
 	car := agents.Carrier{CostRate: sc.Carriers[0].CostRate}

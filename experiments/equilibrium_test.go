@@ -140,7 +140,7 @@ func TestEquilibriumTheory(t *testing.T) {
 			t.Errorf("job %d: cost %v reservation %v efficient %v, want %v", i, e.cost, e.reserve, e.efficient, w)
 		}
 	}
-	sc.Market.Tie = "strict"
+	sc.Market.Tie = scenario.TieStrict
 	if _, ok := closedForm(&sc); ok {
 		t.Error("with the strict tie rule bid = ask does not trade: there is no such closed form")
 	}

@@ -212,7 +212,7 @@ func TestFixedStrategyConfig(t *testing.T) {
 		{"carriers:\n  - strategy: {kind: linear, features: [bias, cost], weights: [1]}\n", "carriers[0].strategy.weights"},
 		{"carriers:\n  - strategy: {kind: zip, zip: {beta: {min: 0, max: 0.5}}}\n", "carriers[0].strategy.zip.beta"},
 		{"carriers:\n  - strategy: {kind: custom}\n", "carriers[0].strategy.name: empty"},
-		{"carriers:\n  - strategy: {kind: guess}\n", `"guess" is not a strategy here`},
+		{"carriers:\n  - strategy: {kind: guess}\n", `"guess" is not a strategy: want learn, truthful, markup, linear, zi-c, zip or custom`},
 		{"market: {clearing: cda, price: resting}\n", "jobs.volume: a continuous double auction trades units"},
 		{"market: {clearing: cda, price: pay-as-bid}\njobs: {volume: {min: 1, max: 1}, distance: {min: 1, max: 1}}\n", "want resting or midpoint"},
 		{"carriers:\n  - schedule: {period: 0}\n", "carriers[0].schedule.period: 0"},

@@ -5,14 +5,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/market"
-	"github.com/freightsim/freightsim/policy"
 )
 
 // replicate is one independent run of a scenario: its agents, its world and
@@ -39,18 +37,9 @@ type replicate struct {
 // strategies that kind custom names (at most one map).
 func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyFunc) (*replicate, error) {
 	r := &replicate{sc: sc, index: index, seed: seed.Replicate(sc.Seed, index)}
-	tie, kind := market.TieStrict, market.PayAsBid // unused by a continuous double auction
-	if sc.Market.Clearing == "knapsack" {
-		var err error
-		if tie, err = market.ParseTie(sc.Market.Tie); err != nil {
-			return nil, err
-		}
-		if kind, err = market.ParsePriceKind(sc.Market.Price); err != nil {
-			return nil, err
-		}
-	}
+	kind, _ := sc.Market.Price.Knapsack() // unused by a continuous double auction
 	x := &agents.Exchange{
-		Broker:    &market.Broker{Tie: tie, Price: market.PriceRule{Kind: kind, K: sc.Market.K}},
+		Broker:    &market.Broker{Tie: sc.Market.Tie.Rule(), Price: market.PriceRule{Kind: kind, K: sc.Market.K}},
 		P2Running: sc.P2Compat,
 	}
 	var strategies map[string]StrategyFunc
@@ -95,143 +84,11 @@ func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyF
 			break
 		}
 	}
-	if sc.Market.Clearing == "cda" {
-		price, err := market.ParseTradePrice(sc.Market.Price)
-		if err != nil {
-			return nil, err
-		}
+	if sc.Market.Clearing == scenario.CDA {
+		price, _ := sc.Market.Price.Auction()
 		r.w.cda, r.w.quotes = agents.NewCDA(x, price), sc.Market.Quotes
 	}
 	return r, nil
-}
-
-// Agent describes, to a StrategyFunc, the agent whose strategy it builds.
-type Agent struct {
-	Carrier   bool          // a carrier (asks), else a shipper (bids)
-	Index     int           // its place among the scenario's carriers or shippers
-	Replicate int           // the replicate it belongs to
-	Rand      *rand.Rand    // a stream of its own, derived from (seed, replicate, agent), for initialisation
-	Scales    agents.Scales // the scenario's feature scales (see agents.NewFeatureSet)
-}
-
-// StrategyFunc builds a planner's own strategy for one agent of one
-// replicate: strategy kind custom with name N uses Options.Strategies[N].
-type StrategyFunc func(a Agent) (agents.Strategy, error)
-
-// buildStrategy builds an agent's strategy.
-func buildStrategy(sc *scenario.Config, st scenario.Strategy, a Agent, custom map[string]StrategyFunc) (agents.Strategy, error) {
-	switch st.Kind {
-	case "learn":
-		f, err := sc.Features(st)
-		if err != nil {
-			return nil, err
-		}
-		l, err := learner(sc, st, f, a.Rand)
-		if err != nil || st.Start != "truthful" {
-			return l, err
-		}
-		// Start from truthful quotes: the weight of the reservation (a
-		// shipper) or the cost (a carrier) is the price scale, so the mean
-		// quote is that feature's value in money.
-		want := "reservation"
-		if a.Carrier {
-			want = "cost"
-		}
-		fs, ok := f.(*agents.FeatureSet)
-		d, dok := l.(agents.Described)
-		if ok && dok && d.Weights() != nil {
-			if i := slices.Index(fs.Names(), want); i >= 0 {
-				d.Weights()[i] = sc.Scales().Money
-			}
-		}
-		return l, nil
-	case "truthful":
-		if a.Carrier {
-			return agents.TruthfulAsk{}, nil
-		}
-		return agents.TruthfulBid{}, nil
-	case "markup":
-		m := &agents.Markup{Carrier: a.Carrier, Rate: st.Markup}
-		return m, m.Validate()
-	case "linear":
-		f, err := agents.NewFeatureSet(st.Features, sc.Scales())
-		if err != nil {
-			return nil, err
-		}
-		return agents.NewLinear(f, st.Weights)
-	case "zi-c":
-		z := &agents.ZIC{Carrier: a.Carrier, Floor: st.Floor, Cap: st.Cap}
-		return z, z.Validate()
-	case "zip":
-		p := agents.ZIPParams{Carrier: a.Carrier, Beta: st.ZIP.Beta, Gamma: st.ZIP.Gamma, Margin: st.ZIP.Margin,
-			CR: st.ZIP.CR, CA: st.ZIP.CA, UseLast: st.ZIP.UseLast}
-		return agents.NewZIP(p, a.Rand)
-	case "custom":
-		f, ok := custom[st.Name]
-		if !ok {
-			names := make([]string, 0, len(custom))
-			for n := range custom {
-				names = append(names, n)
-			}
-			slices.Sort(names)
-			return nil, fmt.Errorf("no custom strategy %q was given to the run (Options.Strategies has %v)", st.Name, names)
-		}
-		return f(a)
-	}
-	return nil, fmt.Errorf("strategy %q is not available", st.Kind)
-}
-
-// learner builds a learning strategy on features f.
-func learner(sc *scenario.Config, st scenario.Strategy, f agents.Features, rng *rand.Rand) (agents.Strategy, error) {
-	if st.Policy == "p2" {
-		rule := policy.Reinforce{AlphaMu: st.AlphaMu, AlphaSigma: st.AlphaSigma, Compat: sc.P2Compat, MinSigma: st.MinSigma}
-		g := agents.NewGaussian(f, st.Sigma, rule)
-		g.Policy.Theta[0] = st.Offset
-		g.Risk = policy.Utility{Lambda: st.Risk}
-		return g, nil
-	}
-	var p policy.Gaussian
-	switch st.Policy {
-	case "linear":
-		lg := policy.NewLinearGaussian(f.Dim(), st.Sigma, st.StateSigma)
-		lg.MinSigma = st.MinSigma
-		lg.SetMeanOffset(st.Offset)
-		p = lg
-	case "mlp":
-		mg := policy.NewMLPGaussian(rng, f.Dim(), st.Hidden, st.Sigma, st.StateSigma)
-		mg.MinSigma = st.MinSigma
-		mg.SetMeanOffset(st.Offset)
-		p = mg
-	default:
-		return nil, fmt.Errorf("policy %q is not available", st.Policy)
-	}
-	rule := policy.PG{
-		Normalize: st.Normalize,
-		Entropy:   st.Entropy,
-		ClipNorm:  st.Clip,
-		Utility:   policy.Utility{Lambda: st.Risk},
-	}
-	switch st.Optimizer {
-	case "sgd":
-		rule.Opt = policy.SGD{LR: st.LR}
-	default:
-		rule.Opt = &policy.Adam{LR: st.LR}
-	}
-	if err := rule.Baseline.UnmarshalText([]byte(st.Baseline)); err != nil {
-		return nil, err
-	}
-	if rule.Baseline == policy.BaselineCritic {
-		if st.Critic == "mlp" {
-			rule.Critic = policy.NewMLPCritic(rng, f.Dim(), st.Hidden)
-		} else {
-			rule.Critic = policy.NewLinearCritic(f.Dim())
-		}
-	}
-	l := agents.NewPGLearner(f, p, rule)
-	if err := l.Rule.Validate(); err != nil {
-		return nil, err
-	}
-	return l, nil
 }
 
 // streams are the random streams of one phase: training, or one evaluation point.

@@ -270,13 +270,13 @@ func names(ms []results.Metric) []string {
 func metricNames(sc scenario.Config) []string {
 	cols := append(names(results.P2Metrics()), names(results.MarketMetrics())...)
 	for _, s := range sc.Shippers {
-		if s.Strategy.Kind == "learn" {
+		if s.Strategy.Kind == scenario.KindLearn {
 			cols = append(cols, weightNames("theta", sc, s.Strategy)...)
 			break
 		}
 	}
 	for _, c := range sc.Carriers {
-		if c.Strategy.Kind == "learn" {
+		if c.Strategy.Kind == scenario.KindLearn {
 			cols = append(cols, weightNames("ask_theta", sc, c.Strategy)...)
 			break
 		}
@@ -288,7 +288,7 @@ func metricNames(sc scenario.Config) []string {
 }
 
 func weightNames(prefix string, sc scenario.Config, st scenario.Strategy) []string {
-	if st.Policy == "mlp" {
+	if st.Policy == scenario.PolicyMLP {
 		return nil // not linear: no weights to report
 	}
 	f, err := sc.Features(st)

@@ -231,8 +231,8 @@ func (sw *Sweep) build(axes []int, vals []AxisValue) (scenario.Config, error) {
 	if len(idx.Problems) > 0 {
 		return scenario.Config{}, idx.Problems
 	}
-	sc := scenario.Default()
-	if err := doc.Decode(&sc); err != nil {
+	sc, err := scenario.Decode(doc)
+	if err != nil {
 		return scenario.Config{}, err
 	}
 	if ps := sc.Validate(); len(ps) > 0 {

@@ -305,7 +305,7 @@ func closedFormNote(sc *scenario.Config) string {
 		return "the job stream is random: no closed form; the equilibrium is measured by best-response search"
 	case len(sc.Shippers) != 1 || len(sc.Carriers) != 1:
 		return "the closed form here covers one shipper and one carrier"
-	case sc.Market.Tie != "max-volume":
+	case sc.Market.Tie != scenario.TieMaxVolume:
 		return "with the strict tie rule a bid equal to the ask does not trade, so bid = ask = p is not an equilibrium"
 	default:
 		return "jobs can wait (due > 0) or capacity binds: the equilibrium is not the per-job band"

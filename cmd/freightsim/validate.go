@@ -55,16 +55,16 @@ what a run would write as config.yaml.`,
 
 // describe prints the one-line "ok" summary of a valid scenario.
 func describe(w io.Writer, what string, sc scenario.Config) {
-	learn := func(kinds []string) string {
+	learn := func(kinds []scenario.Kind) string {
 		n := 0
 		for _, k := range kinds {
-			if k == "learn" {
+			if k == scenario.KindLearn {
 				n++
 			}
 		}
 		return fmt.Sprintf("%d learning", n)
 	}
-	var sk, ck []string
+	var sk, ck []scenario.Kind
 	for _, s := range sc.Shippers {
 		sk = append(sk, s.Strategy.Kind)
 	}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -78,7 +79,8 @@ func Canonical(steps []Step) string {
 }
 
 // KindAt is the Go kind of the setting of schema t (a struct type with yaml
-// tags) at steps, if the path names one.
+// tags) at steps, if the path names one; String for a type that reads
+// itself from text (an [Enum]).
 func KindAt(t reflect.Type, steps []Step) (reflect.Kind, bool) {
 	for _, s := range steps {
 		for t.Kind() == reflect.Pointer {
@@ -100,8 +102,13 @@ func KindAt(t reflect.Type, steps []Step) (reflect.Kind, bool) {
 		}
 		t = f.Type
 	}
+	if reflect.PointerTo(t).Implements(textUnmarshaler) {
+		return reflect.String, true // an enum or another type written as text
+	}
 	return t.Kind(), true
 }
+
+var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 
 // LastKey is the last key of a path: risk for carriers[0].strategy.risk.
 func LastKey(steps []Step) string {

@@ -97,7 +97,7 @@ func TestParseDefaultsAndOverrides(t *testing.T) {
 	if s := sc.Shippers[0]; s.Penalty != 30 || s.HoldingCost != 1 || s.Strategy.Sigma != 10 {
 		t.Errorf("shipper %+v: want penalty 30 with the other defaults (h 1, sigma 10)", s)
 	}
-	if len(sc.Carriers) != 2 || sc.Carriers[0].CostRate != 0.1 || sc.Carriers[1].CostRate != 0.2 || sc.Carriers[1].Strategy.Kind != "truthful" {
+	if len(sc.Carriers) != 2 || sc.Carriers[0].CostRate != 0.1 || sc.Carriers[1].CostRate != 0.2 || sc.Carriers[1].Strategy.Kind != KindTruthful {
 		t.Errorf("carriers %+v: want two, defaults filled per carrier", sc.Carriers)
 	}
 }

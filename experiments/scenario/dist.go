@@ -13,7 +13,7 @@ import (
 // carrier's private cost factor. Draws come from the scenario's seeded
 // streams through gonum's distributions (whose Src is always set).
 type Dist struct {
-	Dist   string    `yaml:"dist"`             // "none", "fixed", "uniform", "normal", "lognormal" or "empirical"
+	Dist   DistKind  `yaml:"dist"`             // "none", "fixed", "uniform", "normal", "lognormal" or "empirical"
 	Value  float64   `yaml:"value,omitempty"`  // fixed: the value
 	Min    float64   `yaml:"min,omitempty"`    // uniform: lower end
 	Max    float64   `yaml:"max,omitempty"`    // uniform: upper end
@@ -25,20 +25,20 @@ type Dist struct {
 }
 
 // Set reports whether the distribution draws anything.
-func (d Dist) Set() bool { return d.Dist != "" && d.Dist != "none" }
+func (d Dist) Set() bool { return d.Dist != DistNone }
 
 // Sample draws one value from rng.
 func (d Dist) Sample(rng *rand.Rand) float64 {
 	switch d.Dist {
-	case "fixed":
+	case DistFixed:
 		return d.Value
-	case "uniform":
+	case DistUniform:
 		return distuv.Uniform{Min: d.Min, Max: d.Max, Src: rng}.Rand()
-	case "normal":
+	case DistNormal:
 		return distuv.Normal{Mu: d.Mean, Sigma: d.SD, Src: rng}.Rand()
-	case "lognormal":
+	case DistLogNormal:
 		return distuv.LogNormal{Mu: d.Mu, Sigma: d.Sigma, Src: rng}.Rand()
-	case "empirical":
+	case DistEmpirical:
 		return d.Values[rng.IntN(len(d.Values))]
 	}
 	return 0
@@ -48,15 +48,15 @@ func (d Dist) Sample(rng *rand.Rand) float64 {
 // the maximum, or the mean plus three standard deviations.
 func (d Dist) Upper() float64 {
 	switch d.Dist {
-	case "fixed":
+	case DistFixed:
 		return d.Value
-	case "uniform":
+	case DistUniform:
 		return d.Max
-	case "normal":
+	case DistNormal:
 		return d.Mean + 3*d.SD
-	case "lognormal":
+	case DistLogNormal:
 		return math.Exp(d.Mu + 3*d.Sigma)
-	case "empirical":
+	case DistEmpirical:
 		m := math.Inf(-1)
 		for _, v := range d.Values {
 			m = math.Max(m, v)
@@ -69,15 +69,15 @@ func (d Dist) Upper() float64 {
 // MeanValue is the distribution's mean (1 for none, a neutral factor).
 func (d Dist) MeanValue() float64 {
 	switch d.Dist {
-	case "fixed":
+	case DistFixed:
 		return d.Value
-	case "uniform":
+	case DistUniform:
 		return (d.Min + d.Max) / 2
-	case "normal":
+	case DistNormal:
 		return d.Mean
-	case "lognormal":
+	case DistLogNormal:
 		return math.Exp(d.Mu + d.Sigma*d.Sigma/2)
-	case "empirical":
+	case DistEmpirical:
 		var s float64
 		for _, v := range d.Values {
 			s += v
@@ -101,24 +101,24 @@ func (d Dist) validate(field string) config.Problems {
 		return true
 	}
 	switch d.Dist {
-	case "", "none":
-	case "fixed":
+	case DistNone:
+	case DistFixed:
 		finite("value", d.Value)
-	case "uniform":
+	case DistUniform:
 		if finite("min", d.Min) && finite("max", d.Max) && d.Max < d.Min {
 			bad("max", "%v is below min %v: want max >= min", d.Max, d.Min)
 		}
-	case "normal":
+	case DistNormal:
 		finite("mean", d.Mean)
 		if finite("sd", d.SD) && d.SD < 0 {
 			bad("sd", "%v: want a standard deviation >= 0", d.SD)
 		}
-	case "lognormal":
+	case DistLogNormal:
 		finite("mu", d.Mu)
 		if finite("sigma", d.Sigma) && d.Sigma < 0 {
 			bad("sigma", "%v: want a standard deviation >= 0", d.Sigma)
 		}
-	case "empirical":
+	case DistEmpirical:
 		if len(d.Values) == 0 {
 			bad("values", "empty: want at least one value")
 		}

@@ -32,7 +32,7 @@ func TestParseWithAppliesOverrides(t *testing.T) {
 			}, "one carrier of capacity 40 with the default cost rate"},
 		{"a new list item gets the defaults", []string{"carriers[1].capacity=20"}, file,
 			func(sc Config) bool {
-				return len(sc.Carriers) == 2 && sc.Carriers[0].Capacity == 80 && sc.Carriers[1].Capacity == 20 && sc.Carriers[1].Strategy.Kind == "truthful"
+				return len(sc.Carriers) == 2 && sc.Carriers[0].Capacity == 80 && sc.Carriers[1].Capacity == 20 && sc.Carriers[1].Strategy.Kind == KindTruthful
 			}, "two carriers, 80 and 20"},
 		{"a whole item as flow YAML", []string{"shippers[1]={penalty: 5, holding_cost: 2}"}, file,
 			func(sc Config) bool {
@@ -42,7 +42,7 @@ func TestParseWithAppliesOverrides(t *testing.T) {
 			func(sc Config) bool { return sc.Jobs.Volume == Range{2, 3} }, "volume 2..3"},
 		{"strings and booleans", []string{"market.price=k-double", "p2_compat=false", "description=a test"}, file,
 			func(sc Config) bool {
-				return sc.Market.Price == "k-double" && !sc.P2Compat && sc.Description == "a test"
+				return sc.Market.Price == PriceKDouble && !sc.P2Compat && sc.Description == "a test"
 			}, "k-double, no compat"},
 		{"a later override wins", []string{"seed=3", "seed=4"}, file,
 			func(sc Config) bool { return sc.Seed == 4 }, "seed 4"},
@@ -115,7 +115,7 @@ func TestParseWithReportsEveryProblem(t *testing.T) {
 		"--set carriers[3].capacity=1: carriers has 1 item(s): the index of a new one is [1]",
 		"--set shippers.0.penalty=1: shippers is a list, not a mapping with key \"0\": write shippers[i]",
 		"--set jobs.due.min=[unclosed: \"[unclosed\" is not a YAML value",
-		`--set carriers[0].strategy.kind=learnn: carriers[0].strategy.kind: "learnn" is not a strategy here`,
+		`--set carriers[0].strategy.kind=learnn: carriers[0].strategy.kind: "learnn" is not a strategy: want learn, truthful, markup, linear, zi-c, zip or custom (did you mean "learn"?)`,
 	}
 	got := strings.Split(err.Error(), "\n")
 	if len(got) != len(want) {

@@ -15,7 +15,6 @@ import (
 
 	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/experiments/config"
-	"github.com/freightsim/freightsim/market"
 )
 
 // Load reads a scenario from a YAML file; see [Parse].
@@ -54,6 +53,9 @@ func Parse(file string, data []byte) (Config, error) {
 			probs = append(probs, idx.TypeProblem(msg))
 		}
 	}
+	for _, msg := range sc.keptTypeErrors() {
+		probs = append(probs, idx.TypeProblem(msg))
+	}
 	for _, p := range sc.Validate() {
 		if config.Related(p.Field, probs) {
 			continue // a value that did not decode: its type error says it already
@@ -72,22 +74,22 @@ func Parse(file string, data []byte) (Config, error) {
 func (st Strategy) validateFixed(p string, carrier bool) config.Problems {
 	var err error
 	switch st.Kind {
-	case "markup":
+	case KindMarkup:
 		err = (&agents.Markup{Carrier: carrier, Rate: st.Markup}).Validate()
-	case "linear":
+	case KindLinear:
 		f, ferr := agents.NewFeatureSet(st.Features, agents.Scales{})
 		if ferr != nil {
 			return config.Problems{{Field: p + ".features", Msg: ferr.Error()}}
 		}
 		_, err = agents.NewLinear(f, st.Weights)
-	case "zi-c":
+	case KindZIC:
 		err = (&agents.ZIC{Carrier: carrier, Floor: st.Floor, Cap: st.Cap}).Validate()
-	case "zip":
+	case KindZIP:
 		err = agents.ZIPParams{Carrier: carrier, Beta: st.ZIP.Beta, Gamma: st.ZIP.Gamma, Margin: st.ZIP.Margin, CR: st.ZIP.CR, CA: st.ZIP.CA}.Validate()
 		if pe := (*agents.ParamError)(nil); errors.As(err, &pe) {
 			return config.Problems{{Field: p + ".zip." + pe.Param, Msg: pe.Msg}}
 		}
-	case "custom":
+	case KindCustom:
 		if st.Name == "" {
 			return config.Problems{{Field: p + ".name", Msg: "empty: a custom strategy is named by the program that runs it (experiments.Options.Strategies)"}}
 		}
@@ -133,20 +135,8 @@ func (st Strategy) validateLearner(p string) config.Problems {
 	bad := func(field, format string, args ...any) {
 		ps = append(ps, config.Problem{Field: p + "." + field, Msg: fmt.Sprintf(format, args...)})
 	}
-	oneOf := func(field, v string, allowed ...string) {
-		if !slices.Contains(allowed, v) {
-			bad(field, "%q: want %s", v, strings.Join(allowed, " or "))
-		}
-	}
-	oneOf("policy", st.Policy, "p2", "linear", "mlp")
-	oneOf("start", st.Start, "zero", "truthful")
-	if st.Policy == "p2" {
+	if st.Policy == PolicyP2 {
 		return ps
-	}
-	oneOf("optimizer", st.Optimizer, "adam", "sgd")
-	oneOf("baseline", st.Baseline, "none", "group", "critic")
-	if st.Baseline == "critic" {
-		oneOf("critic", st.Critic, "linear", "mlp")
 	}
 	for _, f := range []struct {
 		name string
@@ -159,7 +149,7 @@ func (st Strategy) validateLearner(p string) config.Problems {
 	if st.LR == 0 {
 		bad("lr", "0: the policy would never change; want a learning rate > 0")
 	}
-	if st.Policy == "mlp" || (st.Baseline == "critic" && st.Critic == "mlp") {
+	if st.Policy == PolicyMLP || (st.Baseline == BaselineCritic && st.Critic == CriticMLP) {
 		if len(st.Hidden) == 0 {
 			bad("hidden", "empty: want one or more hidden layer widths, e.g. [16]")
 		}
@@ -170,7 +160,7 @@ func (st Strategy) validateLearner(p string) config.Problems {
 		}
 	}
 	biasFirst := len(st.Features) > 0 && (st.Features[0] == "bias" || st.Features[0] == "p2")
-	if st.StateSigma && st.Policy == "linear" && !biasFirst {
+	if st.StateSigma && st.Policy == PolicyLinear && !biasFirst {
 		bad("state_sigma", "a state-dependent sigma starts from the bias weight: want features starting with bias")
 	}
 	return ps
@@ -191,7 +181,7 @@ func (st Strategy) validateFeatures(p string, shipper bool) config.Problems {
 	if st.Offset != 0 && st.Features[0] != "bias" {
 		return config.Problems{{Field: p + ".offset", Msg: "an offset sets the bias weight: want features starting with bias"}}
 	}
-	if st.Start == "truthful" {
+	if st.Start == StartTruthful {
 		want := "reservation"
 		if !shipper {
 			want = "cost"
@@ -199,7 +189,7 @@ func (st Strategy) validateFeatures(p string, shipper bool) config.Problems {
 		if !slices.Contains(st.Features, want) {
 			return config.Problems{{Field: p + ".start", Msg: fmt.Sprintf("truthful starts by quoting the %s: want the feature %s among the features", want, want)}}
 		}
-		if st.Policy == "mlp" {
+		if st.Policy == PolicyMLP {
 			return config.Problems{{Field: p + ".start", Msg: "truthful sets linear weights: want policy p2 or linear"}}
 		}
 	}
@@ -269,7 +259,7 @@ func (sc *Config) Validate() config.Problems {
 		p := fmt.Sprintf("shippers[%d]", i)
 		number(p+".holding_cost", s.HoldingCost, 0, inf)
 		number(p+".penalty", s.Penalty, 0, inf)
-		ps = append(ps, s.Strategy.validate(p+".strategy", strategyKinds(), true)...)
+		ps = append(ps, s.Strategy.validate(p+".strategy", true)...)
 	}
 	if len(sc.Carriers) == 0 {
 		bad("carriers", "empty: want at least one carrier")
@@ -284,21 +274,18 @@ func (sc *Config) Validate() config.Problems {
 		}
 		number(p+".schedule.offset", c.Schedule.Offset, 0, inf)
 		ps = append(ps, c.CostFactor.validate(p+".cost_factor")...)
-		if f := c.CostFactor; (f.Dist == "uniform" && f.Min < 0) || (f.Dist == "fixed" && f.Value < 0) || (f.Dist == "empirical" && slices.Min(append([]float64{0}, f.Values...)) < 0) {
+		if f := c.CostFactor; (f.Dist == DistUniform && f.Min < 0) || (f.Dist == DistFixed && f.Value < 0) || (f.Dist == DistEmpirical && slices.Min(append([]float64{0}, f.Values...)) < 0) {
 			bad(p+".cost_factor", "draws below 0: a cost factor must be >= 0")
 		}
-		ps = append(ps, c.Strategy.validate(p+".strategy", strategyKinds(), false)...)
+		ps = append(ps, c.Strategy.validate(p+".strategy", false)...)
 	}
 	switch sc.Market.Clearing {
-	case "knapsack":
-		if _, err := market.ParseTie(sc.Market.Tie); err != nil {
-			bad("market.tie", "%q is not a tie rule: want strict or max-volume", sc.Market.Tie)
+	case Knapsack:
+		if _, ok := sc.Market.Price.Knapsack(); !ok {
+			bad("market.price", "%q is not a price rule of the knapsack broker: want spread, k-double or pay-as-bid", sc.Market.Price)
 		}
-		if _, err := market.ParsePriceKind(sc.Market.Price); err != nil {
-			bad("market.price", "%q is not a price rule: want spread, k-double or pay-as-bid", sc.Market.Price)
-		}
-	case "cda":
-		if _, err := market.ParseTradePrice(sc.Market.Price); err != nil {
+	case CDA:
+		if _, ok := sc.Market.Price.Auction(); !ok {
 			bad("market.price", "%q is not a trade price of the continuous double auction: want resting or midpoint", sc.Market.Price)
 		}
 		if math.IsNaN(sc.Market.Quotes) || math.IsInf(sc.Market.Quotes, 0) || sc.Market.Quotes <= 0 {
@@ -306,12 +293,10 @@ func (sc *Config) Validate() config.Problems {
 		}
 		ps = append(ps, sc.validateUnitJobs()...)
 		for i, c := range sc.Carriers {
-			if c.Strategy.Kind == "learn" {
+			if c.Strategy.Kind == KindLearn {
 				bad(fmt.Sprintf("carriers[%d].strategy.kind", i), "learn: in a continuous double auction a carrier asks for anonymous capacity, not for a job, so its learning has nothing to attribute rewards to; want truthful, markup, linear, zi-c, zip or custom")
 			}
 		}
-	default:
-		bad("market.clearing", "%q: want knapsack or cda", sc.Market.Clearing)
 	}
 	number("market.k", sc.Market.K, 0, 1)
 
@@ -324,14 +309,9 @@ func (sc *Config) Validate() config.Problems {
 	return ps
 }
 
-// strategyKinds are the values of a strategy's kind.
-func strategyKinds() []string {
-	return []string{"learn", "truthful", "markup", "linear", "zi-c", "zip", "custom"}
-}
-
-func (st Strategy) validate(p string, kinds []string, shipper bool) config.Problems {
+func (st Strategy) validate(p string, shipper bool) config.Problems {
 	var ps config.Problems
-	if st.Kind == "learn" {
+	if st.Kind == KindLearn {
 		ps = append(ps, st.validateFeatures(p, shipper)...)
 		ps = append(ps, st.validateLearner(p)...)
 	}
@@ -341,13 +321,6 @@ func (st Strategy) validate(p string, kinds []string, shipper bool) config.Probl
 	}
 	if math.IsNaN(st.Offset) || math.IsInf(st.Offset, 0) {
 		ps = append(ps, config.Problem{Field: p + ".offset", Msg: fmt.Sprintf("%v is not a finite number: want the initial mean price", st.Offset)})
-	}
-	ok := false
-	for _, k := range kinds {
-		ok = ok || st.Kind == k
-	}
-	if !ok {
-		ps = append(ps, config.Problem{Field: p + ".kind", Msg: fmt.Sprintf("%q is not a strategy here: want %s", st.Kind, strings.Join(kinds, " or "))})
 	}
 	for _, f := range []struct {
 		name   string
@@ -372,3 +345,41 @@ type (
 	Problem  = config.Problem
 	Problems = config.Problems
 )
+
+// Decode decodes a YAML document node over the defaults, as Parse does but
+// without locating problems or validating: for a caller that walked the
+// keys itself (a sweep building its points). Every value of the wrong type,
+// kept ones included (see Shipper.UnmarshalYAML), is in the returned
+// *yaml.TypeError.
+func Decode(doc *yaml.Node) (Config, error) {
+	sc := Default()
+	err := doc.Decode(&sc)
+	var te *yaml.TypeError
+	if err != nil && !errors.As(err, &te) {
+		return sc, err
+	}
+	var msgs []string
+	if te != nil {
+		msgs = te.Errors
+	}
+	msgs = append(msgs, sc.keptTypeErrors()...)
+	if len(msgs) > 0 {
+		return sc, &yaml.TypeError{Errors: msgs}
+	}
+	return sc, nil
+}
+
+// keptTypeErrors are the type errors that shippers and carriers kept while
+// decoding (see Shipper.UnmarshalYAML), and forgets them.
+func (sc *Config) keptTypeErrors() []string {
+	var out []string
+	for i := range sc.Shippers {
+		out = append(out, sc.Shippers[i].typeErrors...)
+		sc.Shippers[i].typeErrors = nil
+	}
+	for i := range sc.Carriers {
+		out = append(out, sc.Carriers[i].typeErrors...)
+		sc.Carriers[i].typeErrors = nil
+	}
+	return out
+}

@@ -1,9 +1,12 @@
 package scenario
 
 import (
+	"errors"
 	"math"
+	"slices"
 
 	"github.com/freightsim/freightsim/agents"
+	"gopkg.in/yaml.v3"
 )
 
 // Config is one experiment's configuration: the market, its agents, and
@@ -73,6 +76,8 @@ type Shipper struct {
 	HoldingCost float64  `yaml:"holding_cost"` // per volume unit per clearing waited
 	Penalty     float64  `yaml:"penalty"`      // per volume unit of a failed job
 	Strategy    Strategy `yaml:"strategy"`
+
+	typeErrors []string // what did not decode (see UnmarshalYAML); reported by Parse
 }
 
 // Carrier configures one carrier.
@@ -83,6 +88,8 @@ type Carrier struct {
 	Schedule   Schedule `yaml:"schedule"`    // when it departs
 	CostFactor Dist     `yaml:"cost_factor"` // a private factor on its cost k*v*l, drawn per job (none: 1)
 	Strategy   Strategy `yaml:"strategy"`
+
+	typeErrors []string // what did not decode (see UnmarshalYAML); reported by Parse
 }
 
 // Schedule is a carrier's departures: at offset, offset + period, ...
@@ -94,19 +101,19 @@ type Schedule struct {
 
 // Strategy selects how an agent prices jobs.
 type Strategy struct {
-	Kind       string    `yaml:"kind"`              // "learn" or "truthful"
+	Kind       Kind      `yaml:"kind"`              // "learn" or "truthful"
 	Features   []string  `yaml:"features"`          // learn: ["p2"], or names from agents.FeatureNames
-	Policy     string    `yaml:"policy"`            // learn: "p2" (P2's linear policy and update), "linear" or "mlp" (trained by policy gradient)
+	Policy     Policy    `yaml:"policy"`            // learn: "p2" (P2's linear policy and update), "linear" or "mlp" (trained by policy gradient)
 	Sigma      float64   `yaml:"sigma"`             // learn: initial standard deviation
 	AlphaMu    float64   `yaml:"alpha_mu"`          // policy p2: step size of the weights
 	AlphaSigma float64   `yaml:"alpha_sigma"`       // policy p2: step size of sigma
 	MinSigma   float64   `yaml:"min_sigma"`         // learn: floor of sigma (policy p2: only when p2_compat is off)
 	Hidden     []int     `yaml:"hidden"`            // policy mlp: hidden layer widths
 	StateSigma bool      `yaml:"state_sigma"`       // policy linear or mlp: sigma depends on the features
-	Optimizer  string    `yaml:"optimizer"`         // policy linear or mlp: "adam" or "sgd"
+	Optimizer  Optimizer `yaml:"optimizer"`         // policy linear or mlp: "adam" or "sgd"
 	LR         float64   `yaml:"lr"`                // policy linear or mlp: learning rate
-	Baseline   string    `yaml:"baseline"`          // policy linear or mlp: "none", "group" (mean per remaining due) or "critic"
-	Critic     string    `yaml:"critic"`            // baseline critic: "linear" or "mlp"
+	Baseline   Baseline  `yaml:"baseline"`          // policy linear or mlp: "none", "group" (mean per remaining due) or "critic"
+	Critic     Critic    `yaml:"critic"`            // baseline critic: "linear" or "mlp"
 	Normalize  bool      `yaml:"normalize"`         // policy linear or mlp: divide advantages by their standard deviation
 	Entropy    float64   `yaml:"entropy"`           // policy linear or mlp: entropy bonus coefficient
 	Clip       float64   `yaml:"clip"`              // policy linear or mlp: global gradient-norm clip (0: none)
@@ -118,7 +125,7 @@ type Strategy struct {
 	Name       string    `yaml:"name"`              // custom: the name of a strategy given to experiments.Run in Options.Strategies
 	Risk       float64   `yaml:"risk"`              // learn: lambda of the utility (1-exp(-lambda*x))/lambda applied to returns; 0 neutral, > 0 averse, < 0 seeking
 	Offset     float64   `yaml:"offset"`            // learn: initial mean price (the bias weight): aggressiveness
-	Start      string    `yaml:"start"`             // learn: initial weights: "zero", or "truthful" (bid the reservation, ask the cost)
+	Start      Start     `yaml:"start"`             // learn: initial weights: "zero", or "truthful" (bid the reservation, ask the cost)
 }
 
 // ZIP holds the parameters of a ZIP trader (Cliff 1997), see agents.ZIPParams.
@@ -145,11 +152,11 @@ type Equilibrium struct {
 
 // Market sets the clearing rules.
 type Market struct {
-	Clearing string  `yaml:"clearing"` // "knapsack" (periodic, at departures) or "cda" (continuous double auction)
-	Tie      string  `yaml:"tie"`      // knapsack: "strict" or "max-volume"
-	Price    string  `yaml:"price"`    // knapsack: "spread", "k-double" or "pay-as-bid"; cda: "resting" or "midpoint"
-	K        float64 `yaml:"k"`        // k of the k-double rule, in [0,1]
-	Quotes   float64 `yaml:"quotes"`   // cda: quotes per trader per round, on average
+	Clearing Clearing `yaml:"clearing"` // "knapsack" (periodic, at departures) or "cda" (continuous double auction)
+	Tie      Tie      `yaml:"tie"`      // knapsack: "strict" or "max-volume"
+	Price    Price    `yaml:"price"`    // knapsack: "spread", "k-double" or "pay-as-bid"; cda: "resting" or "midpoint"
+	K        float64  `yaml:"k"`        // k of the k-double rule, in [0,1]
+	Quotes   float64  `yaml:"quotes"`   // cda: quotes per trader per round, on average
 }
 
 // Default returns the smart-container scenario of van Heeswijk (2020), with
@@ -169,11 +176,11 @@ func Default() Config {
 			Due:      Range{1, 5},
 			Distance: Range{10, 100},
 			Sharing:  1,
-			Value:    Dist{Dist: "none"},
+			Value:    Dist{Dist: DistNone},
 		},
 		Shippers: []Shipper{DefaultShipper()},
 		Carriers: []Carrier{DefaultCarrier()},
-		Market:   Market{Clearing: "knapsack", Tie: "strict", Price: "pay-as-bid", K: 0.5, Quotes: 4},
+		Market:   Market{Clearing: Knapsack, Tie: TieStrict, Price: PricePayAsBid, K: 0.5, Quotes: 4},
 		Equilibrium: Equilibrium{
 			Horizon:        50,
 			SearchEpisodes: 8,
@@ -192,17 +199,17 @@ func DefaultShipper() Shipper {
 // DefaultCarrier is P2's carrier: capacity 80, k = 0.1, asking its cost.
 func DefaultCarrier() Carrier {
 	st := DefaultLearner()
-	st.Kind = "truthful"
+	st.Kind = KindTruthful
 	st.Features = CarrierFeatures()
-	return Carrier{Capacity: 80, CostRate: 0.1, Schedule: Schedule{Period: 1, Offset: 0.5}, CostFactor: Dist{Dist: "none"}, Strategy: st}
+	return Carrier{Capacity: 80, CostRate: 0.1, Schedule: Schedule{Period: 1, Offset: 0.5}, CostFactor: Dist{Dist: DistNone}, Strategy: st}
 }
 
 // DefaultLearner is P2's learning rule on P2's features. Its learning
 // parameters are also the defaults of a fixed strategy, so that switching
 // kind keeps them.
 func DefaultLearner() Strategy {
-	return Strategy{Kind: "learn", Features: []string{"p2"}, Policy: "p2", Start: "zero", Sigma: 10, AlphaMu: 0.1, AlphaSigma: 0.01, MinSigma: 0.01,
-		Hidden: []int{16}, Optimizer: "adam", LR: 0.05, Baseline: "critic", Critic: "linear", Normalize: true,
+	return Strategy{Kind: KindLearn, Features: []string{"p2"}, Policy: PolicyP2, Start: StartZero, Sigma: 10, AlphaMu: 0.1, AlphaSigma: 0.01, MinSigma: 0.01,
+		Hidden: []int{16}, Optimizer: Adam, LR: 0.05, Baseline: BaselineCritic, Critic: CriticLinear, Normalize: true,
 		Markup: 0.1, Cap: 200, ZIP: defaultZIP()}
 }
 
@@ -257,24 +264,37 @@ func (sc *Config) ExpectedDemand() float64 {
 	return gen.MeanVolume()
 }
 
-// UnmarshalYAML decodes a shipper over the defaults.
+// UnmarshalYAML decodes a shipper over the defaults. A value of the wrong
+// type does not fail it: yaml.v3 would drop the whole item from its list,
+// and with it every other problem of the item. The shipper keeps what
+// decoded, and Parse reports the type errors it kept.
 func (s *Shipper) UnmarshalYAML(unmarshal func(any) error) error {
 	type plain Shipper
 	v := plain(DefaultShipper())
-	if err := unmarshal(&v); err != nil {
-		return err
-	}
+	err := unmarshal(&v)
+	v.typeErrors, err = keepTypeErrors(err)
 	*s = Shipper(v)
-	return nil
+	return err
 }
 
-// UnmarshalYAML decodes a carrier over the defaults.
+// UnmarshalYAML decodes a carrier over the defaults, as a shipper's.
 func (c *Carrier) UnmarshalYAML(unmarshal func(any) error) error {
 	type plain Carrier
 	v := plain(DefaultCarrier())
-	if err := unmarshal(&v); err != nil {
-		return err
-	}
+	err := unmarshal(&v)
+	v.typeErrors, err = keepTypeErrors(err)
 	*c = Carrier(v)
-	return nil
+	return err
+}
+
+// keepTypeErrors splits err into the messages of a *yaml.TypeError, kept,
+// and any other error, returned.
+func keepTypeErrors(err error) ([]string, error) {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		// A copy: yaml.v3 hands out a slice of its own list of errors,
+		// which its later errors overwrite.
+		return slices.Clone(te.Errors), nil
+	}
+	return nil, err
 }
