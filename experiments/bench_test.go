@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/experiments/scenario"
 )
 
@@ -44,14 +45,13 @@ func BenchmarkBestResponseEvaluation(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			r.x.Learning, r.x.Observer = false, nil
-			roles := r.roles()
-			cand := candidate(roles[0].g, roles[0].g.Weights(), 0)
-			r.play(roles[0], cand)
+			g := newGame(r)
+			policy := g.Roles()[0].Policy
+			g.Use(0, equilibrium.Candidate(policy, policy.Weights(), 0))
 			var u [][]float64
 			b.ReportAllocs()
 			for b.Loop() {
-				u = r.playEpisodes(0, false, sc.Equilibrium.SearchEpisodes, roles, u)
+				u, _ = g.Play(0, false, sc.Equilibrium.SearchEpisodes, false, u)
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/results"
 )
@@ -62,7 +63,7 @@ func Curve(ctx context.Context, sc scenario.Config, opt CurveOptions) (*results.
 			s := res.Summary.Metrics[m]
 			row = append(row, s.Mean, s.CI95Low, s.CI95High)
 		}
-		th := NewTheory(&p)
+		th := equilibrium.NewTheory(&p)
 		var perEpoch float64
 		for c, capacity := range p.Capacities() {
 			perEpoch += float64(capacity) / p.Carriers[c].Schedule.Period

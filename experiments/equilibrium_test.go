@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/experiments/scenario"
 )
 
@@ -36,18 +37,24 @@ func deterministicProfile(t *testing.T, overbid float64) *replicate {
 	return r
 }
 
+// measure runs the equilibrium measurement of r at evaluation point 0.
+func measure(r *replicate) equilibrium.Measurement {
+	d := equilibrium.ClosedFormDistance(r.sc, r.shipLearner, r.carLearner, r.x.Carriers[0])
+	return equilibrium.Measure(newGame(r), r.sc, 0, d)
+}
+
 // weightsFor solves for the linear weights that quote prices[j] for job j
 // of the fixed stream: the four jobs' feature vectors are independent.
 func weightsFor(t *testing.T, r *replicate, prices []float64) []float64 {
 	t.Helper()
-	eq, _ := closedForm(r.sc)
+	jobs := r.sc.FixedJobs()
 	f := r.shipLearner.FeatureMap()
-	phi := mat.NewDense(len(eq), f.Dim(), nil)
+	phi := mat.NewDense(len(jobs), f.Dim(), nil)
 	var v agents.View
 	v.Carrier, v.Capacity = r.x.Carriers[0], r.x.Carriers[0].Capacity
-	for i, e := range eq {
-		j := e.job
-		f.Fill(phi.RawRowView(i), &j, &v)
+	for i := range jobs {
+		jobs[i].Reserve = jobs[i].Value + r.sc.Shippers[0].Penalty*float64(jobs[i].Volume)
+		f.Fill(phi.RawRowView(i), &jobs[i], &v)
 	}
 	var w mat.VecDense
 	if err := w.SolveVec(phi, mat.NewVecDense(len(prices), prices)); err != nil {
@@ -63,7 +70,7 @@ func TestEquilibriumProfileHasNoGap(t *testing.T) {
 	// Overbid by 1e-6: weights solved in floating point quote bid = ask only
 	// to within rounding, and a spread of -1e-14 does not trade. The profile
 	// is an equilibrium to within 1e-6 per trade.
-	m := deterministicProfile(t, 1e-6).measure(0)
+	m := measure(deterministicProfile(t, 1e-6))
 	// The search starts from the learned weights and keeps them unless it
 	// finds better: at an equilibrium (to within 1e-6 per trade) the gap is
 	// 0 to within 1e-6 per trade.
@@ -71,16 +78,16 @@ func TestEquilibriumProfileHasNoGap(t *testing.T) {
 	for _, g := range []struct {
 		name string
 		gap  float64
-	}{{"shipper", m.gapShipper}, {"carrier", m.gapCarrier}} {
+	}{{"shipper", m.GapShipper}, {"carrier", m.GapCarrier}} {
 		if math.Abs(g.gap) > 1e-6*trades {
 			t.Errorf("%s's best-response gap at an equilibrium is %v per episode, want 0 within %v", g.name, g.gap, 1e-6*trades)
 		}
 	}
-	if m.adherence < 0.999 {
-		t.Errorf("NE adherence at an equilibrium is %v, want about 1", m.adherence)
+	if m.Adherence < 0.999 {
+		t.Errorf("NE adherence at an equilibrium is %v, want about 1", m.Adherence)
 	}
-	if m.distance > 1e-6 {
-		t.Errorf("the profile lies within 1e-6 of the equilibrium set but its distance is %v", m.distance)
+	if m.Distance > 1e-6 {
+		t.Errorf("the profile lies within 1e-6 of the equilibrium set but its distance is %v", m.Distance)
 	}
 }
 
@@ -92,7 +99,7 @@ func TestEquilibriumProfileHasNoGap(t *testing.T) {
 func TestExploitableProfileHasTheoreticalGap(t *testing.T) {
 	const delta = 5.0
 	r := deterministicProfile(t, delta)
-	m := r.measure(0)
+	m := measure(r)
 	epochs := r.sc.Equilibrium.Horizon + 1
 	want := float64(3*epochs) * delta
 	// Tolerance 1 %: the search finds a lower bound; on this profile it
@@ -101,48 +108,24 @@ func TestExploitableProfileHasTheoreticalGap(t *testing.T) {
 	for _, g := range []struct {
 		name string
 		gap  float64
-	}{{"shipper", m.gapShipper}, {"carrier", m.gapCarrier}} {
+	}{{"shipper", m.GapShipper}, {"carrier", m.GapCarrier}} {
 		if g.gap > want*(1+1e-9) || g.gap < 0.99*want {
 			t.Errorf("%s's best-response gap %v per episode, theory says %v (%v trades x overbid %v), and a search finds at most that", g.name, g.gap, want, want/delta, delta)
 		}
 	}
-	if m.nashConv > 2*want*(1+1e-9) || m.nashConv < 0.99*2*want {
-		t.Errorf("NashConv %v, theory says %v", m.nashConv, 2*want)
+	if m.NashConv > 2*want*(1+1e-9) || m.NashConv < 0.99*2*want {
+		t.Errorf("NashConv %v, theory says %v", m.NashConv, 2*want)
 	}
 	// S = epochs x (70 + 90 + 40) per episode.
 	s := float64(epochs) * 200
-	if wantAdh := 1 - 2*want/s; math.Abs(m.adherence-wantAdh) > 0.005 {
-		t.Errorf("NE adherence %v, want 1 - %v/%v = %v", m.adherence, 2*want, s, wantAdh)
+	if wantAdh := 1 - 2*want/s; math.Abs(m.Adherence-wantAdh) > 0.005 {
+		t.Errorf("NE adherence %v, want 1 - %v/%v = %v", m.Adherence, 2*want, s, wantAdh)
 	}
 	// On each of the three jobs worth shipping the bid is delta above the
 	// ask, which is inside the band: the nearest equilibrium point is delta/2
 	// from each, at distance delta/sqrt2; the fourth job is at distance 0.
-	if d := 3.0 / 4 * delta / math.Sqrt2; math.Abs(m.distance-d) > 1e-9 {
-		t.Errorf("distance to the equilibrium set %v, want delta/sqrt(2) = %v", m.distance, d)
-	}
-}
-
-func TestEquilibriumTheory(t *testing.T) {
-	sc, err := scenario.Resolve("strategic-bidding-deterministic")
-	if err != nil {
-		t.Fatal(err)
-	}
-	eq, ok := closedForm(&sc)
-	if !ok || len(eq) != 4 {
-		t.Fatalf("closed form %v, %v: want 4 job types", eq, ok)
-	}
-	want := []struct {
-		cost, reserve float64
-		efficient     bool
-	}{{50, 120, true}, {60, 150, true}, {50, 90, true}, {120, 100, false}}
-	for i, w := range want {
-		if e := eq[i]; math.Abs(e.cost-w.cost) > 1e-9 || e.reserve != w.reserve || e.efficient != w.efficient {
-			t.Errorf("job %d: cost %v reservation %v efficient %v, want %v", i, e.cost, e.reserve, e.efficient, w)
-		}
-	}
-	sc.Market.Tie = scenario.TieStrict
-	if _, ok := closedForm(&sc); ok {
-		t.Error("with the strict tie rule bid = ask does not trade: there is no such closed form")
+	if d := 3.0 / 4 * delta / math.Sqrt2; math.Abs(m.Distance-d) > 1e-9 {
+		t.Errorf("distance to the equilibrium set %v, want delta/sqrt(2) = %v", m.Distance, d)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/market"
@@ -70,7 +71,7 @@ func TestClassroomZICEfficiency(t *testing.T) {
 	if eff.Mean < 0.9 || eff.Mean > 1+1e-9 {
 		t.Errorf("ZI-C efficiency %v, want in [0.9, 1]", eff.Mean)
 	}
-	th := NewTheory(&sc)
+	th := equilibrium.NewTheory(&sc)
 	if th.Competitive.Quantity.Mean != 4 || th.Competitive.Low.Mean != 1 || th.Competitive.High.Mean != 1 || math.Abs(th.Surplus.Mean-2.4) > 1e-9 {
 		t.Errorf("classroom theory %+v: want 4 units traded at 1.00 and a surplus of 2.40 a round", th.Competitive)
 	}

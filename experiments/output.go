@@ -15,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
@@ -26,7 +27,7 @@ import (
 // their data into dir/plots and returns their paths relative to dir.
 func WritePlots(dir string) ([]string, error) {
 	var opt results.PlotOptions
-	th, err := ReadTheory(dir)
+	th, err := equilibrium.ReadTheory(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
@@ -391,7 +392,7 @@ func WriteRun(dir string, res *Result, m Manifest, f Formats) error {
 			files = append(files, file{t.name + ext.ext, ext.write(t.t)})
 		}
 	}
-	files = append(files, file{"summary.json", jsonWriter(res.Summary)}, file{"theory.json", jsonWriter(NewTheory(&res.Scenario))})
+	files = append(files, file{"summary.json", jsonWriter(res.Summary)}, file{"theory.json", jsonWriter(equilibrium.NewTheory(&res.Scenario))})
 	m.Files = []string{"config.yaml"}
 	for _, fl := range files {
 		m.Files = append(m.Files, fl.name)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/market"
@@ -240,13 +241,14 @@ func (r *replicate) evaluate(ep int, point uint64, last bool) error {
 	}
 	row := r.evalRow()
 	if eq := r.sc.Equilibrium; eq.Enabled {
-		m := measurement{math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()}
+		m := equilibrium.Undefined()
 		if last || eq.AtEvaluations {
 			start := time.Now()
-			m = r.measure(point)
+			d := equilibrium.ClosedFormDistance(r.sc, r.shipLearner, r.carLearner, r.x.Carriers[0])
+			m = equilibrium.Measure(newGame(r), r.sc, point, d)
 			r.measured += time.Since(start)
 		}
-		row = append(row, m.row()...)
+		row = append(row, m.Row()...)
 	}
 	r.rows = append(r.rows, row)
 	r.epochs = append(r.epochs, int64(ep))

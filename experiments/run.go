@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
@@ -282,7 +283,7 @@ func metricNames(sc scenario.Config) []string {
 		}
 	}
 	if sc.Equilibrium.Enabled {
-		cols = append(cols, names(equilibriumColumns())...)
+		cols = append(cols, names(equilibrium.Columns())...)
 	}
 	return cols
 }

@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/plot"
 
+	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -201,7 +202,7 @@ func distinctCount(t *results.Table, name string) int {
 
 // metricOf is the metric called name with its unit, as the figures label it.
 func metricOf(name string) results.Metric {
-	for _, ms := range [][]results.Metric{results.P2Metrics(), results.MarketMetrics(), equilibriumColumns()} {
+	for _, ms := range [][]results.Metric{results.P2Metrics(), results.MarketMetrics(), equilibrium.Columns()} {
 		for _, m := range ms {
 			if m.Name == name {
 				return results.Metric{Name: name, Unit: m.Unit}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/freightsim/freightsim/experiments"
+	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -41,7 +41,7 @@ same as theory.json.`,
 			if err != nil {
 				return err
 			}
-			th := experiments.NewTheory(&sc)
+			th := equilibrium.NewTheory(&sc)
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
@@ -57,7 +57,7 @@ same as theory.json.`,
 	return cmd
 }
 
-func printTheory(w io.Writer, th *experiments.Theory) {
+func printTheory(w io.Writer, th *equilibrium.Theory) {
 	fmt.Fprintf(w, "%s: what theory says\n\n", th.Scenario)
 	kind := "balanced"
 	switch {

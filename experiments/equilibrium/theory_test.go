@@ -1,13 +1,14 @@
-package experiments
+package equilibrium
 
 import (
+	"encoding/json"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/freightsim/freightsim/experiments/scenario"
-	"github.com/freightsim/freightsim/results"
 )
 
 // TestTheoryDeterministic checks the theory of strategic-bidding-deterministic
@@ -103,7 +104,11 @@ func TestTheoryJSONRoundTrip(t *testing.T) {
 		}
 		dir := t.TempDir()
 		th := NewTheory(&sc)
-		if err := results.WriteFile(filepath.Join(dir, "theory.json"), jsonWriter(th)); err != nil {
+		b, err := json.Marshal(th)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "theory.json"), b, 0o644); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		back, err := ReadTheory(dir)

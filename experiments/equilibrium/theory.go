@@ -1,4 +1,4 @@
-package experiments
+package equilibrium
 
 import (
 	"encoding/json"
