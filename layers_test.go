@@ -24,7 +24,8 @@ var allowed = map[string][]string{
 	"experiments/scenario":    {"agents", "market", "policy", "experiments/config"},
 	"experiments/equilibrium": {"agents", "market", "policy", "results", "experiments/seed", "experiments/scenario"},
 	"experiments":             {"agents", "market", "policy", "results", "sim", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
-	"cmd/freightsim":          {"experiments", "results", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
+	"experiments/sweep":       {"experiments", "results", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
+	"cmd/freightsim":          {"experiments", "results", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium", "experiments/sweep"},
 }
 
 func TestLayering(t *testing.T) {

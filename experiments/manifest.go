@@ -136,7 +136,6 @@ func BuildInfo() Build {
 // NewManifest describes a run of sc by command with the given workers
 // (0 for as many as CPUs), started at start and not yet finished.
 func NewManifest(sc scenario.Config, command []string, workers int, start time.Time) Manifest {
-	host, _ := os.Hostname()
 	b := BuildInfo()
 	if workers <= 0 {
 		workers = -1
@@ -152,8 +151,7 @@ func NewManifest(sc scenario.Config, command []string, workers int, start time.T
 		Completed:  []int{},
 		Workers:    workers,
 		Start:      start.UTC().Round(time.Millisecond),
-		Machine: Machine{Host: host, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(),
-			GOMAXPROCS: runtime.GOMAXPROCS(0), CPUModel: cpuModel()},
+		Machine:    ThisMachine(),
 	}
 	for i := range sc.Replicates {
 		m.ReplicateSeeds = append(m.ReplicateSeeds, strconv.FormatUint(seed.Replicate(sc.Seed, i), 10))
@@ -197,6 +195,13 @@ func (m *Manifest) Finish(res *Result, runErr error) {
 	}
 }
 
+// ThisMachine describes the machine the process runs on.
+func ThisMachine() Machine {
+	host, _ := os.Hostname()
+	return Machine{Host: host, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(),
+		GOMAXPROCS: runtime.GOMAXPROCS(0), CPUModel: cpuModel()}
+}
+
 // cpuModel is the processor's name, where the system says it.
 func cpuModel() string {
 	f, err := os.Open("/proc/cpuinfo")
@@ -221,6 +226,6 @@ func WriteManifest(dir string, m Manifest) error {
 // ReadManifest reads dir/manifest.json.
 func ReadManifest(dir string) (Manifest, error) {
 	var m Manifest
-	err := readJSON(filepath.Join(dir, "manifest.json"), &m)
+	err := ReadJSON(filepath.Join(dir, "manifest.json"), &m)
 	return m, err
 }

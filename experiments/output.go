@@ -114,7 +114,7 @@ var runFiles = []string{"config.yaml", "manifest.json", "summary.json", "theory.
 // overwrite it removes the files an earlier run wrote there (those its
 // manifest lists, and the standard ones), and nothing else.
 func PrepareDir(dir string, overwrite bool) error {
-	return prepareDir(dir, overwrite, runFiles, func() (string, bool) {
+	return PrepareOutput(dir, overwrite, runFiles, func() (string, bool) {
 		m, err := ReadManifest(dir)
 		if err != nil {
 			return "", false
@@ -129,11 +129,11 @@ func PrepareDir(dir string, overwrite bool) error {
 	})
 }
 
-// prepareDir creates dir for a new run or sweep, or, with overwrite, removes
+// PrepareOutput creates dir for a new run or sweep, or, with overwrite, removes
 // from it the standard files and those its manifest lists (listed), and
 // nothing else. Without overwrite it refuses a directory that holds files;
 // unfinished says whether it holds an unfinished one, and how far it got.
-func prepareDir(dir string, overwrite bool, standard []string, unfinished func() (string, bool), listed func() []string) error {
+func PrepareOutput(dir string, overwrite bool, standard []string, unfinished func() (string, bool), listed func() []string) error {
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -161,8 +161,8 @@ func prepareDir(dir string, overwrite bool, standard []string, unfinished func()
 	return nil
 }
 
-// readJSON reads the JSON file path into v, naming the file in a decoding error.
-func readJSON(path string, v any) error {
+// ReadJSON reads the JSON file path into v, naming the file in a decoding error.
+func ReadJSON(path string, v any) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return err

@@ -156,7 +156,7 @@ feed:
 	wg.Wait()
 
 	res := &Result{Scenario: sc, Seeds: make([]uint64, n), Done: make([]bool, n), Loaded: make([]bool, n), Wall: time.Since(start)}
-	res.Evaluations = &results.Table{Keys: evaluationKeys(), Values: metricNames(sc)}
+	res.Evaluations = &results.Table{Keys: evaluationKeys(), Values: MetricNames(sc)}
 	res.Episodes = &results.Table{Keys: evaluationKeys(), Values: names(results.EpisodeColumns())}
 	if opt.Trades {
 		res.Trades = newTradesTable()
@@ -199,6 +199,16 @@ feed:
 	return res, nil
 }
 
+// RunReplicate runs replicate i of sc alone, as Run runs each of its
+// replicates, and returns its rows: for a caller that schedules replicates
+// itself (a sweep runs each point's replicates as separate runs). sc must
+// be valid (Validate); only opt.Progress, opt.Trades and opt.Strategies
+// apply.
+func RunReplicate(ctx context.Context, sc *scenario.Config, i int, opt Options) (*ReplicateResult, error) {
+	rep, _, _, err := runReplicate(ctx, sc, i, opt)
+	return rep, err
+}
+
 // runReplicate runs replicate i to its end and returns its rows, with the
 // events and episodes it ran (also when it fails or is stopped).
 func runReplicate(ctx context.Context, sc *scenario.Config, i int, opt Options) (*ReplicateResult, uint64, int, error) {
@@ -215,7 +225,7 @@ func runReplicate(ctx context.Context, sc *scenario.Config, i int, opt Options) 
 		return nil, r.events, eps, err
 	}
 	rep := &ReplicateResult{Index: i, Seed: r.seed, Events: r.events, EpisodesRun: eps, Measured: r.measured,
-		Evaluations: &results.Table{Keys: evaluationKeys(), Values: metricNames(*sc)},
+		Evaluations: &results.Table{Keys: evaluationKeys(), Values: MetricNames(*sc)},
 		Episodes:    &results.Table{Keys: evaluationKeys(), Values: names(results.EpisodeColumns())},
 		Trades:      r.obs.trades,
 	}
@@ -239,7 +249,7 @@ func checkDone(sc *scenario.Config, trades bool, i int, rep *ReplicateResult) er
 		return bad("it is replicate %d", rep.Index)
 	case rep.Seed != seed.Replicate(sc.Seed, i):
 		return bad("its seed %d is not the seed %d derived from base seed %d", rep.Seed, seed.Replicate(sc.Seed, i), sc.Seed)
-	case rep.Evaluations == nil || !slices.Equal(rep.Evaluations.Values, metricNames(*sc)):
+	case rep.Evaluations == nil || !slices.Equal(rep.Evaluations.Values, MetricNames(*sc)):
 		return bad("its evaluation table does not have this scenario's metrics")
 	case rep.Episodes == nil || !slices.Equal(rep.Episodes.Values, names(results.EpisodeColumns())):
 		return bad("its episode table does not have the episode columns")
@@ -265,10 +275,10 @@ func names(ms []results.Metric) []string {
 	return out
 }
 
-// metricNames are the value columns of evaluations.csv, in the order of
+// MetricNames are the value columns of evaluations.csv, in the order of
 // replicate.evalRow: P2's metrics, the market metrics, then the weights of
 // the first learning shipper (theta_i) and carrier (ask_theta_i).
-func metricNames(sc scenario.Config) []string {
+func MetricNames(sc scenario.Config) []string {
 	cols := append(names(results.P2Metrics()), names(results.MarketMetrics())...)
 	for _, s := range sc.Shippers {
 		if s.Strategy.Kind == scenario.KindLearn {

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/freightsim/freightsim/experiments"
+	"github.com/freightsim/freightsim/experiments/sweep"
 )
 
 type mergeOptions struct {
@@ -44,17 +45,17 @@ It exits 1 after writing everything if runs failed.`,
 			if err != nil {
 				return usageError{fmt.Errorf("--format: %w", err)}
 			}
-			res, err := experiments.MergeSweeps(args[0], args[1:], experiments.MergeOptions{Overwrite: o.force, Formats: formats, Command: argv})
-			var cov *experiments.CoverageError
+			res, err := sweep.Merge(args[0], args[1:], sweep.MergeOptions{Overwrite: o.force, Formats: formats, Command: argv})
+			var cov *sweep.CoverageError
 			switch {
 			case errors.As(err, &cov):
 				return usageError{fmt.Errorf("cannot merge: %w\nnothing was written", err)}
-			case errors.Is(err, experiments.ErrSweepMismatch), errors.Is(err, experiments.ErrNotSweep), errors.Is(err, experiments.ErrRunExists):
+			case errors.Is(err, sweep.ErrMismatch), errors.Is(err, sweep.ErrNotADir), errors.Is(err, experiments.ErrRunExists):
 				return usageError{fmt.Errorf("cannot merge: %w", err)}
 			case err != nil:
 				return err
 			}
-			sw, err := experiments.LoadSweep(args[0] + "/sweep.yaml")
+			sw, err := sweep.Load(args[0] + "/sweep.yaml")
 			if err != nil {
 				return err
 			}

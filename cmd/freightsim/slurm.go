@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/freightsim/freightsim/experiments"
+	"github.com/freightsim/freightsim/experiments/sweep"
 )
 
 type slurmOptions struct {
@@ -57,7 +58,7 @@ end at once, the others resume, and the merge follows.`,
 	f.StringVarP(&o.out, "out", "o", "", "the sweep's directory `DIR` on a file system the nodes share (required)")
 	f.IntVar(&o.tasks, "tasks", 0, "spread the runs over `N` array tasks")
 	f.IntVar(&o.pointsPerTask, "points-per-task", 0, "give each array task `K` points' worth of runs (default 1)")
-	f.IntVar(&o.maxArray, "max-array-size", experiments.DefaultMaxArraySize, "the cluster's MaxArraySize: at most this many tasks")
+	f.IntVar(&o.maxArray, "max-array-size", sweep.DefaultMaxArraySize, "the cluster's MaxArraySize: at most this many tasks")
 	f.StringVar(&o.partition, "partition", "", "submit to partition `P`")
 	f.StringVar(&o.time, "time", "", "time limit of each job, `HH:MM:SS`")
 	f.IntVar(&o.cpus, "cpus-per-task", 1, "CPUs, and so workers, of each array task")
@@ -97,7 +98,7 @@ func runSlurm(cmd *cobra.Command, o *slurmOptions, file string, argv []string) e
 	if st, err := os.Stat(bin); err != nil || st.IsDir() {
 		return usageError{fmt.Errorf("--binary %s: not a file", bin)}
 	}
-	job, err := experiments.WriteSlurm(sw, experiments.SlurmOptions{
+	job, err := sweep.WriteSlurm(sw, sweep.SlurmOptions{
 		Binary: bin, Out: o.out, Tasks: o.tasks, PointsPerTask: o.pointsPerTask, MaxArraySize: o.maxArray,
 		Partition: o.partition, Time: o.time, CPUsPerTask: o.cpus, Format: o.format, Options: o.sbatch, Command: argv,
 	}, o.force)

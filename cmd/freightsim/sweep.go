@@ -21,6 +21,7 @@ import (
 
 	"github.com/freightsim/freightsim/experiments"
 	"github.com/freightsim/freightsim/experiments/seed"
+	"github.com/freightsim/freightsim/experiments/sweep"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -126,13 +127,13 @@ func runSweep(cmd *cobra.Command, o *sweepOptions, file string, argv []string) e
 		}
 	}
 
-	var d *experiments.SweepDir
+	var d *sweep.Dir
 	if o.resume {
-		d, err = experiments.ResumeSweepDir(out, sw, shard)
+		d, err = sweep.Resume(out, sw, shard)
 	} else {
-		d, err = experiments.CreateSweepDir(out, sw, shard, o.force)
+		d, err = sweep.Create(out, sw, shard, o.force)
 	}
-	if errors.Is(err, experiments.ErrRunExists) || errors.Is(err, experiments.ErrSweepMismatch) {
+	if errors.Is(err, experiments.ErrRunExists) || errors.Is(err, sweep.ErrMismatch) {
 		return usageError{err}
 	}
 	if err != nil {
@@ -154,13 +155,13 @@ func runSweep(cmd *cobra.Command, o *sweepOptions, file string, argv []string) e
 	bar := newProgress(stderr, d.TodoEpisodes, o.quiet, sw.Name)
 	var mu sync.Mutex
 	printed := 0
-	res, runErr := d.Run(cmd.Context(), experiments.SweepOptions{
+	res, runErr := d.Run(cmd.Context(), sweep.Options{
 		Workers:  o.workers,
 		Formats:  formats,
 		Command:  argv,
 		Resume:   resume,
 		Progress: bar.tick,
-		OnRun: func(r *experiments.RunRecord) {
+		OnRun: func(r *sweep.Record) {
 			if !r.Failed {
 				return
 			}
@@ -198,8 +199,8 @@ func runSweep(cmd *cobra.Command, o *sweepOptions, file string, argv []string) e
 }
 
 // loadSweep reads a sweep file; a bad one is a usage error.
-func loadSweep(file string, sets []string) (*experiments.Sweep, error) {
-	sw, err := experiments.LoadSweepWith(file, sets)
+func loadSweep(file string, sets []string) (*sweep.Spec, error) {
+	sw, err := sweep.LoadWith(file, sets)
 	if err != nil {
 		return nil, usageError{err}
 	}
@@ -208,9 +209,9 @@ func loadSweep(file string, sets []string) (*experiments.Sweep, error) {
 
 // shardOf is the shard given by --shard, else by a Slurm job array's
 // environment, else the whole sweep; from says which.
-func shardOf(flag string) (experiments.Shard, string, error) {
+func shardOf(flag string) (sweep.Shard, string, error) {
 	if flag != "" {
-		s, err := experiments.ParseShard(flag)
+		s, err := sweep.ParseShard(flag)
 		if err != nil {
 			return s, "", fmt.Errorf("--shard: %w", err)
 		}
@@ -218,7 +219,7 @@ func shardOf(flag string) (experiments.Shard, string, error) {
 	}
 	id, count := os.Getenv("SLURM_ARRAY_TASK_ID"), os.Getenv("SLURM_ARRAY_TASK_COUNT")
 	if id == "" || count == "" {
-		return experiments.Shard{}, "", nil
+		return sweep.Shard{}, "", nil
 	}
 	i, errI := strconv.Atoi(id)
 	n, errN := strconv.Atoi(count)
@@ -227,13 +228,13 @@ func shardOf(flag string) (experiments.Shard, string, error) {
 		lo, _ = strconv.Atoi(m)
 	}
 	if errI != nil || errN != nil || n < 1 || i-lo < 0 || i-lo >= n {
-		return experiments.Shard{}, "", fmt.Errorf("SLURM_ARRAY_TASK_ID=%s, SLURM_ARRAY_TASK_MIN=%d, SLURM_ARRAY_TASK_COUNT=%s do not make a shard: give --shard i/n", id, lo, count)
+		return sweep.Shard{}, "", fmt.Errorf("SLURM_ARRAY_TASK_ID=%s, SLURM_ARRAY_TASK_MIN=%d, SLURM_ARRAY_TASK_COUNT=%s do not make a shard: give --shard i/n", id, lo, count)
 	}
-	return experiments.Shard{Index: i - lo, Count: n}, "from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT", nil
+	return sweep.Shard{Index: i - lo, Count: n}, "from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT", nil
 }
 
 // listPoints prints the sweep's points (of the shard's runs) as a table.
-func listPoints(w io.Writer, sw *experiments.Sweep, shard experiments.Shard) error {
+func listPoints(w io.Writer, sw *sweep.Spec, shard sweep.Shard) error {
 	fmt.Fprintf(w, "sweep %s: %s design, %s x %s = %s, seed %d", sw.Name, sw.Design, plural(sw.Points(), "point"), plural(sw.Replicates, "replicate"), plural(sw.Runs(), "run"), sw.Seed)
 	if !shard.Whole() {
 		fmt.Fprintf(w, "; shard %s: %d runs", shard, shard.Size(sw.Runs()))
@@ -258,7 +259,7 @@ func listPoints(w io.Writer, sw *experiments.Sweep, shard experiments.Shard) err
 	return tw.Flush()
 }
 
-func ownsAny(s experiments.Shard, p, replicates int) bool {
+func ownsAny(s sweep.Shard, p, replicates int) bool {
 	for r := range replicates {
 		if s.Owns(p*replicates + r) {
 			return true
@@ -268,7 +269,7 @@ func ownsAny(s experiments.Shard, p, replicates int) bool {
 }
 
 // printPointScenario prints point p's scenario as YAML.
-func printPointScenario(w io.Writer, sw *experiments.Sweep, p int) error {
+func printPointScenario(w io.Writer, sw *sweep.Spec, p int) error {
 	sc, err := sw.PointScenario(p)
 	if err != nil {
 		return usageError{err}
@@ -283,7 +284,7 @@ func printPointScenario(w io.Writer, sw *experiments.Sweep, p int) error {
 	return err
 }
 
-func describePoint(sw *experiments.Sweep, p int) string {
+func describePoint(sw *sweep.Spec, p int) string {
 	var parts []string
 	for a, v := range sw.Point(p) {
 		parts = append(parts, sw.Axes[a].Name+" = "+v.Text)
@@ -296,7 +297,7 @@ func describePoint(sw *experiments.Sweep, p int) string {
 
 // printSweepSummary prints what a sweep did and, for a finished one, a
 // table of its aggregated metrics.
-func printSweepSummary(w io.Writer, sw *experiments.Sweep, res *experiments.SweepResult) {
+func printSweepSummary(w io.Writer, sw *sweep.Spec, res *sweep.Result) {
 	m := res.Manifest
 	shard := ""
 	if m.Shard != "0/1" {
@@ -317,7 +318,7 @@ func printSweepSummary(w io.Writer, sw *experiments.Sweep, res *experiments.Swee
 
 // printAggregate prints the mean and 95 % CI of the first aggregated
 // metrics at the first points of aggregate.csv.
-func printAggregate(w io.Writer, sw *experiments.Sweep, path string) {
+func printAggregate(w io.Writer, sw *sweep.Spec, path string) {
 	const maxPoints, maxMetrics = 20, 4
 	f, err := os.Open(path)
 	if err != nil {

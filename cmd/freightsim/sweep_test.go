@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/freightsim/freightsim/experiments"
+	"github.com/freightsim/freightsim/experiments/sweep"
 )
 
 // tinySweep is testdata/sweeps/tiny.yaml: 20 points, 200 runs of a few
@@ -111,7 +111,7 @@ func TestSweepCommand(t *testing.T) {
 			t.Errorf("the sweep did not write %s", f)
 		}
 	}
-	m, err := experiments.ReadSweepManifest(out)
+	m, err := sweep.ReadManifest(out)
 	if err != nil || !m.Complete || m.RunsDone != 18 || m.RunsRun != 18 || m.Status != "complete" || m.Hash == "" || m.Machine.CPUs == 0 {
 		t.Errorf("manifest: %+v, %v", m, err)
 	}
@@ -221,16 +221,16 @@ replicates: 20
 metrics: [ship_share, utilization]
 plots: false
 `)
-	sweep := func(out string, extra ...string) *exec.Cmd {
+	runSweep := func(out string, extra ...string) *exec.Cmd {
 		return exec.Command(bin, append([]string{"sweep", file, "--out", out, "--workers", "1", "--quiet"}, extra...)...)
 	}
 	fresh := filepath.Join(base, "fresh")
-	if out, err := sweep(fresh).CombinedOutput(); err != nil {
+	if out, err := runSweep(fresh).CombinedOutput(); err != nil {
 		t.Fatalf("uninterrupted sweep: %v\n%s", err, out)
 	}
 
 	out := filepath.Join(base, "killed")
-	cmd := sweep(out)
+	cmd := runSweep(out)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -261,7 +261,7 @@ plots: false
 		t.Error("a killed sweep has runs.csv: results are written only when complete")
 	}
 
-	resumed, err := sweep(out, "--resume").CombinedOutput()
+	resumed, err := runSweep(out, "--resume").CombinedOutput()
 	if err != nil {
 		t.Fatalf("--resume: %v\n%s", err, resumed)
 	}
@@ -274,7 +274,7 @@ plots: false
 	if n := journalLines(journal); n != 101 {
 		t.Errorf("the journal has %d lines, want its header and the 100 runs, none lost or twice", n)
 	}
-	m, _ := experiments.ReadSweepManifest(out)
+	m, _ := sweep.ReadManifest(out)
 	if m.RunsLoaded < killedAt || m.RunsLoaded+m.RunsRun != 100 {
 		t.Errorf("manifest: %d runs loaded and %d run; want the %d (or more) kept and the rest", m.RunsLoaded, m.RunsRun, killedAt)
 	}

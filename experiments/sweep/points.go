@@ -1,4 +1,4 @@
-package experiments
+package sweep
 
 import (
 	"crypto/sha256"
@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/freightsim/freightsim/experiments"
 	"github.com/freightsim/freightsim/experiments/config"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
@@ -93,7 +94,7 @@ func numValue(x float64, integer bool) AxisValue {
 }
 
 // plan counts the points and draws the Latin hypercube's strata.
-func (sw *Sweep) plan() error {
+func (sw *Spec) plan() error {
 	n := sw.Samples
 	if sw.Design == DesignGrid {
 		n = 1
@@ -124,7 +125,7 @@ func (sw *Sweep) plan() error {
 }
 
 // Point returns the value of each axis at point p, in axis order.
-func (sw *Sweep) Point(p int) []AxisValue {
+func (sw *Spec) Point(p int) []AxisValue {
 	out := make([]AxisValue, len(sw.Axes))
 	switch sw.Design {
 	case DesignGrid:
@@ -168,7 +169,7 @@ func (ax *Axis) Index(v AxisValue) int {
 }
 
 // describe writes a point's values as name=value, ...
-func (sw *Sweep) describe(vals []AxisValue) string {
+func (sw *Spec) describe(vals []AxisValue) string {
 	parts := make([]string, len(vals))
 	for a, v := range vals {
 		name := sw.Axes[a].Name
@@ -183,7 +184,7 @@ func (sw *Sweep) describe(vals []AxisValue) string {
 // PointScenario is the scenario of point p: the effective base with each
 // axis's key set to its value at p, its seed seed.Point(Seed, p) and the
 // sweep's replicates. `freightsim run` on it runs the point's replicates.
-func (sw *Sweep) PointScenario(p int) (scenario.Config, error) {
+func (sw *Spec) PointScenario(p int) (scenario.Config, error) {
 	if p < 0 || p >= sw.Points() {
 		return scenario.Config{}, fmt.Errorf("no point %d: the sweep has points 0..%d", p, sw.Points()-1)
 	}
@@ -195,7 +196,7 @@ func (sw *Sweep) PointScenario(p int) (scenario.Config, error) {
 	return sc, nil
 }
 
-func (sw *Sweep) allAxes() []int {
+func (sw *Spec) allAxes() []int {
 	out := make([]int, len(sw.Axes))
 	for i := range out {
 		out[i] = i
@@ -206,8 +207,8 @@ func (sw *Sweep) allAxes() []int {
 // build sets axes[k] to vals[k] on the effective base with the override
 // machinery of --set, and checks the result as [Parse] does: unknown keys,
 // types, validation. It works on the parsed base, not its text, so it is
-// fast; [Sweep.explain] gives the located problems of a point it rejects.
-func (sw *Sweep) build(axes []int, vals []AxisValue) (scenario.Config, error) {
+// fast; [Spec.explain] gives the located problems of a point it rejects.
+func (sw *Spec) build(axes []int, vals []AxisValue) (scenario.Config, error) {
 	doc := config.CopyNode(sw.baseTree)
 	root := doc.Content[0]
 	for k, a := range axes {
@@ -244,7 +245,7 @@ func (sw *Sweep) build(axes []int, vals []AxisValue) (scenario.Config, error) {
 // explain returns the problems of setting axes[k] to vals[k] on the base,
 // located by [ParseWith]: those of an axis value name its key; the others
 // (a combination the base does not allow) the scenario field.
-func (sw *Sweep) explain(axes []int, vals []AxisValue) config.Problems {
+func (sw *Spec) explain(axes []int, vals []AxisValue) config.Problems {
 	sets := make([]string, len(axes))
 	for k, a := range axes {
 		sets[k] = sw.Axes[a].Key + "=" + vals[k].Text
@@ -268,7 +269,7 @@ const maxPointProblems = 10
 // checkPoints builds every point's scenario: it reports those that are not
 // valid, and records each point's training episodes and the union of the
 // points' metric columns.
-func (sw *Sweep) checkPoints() config.Problems {
+func (sw *Spec) checkPoints() config.Problems {
 	var probs config.Problems
 	bad := 0
 	seen := map[string]bool{}
@@ -286,7 +287,7 @@ func (sw *Sweep) checkPoints() config.Problems {
 			continue
 		}
 		sw.episodes[p] = int32(sc.Training.Episodes)
-		for _, c := range metricNames(sc) {
+		for _, c := range experiments.MetricNames(sc) {
 			if !seen[c] {
 				seen[c] = true
 				sw.columns = append(sw.columns, c)
@@ -300,15 +301,15 @@ func (sw *Sweep) checkPoints() config.Problems {
 }
 
 // Episodes is the number of training episodes of point p.
-func (sw *Sweep) Episodes(p int) int { return int(sw.episodes[p]) }
+func (sw *Spec) Episodes(p int) int { return int(sw.episodes[p]) }
 
 // pointColumns are the columns of points.csv.
-func (sw *Sweep) pointColumns() []column {
+func (sw *Spec) pointColumns() []column {
 	cols := []column{{"point", colInt}, {"seed", colUint}}
 	return append(cols, sw.axisColumns()...)
 }
 
-func (sw *Sweep) axisColumns() []column {
+func (sw *Spec) axisColumns() []column {
 	var cols []column
 	for _, ax := range sw.Axes {
 		k := colText
@@ -321,7 +322,7 @@ func (sw *Sweep) axisColumns() []column {
 }
 
 // axisCells appends the cells of a point's axis values.
-func (sw *Sweep) axisCells(row []cell, vals []AxisValue) []cell {
+func (sw *Spec) axisCells(row []cell, vals []AxisValue) []cell {
 	for a, v := range vals {
 		if sw.Axes[a].Numeric {
 			row = append(row, cell{f: v.Num})
@@ -334,7 +335,7 @@ func (sw *Sweep) axisCells(row []cell, vals []AxisValue) []cell {
 
 // WritePoints writes points.csv (or, with parquet, points.parquet): one row
 // per point, its index, its seed and the value of each axis.
-func (sw *Sweep) WritePoints(w io.Writer, parquet bool) error {
+func (sw *Spec) WritePoints(w io.Writer, parquet bool) error {
 	tw, err := newTableWriter(w, sw.pointColumns(), parquet)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package experiments
+package sweep
 
 import (
 	"errors"
@@ -9,17 +9,18 @@ import (
 	"strings"
 	"time"
 
+	"github.com/freightsim/freightsim/experiments"
 	"github.com/freightsim/freightsim/results"
 )
 
 // MergeOptions control a merge.
 type MergeOptions struct {
-	Overwrite bool     // replace the files of an earlier sweep in the output directory
-	Formats   Formats  // of the tables
-	Command   []string // for the manifest
+	Overwrite bool                // replace the files of an earlier sweep in the output directory
+	Formats   experiments.Formats // of the tables
+	Command   []string            // for the manifest
 }
 
-// MergeSweeps combines shard directories of one sweep (written with
+// Merge combines shard directories of one sweep (written with
 // --shard, by hand or by a Slurm job array) into out: it checks that they
 // hold the same sweep and, between them, every run exactly once, then
 // writes out as a sweep run in one place would be: the effective sweep,
@@ -27,15 +28,15 @@ type MergeOptions struct {
 // results and the figures, and a manifest listing the shards. The results
 // are byte for byte those of the sweep run in one directory. Nothing is
 // written when a check fails; the error names the directories and runs
-// at fault, and wraps [ErrSweepMismatch] or is a [CoverageError].
-func MergeSweeps(out string, dirs []string, opt MergeOptions) (*SweepResult, error) {
+// at fault, and wraps [ErrMismatch] or is a [CoverageError].
+func Merge(out string, dirs []string, opt MergeOptions) (*Result, error) {
 	start := time.Now()
 	if len(dirs) == 0 {
 		return nil, errors.New("no shard directory to merge")
 	}
 	for _, d := range dirs {
 		if sameDir(out, d) {
-			return nil, fmt.Errorf("%w: the output directory %s is one of the shard directories: merge into another", ErrSweepMismatch, out)
+			return nil, fmt.Errorf("%w: the output directory %s is one of the shard directories: merge into another", ErrMismatch, out)
 		}
 	}
 	var xs []*journalIndex
@@ -47,7 +48,7 @@ func MergeSweeps(out string, dirs []string, opt MergeOptions) (*SweepResult, err
 		}
 		if x.header.Sweep != xs0(xs, x).header.Sweep {
 			return nil, fmt.Errorf("%w: %s holds sweep %q (%.12s) and %s sweep %q (%.12s): merge the shards of one sweep",
-				ErrSweepMismatch, dirs[0], xs0(xs, x).header.Name, xs0(xs, x).header.Sweep, d, x.header.Name, x.header.Sweep)
+				ErrMismatch, dirs[0], xs0(xs, x).header.Name, xs0(xs, x).header.Sweep, d, x.header.Name, x.header.Sweep)
 		}
 		s, err := ParseShard(x.header.Shard)
 		if err != nil {
@@ -55,18 +56,18 @@ func MergeSweeps(out string, dirs []string, opt MergeOptions) (*SweepResult, err
 		}
 		for j, t := range shards {
 			if t == s {
-				return nil, fmt.Errorf("%w: %s and %s both hold shard %s", ErrSweepMismatch, dirs[j], d, s)
+				return nil, fmt.Errorf("%w: %s and %s both hold shard %s", ErrMismatch, dirs[j], d, s)
 			}
 		}
 		xs, shards = append(xs, x), append(shards, s)
 	}
-	sw, err := LoadSweep(filepath.Join(dirs[0], "sweep.yaml"))
+	sw, err := Load(filepath.Join(dirs[0], "sweep.yaml"))
 	if err != nil {
 		return nil, fmt.Errorf("reading the sweep of %s: %w", dirs[0], err)
 	}
 	if sw.hash != xs[0].header.Sweep {
 		return nil, fmt.Errorf("%w: the sweep in %s reads as sweep %.12s, but its journal is of sweep %.12s: was it written by another version of freightsim?",
-			ErrSweepMismatch, dirs[0], sw.hash, xs[0].header.Sweep)
+			ErrMismatch, dirs[0], sw.hash, xs[0].header.Sweep)
 	}
 	var refs []runRef
 	var paths []string
@@ -79,7 +80,7 @@ func MergeSweeps(out string, dirs []string, opt MergeOptions) (*SweepResult, err
 		return nil, err
 	}
 
-	if err := prepareSweepDir(out, opt.Overwrite); err != nil {
+	if err := prepareDir(out, opt.Overwrite); err != nil {
 		return nil, err
 	}
 	if err := writeSweepFiles(out, sw); err != nil {
@@ -88,10 +89,10 @@ func MergeSweeps(out string, dirs []string, opt MergeOptions) (*SweepResult, err
 	if err := writeMergedJournal(out, sw, refs, paths); err != nil {
 		return nil, err
 	}
-	m := newSweepManifest(sw, Shard{}, opt.Command, 1, start)
+	m := newManifest(sw, Shard{}, opt.Command, 1, start)
 	m.RunsDone, m.RunsLoaded = len(refs), len(refs)
 	for i, d := range dirs {
-		sm, _ := ReadSweepManifest(d)
+		sm, _ := ReadManifest(d)
 		sh := Shared{Dir: d, Shard: shards[i].String(), Runs: len(xs[i].refs), Host: sm.Machine.Host, Start: sm.Start, End: sm.End, WallSeconds: sm.WallSeconds}
 		for _, r := range xs[i].refs {
 			if r.failed {
@@ -104,16 +105,16 @@ func MergeSweeps(out string, dirs []string, opt MergeOptions) (*SweepResult, err
 	if m.RunsFailed > 0 {
 		m.Failed = failedRunsOf(out, sw)
 	}
-	fin, err := FinishSweep(out, sw, opt.Formats)
+	fin, err := Finish(out, sw, opt.Formats)
 	if err != nil {
 		return nil, err
 	}
 	m.Files, m.PlotsSkipped = fin.Files, fin.Skipped
 	m.finish(start, true, nil)
-	if err := writeSweepManifest(out, m); err != nil {
+	if err := writeManifest(out, m); err != nil {
 		return nil, err
 	}
-	return &SweepResult{Dir: out, Manifest: m, Complete: true, Finished: true}, nil
+	return &Result{Dir: out, Manifest: m, Complete: true, Finished: true}, nil
 }
 
 // sameDir reports whether a and b name the same existing directory.
@@ -132,7 +133,7 @@ func xs0(xs []*journalIndex, x *journalIndex) *journalIndex {
 
 // writeMergedJournal writes out's journal: the header of the whole sweep,
 // then the runs' lines in the order of refs.
-func writeMergedJournal(out string, sw *Sweep, refs []runRef, paths []string) error {
+func writeMergedJournal(out string, sw *Spec, refs []runRef, paths []string) error {
 	return results.WriteFile(filepath.Join(out, journalName), func(w io.Writer) error {
 		h, err := jsonLine(sw.header(Shard{}))
 		if err != nil {
@@ -163,7 +164,7 @@ func writeMergedJournal(out string, sw *Sweep, refs []runRef, paths []string) er
 }
 
 // failedRunsOf names the first failed runs of the journal in dir.
-func failedRunsOf(dir string, sw *Sweep) []FailedRun {
+func failedRunsOf(dir string, sw *Spec) []FailedRun {
 	x, err := readJournalIndex(dir, 0)
 	if err != nil {
 		return nil
@@ -173,7 +174,7 @@ func failedRunsOf(dir string, sw *Sweep) []FailedRun {
 
 // FailureSummary says how many of a sweep's runs failed and where to look,
 // or "" when none did.
-func (r *SweepResult) FailureSummary() string {
+func (r *Result) FailureSummary() string {
 	m := r.Manifest
 	if m.RunsFailed == 0 {
 		return ""

@@ -1,16 +1,16 @@
-package experiments_test
+package sweep_test
 
 import (
 	"fmt"
 
-	"github.com/freightsim/freightsim/experiments"
 	"github.com/freightsim/freightsim/experiments/seed"
+	"github.com/freightsim/freightsim/experiments/sweep"
 )
 
 // Read a sweep: its points, their seeds and scenarios; a bad value is
 // reported with the sweep file, its line, the axis and the scenario key.
-func ExampleParseSweep() {
-	sw, err := experiments.ParseSweep("risk.yaml", []byte(`base: strategic-bidding-deterministic
+func ExampleParse() {
+	sw, err := sweep.Parse("risk.yaml", []byte(`base: strategic-bidding-deterministic
 axes:
   - key: carriers[0].strategy.risk
     values: [0.05, 0, -0.1]
@@ -27,7 +27,7 @@ metrics: [shipper_share, ne_adherence]
 		fmt.Println(p, sw.Point(p)[0].Text, sc.Carriers[0].Strategy.Risk, sc.Seed == seed.Point(sw.Seed, p))
 	}
 
-	_, err = experiments.ParseSweep("risk.yaml", []byte(`base: strategic-bidding-deterministic
+	_, err = sweep.Parse("risk.yaml", []byte(`base: strategic-bidding-deterministic
 axes:
   - key: carriers[0].strategy.risk
     values: [0.05, high]

@@ -1,4 +1,4 @@
-package experiments
+package sweep
 
 import (
 	"bytes"
@@ -45,9 +45,9 @@ type journalHeader struct {
 	Columns []string `json:"columns"`
 }
 
-// RunRecord is one finished run of a sweep: one line of its journal, one
+// Record is one finished run of a sweep: one line of its journal, one
 // row of runs.csv.
-type RunRecord struct {
+type Record struct {
 	Point     int
 	Replicate int
 	Seed      uint64   // seed.Run(sweep seed, Point, Replicate)
@@ -107,7 +107,7 @@ func (x *jsonFloat) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func (r *RunRecord) marshal() ([]byte, error) {
+func (r *Record) marshal() ([]byte, error) {
 	w := recordJSON{Point: r.Point, Replicate: r.Replicate, Seed: strconv.FormatUint(r.Seed, 10), Status: statusOK,
 		Wall: math.Round(r.Wall*1e6) / 1e6, Axes: r.Axes, Error: r.Error, Stack: r.Stack}
 	if r.Failed {
@@ -120,24 +120,24 @@ func (r *RunRecord) marshal() ([]byte, error) {
 	return json.Marshal(w)
 }
 
-func unmarshalRecord(b []byte, columns int) (RunRecord, error) {
+func unmarshalRecord(b []byte, columns int) (Record, error) {
 	var w recordJSON
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {
-		return RunRecord{}, err
+		return Record{}, err
 	}
 	seed, err := strconv.ParseUint(w.Seed, 10, 64)
 	if err != nil {
-		return RunRecord{}, fmt.Errorf("seed %q is not a 64-bit seed", w.Seed)
+		return Record{}, fmt.Errorf("seed %q is not a 64-bit seed", w.Seed)
 	}
 	if w.Status != statusOK && w.Status != statusFailed {
-		return RunRecord{}, fmt.Errorf("status %q: want ok or failed", w.Status)
+		return Record{}, fmt.Errorf("status %q: want ok or failed", w.Status)
 	}
 	if len(w.Values) != columns {
-		return RunRecord{}, fmt.Errorf("%d values for %d columns", len(w.Values), columns)
+		return Record{}, fmt.Errorf("%d values for %d columns", len(w.Values), columns)
 	}
-	r := RunRecord{Point: w.Point, Replicate: w.Replicate, Seed: seed, Failed: w.Status == statusFailed,
+	r := Record{Point: w.Point, Replicate: w.Replicate, Seed: seed, Failed: w.Status == statusFailed,
 		Error: w.Error, Stack: w.Stack, Wall: w.Wall, Axes: w.Axes, Values: make([]float64, len(w.Values))}
 	for i, v := range w.Values {
 		r.Values[i] = float64(v)
@@ -146,7 +146,7 @@ func unmarshalRecord(b []byte, columns int) (RunRecord, error) {
 }
 
 // header is the journal header of a directory of this sweep's shard.
-func (sw *Sweep) header(shard Shard) journalHeader {
+func (sw *Spec) header(shard Shard) journalHeader {
 	h := journalHeader{Journal: journalKind, Version: journalVersion, Sweep: sw.hash, Name: sw.Name,
 		Shard: shard.String(), Columns: sw.columns, Axes: []string{}}
 	for _, ax := range sw.Axes {
@@ -172,8 +172,8 @@ type journalIndex struct {
 	torn   int64 // bytes of a torn last line, ignored
 }
 
-// ErrNotSweep reports a directory that holds no sweep journal.
-var ErrNotSweep = errors.New("not a sweep directory")
+// ErrNotADir reports a directory that holds no sweep journal.
+var ErrNotADir = errors.New("not a sweep directory")
 
 // readJournalIndex reads the journal of dir: its header and where each
 // run's line is. It checks every line (so a run that did not finish is not
@@ -205,13 +205,13 @@ func readJournalIndex(dir string, file int32) (*journalIndex, error) {
 		return nil
 	})
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s: %w: no %s", dir, ErrNotSweep, journalName)
+		return nil, fmt.Errorf("%s: %w: no %s", dir, ErrNotADir, journalName)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if x.header.Journal == "" {
-		return nil, fmt.Errorf("%s: %w: %s is empty", dir, ErrNotSweep, journalName)
+		return nil, fmt.Errorf("%s: %w: %s is empty", dir, ErrNotADir, journalName)
 	}
 	x.torn = torn
 	return x, nil
@@ -262,14 +262,14 @@ func (rr *recordReader) line(ref runRef) ([]byte, error) {
 	return b, nil
 }
 
-func (rr *recordReader) record(ref runRef) (RunRecord, error) {
+func (rr *recordReader) record(ref runRef) (Record, error) {
 	b, err := rr.line(ref)
 	if err != nil {
-		return RunRecord{}, err
+		return Record{}, err
 	}
 	r, err := unmarshalRecord(b, rr.columns)
 	if err != nil {
-		return RunRecord{}, fmt.Errorf("%s: %w", rr.files[ref.file].Name(), err)
+		return Record{}, fmt.Errorf("%s: %w", rr.files[ref.file].Name(), err)
 	}
 	return r, nil
 }

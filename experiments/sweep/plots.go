@@ -1,4 +1,4 @@
-package experiments
+package sweep
 
 import (
 	"fmt"
@@ -47,7 +47,7 @@ func (fz *finisher) plotTable() *results.Table {
 }
 
 // plotAxes are a point's axis values in the figures' table.
-func (sw *Sweep) plotAxes(vals []AxisValue) []float64 {
+func (sw *Spec) plotAxes(vals []AxisValue) []float64 {
 	out := make([]float64, 0, len(vals)+3*len(sw.Metrics))
 	for a, v := range vals {
 		if sw.Axes[a].Numeric {
@@ -60,7 +60,7 @@ func (sw *Sweep) plotAxes(vals []AxisValue) []float64 {
 }
 
 // figures draws the sweep's figures from the table of plotTable.
-func (sw *Sweep) figures(t *results.Table) ([]*results.Figure, []string) {
+func (sw *Spec) figures(t *results.Table) ([]*results.Figure, []string) {
 	var figs []*results.Figure
 	var skipped []string
 	skip := func(format string, args ...any) { skipped = append(skipped, fmt.Sprintf(format, args...)) }
@@ -144,7 +144,7 @@ func (sw *Sweep) figures(t *results.Table) ([]*results.Figure, []string) {
 }
 
 // logX draws the x axis of f on a log scale when axis a is a log-scale range.
-func (sw *Sweep) logX(f *results.Figure, a int) *results.Figure {
+func (sw *Spec) logX(f *results.Figure, a int) *results.Figure {
 	if f != nil && sw.Axes[a].Log {
 		f.Plot.X.Scale = plot.LogScale{}
 		f.Plot.X.Tick.Marker = logTicks{}
@@ -169,7 +169,7 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ts
 }
 
-func (sw *Sweep) axisNames(axes []int) string {
+func (sw *Spec) axisNames(axes []int) string {
 	var names []string
 	for _, a := range axes {
 		names = append(names, sw.Axes[a].Name)
@@ -186,7 +186,7 @@ func (ax *Axis) legend() string {
 	return strings.Join(parts, ", ")
 }
 
-func (sw *Sweep) axisMetric(a int) results.Metric {
+func (sw *Spec) axisMetric(a int) results.Metric {
 	return results.Metric{Name: sw.Axes[a].Name, Unit: sw.Axes[a].Unit}
 }
 

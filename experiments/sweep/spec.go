@@ -1,4 +1,4 @@
-package experiments
+package sweep
 
 import (
 	"bytes"
@@ -20,35 +20,8 @@ import (
 	"github.com/freightsim/freightsim/results"
 )
 
-// A sweep runs one base scenario at many points, each point the base with
-// some keys set to other values, and each point over replicates. A sweep
-// file (YAML, docs/SWEEPS.md) names the base, the keys that vary (the
-// axes) and their values, how points are chosen from them (the design), the
-// replicates, the seed and the metrics to aggregate:
-//
-//	name: risk-carrier
-//	base: strategic-bidding-deterministic   # a preset, or a scenario file relative to this one
-//	set:                                    # fixed overrides, as --set, applied to the base first
-//	  training.episodes: 2000
-//	axes:
-//	  - key: carriers[0].strategy.risk      # any key path of --set, [*] for every item of a list
-//	    values: [0.05, 0, -0.05]
-//	  - key: carriers[0].capacity
-//	    from: 40                            # a range: steps values from..to (grid),
-//	    to: 120                             # or sampled in [from, to] (random, lhs)
-//	    steps: 5
-//	    scale: linear                       # or log
-//	design: grid                            # grid (every combination), random or lhs (samples points)
-//	replicates: 10
-//	seed: 1
-//	metrics: [shipper_share, efficiency]    # default: every metric of the final evaluation
-//
-// A sweep is read like a scenario: every problem is reported at once, with
-// the file, line and field, and an axis value goes through the checks of
-// the same value written in a scenario file.
-
-// Sweep is a validated sweep: what [ParseSweep] reads from a sweep file.
-type Sweep struct {
+// Spec is a validated sweep: what [Parse] reads from a sweep file.
+type Spec struct {
 	Name        string
 	Description string
 	File        string // the sweep file, as named
@@ -108,8 +81,8 @@ const (
 	DesignLHS    = "lhs"    // Samples points of a Latin hypercube: each axis stratified into Samples equal parts
 )
 
-// sweepFile is the YAML of a sweep file.
-type sweepFile struct {
+// fileYAML is the YAML of a sweep file.
+type fileYAML struct {
 	Name        string         `yaml:"name"`
 	Description string         `yaml:"description"`
 	Base        string         `yaml:"base"`
@@ -138,19 +111,19 @@ type axisFile struct {
 // surely a mistake (and its points would not fit in an int32 index).
 const maxPoints = 10_000_000
 
-// LoadSweep reads a sweep file; see [ParseSweep].
-func LoadSweep(path string) (*Sweep, error) { return LoadSweepWith(path, nil) }
+// Load reads a sweep file; see [Parse].
+func Load(path string) (*Spec, error) { return LoadWith(path, nil) }
 
-// LoadSweepWith reads a sweep file with overrides; see [ParseSweepWith].
-func LoadSweepWith(path string, sets []string) (*Sweep, error) {
+// LoadWith reads a sweep file with overrides; see [ParseWith].
+func LoadWith(path string, sets []string) (*Spec, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSweepWith(path, data, sets)
+	return ParseWith(path, data, sets)
 }
 
-// ParseSweep reads the sweep file called file, with contents data: its own
+// Parse reads the sweep file called file, with contents data: its own
 // keys (unknown keys, types, ranges), the base scenario with the set
 // overrides, every axis value on the base, and every point. A bad sweep
 // gives a [config.Problems] error listing every problem found, each with its file,
@@ -158,15 +131,15 @@ func LoadSweepWith(path string, sets []string) (*Sweep, error) {
 // sweep file, its line and the scenario key, as
 //
 //	risk.yaml:9: axes[0].values[2]: carriers[0].strategy.risk: "high" is a string: want a number
-func ParseSweep(file string, data []byte) (*Sweep, error) { return ParseSweepWith(file, data, nil) }
+func Parse(file string, data []byte) (*Spec, error) { return ParseWith(file, data, nil) }
 
-// ParseSweepWith is [ParseSweep] with overrides of the base scenario, each
+// ParseWith is [Parse] with overrides of the base scenario, each
 // "key.path=value" as --set gives them, applied after the sweep file's set
 // (seed and replicates are the sweep's own: they cannot be set). They
 // become part of the effective base, so a resume, a shard or a Slurm task
 // of the sweep runs with them; a problem of one names it as "--set
 // key.path=value".
-func ParseSweepWith(file string, data []byte, sets []string) (*Sweep, error) {
+func ParseWith(file string, data []byte, sets []string) (*Spec, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, config.Problems{config.SyntaxProblem(file, err)}
@@ -178,9 +151,9 @@ func ParseSweepWith(file string, data []byte, sets []string) (*Sweep, error) {
 		return nil, config.Problems{{File: file, Msg: "empty: a sweep names at least its base scenario, e.g. base: smart-containers-2020 (see docs/SWEEPS.md)"}}
 	}
 	idx := config.NewIndex(file)
-	idx.Walk(doc, reflect.TypeOf(sweepFile{}), "")
+	idx.Walk(doc, reflect.TypeOf(fileYAML{}), "")
 	probs := idx.Problems
-	var f sweepFile
+	var f fileYAML
 	if err := doc.Decode(&f); err != nil {
 		var te *yaml.TypeError
 		if !errors.As(err, &te) {
@@ -197,7 +170,7 @@ func ParseSweepWith(file string, data []byte, sets []string) (*Sweep, error) {
 		probs = append(probs, config.Problem{File: file, Line: idx.Line(field), Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
 
-	sw := &Sweep{File: file, Name: f.Name, Description: f.Description, BaseName: f.Base, Seed: 1, Replicates: 1,
+	sw := &Spec{File: file, Name: f.Name, Description: f.Description, BaseName: f.Base, Seed: 1, Replicates: 1,
 		Design: f.Design, Samples: f.Samples, Plots: true, Metrics: f.Metrics}
 	if sw.Name == "" {
 		sw.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
@@ -294,7 +267,7 @@ func ParseSweepWith(file string, data []byte, sets []string) (*Sweep, error) {
 }
 
 // readBase reads the base scenario and applies the set overrides.
-func (sw *Sweep) readBase(file string, doc *yaml.Node, idx *config.Index, extra []string) config.Problems {
+func (sw *Spec) readBase(file string, doc *yaml.Node, idx *config.Index, extra []string) config.Problems {
 	name := sw.BaseName
 	if name == "" {
 		name = scenario.DefaultPreset
@@ -419,7 +392,7 @@ func beyondValues(p string, probs config.Problems) config.Problems {
 }
 
 // readAxis checks one axis's own keys; n is its node in the file.
-func (sw *Sweep) readAxis(file, p string, a axisFile, n *yaml.Node, idx *config.Index, sampled bool) (Axis, config.Problems) {
+func (sw *Spec) readAxis(file, p string, a axisFile, n *yaml.Node, idx *config.Index, sampled bool) (Axis, config.Problems) {
 	var probs config.Problems
 	at := func(field, format string, args ...any) {
 		f := p + "." + field
@@ -556,7 +529,7 @@ func (sw *Sweep) readAxis(file, p string, a axisFile, n *yaml.Node, idx *config.
 
 // checkAxisValues checks each value of axis i on the base alone, so that a
 // bad value is reported once, at its line, whatever the design.
-func (sw *Sweep) checkAxisValues(i int, idx *config.Index) config.Problems {
+func (sw *Spec) checkAxisValues(i int, idx *config.Index) config.Problems {
 	ax := &sw.Axes[i]
 	p := fmt.Sprintf("axes[%d]", i)
 	var probs config.Problems
@@ -600,7 +573,7 @@ func (sw *Sweep) checkAxisValues(i int, idx *config.Index) config.Problems {
 
 // resolveNames gives each axis its column name and checks that the names of
 // the tables' columns are distinct, and that the metrics asked for exist.
-func (sw *Sweep) resolveNames(idx *config.Index) config.Problems {
+func (sw *Spec) resolveNames(idx *config.Index) config.Problems {
 	var probs config.Problems
 	reserved := map[string]string{}
 	for _, c := range []string{"point", "replicate", "seed", "status", "error", "replicates_ok", "replicates_failed"} {
@@ -664,27 +637,27 @@ func statSuffixes() []string { return []string{"_mean", "_sd", "_ci95_low", "_ci
 // Hash identifies the sweep: the SHA-256 of its effective sweep file, its
 // effective base scenario and its points. Two directories hold runs of the
 // same sweep exactly when their hashes are equal.
-func (sw *Sweep) Hash() string { return sw.hash }
+func (sw *Spec) Hash() string { return sw.hash }
 
 // Points is the number of points.
-func (sw *Sweep) Points() int { return len(sw.episodes) }
+func (sw *Spec) Points() int { return len(sw.episodes) }
 
 // Runs is the number of runs: points times replicates.
-func (sw *Sweep) Runs() int { return sw.Points() * sw.Replicates }
+func (sw *Spec) Runs() int { return sw.Points() * sw.Replicates }
 
 // Columns are the metric columns of the run table: every metric of the
 // final evaluation of any point, in the order of the first point that has it.
-func (sw *Sweep) Columns() []string { return slices.Clone(sw.columns) }
+func (sw *Spec) Columns() []string { return slices.Clone(sw.columns) }
 
-// Spec is the effective sweep file: sweep.yaml of a sweep directory, which
-// names base.yaml (the effective base, [Sweep.BaseYAML]) as its base.
-func (sw *Sweep) Spec() []byte { return slices.Clone(sw.spec) }
+// EffectiveFile is the effective sweep file: sweep.yaml of a sweep directory, which
+// names base.yaml (the effective base, [Spec.BaseYAML]) as its base.
+func (sw *Spec) EffectiveFile() []byte { return slices.Clone(sw.spec) }
 
 // BaseYAML is the effective base scenario as YAML: base.yaml.
-func (sw *Sweep) BaseYAML() []byte { return slices.Clone(sw.baseYAML) }
+func (sw *Spec) BaseYAML() []byte { return slices.Clone(sw.baseYAML) }
 
 // seal writes the effective sweep file and computes the hash.
-func (sw *Sweep) seal() error {
+func (sw *Spec) seal() error {
 	spec, err := sw.effective()
 	if err != nil {
 		return err
@@ -704,7 +677,7 @@ func (sw *Sweep) seal() error {
 
 // effective is the sweep file that reproduces this sweep from base.yaml:
 // the set overrides are in base.yaml, the metrics and names resolved.
-func (sw *Sweep) effective() ([]byte, error) {
+func (sw *Spec) effective() ([]byte, error) {
 	str := func(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
 	raw := func(s string) *yaml.Node {
 		var d yaml.Node
@@ -776,8 +749,8 @@ func (sw *Sweep) effective() ([]byte, error) {
 func fmtNum(x float64) string { return fmt.Sprint(x) }
 
 // WriteEffective writes the effective sweep into dir: sweep.yaml and
-// base.yaml, each atomically; see [Sweep.Spec].
-func (sw *Sweep) WriteEffective(dir string) error {
+// base.yaml, each atomically; see [Spec.Spec].
+func (sw *Spec) WriteEffective(dir string) error {
 	for _, f := range []struct {
 		name string
 		data []byte
@@ -790,7 +763,7 @@ func (sw *Sweep) WriteEffective(dir string) error {
 }
 
 // baseYAMLFile is base.yaml: the effective base with a header comment.
-func (sw *Sweep) baseYAMLFile() []byte {
+func (sw *Spec) baseYAMLFile() []byte {
 	return append([]byte("# the effective base scenario of the sweep in this directory: its base with set applied\n"), sw.baseYAML...)
 }
 

@@ -1,4 +1,4 @@
-package experiments
+package sweep
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/freightsim/freightsim/experiments"
 )
 
 // A sweep on a Slurm cluster is a job array and a merge job. Task i of the
@@ -63,7 +65,7 @@ var (
 // WriteSlurm writes the job scripts of sw into opt.Out (see above). It
 // refuses an output directory that already holds files unless overwrite is
 // set, and then removes only slurm/, shards/ and results/.
-func WriteSlurm(sw *Sweep, opt SlurmOptions, overwrite bool) (*SlurmJob, error) {
+func WriteSlurm(sw *Spec, opt SlurmOptions, overwrite bool) (*SlurmJob, error) {
 	if !filepath.IsAbs(opt.Binary) {
 		return nil, fmt.Errorf("the binary %q: want an absolute path, which the jobs run on any node", opt.Binary)
 	}
@@ -83,7 +85,7 @@ func WriteSlurm(sw *Sweep, opt SlurmOptions, overwrite bool) (*SlurmJob, error) 
 	if opt.Format == "" {
 		opt.Format = "csv"
 	}
-	if _, err := ParseFormats(opt.Format); err != nil {
+	if _, err := experiments.ParseFormats(opt.Format); err != nil {
 		return nil, err
 	}
 	if opt.Time != "" && !slurmTime.MatchString(opt.Time) {
@@ -197,7 +199,7 @@ func WriteSlurm(sw *Sweep, opt SlurmOptions, overwrite bool) (*SlurmJob, error) 
 }
 
 // slurmTasks is the number of array tasks.
-func slurmTasks(sw *Sweep, opt SlurmOptions) (int, error) {
+func slurmTasks(sw *Spec, opt SlurmOptions) (int, error) {
 	runs := sw.Runs()
 	tasks := opt.Tasks
 	switch {
@@ -232,7 +234,7 @@ func prepareSlurmDir(out string, overwrite bool) error {
 		return err
 	}
 	if !overwrite {
-		return fmt.Errorf("%s: %w (choose another --out, or pass --force to replace its slurm/, shards/ and results/)", out, ErrRunExists)
+		return fmt.Errorf("%s: %w (choose another --out, or pass --force to replace its slurm/, shards/ and results/)", out, experiments.ErrRunExists)
 	}
 	for _, name := range []string{"slurm", "shards", "results"} {
 		if err := os.RemoveAll(filepath.Join(out, name)); err != nil {

@@ -1,4 +1,4 @@
-package experiments
+package sweep
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/freightsim/freightsim/experiments"
 	"github.com/freightsim/freightsim/experiments/config"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
@@ -27,20 +28,20 @@ const shortSet = `set:
   evaluation.every: 1000
 `
 
-func parseSweep(t *testing.T, text string) *Sweep {
+func parseSweep(t *testing.T, text string) *Spec {
 	t.Helper()
-	sw, err := ParseSweep("s.yaml", []byte(text))
+	sw, err := Parse("s.yaml", []byte(text))
 	if err != nil {
-		t.Fatalf("ParseSweep:\n%v\nof\n%s", err, text)
+		t.Fatalf("Parse:\n%v\nof\n%s", err, text)
 	}
 	return sw
 }
 
 // runSweep runs sw in a new directory under t's temporary one and returns it.
-func runSweep(t *testing.T, sw *Sweep, name string, opt SweepOptions) string {
+func runSweep(t *testing.T, sw *Spec, name string, opt Options) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), name)
-	d, err := CreateSweepDir(dir, sw, Shard{}, false)
+	d, err := Create(dir, sw, Shard{}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,9 +133,9 @@ func TestParseSweepProblems(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := ParseSweep("s.yaml", []byte(c.file))
+			_, err := Parse("s.yaml", []byte(c.file))
 			if err == nil {
-				t.Fatalf("ParseSweep accepted\n%s\nwant problems starting with %q", c.file, c.want)
+				t.Fatalf("Parse accepted\n%s\nwant problems starting with %q", c.file, c.want)
 			}
 			got := strings.Split(err.Error(), "\n")
 			if len(got) != len(c.want) {
@@ -154,11 +155,11 @@ func TestSweepBaseFileIsRelativeToTheSweep(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "sub"), 0o755)
 	os.WriteFile(filepath.Join(dir, "sub", "market.yaml"), []byte("name: mine\ncarriers:\n  - capacity: 33\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "sub", "bad.yaml"), []byte("name: bad\ncarriers:\n  - capacity: -1\n"), 0o644)
-	sw, err := ParseSweep(filepath.Join(dir, "sub", "s.yaml"), []byte("base: market.yaml\n"))
+	sw, err := Parse(filepath.Join(dir, "sub", "s.yaml"), []byte("base: market.yaml\n"))
 	if err != nil || sw.Base.Name != "mine" || sw.Base.Carriers[0].Capacity != 33 {
 		t.Fatalf("base market.yaml beside the sweep file: %v, %+v", err, sw)
 	}
-	_, err = ParseSweep(filepath.Join(dir, "sub", "s.yaml"), []byte("base: bad.yaml\n"))
+	_, err = Parse(filepath.Join(dir, "sub", "s.yaml"), []byte("base: bad.yaml\n"))
 	if err == nil || !strings.Contains(err.Error(), "bad.yaml:3: carriers[0].capacity: -1 is too small") {
 		t.Errorf("a bad base file: %v, want its own problem with its file and line", err)
 	}
@@ -302,12 +303,12 @@ func TestSweepEffectiveRoundTrip(t *testing.T) {
 		if err := sw.WriteEffective(dir); err != nil {
 			t.Fatal(err)
 		}
-		again, err := LoadSweep(filepath.Join(dir, "sweep.yaml"))
+		again, err := Load(filepath.Join(dir, "sweep.yaml"))
 		if err != nil {
-			t.Fatalf("the effective sweep.yaml does not load: %v\n%s", err, sw.Spec())
+			t.Fatalf("the effective sweep.yaml does not load: %v\n%s", err, sw.EffectiveFile())
 		}
-		if again.Hash() != sw.Hash() || !bytes.Equal(again.Spec(), sw.Spec()) {
-			t.Errorf("the effective sweep is another sweep:\n%s\nthen\n%s", sw.Spec(), again.Spec())
+		if again.Hash() != sw.Hash() || !bytes.Equal(again.EffectiveFile(), sw.EffectiveFile()) {
+			t.Errorf("the effective sweep is another sweep:\n%s\nthen\n%s", sw.EffectiveFile(), again.EffectiveFile())
 		}
 	}
 }
@@ -321,14 +322,14 @@ func TestSweepRunIsReplicateOfRun(t *testing.T) {
   - key: shippers[0].strategy.sigma
     values: [5, 10]
 `)
-	dir := runSweep(t, sw, "s", SweepOptions{Workers: 2})
+	dir := runSweep(t, sw, "s", Options{Workers: 2})
 	x, err := readJournalIndex(dir, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rr, _ := openRecords([]string{x.path}, len(sw.columns))
 	defer rr.close()
-	recs := map[[2]int]RunRecord{}
+	recs := map[[2]int]Record{}
 	for _, ref := range x.refs {
 		r, err := rr.record(ref)
 		if err != nil {
@@ -341,7 +342,7 @@ func TestSweepRunIsReplicateOfRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := Run(context.Background(), sc, Options{Workers: 1})
+		res, err := experiments.Run(context.Background(), sc, experiments.Options{Workers: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -390,8 +391,8 @@ func TestSweepWorkersAgree(t *testing.T) {
 	if sw.Runs() < 200 {
 		t.Fatalf("%d runs, want at least 200", sw.Runs())
 	}
-	one := runSweep(t, sw, "one", SweepOptions{Workers: 1})
-	two := runSweep(t, sw, "two", SweepOptions{Workers: 2, Formats: Formats{CSV: true, Parquet: true}})
+	one := runSweep(t, sw, "one", Options{Workers: 1})
+	two := runSweep(t, sw, "two", Options{Workers: 2, Formats: experiments.Formats{CSV: true, Parquet: true}})
 	sameFiles(t, one, two, "aggregate.csv", "runs.csv", "points.csv", "sweep.yaml", "base.yaml")
 	lines := bytes.Count(readFile(t, filepath.Join(two, "runs.csv")), []byte("\n"))
 	if lines != 201 {
@@ -403,16 +404,16 @@ func TestSweepWorkersAgree(t *testing.T) {
 // place, byte for byte, figures included.
 func TestSweepShardsMergeToLocal(t *testing.T) {
 	sw := parseSweep(t, strings.Replace(tinySweep, "metrics: [avg_bidding_cost, ship_share, utilization]", "metrics: [ship_share]", 1))
-	local := runSweep(t, sw, "local", SweepOptions{Workers: 2})
+	local := runSweep(t, sw, "local", Options{Workers: 2})
 	base := t.TempDir()
 	var dirs []string
 	for i := range 3 {
 		dir := filepath.Join(base, fmt.Sprintf("shard%d", i))
-		d, err := CreateSweepDir(dir, sw, Shard{i, 3}, false)
+		d, err := Create(dir, sw, Shard{i, 3}, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := d.Run(context.Background(), SweepOptions{Workers: 1})
+		res, err := d.Run(context.Background(), Options{Workers: 1})
 		if err != nil || !res.Complete || res.Finished {
 			t.Fatalf("shard %d/3: complete %v, finished %v, %v; want complete and not finished (a shard has no results)", i, res.Complete, res.Finished, err)
 		}
@@ -422,7 +423,7 @@ func TestSweepShardsMergeToLocal(t *testing.T) {
 		dirs = append(dirs, dir)
 	}
 	merged := filepath.Join(base, "merged")
-	res, err := MergeSweeps(merged, []string{dirs[2], dirs[0], dirs[1]}, MergeOptions{})
+	res, err := Merge(merged, []string{dirs[2], dirs[0], dirs[1]}, MergeOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -442,7 +443,7 @@ func TestSweepShardsMergeToLocal(t *testing.T) {
 	sameFiles(t, local, merged, names...)
 
 	t.Run("missing shard", func(t *testing.T) {
-		_, err := MergeSweeps(filepath.Join(base, "m2"), dirs[:2], MergeOptions{})
+		_, err := Merge(filepath.Join(base, "m2"), dirs[:2], MergeOptions{})
 		var cov *CoverageError
 		if !errors.As(err, &cov) || cov.Missing != 66 || !strings.Contains(err.Error(), "point 0, replicate 2 (of shard 2/3, which no directory given holds)") {
 			t.Errorf("merging 2 of 3 shards: %v\nwant the 66 missing runs named with their shard", err)
@@ -452,18 +453,18 @@ func TestSweepShardsMergeToLocal(t *testing.T) {
 		}
 	})
 	t.Run("the same shard twice", func(t *testing.T) {
-		_, err := MergeSweeps(filepath.Join(base, "m3"), []string{dirs[0], dirs[1], dirs[0]}, MergeOptions{})
-		if !errors.Is(err, ErrSweepMismatch) || !strings.Contains(err.Error(), "both hold shard 0/3") {
+		_, err := Merge(filepath.Join(base, "m3"), []string{dirs[0], dirs[1], dirs[0]}, MergeOptions{})
+		if !errors.Is(err, ErrMismatch) || !strings.Contains(err.Error(), "both hold shard 0/3") {
 			t.Errorf("merging shard 0/3 twice: %v", err)
 		}
 	})
 	t.Run("overlapping splits", func(t *testing.T) {
 		other := filepath.Join(base, "half")
-		d, _ := CreateSweepDir(other, sw, Shard{0, 2}, false)
-		if _, err := d.Run(context.Background(), SweepOptions{Workers: 2}); err != nil {
+		d, _ := Create(other, sw, Shard{0, 2}, false)
+		if _, err := d.Run(context.Background(), Options{Workers: 2}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := MergeSweeps(filepath.Join(base, "m4"), []string{dirs[0], dirs[1], dirs[2], other}, MergeOptions{})
+		_, err := Merge(filepath.Join(base, "m4"), []string{dirs[0], dirs[1], dirs[2], other}, MergeOptions{})
 		var cov *CoverageError
 		if !errors.As(err, &cov) || cov.Doubled != 100 || !strings.Contains(err.Error(), "point 0, replicate 0 (in "+dirs[0]+" and "+other+")") {
 			t.Errorf("merging runs twice: %v\nwant the 100 doubled runs named with their directories", err)
@@ -471,9 +472,9 @@ func TestSweepShardsMergeToLocal(t *testing.T) {
 	})
 	t.Run("another sweep", func(t *testing.T) {
 		sw2 := parseSweep(t, strings.Replace(tinySweep, "seed: 5", "seed: 6\nplots: false", 1))
-		other := runSweep(t, sw2, "other", SweepOptions{Workers: 2})
-		_, err := MergeSweeps(filepath.Join(base, "m5"), []string{dirs[0], other}, MergeOptions{})
-		if !errors.Is(err, ErrSweepMismatch) || !strings.Contains(err.Error(), "merge the shards of one sweep") {
+		other := runSweep(t, sw2, "other", Options{Workers: 2})
+		_, err := Merge(filepath.Join(base, "m5"), []string{dirs[0], other}, MergeOptions{})
+		if !errors.Is(err, ErrMismatch) || !strings.Contains(err.Error(), "merge the shards of one sweep") {
 			t.Errorf("merging two sweeps: %v", err)
 		}
 	})
@@ -494,8 +495,8 @@ func TestSweepFailuresAreIsolated(t *testing.T) {
 		return sw.runReplicateRow(ctx, sc, r, nil)
 	}
 	dir := filepath.Join(t.TempDir(), "s")
-	d, _ := CreateSweepDir(dir, sw, Shard{}, false)
-	res, err := d.Run(context.Background(), SweepOptions{Workers: 2, runHook: hook})
+	d, _ := Create(dir, sw, Shard{}, false)
+	res, err := d.Run(context.Background(), Options{Workers: 2, runHook: hook})
 	if err != nil {
 		t.Fatalf("a sweep with failed runs: %v, want no error: the failures are recorded", err)
 	}
@@ -531,21 +532,21 @@ func TestSweepFailuresAreIsolated(t *testing.T) {
 // line, resumes to the files of an uninterrupted sweep.
 func TestSweepResume(t *testing.T) {
 	sw := parseSweep(t, strings.Replace(tinySweep, "metrics:", "plots: false\nmetrics:", 1))
-	fresh := runSweep(t, sw, "fresh", SweepOptions{Workers: 2})
+	fresh := runSweep(t, sw, "fresh", Options{Workers: 2})
 
 	dir := filepath.Join(t.TempDir(), "stopped")
-	d, err := CreateSweepDir(dir, sw, Shard{}, false)
+	d, err := Create(dir, sw, Shard{}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
-	res, err := d.Run(ctx, SweepOptions{Workers: 2, OnRun: func(*RunRecord) {
+	res, err := d.Run(ctx, Options{Workers: 2, OnRun: func(*Record) {
 		if n++; n == 50 {
 			cancel()
 		}
 	}})
-	if !errors.Is(err, context.Canceled) || res.Complete || res.Manifest.Status != StatusInterrupted {
+	if !errors.Is(err, context.Canceled) || res.Complete || res.Manifest.Status != experiments.StatusInterrupted {
 		t.Fatalf("stopped sweep: %v, complete %v, status %s; want cancelled, incomplete, interrupted", err, res.Complete, res.Manifest.Status)
 	}
 	done := res.Manifest.RunsDone
@@ -555,23 +556,23 @@ func TestSweepResume(t *testing.T) {
 
 	t.Run("another sweep", func(t *testing.T) {
 		other := parseSweep(t, strings.Replace(tinySweep, "values: [40, 60, 80, 100]", "values: [40, 60, 80, 120]", 1))
-		_, err := ResumeSweepDir(dir, other, Shard{})
-		if !errors.Is(err, ErrSweepMismatch) || !strings.Contains(err.Error(), "values: [40, 60, 80, 100]") {
+		_, err := Resume(dir, other, Shard{})
+		if !errors.Is(err, ErrMismatch) || !strings.Contains(err.Error(), "values: [40, 60, 80, 100]") {
 			t.Errorf("resuming with another sweep: %v\nwant a refusal that shows where they differ", err)
 		}
-		_, err = ResumeSweepDir(dir, sw, Shard{1, 2})
-		if !errors.Is(err, ErrSweepMismatch) || !strings.Contains(err.Error(), "holds shard 0/1") {
+		_, err = Resume(dir, sw, Shard{1, 2})
+		if !errors.Is(err, ErrMismatch) || !strings.Contains(err.Error(), "holds shard 0/1") {
 			t.Errorf("resuming as another shard: %v", err)
 		}
 	})
-	d, err = ResumeSweepDir(dir, sw, Shard{})
+	d, err = Resume(dir, sw, Shard{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d.Done != done {
 		t.Errorf("resume found %d runs in the journal, want the %d recorded (not the torn line)", d.Done, done)
 	}
-	res, err = d.Run(context.Background(), SweepOptions{Workers: 2})
+	res, err = d.Run(context.Background(), Options{Workers: 2})
 	if err != nil || !res.Finished || res.Manifest.RunsRun != 200-done || res.Manifest.RunsLoaded != done {
 		t.Fatalf("resumed: %v, finished %v, %d run now, %d loaded; want %d and %d", err, res.Finished, res.Manifest.RunsRun, res.Manifest.RunsLoaded, 200-done, done)
 	}
@@ -627,7 +628,7 @@ func TestSweepTextAxis(t *testing.T) {
     values: [strict, max-volume]
 metrics: [utilization]
 `)
-	dir := runSweep(t, sw, "s", SweepOptions{Workers: 2, Formats: Formats{CSV: true, Parquet: true}})
+	dir := runSweep(t, sw, "s", Options{Workers: 2, Formats: experiments.Formats{CSV: true, Parquet: true}})
 	agg := string(readFile(t, filepath.Join(dir, "aggregate.csv")))
 	if !strings.HasPrefix(agg, "point,capacity,tie,replicates_ok,") || !strings.Contains(agg, "\n1,40,max-volume,2,0,") {
 		t.Errorf("aggregate.csv:\n%s\nwant a text column tie", agg)
@@ -646,20 +647,20 @@ var runtimeRE = regexp.MustCompile(`about [0-9][0-9.]* (s|min)\b`)
 // TestExampleSweepFiles: the sweeps of docs/sweeps and testdata/sweeps read
 // as they are, and the ones the experiments document uses are what it says.
 func TestExampleSweepFiles(t *testing.T) {
-	docs, _ := filepath.Glob("../docs/sweeps/*.yaml")
-	data, _ := filepath.Glob("../testdata/sweeps/*.yaml")
+	docs, _ := filepath.Glob("../../docs/sweeps/*.yaml")
+	data, _ := filepath.Glob("../../testdata/sweeps/*.yaml")
 	if len(docs) < 3 {
 		t.Fatalf("%d example sweeps in docs/sweeps, want at least 3", len(docs))
 	}
-	sweeps := map[string]*Sweep{}
+	sweeps := map[string]*Spec{}
 	for _, f := range append(docs, data...) {
-		sw, err := LoadSweep(f)
+		sw, err := Load(f)
 		if err != nil {
 			t.Errorf("%s: %v", f, err)
 			continue
 		}
 		sweeps[filepath.Base(f)] = sw
-		if strings.HasPrefix(f, "../docs/") && !runtimeRE.Match(readFile(t, f)) {
+		if strings.HasPrefix(f, "../../docs/") && !runtimeRE.Match(readFile(t, f)) {
 			t.Errorf("%s does not say how long it takes (about N s or about N min)", f)
 		}
 	}
@@ -693,11 +694,11 @@ func TestExampleSweepFiles(t *testing.T) {
 // their problems are reported, every one, each named by its flag.
 func TestParseSweepWithOverrides(t *testing.T) {
 	data := []byte(tinySweep)
-	plain, err := ParseSweep("tiny.yaml", data)
+	plain, err := Parse("tiny.yaml", data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sw, err := ParseSweepWith("tiny.yaml", data, []string{"training.episodes=7", "carriers[0].cost_rate=0.2"})
+	sw, err := ParseWith("tiny.yaml", data, []string{"training.episodes=7", "carriers[0].cost_rate=0.2"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -715,7 +716,7 @@ func TestParseSweepWithOverrides(t *testing.T) {
 		t.Errorf("point 0 trains %d episodes, want the override's 7", p.Training.Episodes)
 	}
 
-	_, err = ParseSweepWith("tiny.yaml", data, []string{"seed=4", "carriers[0].capcity=3", "training.episodes=-1"})
+	_, err = ParseWith("tiny.yaml", data, []string{"seed=4", "carriers[0].capcity=3", "training.episodes=-1"})
 	var probs config.Problems
 	if !errors.As(err, &probs) {
 		t.Fatalf("bad overrides: %v, want config.Problems", err)

@@ -1,18 +1,18 @@
-package experiments
+package sweep
 
 import (
-	"os"
 	"path/filepath"
 	"runtime"
 	"time"
 
+	"github.com/freightsim/freightsim/experiments"
 	"github.com/freightsim/freightsim/results"
 )
 
-// SweepManifest is manifest.json of a sweep directory: its provenance, as
+// Manifest is manifest.json of a sweep directory: its provenance, as
 // [Manifest] is a run's. Like a run's, everything that varies between two
 // runs of the same sweep (times, machine, workers) lives here and only here.
-type SweepManifest struct {
+type Manifest struct {
 	Version      string   `json:"version"`
 	Revision     string   `json:"vcs_revision,omitempty"`
 	Modified     bool     `json:"vcs_modified,omitempty"`
@@ -44,14 +44,14 @@ type SweepManifest struct {
 	PlotsSkipped []string `json:"plots_skipped,omitempty"`
 	Shards       []Shared `json:"merged_shards,omitempty"` // merge: the shard directories merged
 
-	Workers       int       `json:"workers"`
-	Start         time.Time `json:"start"`
-	End           time.Time `json:"end,omitzero"`
-	WallSeconds   float64   `json:"wall_seconds"`    // of this invocation
-	RunSeconds    float64   `json:"run_seconds"`     // the runs of this invocation, added up
-	RunsPerSecond float64   `json:"runs_per_second"` // runs_run / wall_seconds
-	Machine       Machine   `json:"machine"`
-	Error         string    `json:"error,omitempty"`
+	Workers       int                 `json:"workers"`
+	Start         time.Time           `json:"start"`
+	End           time.Time           `json:"end,omitzero"`
+	WallSeconds   float64             `json:"wall_seconds"`    // of this invocation
+	RunSeconds    float64             `json:"run_seconds"`     // the runs of this invocation, added up
+	RunsPerSecond float64             `json:"runs_per_second"` // runs_run / wall_seconds
+	Machine       experiments.Machine `json:"machine"`
+	Error         string              `json:"error,omitempty"`
 }
 
 // FailedRun names a run that failed, and why.
@@ -78,30 +78,24 @@ type Shared struct {
 
 const seedRule = "point p runs the base scenario with seed seed.Derive(seed, p) (points.csv); its replicate r draws from streams derived from (that seed, r), as replicate r of freightsim run with that seed (runs.csv: seed)"
 
-func newSweepManifest(sw *Sweep, shard Shard, command []string, workers int, start time.Time) SweepManifest {
-	b := BuildInfo()
+func newManifest(sw *Spec, shard Shard, command []string, workers int, start time.Time) Manifest {
+	b := experiments.BuildInfo()
 	if workers <= 0 {
 		workers = -1
 	}
-	return SweepManifest{
+	return Manifest{
 		Version: b.Version, Revision: b.Revision, Modified: b.Modified, RevisionFrom: b.From,
 		GoVersion: runtime.Version(), Command: command,
 		Sweep: sw.Name, Hash: sw.hash, Spec: string(sw.spec), Seed: sw.Seed, SeedRule: seedRule, Design: sw.Design,
 		Points: sw.Points(), Replicates: sw.Replicates, Runs: sw.Runs(),
 		Shard: shard.String(), ShardRuns: shard.Size(sw.Runs()),
-		Status: StatusRunning, Workers: workers, Start: start.UTC().Round(time.Millisecond),
-		Machine: thisMachine(),
+		Status: experiments.StatusRunning, Workers: workers, Start: start.UTC().Round(time.Millisecond),
+		Machine: experiments.ThisMachine(),
 	}
 }
 
-func thisMachine() Machine {
-	host, _ := os.Hostname()
-	return Machine{Host: host, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(),
-		GOMAXPROCS: runtime.GOMAXPROCS(0), CPUModel: cpuModel()}
-}
-
 // finish records the end of an invocation.
-func (m *SweepManifest) finish(start time.Time, complete bool, runErr error) {
+func (m *Manifest) finish(start time.Time, complete bool, runErr error) {
 	m.End = time.Now().UTC().Round(time.Millisecond)
 	m.WallSeconds = time.Since(start).Seconds()
 	if m.WallSeconds > 0 {
@@ -111,25 +105,25 @@ func (m *SweepManifest) finish(start time.Time, complete bool, runErr error) {
 	m.Error = ""
 	switch {
 	case complete:
-		m.Status = StatusComplete
+		m.Status = experiments.StatusComplete
 		m.Resume = ""
 	case runErr == nil || isCancel(runErr):
-		m.Status = StatusInterrupted
+		m.Status = experiments.StatusInterrupted
 	default:
-		m.Status = StatusFailed
+		m.Status = experiments.StatusFailed
 	}
 	if runErr != nil {
 		m.Error = runErr.Error()
 	}
 }
 
-// ReadSweepManifest reads dir/manifest.json of a sweep directory.
-func ReadSweepManifest(dir string) (SweepManifest, error) {
-	var m SweepManifest
-	err := readJSON(filepath.Join(dir, "manifest.json"), &m)
+// ReadManifest reads dir/manifest.json of a sweep directory.
+func ReadManifest(dir string) (Manifest, error) {
+	var m Manifest
+	err := experiments.ReadJSON(filepath.Join(dir, "manifest.json"), &m)
 	return m, err
 }
 
-func writeSweepManifest(dir string, m SweepManifest) error {
+func writeManifest(dir string, m Manifest) error {
 	return results.WriteJSON(filepath.Join(dir, "manifest.json"), m)
 }

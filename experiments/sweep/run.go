@@ -1,4 +1,4 @@
-package experiments
+package sweep
 
 import (
 	"bytes"
@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/freightsim/freightsim/experiments"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
@@ -88,20 +89,20 @@ func (s Shard) Size(runs int) int {
 
 // Errors about sweep directories.
 var (
-	// ErrSweepMismatch reports a sweep directory that holds another sweep,
+	// ErrMismatch reports a sweep directory that holds another sweep,
 	// or another shard of it, than the one asked for.
-	ErrSweepMismatch = errors.New("another sweep")
+	ErrMismatch = errors.New("another sweep")
 )
 
-// sweepFiles are the files a sweep directory may hold, besides what its
+// dirFiles are the files a sweep directory may hold, besides what its
 // manifest lists.
-var sweepFiles = []string{"sweep.yaml", "base.yaml", "points.csv", "points.parquet", "manifest.json", journalName,
+var dirFiles = []string{"sweep.yaml", "base.yaml", "points.csv", "points.parquet", "manifest.json", journalName,
 	"runs.csv", "runs.parquet", "aggregate.csv", "aggregate.parquet", "plots"}
 
-// SweepDir is a directory opened to run a sweep's runs, or a shard's.
-type SweepDir struct {
+// Dir is a directory opened to run a sweep's runs, or a shard's.
+type Dir struct {
 	Dir   string
-	Sweep *Sweep
+	Sweep *Spec
 	Shard Shard
 	// Owned is the number of the shard's runs, Done of them recorded in the
 	// journal before (ok or failed), Failed of those failed.
@@ -114,22 +115,22 @@ type SweepDir struct {
 	failed []FailedRun
 }
 
-// CreateSweepDir makes dir the directory of a new run of sw's shard: it
+// Create makes dir the directory of a new run of sw's shard: it
 // refuses a directory that holds files unless overwrite is set (then it
 // removes the files a sweep writes, and nothing else), and writes the
 // effective sweep and its points.
-func CreateSweepDir(dir string, sw *Sweep, shard Shard, overwrite bool) (*SweepDir, error) {
-	if err := prepareSweepDir(dir, overwrite); err != nil {
+func Create(dir string, sw *Spec, shard Shard, overwrite bool) (*Dir, error) {
+	if err := prepareDir(dir, overwrite); err != nil {
 		return nil, err
 	}
 	if err := writeSweepFiles(dir, sw); err != nil {
 		return nil, err
 	}
-	return newSweepDir(dir, sw, shard), nil
+	return newDir(dir, sw, shard), nil
 }
 
-func newSweepDir(dir string, sw *Sweep, shard Shard) *SweepDir {
-	d := &SweepDir{Dir: dir, Sweep: sw, Shard: shard.norm(), done: make([]uint64, (sw.Runs()+63)/64)}
+func newDir(dir string, sw *Spec, shard Shard) *Dir {
+	d := &Dir{Dir: dir, Sweep: sw, Shard: shard.norm(), done: make([]uint64, (sw.Runs()+63)/64)}
 	d.Owned = d.Shard.Size(sw.Runs())
 	for k := d.Shard.Index; k < sw.Runs(); k += d.Shard.Count {
 		d.TodoEpisodes += sw.Episodes(k/sw.Replicates) + 1
@@ -137,12 +138,12 @@ func newSweepDir(dir string, sw *Sweep, shard Shard) *SweepDir {
 	return d
 }
 
-func (d *SweepDir) isDone(k int) bool { return d.done[k/64]&(1<<(k%64)) != 0 }
-func (d *SweepDir) setDone(k int)     { d.done[k/64] |= 1 << (k % 64) }
+func (d *Dir) isDone(k int) bool { return d.done[k/64]&(1<<(k%64)) != 0 }
+func (d *Dir) setDone(k int)     { d.done[k/64] |= 1 << (k % 64) }
 
-func prepareSweepDir(dir string, overwrite bool) error {
-	return prepareDir(dir, overwrite, sweepFiles, func() (string, bool) {
-		m, err := ReadSweepManifest(dir)
+func prepareDir(dir string, overwrite bool) error {
+	return experiments.PrepareOutput(dir, overwrite, dirFiles, func() (string, bool) {
+		m, err := ReadManifest(dir)
 		if err != nil {
 			return "", false
 		}
@@ -151,30 +152,30 @@ func prepareSweepDir(dir string, overwrite bool) error {
 		}
 		return "", true
 	}, func() []string {
-		m, _ := ReadSweepManifest(dir)
+		m, _ := ReadManifest(dir)
 		return m.Files
 	})
 }
 
 // writeSweepFiles writes sweep.yaml, base.yaml and points.csv.
-func writeSweepFiles(dir string, sw *Sweep) error {
+func writeSweepFiles(dir string, sw *Spec) error {
 	if err := sw.WriteEffective(dir); err != nil {
 		return err
 	}
 	return results.WriteFile(filepath.Join(dir, "points.csv"), func(w io.Writer) error { return sw.WritePoints(w, false) })
 }
 
-// ResumeSweepDir opens dir, which holds an unfinished run of sw's shard, to
+// Resume opens dir, which holds an unfinished run of sw's shard, to
 // finish it: it checks that the directory holds this sweep (the same
 // effective sweep, base and points), this shard and, where both are known,
 // the code of this binary, and reads which runs its journal holds. A torn
 // last line of the journal is ignored: its run runs again. A missing or
 // empty dir has nothing to resume: the sweep starts afresh. The errors wrap
-// [ErrSweepMismatch].
-func ResumeSweepDir(dir string, sw *Sweep, shard Shard) (*SweepDir, error) {
+// [ErrMismatch].
+func Resume(dir string, sw *Spec, shard Shard) (*Dir, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) || err == nil && len(entries) == 0 {
-		return CreateSweepDir(dir, sw, shard, false)
+		return Create(dir, sw, shard, false)
 	}
 	if err != nil {
 		return nil, err
@@ -182,35 +183,35 @@ func ResumeSweepDir(dir string, sw *Sweep, shard Shard) (*SweepDir, error) {
 	shard = shard.norm()
 	old, err := os.ReadFile(filepath.Join(dir, "sweep.yaml"))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w: %s holds no sweep.yaml, so no sweep of freightsim", ErrSweepMismatch, dir)
+		return nil, fmt.Errorf("%w: %s holds no sweep.yaml, so no sweep of freightsim", ErrMismatch, dir)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if why := sw.differences(dir, old); why != "" {
 		return nil, fmt.Errorf("%w: %s holds %s\nresume with the sweep file it was started with, or pass --force instead of --resume to start over",
-			ErrSweepMismatch, dir, why)
+			ErrMismatch, dir, why)
 	}
-	if m, err := ReadSweepManifest(dir); err == nil {
-		b := BuildInfo()
+	if m, err := ReadManifest(dir); err == nil {
+		b := experiments.BuildInfo()
 		if m.Revision != "" && b.Revision != "" && !m.Modified && !b.Modified && m.Revision != b.Revision {
 			return nil, fmt.Errorf("%w: the sweep in %s was started by revision %s, this is %s: its results would mix two versions of the code",
-				ErrSweepMismatch, dir, m.Revision, b.Revision)
+				ErrMismatch, dir, m.Revision, b.Revision)
 		}
 	}
-	d := newSweepDir(dir, sw, shard)
+	d := newDir(dir, sw, shard)
 	x, err := readJournalIndex(dir, 0)
-	if errors.Is(err, ErrNotSweep) {
+	if errors.Is(err, ErrNotADir) {
 		return d, writeSweepFiles(dir, sw) // stopped before its first run: start it again
 	}
 	if err != nil {
 		return nil, err
 	}
 	if x.header.Sweep != sw.hash {
-		return nil, fmt.Errorf("%w: the journal of %s is of sweep %.12s, this is sweep %.12s", ErrSweepMismatch, dir, x.header.Sweep, sw.hash)
+		return nil, fmt.Errorf("%w: the journal of %s is of sweep %.12s, this is sweep %.12s", ErrMismatch, dir, x.header.Sweep, sw.hash)
 	}
 	if x.header.Shard != shard.String() {
-		return nil, fmt.Errorf("%w: %s holds shard %s of the sweep, not %s: resume it with --shard %s", ErrSweepMismatch, dir, x.header.Shard, shard, x.header.Shard)
+		return nil, fmt.Errorf("%w: %s holds shard %s of the sweep, not %s: resume it with --shard %s", ErrMismatch, dir, x.header.Shard, shard, x.header.Shard)
 	}
 	if err := d.load(x); err != nil {
 		return nil, err
@@ -220,7 +221,7 @@ func ResumeSweepDir(dir string, sw *Sweep, shard Shard) (*SweepDir, error) {
 
 // differences says how the sweep in dir, whose sweep.yaml is old, differs
 // from sw, or "" if it is sw.
-func (sw *Sweep) differences(dir string, old []byte) string {
+func (sw *Spec) differences(dir string, old []byte) string {
 	if !bytes.Equal(old, sw.spec) {
 		a, b := strings.Split(string(old), "\n"), strings.Split(string(sw.spec), "\n")
 		for i := 0; i < max(len(a), len(b)); i++ {
@@ -253,13 +254,13 @@ func lineOr(lines []string, i int) string {
 }
 
 // load marks the runs of journal x done.
-func (d *SweepDir) load(x *journalIndex) error {
+func (d *Dir) load(x *journalIndex) error {
 	R := d.Sweep.Replicates
 	for _, ref := range x.refs {
 		p, r := int(ref.point), int(ref.rep)
 		k := p*R + r
 		if p < 0 || p >= d.Sweep.Points() || r < 0 || r >= R || !d.Shard.Owns(k) {
-			return fmt.Errorf("%w: %s holds run (point %d, replicate %d), which is not one of shard %s's", ErrSweepMismatch, x.path, p, r, d.Shard)
+			return fmt.Errorf("%w: %s holds run (point %d, replicate %d), which is not one of shard %s's", ErrMismatch, x.path, p, r, d.Shard)
 		}
 		d.setDone(k)
 		d.Done++
@@ -275,7 +276,7 @@ func (d *SweepDir) load(x *journalIndex) error {
 }
 
 // failedRuns reads the first n failed runs of journal x, by point and replicate.
-func failedRuns(x *journalIndex, sw *Sweep, n int) []FailedRun {
+func failedRuns(x *journalIndex, sw *Spec, n int) []FailedRun {
 	rr, err := openRecords([]string{x.path}, len(sw.columns))
 	if err != nil {
 		return nil
@@ -310,12 +311,12 @@ func addFailed(list []FailedRun, f FailedRun) []FailedRun {
 	return list[:min(len(list), maxFailedListed)]
 }
 
-// SweepOptions control how a sweep's runs execute; none changes a result.
-type SweepOptions struct {
+// Options control how a sweep's runs execute; none changes a result.
+type Options struct {
 	// Workers is how many runs run at once; 0 means GOMAXPROCS.
 	Workers int
-	// Formats of the tables written when the sweep is complete.
-	Formats Formats
+	// experiments.Formats of the tables written when the sweep is complete.
+	Formats experiments.Formats
 	// Command is the command line, for the manifest; Resume the command that
 	// finishes the sweep if it stops.
 	Command []string
@@ -325,17 +326,17 @@ type SweepOptions struct {
 	Progress func()
 	// OnRun, if set, is called with each run once it is in the journal, from
 	// one goroutine.
-	OnRun func(*RunRecord)
+	OnRun func(*Record)
 
 	// runHook, in tests, runs instead of a point's replicate.
 	runHook func(ctx context.Context, sc *scenario.Config, p, r int) ([]float64, error)
 }
 
-// SweepResult is what a sweep directory holds after [SweepDir.Run] or
-// [MergeSweeps].
-type SweepResult struct {
+// Result is what a sweep directory holds after [Dir.Run] or
+// [Merge].
+type Result struct {
 	Dir      string
-	Manifest SweepManifest
+	Manifest Manifest
 	// Complete: every run of the shard is in the journal.
 	Complete bool
 	// Finished: the sweep's results (tables and figures) are written: the
@@ -350,15 +351,15 @@ type SweepResult struct {
 // way (they are not recorded: they run again on resume) and returns an
 // error wrapping the cancellation. Once every run of the whole sweep is in
 // the journal it writes the results: runs.csv, aggregate.csv and the
-// figures (see [FinishSweep]). It writes the manifest first with status
+// figures (see [Finish]). It writes the manifest first with status
 // running, and again at the end.
-func (d *SweepDir) Run(ctx context.Context, opt SweepOptions) (*SweepResult, error) {
+func (d *Dir) Run(ctx context.Context, opt Options) (*Result, error) {
 	sw := d.Sweep
 	start := time.Now()
-	m := newSweepManifest(sw, d.Shard, opt.Command, opt.Workers, start)
+	m := newManifest(sw, d.Shard, opt.Command, opt.Workers, start)
 	m.Resume = opt.Resume
 	m.RunsLoaded, m.RunsDone, m.RunsFailed, m.Failed = d.Done, d.Done, d.Failed, slices.Clone(d.failed)
-	if err := writeSweepManifest(d.Dir, m); err != nil {
+	if err := writeManifest(d.Dir, m); err != nil {
 		return nil, err
 	}
 	j, _, err := results.OpenJournal(filepath.Join(d.Dir, journalName))
@@ -383,9 +384,9 @@ func (d *SweepDir) Run(ctx context.Context, opt SweepOptions) (*SweepResult, err
 		runErr = err
 	}
 	complete := m.RunsDone == d.Owned
-	res := &SweepResult{Dir: d.Dir, Complete: complete}
+	res := &Result{Dir: d.Dir, Complete: complete}
 	if complete && d.Shard.Whole() && runErr == nil {
-		fin, err := FinishSweep(d.Dir, sw, opt.Formats)
+		fin, err := Finish(d.Dir, sw, opt.Formats)
 		if err != nil {
 			runErr = err
 		} else {
@@ -394,7 +395,7 @@ func (d *SweepDir) Run(ctx context.Context, opt SweepOptions) (*SweepResult, err
 	}
 	m.finish(start, complete && runErr == nil, runErr)
 	res.Manifest = m
-	if err := writeSweepManifest(d.Dir, m); err != nil {
+	if err := writeManifest(d.Dir, m); err != nil {
 		return res, errors.Join(runErr, err)
 	}
 	if runErr == nil && !complete {
@@ -404,7 +405,7 @@ func (d *SweepDir) Run(ctx context.Context, opt SweepOptions) (*SweepResult, err
 }
 
 // runAll runs the runs to do and records them in the journal and in m.
-func (d *SweepDir) runAll(ctx context.Context, j *results.Journal, opt SweepOptions, m *SweepManifest) error {
+func (d *Dir) runAll(ctx context.Context, j *results.Journal, opt Options, m *Manifest) error {
 	sw := d.Sweep
 	workers := opt.Workers
 	if workers <= 0 {
@@ -417,7 +418,7 @@ func (d *SweepDir) runAll(ctx context.Context, j *results.Journal, opt SweepOpti
 	next := make(chan int)
 	// Room for the runs that finish while the writer syncs: a worker
 	// never waits for the disk unless the writer falls far behind.
-	recs := make(chan *RunRecord, 64*workers)
+	recs := make(chan *Record, 64*workers)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -452,7 +453,7 @@ func (d *SweepDir) runAll(ctx context.Context, j *results.Journal, opt SweepOpti
 	// The one writer: it appends what has finished, all of it at once with
 	// one sync, then waits for more.
 	var writeErr error
-	var batch []*RunRecord
+	var batch []*Record
 	var lines [][]byte
 	for rec := range recs {
 		batch = append(batch[:0], rec)
@@ -514,10 +515,10 @@ func jsonLine(v any) ([]byte, error) { return json.Marshal(v) }
 // runOne runs replicate r of point p and returns its record, or nil if ctx
 // stopped it. A panic in the run is recovered into a failed record that
 // says where it happened.
-func (sw *Sweep) runOne(ctx context.Context, p, r int, opt SweepOptions) (rec *RunRecord) {
+func (sw *Spec) runOne(ctx context.Context, p, r int, opt Options) (rec *Record) {
 	start := time.Now()
 	vals := sw.Point(p)
-	rec = &RunRecord{Point: p, Replicate: r, Seed: seed.Run(sw.Seed, p, r), Axes: make([]string, len(vals))}
+	rec = &Record{Point: p, Replicate: r, Seed: seed.Run(sw.Seed, p, r), Axes: make([]string, len(vals))}
 	for a, v := range vals {
 		rec.Axes[a] = v.Text
 	}
@@ -569,8 +570,8 @@ func (sw *Sweep) runOne(ctx context.Context, p, r int, opt SweepOptions) (rec *R
 
 // runReplicateRow runs replicate r of sc as Run does and returns its final
 // evaluation in the sweep's columns.
-func (sw *Sweep) runReplicateRow(ctx context.Context, sc *scenario.Config, r int, tick func()) ([]float64, error) {
-	rep, _, _, err := runReplicate(ctx, sc, r, Options{Progress: tick})
+func (sw *Spec) runReplicateRow(ctx context.Context, sc *scenario.Config, r int, tick func()) ([]float64, error) {
+	rep, err := experiments.RunReplicate(ctx, sc, r, experiments.Options{Progress: tick})
 	if err != nil {
 		return nil, err
 	}
@@ -582,7 +583,7 @@ func (sw *Sweep) runReplicateRow(ctx context.Context, sc *scenario.Config, r int
 }
 
 // toColumns places the values of the named metrics in the sweep's columns.
-func (sw *Sweep) toColumns(names []string, values []float64) []float64 {
+func (sw *Spec) toColumns(names []string, values []float64) []float64 {
 	out := nanRow(len(sw.columns))
 	for i, n := range names {
 		if c := slices.Index(sw.columns, n); c >= 0 {

@@ -1,4 +1,4 @@
-package experiments
+package sweep
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/freightsim/freightsim/experiments"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -27,7 +28,7 @@ import (
 // which they finished, how many workers ran them or how the sweep was
 // sharded: a merged sweep's files are a local sweep's, byte for byte.
 
-// Finished is what [FinishSweep] wrote.
+// Finished is what [Finish] wrote.
 type Finished struct {
 	Files   []string // relative to the directory
 	Skipped []string // figures not drawn, and why
@@ -35,10 +36,10 @@ type Finished struct {
 	Failed  int
 }
 
-// FinishSweep writes the results of sw into dir from its journal, which must
+// Finish writes the results of sw into dir from its journal, which must
 // hold every run of the sweep: runs and aggregate tables in the formats f
 // (CSV when none), and, if sw.Plots, the figures.
-func FinishSweep(dir string, sw *Sweep, f Formats) (*Finished, error) {
+func Finish(dir string, sw *Spec, f experiments.Formats) (*Finished, error) {
 	if !f.CSV && !f.Parquet {
 		f.CSV = true
 	}
@@ -47,7 +48,7 @@ func FinishSweep(dir string, sw *Sweep, f Formats) (*Finished, error) {
 		return nil, err
 	}
 	if x.header.Sweep != sw.hash {
-		return nil, fmt.Errorf("%w: the journal of %s is of sweep %.12s, not %.12s", ErrSweepMismatch, dir, x.header.Sweep, sw.hash)
+		return nil, fmt.Errorf("%w: the journal of %s is of sweep %.12s, not %.12s", ErrMismatch, dir, x.header.Sweep, sw.hash)
 	}
 	sortRefs(x.refs)
 	if err := coverage(sw, x.refs, []string{dir}, nil); err != nil {
@@ -128,7 +129,7 @@ func FinishSweep(dir string, sw *Sweep, f Formats) (*Finished, error) {
 
 // coverage checks that refs, sorted, hold every run of sw exactly once;
 // dirs name the journals, and shards the shard of each (nil: whole).
-func coverage(sw *Sweep, refs []runRef, dirs []string, shards []Shard) error {
+func coverage(sw *Spec, refs []runRef, dirs []string, shards []Shard) error {
 	const show = 10
 	var doubled, missing []string
 	nd, nm := 0, 0
@@ -156,7 +157,7 @@ func coverage(sw *Sweep, refs []runRef, dirs []string, shards []Shard) error {
 		p, r := int(ref.point), int(ref.rep)
 		if p >= sw.Points() || r >= R || p < 0 || r < 0 {
 			return fmt.Errorf("%w: %s holds run (point %d, replicate %d), but the sweep has %d points of %d replicates",
-				ErrSweepMismatch, dirs[ref.file], p, r, sw.Points(), R)
+				ErrMismatch, dirs[ref.file], p, r, sw.Points(), R)
 		}
 		run := p*R + r
 		if i > 0 && refs[i-1].point == ref.point && refs[i-1].rep == ref.rep {
@@ -203,7 +204,7 @@ func (e *CoverageError) Error() string { return e.msg }
 
 // finisher reads a sorted journal back into the result tables.
 type finisher struct {
-	sw   *Sweep
+	sw   *Spec
 	refs []runRef
 	rr   *recordReader
 }

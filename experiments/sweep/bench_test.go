@@ -1,4 +1,4 @@
-package experiments
+package sweep
 
 import (
 	"context"
@@ -18,7 +18,7 @@ func BenchmarkSweep(b *testing.B) {
 	text := "name: bench\nbase: smart-containers-2020\nreplicates: 10\nplots: false\nmetrics: [ship_share]\n" +
 		"set:\n  training.episodes: 300\n  training.horizon: 30\n  evaluation.horizon: 200\n  evaluation.every: 1000\n" +
 		"axes:\n  - key: carriers[0].capacity\n    values: [40, 60, 80, 100]\n"
-	sw, err := ParseSweep("bench.yaml", []byte(text))
+	sw, err := Parse("bench.yaml", []byte(text))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -29,11 +29,11 @@ func BenchmarkSweep(b *testing.B) {
 			n := 0
 			for b.Loop() {
 				n++
-				d, err := CreateSweepDir(filepath.Join(dir, fmt.Sprint(n)), sw, Shard{}, false)
+				d, err := Create(filepath.Join(dir, fmt.Sprint(n)), sw, Shard{}, false)
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := d.Run(context.Background(), SweepOptions{Workers: workers}); err != nil {
+				if _, err := d.Run(context.Background(), Options{Workers: workers}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -48,7 +48,7 @@ func BenchmarkSweepPoints(b *testing.B) {
 	text := "base: smart-containers-2020\naxes:\n  - key: carriers[0].capacity\n    from: 1\n    to: 100\n    steps: 100\n" +
 		"  - key: shippers[*].strategy.sigma\n    values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n"
 	for b.Loop() {
-		if _, err := ParseSweep("points.yaml", []byte(text)); err != nil {
+		if _, err := Parse("points.yaml", []byte(text)); err != nil {
 			b.Fatal(err)
 		}
 	}
