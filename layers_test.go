@@ -18,14 +18,15 @@ var allowed = map[string][]string{
 	"market":                  {},
 	"policy":                  {},
 	"results":                 {},
+	"results/chart":           {"results"},
 	"agents":                  {"market", "policy"},
 	"experiments/seed":        {},
 	"experiments/config":      {},
 	"experiments/scenario":    {"agents", "market", "policy", "experiments/config"},
-	"experiments/equilibrium": {"agents", "market", "policy", "results", "experiments/seed", "experiments/scenario"},
-	"experiments":             {"agents", "market", "policy", "results", "sim", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
-	"experiments/sweep":       {"experiments", "results", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
-	"cmd/freightsim":          {"experiments", "results", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium", "experiments/sweep"},
+	"experiments/equilibrium": {"agents", "market", "policy", "results", "results/chart", "experiments/seed", "experiments/scenario"},
+	"experiments":             {"agents", "market", "policy", "results", "results/chart", "sim", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
+	"experiments/sweep":       {"experiments", "results", "results/chart", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
+	"cmd/freightsim":          {"experiments", "results", "results/chart", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium", "experiments/sweep"},
 }
 
 func TestLayering(t *testing.T) {

@@ -69,3 +69,10 @@ func (g *Generator) Fill(rng *rand.Rand, j *Job) {
 		j.Value = g.Value.Sample(rng)
 	}
 }
+
+// Sampler draws a number from a distribution, using the random stream it is
+// given (package experiments builds them from the scenario, with gonum's
+// distributions).
+type Sampler interface {
+	Sample(rng *rand.Rand) float64
+}

@@ -2,6 +2,46 @@ package agents
 
 import "math/rand/v2"
 
+// Job is one smart container waiting for transport.
+type Job struct {
+	ID       int64   // unique within an episode, in order of arrival
+	Volume   int     // integer volume units, >= 1
+	Distance float64 // distance to travel
+	Due      int     // clearings left after this one before it fails (0: last chance)
+	Due0     int     // Due at arrival
+	Value    float64 // private value V of shipping it (0 when the scenario gives none)
+	Reserve  float64 // reservation: V + p*volume, the most its shipper gains by shipping it now rather than letting it fail
+	Shares   bool    // shares its information with the market
+	Shipper  int     // index of its shipper
+
+	Bid float64 // the bid at the current clearing
+	Ask float64 // the ask at the current clearing
+
+	Ship  Record   // the shipper's decisions and rewards for this job
+	Carry []Record // per carrier: its decisions (asks) and rewards for this job
+
+	// CostFactors, when drawn, holds per carrier a private factor on its cost
+	// of this job (see Carrier.Cost); empty when costs are k*v*l exactly.
+	CostFactors []float64
+
+	// In a continuous double auction round (see CDA):
+	tradedWith int     // the carrier it traded with, or -1
+	price      float64 // the price it traded at
+	orderID    int64   // its resting bid in the book, 0 if none
+}
+
+// reset clears j for reuse, keeping the memory of its records.
+func (j *Job) reset() {
+	j.ID, j.Volume, j.Distance, j.Due, j.Due0 = 0, 0, 0, 0, 0
+	j.Value, j.Reserve, j.Shares, j.Shipper, j.Bid, j.Ask = 0, 0, false, 0, 0, 0
+	j.tradedWith, j.price, j.orderID = -1, 0, 0
+	j.Ship.Reset()
+	for i := range j.Carry {
+		j.Carry[i].Reset()
+	}
+	j.CostFactors = j.CostFactors[:0]
+}
+
 // Shipper owns jobs and prices them through its strategy.
 type Shipper struct {
 	HoldingCost float64  // h: cost per volume unit per clearing a job waits

@@ -7,6 +7,7 @@ import (
 	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/results"
+	"github.com/freightsim/freightsim/results/chart"
 )
 
 // An equilibrium curve: how a learned market's price and utilisation move
@@ -78,19 +79,19 @@ func Curve(ctx context.Context, sc scenario.Config, opt CurveOptions) (*results.
 // CurveFigures draws an equilibrium curve: the learned price per unit of
 // transport cost and the learned utilisation against the demand/capacity
 // ratio, each with its 95 % band, in front of the competitive equilibrium's.
-func CurveFigures(t *results.Table) ([]*results.Figure, error) {
+func CurveFigures(t *results.Table) ([]*chart.Figure, error) {
 	ratio := results.Metric{Name: "demand_ratio", Unit: "demanded volume / offered capacity"}
-	price, err := results.MetricVsAxisBand(t, ratio,
+	price, err := chart.MetricVsAxisBand(t, ratio,
 		results.Metric{Name: "price_per_cost", Unit: "price / transport cost"},
-		results.TheoryBand{Low: "ce_price_low", High: "ce_price_high", Label: "competitive equilibrium price band"})
+		chart.TheoryBand{Low: "ce_price_low", High: "ce_price_high", Label: "competitive equilibrium price band"})
 	if err != nil {
 		return nil, err
 	}
-	util, err := results.MetricVsAxisBand(t, ratio,
+	util, err := chart.MetricVsAxisBand(t, ratio,
 		results.Metric{Name: "utilization", Unit: "shipped volume / offered capacity"},
-		results.TheoryBand{Low: "ce_utilization", High: "ce_utilization", Label: "competitive equilibrium utilisation"})
+		chart.TheoryBand{Low: "ce_utilization", High: "ce_utilization", Label: "competitive equilibrium utilisation"})
 	if err != nil {
 		return nil, err
 	}
-	return []*results.Figure{price, util}, nil
+	return []*chart.Figure{price, util}, nil
 }

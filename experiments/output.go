@@ -19,14 +19,15 @@ import (
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
+	"github.com/freightsim/freightsim/results/chart"
 )
 
-// WritePlots draws a run's standard figures (results.PlotRun) from its
+// WritePlots draws a run's standard figures (chart.RunFigures) from its
 // files alone: its tables, and theory.json for the equilibrium band and
 // reference lines when present. It saves them as PNG, SVG and the CSV of
 // their data into dir/plots and returns their paths relative to dir.
 func WritePlots(dir string) ([]string, error) {
-	var opt results.PlotOptions
+	var opt chart.Options
 	th, err := equilibrium.ReadTheory(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -35,10 +36,10 @@ func WritePlots(dir string) ([]string, error) {
 	default:
 		opt.Refs = th.References
 		if !math.IsNaN(th.Band.Low) && !math.IsNaN(th.Band.High) {
-			opt.Band = &results.Band{Low: th.Band.Low, High: th.Band.High, Label: "equilibrium band of a job worth shipping"}
+			opt.Band = &chart.Band{Low: th.Band.Low, High: th.Band.High, Label: "equilibrium band of a job worth shipping"}
 		}
 	}
-	figs, err := results.PlotRun(dir, opt)
+	figs, err := chart.RunFigures(dir, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-// Package results turns what a simulation measured into figures and files:
+// Package results turns what a simulation measured into numbers and files:
 // the metrics of an evaluation, their summary over replicates with
 // confidence intervals, and the tidy tables and JSON documents a run writes.
 //
@@ -28,13 +28,8 @@
 //
 // # Figures
 //
-// [PlotRun] draws a run's standard figures from its files alone: a learning
-// curve per metric with its 95 % band over replicates, bids, asks and prices
-// against the equilibrium band, utilisation and reward shares, and the
-// distribution of prices; [MetricVsAxis] and [HeatMap] draw sweeps. Each
-// [Figure] is saved as PNG and SVG (gonum/plot) together with the CSV of
-// exactly the series it shows, so figures are compared as data, never as
-// pixels.
+// Figures are package chart's, beside this one: it draws them from these
+// tables.
 //
 // The package imports no other package of freightsim.
 package results

@@ -12,6 +12,7 @@ import (
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/market"
 	"github.com/freightsim/freightsim/results"
+	"github.com/freightsim/freightsim/results/chart"
 )
 
 // Theory is what economic theory says about a scenario's market, before
@@ -56,7 +57,7 @@ type Theory struct {
 
 	// References are published figures the scenario reproduces, by metric:
 	// drawn as reference lines in its figures.
-	References map[string]results.Reference `json:"references,omitempty"`
+	References map[string]chart.Reference `json:"references,omitempty"`
 }
 
 // JobBand is one job type's equilibrium in a closed form.
@@ -94,7 +95,7 @@ func NewTheory(sc *scenario.Config) *Theory {
 	th := &Theory{Scenario: sc.Name, DemandRatio: sc.DemandCapacityRatio()}
 	if scenario.IsPreset(sc, scenario.DefaultPreset) {
 		// MODEL section 7: the author's code, seeds 0-3, after 4000 episodes.
-		th.References = map[string]results.Reference{
+		th.References = map[string]chart.Reference{
 			"avg_bidding_cost": {Value: -48.3, Label: "author's code, seeds 0-3: -48.3"},
 		}
 	}

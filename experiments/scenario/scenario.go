@@ -139,7 +139,7 @@ type ZIP struct {
 }
 
 // Equilibrium sets the measurement of how far the learned strategies are
-// from a Nash equilibrium (see equilibrium.go).
+// from a Nash equilibrium (see package equilibrium).
 type Equilibrium struct {
 	Enabled        bool    `yaml:"enabled"`
 	Horizon        int     `yaml:"horizon"`         // epochs 0..horizon per measurement episode

@@ -21,8 +21,8 @@ import (
 //	               replicates_failed, and for each aggregated metric
 //	               <metric>_mean, _sd, _ci95_low, _ci95_high and _n (results.Summarize
 //	               over the point's successful replicates); the layout that
-//	               results.MetricVsAxis and results.HeatMap read
-//	plots/         the figures of the aggregated metrics (see sweep_plots.go)
+//	               chart.MetricVsAxis and chart.HeatMap read
+//	plots/         the figures of the aggregated metrics (see plots.go)
 //
 // Both tables depend only on the journal's runs, never on the order in
 // which they finished, how many workers ran them or how the sweep was

@@ -10,13 +10,14 @@ import (
 
 	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/results"
+	"github.com/freightsim/freightsim/results/chart"
 )
 
 // The figures of a sweep, in plots/, each as PNG, SVG and the CSV of its
-// data (results.Figure.Save):
+// data (chart.Figure.Save):
 //
 //   - each aggregated metric against each numeric axis, the mean with its
-//     95 % band (results.MetricVsAxis): sweep_<metric>_vs_<axis>;
+//     95 % band (chart.MetricVsAxis): sweep_<metric>_vs_<axis>;
 //   - in a grid of two axes, one line per value of the other axis:
 //     sweep_<metric>_vs_<axis>_by_<other>, and for two numeric axes a heat
 //     map of the mean: heatmap_<metric>_<axis1>_<axis2>.
@@ -60,8 +61,8 @@ func (sw *Spec) plotAxes(vals []AxisValue) []float64 {
 }
 
 // figures draws the sweep's figures from the table of plotTable.
-func (sw *Spec) figures(t *results.Table) ([]*results.Figure, []string) {
-	var figs []*results.Figure
+func (sw *Spec) figures(t *results.Table) ([]*chart.Figure, []string) {
+	var figs []*chart.Figure
 	var skipped []string
 	skip := func(format string, args ...any) { skipped = append(skipped, fmt.Sprintf(format, args...)) }
 	var numeric, text []int
@@ -89,7 +90,7 @@ func (sw *Spec) figures(t *results.Table) ([]*results.Figure, []string) {
 			skip("%s: no value at any point", m)
 		}
 	}
-	draw := func(f *results.Figure, err error) *results.Figure {
+	draw := func(f *chart.Figure, err error) *chart.Figure {
 		if err != nil {
 			skip("a figure: %v", err)
 			return nil
@@ -105,7 +106,7 @@ func (sw *Spec) figures(t *results.Table) ([]*results.Figure, []string) {
 				continue
 			}
 			for _, m := range metrics {
-				sw.logX(draw(results.MetricVsAxis(t, sw.axisMetric(a), metricOf(m), "")), a)
+				sw.logX(draw(chart.MetricVsAxis(t, sw.axisMetric(a), metricOf(m), "")), a)
 			}
 		}
 		if len(numeric) >= 2 {
@@ -113,7 +114,7 @@ func (sw *Spec) figures(t *results.Table) ([]*results.Figure, []string) {
 		}
 	case len(sw.Axes) == 1:
 		for _, m := range metrics {
-			sw.logX(draw(results.MetricVsAxis(t, sw.axisMetric(0), metricOf(m), "")), 0)
+			sw.logX(draw(chart.MetricVsAxis(t, sw.axisMetric(0), metricOf(m), "")), 0)
 		}
 	case len(sw.Axes) == 2:
 		for _, a := range numeric {
@@ -124,7 +125,7 @@ func (sw *Spec) figures(t *results.Table) ([]*results.Figure, []string) {
 				continue
 			}
 			for _, m := range metrics {
-				f := sw.logX(draw(results.MetricVsAxis(t, sw.axisMetric(a), metricOf(m), other.Name)), a)
+				f := sw.logX(draw(chart.MetricVsAxis(t, sw.axisMetric(a), metricOf(m), other.Name)), a)
 				if f != nil && !other.Numeric {
 					f.Plot.Title.Text += "\n" + other.Name + ": " + other.legend()
 				}
@@ -132,7 +133,7 @@ func (sw *Spec) figures(t *results.Table) ([]*results.Figure, []string) {
 		}
 		if len(numeric) == 2 {
 			for _, m := range metrics {
-				draw(results.HeatMap(t, sw.axisMetric(0), sw.axisMetric(1), metricOf(m)))
+				draw(chart.HeatMap(t, sw.axisMetric(0), sw.axisMetric(1), metricOf(m)))
 			}
 		} else {
 			skip("heat maps: %s is text", sw.axisNames(text))
@@ -144,7 +145,7 @@ func (sw *Spec) figures(t *results.Table) ([]*results.Figure, []string) {
 }
 
 // logX draws the x axis of f on a log scale when axis a is a log-scale range.
-func (sw *Spec) logX(f *results.Figure, a int) *results.Figure {
+func (sw *Spec) logX(f *chart.Figure, a int) *chart.Figure {
 	if f != nil && sw.Axes[a].Log {
 		f.Plot.X.Scale = plot.LogScale{}
 		f.Plot.X.Tick.Marker = logTicks{}

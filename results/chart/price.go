@@ -1,10 +1,11 @@
-package results
+package chart
 
 import (
 	"fmt"
 	"math"
 	"slices"
 
+	"github.com/freightsim/freightsim/results"
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -32,7 +33,7 @@ const maxBins = 100
 // high, count and share (count / trades counted), one row per bin. Its
 // name is price_distribution_<column>, or
 // price_distribution_<column>_per_<per>.
-func PriceDistribution(trades *Table, column, per, unit string) (*Figure, error) {
+func PriceDistribution(trades *results.Table, column, per, unit string) (*Figure, error) {
 	vals, err := anyColumn(trades, "trades", column)
 	if err != nil {
 		return nil, err
@@ -84,7 +85,7 @@ func PriceDistribution(trades *Table, column, per, unit string) (*Figure, error)
 	slices.Sort(xs)
 	bins := histogramBins(xs)
 
-	data := &Table{Keys: []string{"bin"}, Values: []string{"low", "high", "count", "share"}}
+	data := &results.Table{Keys: []string{"bin"}, Values: []string{"low", "high", "count", "share"}}
 	h := &plotter.Histogram{
 		FillColor: translucent(colorSkyBlue),
 		LineStyle: draw.LineStyle{Color: colorBlue, Width: vg.Points(0.75)},

@@ -1,10 +1,12 @@
-package results
+package chart
 
 import (
 	"fmt"
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/freightsim/freightsim/results"
 )
 
 // This file turns tables of replicates into the series a figure plots.
@@ -15,17 +17,17 @@ import (
 const maxPlotPoints = 1000
 
 // columnNames lists a table's columns for an error message.
-func columnNames(t *Table) string {
+func columnNames(t *results.Table) string {
 	return strings.Join(append(append([]string(nil), t.Keys...), t.Values...), ", ")
 }
 
 // missingColumn is the error for a column a figure needs and table lacks.
-func missingColumn(table string, t *Table, name string) error {
+func missingColumn(table string, t *results.Table, name string) error {
 	return fmt.Errorf("%s table has no column %q (it has %s)", table, name, columnNames(t))
 }
 
 // keyColumn returns the index of the key column called name.
-func keyColumn(t *Table, table, name string) (int, error) {
+func keyColumn(t *results.Table, table, name string) (int, error) {
 	if i := slices.Index(t.Keys, name); i >= 0 {
 		return i, nil
 	}
@@ -33,7 +35,7 @@ func keyColumn(t *Table, table, name string) (int, error) {
 }
 
 // valueColumn returns the index of the value column called name.
-func valueColumn(t *Table, table, name string) (int, error) {
+func valueColumn(t *results.Table, table, name string) (int, error) {
 	if i := t.Column(name); i >= 0 {
 		return i, nil
 	}
@@ -42,7 +44,7 @@ func valueColumn(t *Table, table, name string) (int, error) {
 
 // anyColumn returns the column called name, key or value, as float64s. NaN
 // marks a missing value; an infinite value is an error naming its row.
-func anyColumn(t *Table, table, name string) ([]float64, error) {
+func anyColumn(t *results.Table, table, name string) ([]float64, error) {
 	out := make([]float64, len(t.Rows))
 	if k := slices.Index(t.Keys, name); k >= 0 {
 		for i, r := range t.Rows {
@@ -66,14 +68,14 @@ func anyColumn(t *Table, table, name string) ([]float64, error) {
 // episodeGrid lays a table keyed by replicate and episode out on the sorted
 // replicates and the sorted union of their episodes.
 type episodeGrid struct {
-	t        *Table
+	t        *results.Table
 	table    string
 	reps     []int64  // sorted, distinct
 	episodes []int64  // sorted, distinct
 	at       [][2]int // row -> (replicate index, episode index)
 }
 
-func newEpisodeGrid(t *Table, table string) (*episodeGrid, error) {
+func newEpisodeGrid(t *results.Table, table string) (*episodeGrid, error) {
 	rk, err := keyColumn(t, table, "replicate")
 	if err != nil {
 		return nil, err
@@ -187,7 +189,7 @@ type seriesSummary struct {
 }
 
 // summarize summarises per-replicate series ([replicate][x]) at each of the
-// x indices idx with [Summarize].
+// x indices idx with [results.Summarize].
 func summarize(name string, perRep [][]float64, idx []int) *seriesSummary {
 	s := &seriesSummary{name: name, minN: math.MaxInt}
 	xs := make([]float64, len(perRep))
@@ -195,7 +197,7 @@ func summarize(name string, perRep [][]float64, idx []int) *seriesSummary {
 		for r := range perRep {
 			xs[r] = perRep[r][e]
 		}
-		st := Summarize(xs)
+		st := results.Summarize(xs)
 		s.mean = append(s.mean, st.Mean)
 		s.lo = append(s.lo, st.CI95Low)
 		s.hi = append(s.hi, st.CI95High)
@@ -217,8 +219,8 @@ func summarize(name string, perRep [][]float64, idx []int) *seriesSummary {
 // summaryTable is the data of a figure of summaries against x: key column
 // xName, then for each series <name>_mean, <name>_ci95_low,
 // <name>_ci95_high and <name>_n (the replicates behind the point).
-func summaryTable(xName string, xs []int64, series []*seriesSummary) *Table {
-	t := &Table{Keys: []string{xName}}
+func summaryTable(xName string, xs []int64, series []*seriesSummary) *results.Table {
+	t := &results.Table{Keys: []string{xName}}
 	for _, s := range series {
 		t.Values = append(t.Values, s.name+"_mean", s.name+"_ci95_low", s.name+"_ci95_high", s.name+"_n")
 	}

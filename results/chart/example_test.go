@@ -1,9 +1,10 @@
-package results_test
+package chart_test
 
 import (
 	"fmt"
 
 	"github.com/freightsim/freightsim/results"
+	"github.com/freightsim/freightsim/results/chart"
 )
 
 // A learning curve over three replicates, with the paper's figure as a
@@ -16,7 +17,7 @@ func ExampleLearningCurve() {
 		evals.Append([]int64{int64(r), 1000}, []float64{costs[1]})
 	}
 	m := results.P2Metrics()[0] // avg_bidding_cost, money per decision
-	fig, err := results.LearningCurve(evals, m, &results.Reference{Value: -48.3, Label: "P2: -48.3"})
+	fig, err := chart.LearningCurve(evals, m, &chart.Reference{Value: -48.3, Label: "P2: -48.3"})
 	if err != nil {
 		fmt.Println(err)
 		return

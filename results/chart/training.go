@@ -1,10 +1,11 @@
-package results
+package chart
 
 import (
 	"fmt"
 	"image/color"
 	"math"
 
+	"github.com/freightsim/freightsim/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -29,7 +30,7 @@ const episodeAxis = "training episodes completed (count)"
 // LearningCurve plots a metric of evaluations.csv (key columns replicate and
 // episode, one value column per metric) against the training episodes
 // completed before each evaluation: the mean over replicates with its 95 %
-// confidence band (Student t over replicates, [Summarize]), and ref as a
+// confidence band (Student t over replicates, [results.Summarize]), and ref as a
 // dashed horizontal line when it is not nil. Missing values (NaN) are
 // skipped; where fewer than two replicates have a value there is no band,
 // and the legend says so when no point has one.
@@ -38,7 +39,7 @@ const episodeAxis = "training episodes completed (count)"
 // <metric>_mean, <metric>_ci95_low, <metric>_ci95_high and <metric>_n
 // (replicates behind the point), then reference when ref is given. Its name
 // is learning_<metric>.
-func LearningCurve(evals *Table, m Metric, ref *Reference) (*Figure, error) {
+func LearningCurve(evals *results.Table, m results.Metric, ref *Reference) (*Figure, error) {
 	if ref != nil && !isFinite(ref.Value) {
 		return nil, fmt.Errorf("learning curve of %s: reference value %v is not finite", m.Name, ref.Value)
 	}
@@ -64,7 +65,7 @@ func LearningCurve(evals *Table, m Metric, ref *Reference) (*Figure, error) {
 		c.p.Add(h)
 		label := ref.Label
 		if label == "" {
-			label = "reference " + FormatFloat(ref.Value)
+			label = "reference " + results.FormatFloat(ref.Value)
 		}
 		c.legend(label, h)
 		addConstColumn(data, "reference", ref.Value)
@@ -85,7 +86,7 @@ func LearningCurve(evals *Table, m Metric, ref *Reference) (*Figure, error) {
 // and mean_price, the value columns <series>_mean, <series>_ci95_low,
 // <series>_ci95_high and <series>_n, then band_low and band_high when band
 // is given. Its name is bid_ask.
-func BidAsk(episodes *Table, band *Band) (*Figure, error) {
+func BidAsk(episodes *results.Table, band *Band) (*Figure, error) {
 	if band != nil && (!isFinite(band.Low) || !isFinite(band.High) || band.Low > band.High) {
 		return nil, fmt.Errorf("bid-ask figure: band [%v, %v] is not a finite interval", band.Low, band.High)
 	}
@@ -123,7 +124,7 @@ func BidAsk(episodes *Table, band *Band) (*Figure, error) {
 		c.p.Add(h)
 		label := band.Label
 		if label == "" {
-			label = fmt.Sprintf("equilibrium [%s, %s]", FormatFloat(band.Low), FormatFloat(band.High))
+			label = fmt.Sprintf("equilibrium [%s, %s]", results.FormatFloat(band.Low), results.FormatFloat(band.High))
 		}
 		c.legend(label, h)
 		addConstColumn(data, "band_low", band.Low)
@@ -147,7 +148,7 @@ func BidAsk(episodes *Table, band *Band) (*Figure, error) {
 // Its data has the key column episode and, for utilization and
 // shipper_reward_share when drawn, the value columns <series>_mean,
 // <series>_ci95_low, <series>_ci95_high and <series>_n. Its name is shares.
-func Shares(episodes *Table) (*Figure, error) {
+func Shares(episodes *results.Table) (*Figure, error) {
 	g, err := newEpisodeGrid(episodes, "episodes")
 	if err != nil {
 		return nil, err
@@ -271,7 +272,7 @@ func toFloats(xs []int64) []float64 {
 }
 
 // addConstColumn appends a value column holding v in every row.
-func addConstColumn(t *Table, name string, v float64) {
+func addConstColumn(t *results.Table, name string, v float64) {
 	t.Values = append(t.Values, name)
 	for i := range t.Rows {
 		t.Rows[i].Values = append(t.Rows[i].Values, v)

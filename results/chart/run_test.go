@@ -1,4 +1,4 @@
-package results
+package chart
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/freightsim/freightsim/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden figure data in testdata/plots")
@@ -21,12 +23,12 @@ var update = flag.Bool("update", false, "rewrite the golden figure data in testd
 // simple formulas, so the figures' data can be checked by hand.
 func writePlotRunDir(t *testing.T, dir string, reps int, trades bool) {
 	t.Helper()
-	ev := &Table{Keys: []string{"replicate", "episode"},
+	ev := &results.Table{Keys: []string{"replicate", "episode"},
 		Values: []string{"avg_bidding_cost", "utilization", "sigma_carrier", "theta_0", "theta_1"}}
-	ep := &Table{Keys: []string{"replicate", "episode"}, Values: []string{"shipper_reward", "carrier_reward",
+	ep := &results.Table{Keys: []string{"replicate", "episode"}, Values: []string{"shipper_reward", "carrier_reward",
 		"mean_bid", "mean_ask", "mean_price", "ship_share", "utilization", "sigma"}}
-	tk, _ := TradeColumns()
-	tr := &Table{Keys: tk, Values: []string{"volume", "distance", "bid", "ask", "pay", "receive", "cost"}}
+	tk, _ := results.TradeColumns()
+	tr := &results.Table{Keys: tk, Values: []string{"volume", "distance", "bid", "ask", "pay", "receive", "cost"}}
 	nan := math.NaN()
 	for r := range reps {
 		fr := float64(r)
@@ -62,12 +64,12 @@ func writePlotRunDir(t *testing.T, dir string, reps int, trades bool) {
 			t.Fatal(err)
 		}
 	}
-	must(WriteCSVFile(filepath.Join(dir, "evaluations.csv"), ev))
-	must(WriteCSVFile(filepath.Join(dir, "episodes.csv"), ep))
+	must(results.WriteCSVFile(filepath.Join(dir, "evaluations.csv"), ev))
+	must(results.WriteCSVFile(filepath.Join(dir, "episodes.csv"), ep))
 	if trades {
-		must(WriteCSVFile(filepath.Join(dir, "trades.csv"), tr))
+		must(results.WriteCSVFile(filepath.Join(dir, "trades.csv"), tr))
 	}
-	must(WriteJSON(filepath.Join(dir, "summary.json"), Summary{Scenario: "tiny", Replicates: reps, Episode: 100}))
+	must(results.WriteJSON(filepath.Join(dir, "summary.json"), results.Summary{Scenario: "tiny", Replicates: reps, Episode: 100}))
 }
 
 func plotNames(figs []*Figure) []string {
@@ -81,7 +83,7 @@ func plotNames(figs []*Figure) []string {
 func TestPlotRun(t *testing.T) {
 	dir := t.TempDir()
 	writePlotRunDir(t, dir, 3, true)
-	figs, err := PlotRun(dir, PlotOptions{Refs: map[string]Reference{"avg_bidding_cost": {Value: -48.3, Label: "P2"}}})
+	figs, err := RunFigures(dir, Options{Refs: map[string]Reference{"avg_bidding_cost": {Value: -48.3, Label: "P2"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,13 +101,13 @@ func TestPlotRun(t *testing.T) {
 		t.Error("the reference of avg_bidding_cost is not in its figure")
 	}
 	if !strings.Contains(figs[0].Plot.Y.Label.Text, "money per decision") {
-		t.Errorf("y label %q lacks the unit of P2Metrics", figs[0].Plot.Y.Label.Text)
+		t.Errorf("y label %q lacks the unit of results.P2Metrics", figs[0].Plot.Y.Label.Text)
 	}
 
 	// Saving twice into two directories gives the same CSV and SVG bytes.
 	out := [2]string{t.TempDir(), t.TempDir()}
 	for i := range out {
-		figs, err := PlotRun(dir, PlotOptions{Refs: map[string]Reference{"avg_bidding_cost": {Value: -48.3, Label: "P2"}}})
+		figs, err := RunFigures(dir, Options{Refs: map[string]Reference{"avg_bidding_cost": {Value: -48.3, Label: "P2"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +141,7 @@ func TestPlotRun(t *testing.T) {
 func TestPlotRunOneReplicate(t *testing.T) {
 	dir := t.TempDir()
 	writePlotRunDir(t, dir, 1, false)
-	figs, err := PlotRun(dir, PlotOptions{})
+	figs, err := RunFigures(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +164,7 @@ func TestPlotRunOneReplicate(t *testing.T) {
 }
 
 func TestPlotRunMissingFile(t *testing.T) {
-	if _, err := PlotRun(t.TempDir(), PlotOptions{}); err == nil || !strings.Contains(err.Error(), "evaluations.csv") {
+	if _, err := RunFigures(t.TempDir(), Options{}); err == nil || !strings.Contains(err.Error(), "evaluations.csv") {
 		t.Errorf("empty directory: error %v, want one naming evaluations.csv", err)
 	}
 }
@@ -170,7 +172,7 @@ func TestPlotRunMissingFile(t *testing.T) {
 // plotGoldenCSV writes a table as CSV with floats at 10 significant digits, so
 // that float noise across platforms (fused multiply-add, libm) does not
 // change it.
-func plotGoldenCSV(t *Table) string {
+func plotGoldenCSV(t *results.Table) string {
 	var b strings.Builder
 	b.WriteString(strings.Join(append(slices.Clone(t.Keys), t.Values...), ",") + "\n")
 	for _, r := range t.Rows {
@@ -191,8 +193,8 @@ func plotGoldenCSV(t *Table) string {
 }
 
 // plotGoldenSweep is an aggregated sweep table of two parameters.
-func plotGoldenSweep() *Table {
-	agg := &Table{Keys: []string{"capacity"}, Values: []string{"k", "efficiency_mean", "efficiency_ci95_low", "efficiency_ci95_high"}}
+func plotGoldenSweep() *results.Table {
+	agg := &results.Table{Keys: []string{"capacity"}, Values: []string{"k", "efficiency_mean", "efficiency_ci95_low", "efficiency_ci95_high"}}
 	for _, c := range []int64{40, 80, 120} {
 		for _, k := range []float64{0, 0.25, 0.5, 0.75, 1} {
 			m := 0.6 + 0.3*math.Sin(2*k+float64(c)/80)
@@ -208,12 +210,12 @@ func plotGoldenSweep() *Table {
 func TestPlotGoldenData(t *testing.T) {
 	dir := t.TempDir()
 	writePlotRunDir(t, dir, 3, true)
-	figs, err := PlotRun(dir, PlotOptions{Refs: map[string]Reference{"avg_bidding_cost": {Value: -48.3}}})
+	figs, err := RunFigures(dir, Options{Refs: map[string]Reference{"avg_bidding_cost": {Value: -48.3}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sweep := plotGoldenSweep()
-	k, eff, capa := Metric{Name: "k", Unit: "share of surplus"}, Metric{Name: "efficiency", Unit: "fraction"}, Metric{Name: "capacity", Unit: "volume"}
+	k, eff, capa := results.Metric{Name: "k", Unit: "share of surplus"}, results.Metric{Name: "efficiency", Unit: "fraction"}, results.Metric{Name: "capacity", Unit: "volume"}
 	for _, build := range []func() (*Figure, error){
 		func() (*Figure, error) { return MetricVsAxis(sweep, k, eff, "capacity") },
 		func() (*Figure, error) { return HeatMap(sweep, k, capa, eff) },

@@ -1,4 +1,4 @@
-package results
+package chart
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/freightsim/freightsim/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -19,9 +20,9 @@ import (
 // Figure is a plot together with the data it shows, so that two figures can
 // be compared as data, not pixels.
 type Figure struct {
-	Name string     // file stem, e.g. "learning_avg_bidding_cost"
-	Plot *plot.Plot // the plot, ready to draw at any size
-	Data *Table     // the plotted series, tidy, one row per x value
+	Name string         // file stem, e.g. "learning_avg_bidding_cost"
+	Plot *plot.Plot     // the plot, ready to draw at any size
+	Data *results.Table // the plotted series, tidy, one row per x value
 	// Width and Height are the size Save draws at: 16 x 10 cm, taller when
 	// the legend has many entries.
 	Width, Height vg.Length
@@ -37,17 +38,17 @@ const (
 )
 
 // Save writes dir/Name.png, dir/Name.svg and dir/Name.csv (the data),
-// each atomically with [WriteFile]. The SVG and CSV files depend only on the
+// each atomically with [results.WriteFile]. The SVG and CSV files depend only on the
 // figure: the same figure gives the same bytes.
 func (f *Figure) Save(dir string) error {
 	base := filepath.Join(dir, f.Name)
-	if err := WriteFile(base+".csv", f.Data.WriteCSV); err != nil {
+	if err := results.WriteFile(base+".csv", f.Data.WriteCSV); err != nil {
 		return fmt.Errorf("saving figure %s: %w", f.Name, err)
 	}
-	if err := WriteFile(base+".svg", f.WriteSVG); err != nil {
+	if err := results.WriteFile(base+".svg", f.WriteSVG); err != nil {
 		return fmt.Errorf("saving figure %s: %w", f.Name, err)
 	}
-	if err := WriteFile(base+".png", f.WritePNG); err != nil {
+	if err := results.WriteFile(base+".png", f.WritePNG); err != nil {
 		return fmt.Errorf("saving figure %s: %w", f.Name, err)
 	}
 	return nil
@@ -170,7 +171,7 @@ func (c *chart) legend(name string, thumbs ...plot.Thumbnailer) {
 // figure finishes the chart: the legend goes into a strip between the title
 // and the data area, so it never covers data, and the figure grows taller by
 // the height of each entry beyond the third.
-func (c *chart) figure(name string, data *Table) *Figure {
+func (c *chart) figure(name string, data *results.Table) *Figure {
 	f := &Figure{Name: name, Plot: c.p, Data: data, Width: figureWidth, Height: figureHeight}
 	// 3 % of the y range above and below the data, so that no line, band
 	// or reference runs along the frame.

@@ -1,4 +1,4 @@
-package results
+package chart
 
 import (
 	"cmp"
@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/freightsim/freightsim/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/moreland"
@@ -18,7 +19,7 @@ import (
 
 // Sweep figures read an aggregated table: one row per point of a sweep, a
 // column for each swept parameter, and for each metric the columns
-// <metric>_mean, <metric>_ci95_low and <metric>_ci95_high, as [Summarize]
+// <metric>_mean, <metric>_ci95_low and <metric>_ci95_high, as [results.Summarize]
 // gives them over the replicates at that point (other columns are ignored).
 // A parameter may be a key or a value column; a missing value (NaN) of a
 // parameter is an error, of a metric a gap in the figure.
@@ -42,7 +43,7 @@ type sweepPoint struct {
 // <axis>, <metric>_mean, <metric>_ci95_low and <metric>_ci95_high, sorted by
 // group, then axis. Its name is sweep_<metric>_vs_<axis>, followed by
 // _by_<group> when given.
-func MetricVsAxis(agg *Table, axis, metric Metric, group string) (*Figure, error) {
+func MetricVsAxis(agg *results.Table, axis, metric results.Metric, group string) (*Figure, error) {
 	return metricVsAxis(agg, axis, metric, group, nil)
 }
 
@@ -59,11 +60,11 @@ type TheoryBand struct {
 // the columns band.Low and band.High at each point (a band of zero width is
 // drawn as a dashed line). Its data adds the columns band_low and
 // band_high. Its name is sweep_<metric>_vs_<axis>_theory.
-func MetricVsAxisBand(agg *Table, axis, metric Metric, band TheoryBand) (*Figure, error) {
+func MetricVsAxisBand(agg *results.Table, axis, metric results.Metric, band TheoryBand) (*Figure, error) {
 	return metricVsAxis(agg, axis, metric, "", &band)
 }
 
-func metricVsAxis(agg *Table, axis, metric Metric, group string, band *TheoryBand) (*Figure, error) {
+func metricVsAxis(agg *results.Table, axis, metric results.Metric, group string, band *TheoryBand) (*Figure, error) {
 	const table = "aggregated"
 	xs, err := paramColumn(agg, table, axis.Name)
 	if err != nil {
@@ -99,15 +100,15 @@ func metricVsAxis(agg *Table, axis, metric Metric, group string, band *TheoryBan
 	})
 	for i := 1; i < len(pts); i++ {
 		if pts[i].group == pts[i-1].group && pts[i].x == pts[i-1].x {
-			where := fmt.Sprintf("%s = %s", axis.Name, FormatFloat(pts[i].x))
+			where := fmt.Sprintf("%s = %s", axis.Name, results.FormatFloat(pts[i].x))
 			if group != "" {
-				where += fmt.Sprintf(", %s = %s", group, FormatFloat(pts[i].group))
+				where += fmt.Sprintf(", %s = %s", group, results.FormatFloat(pts[i].group))
 			}
 			return nil, fmt.Errorf("%s table: two rows at %s", table, where)
 		}
 	}
 
-	data := &Table{}
+	data := &results.Table{}
 	if group != "" {
 		data.Values = append(data.Values, group)
 	}
@@ -206,7 +207,7 @@ func metricVsAxis(agg *Table, axis, metric Metric, group string, band *TheoryBan
 // Its data has no key column and the value columns <x>, <y> and
 // <metric>_mean, one row per cell of the grid, sorted by y, then x (missing
 // means empty). Its name is heatmap_<metric>_<x>_<y>.
-func HeatMap(agg *Table, x, y, metric Metric) (*Figure, error) {
+func HeatMap(agg *results.Table, x, y, metric results.Metric) (*Figure, error) {
 	const table = "aggregated"
 	xs, err := paramColumn(agg, table, x.Name)
 	if err != nil {
@@ -230,7 +231,7 @@ func HeatMap(agg *Table, x, y, metric Metric) (*Figure, error) {
 		cx, _ := slices.BinarySearch(gx, xs[i])
 		cy, _ := slices.BinarySearch(gy, ys[i])
 		if filled[cy*len(gx)+cx] {
-			return nil, fmt.Errorf("%s table: two rows at %s = %s, %s = %s", table, x.Name, FormatFloat(xs[i]), y.Name, FormatFloat(ys[i]))
+			return nil, fmt.Errorf("%s table: two rows at %s = %s, %s = %s", table, x.Name, results.FormatFloat(xs[i]), y.Name, results.FormatFloat(ys[i]))
 		}
 		if v := r.Values[mc]; math.IsInf(v, 0) {
 			return nil, fmt.Errorf("%s table, column %q, data row %d: infinite value", table, metric.Name+"_mean", i+1)
@@ -246,7 +247,7 @@ func HeatMap(agg *Table, x, y, metric Metric) (*Figure, error) {
 		lo, hi = lo-0.5, hi+0.5
 	}
 
-	data := &Table{Values: []string{x.Name, y.Name, metric.Name + "_mean"}}
+	data := &results.Table{Values: []string{x.Name, y.Name, metric.Name + "_mean"}}
 	for cy, vy := range gy {
 		for cx, vx := range gx {
 			data.Append(nil, []float64{vx, vy, z[cy*len(gx)+cx]})
@@ -294,7 +295,7 @@ func gridCells(vs []float64) ([]float64, plot.Ticker) {
 }
 
 // paramColumn is a swept parameter's column; it may not be missing.
-func paramColumn(t *Table, table, name string) ([]float64, error) {
+func paramColumn(t *results.Table, table, name string) ([]float64, error) {
 	xs, err := anyColumn(t, table, name)
 	if err != nil {
 		return nil, err
@@ -308,7 +309,7 @@ func paramColumn(t *Table, table, name string) ([]float64, error) {
 }
 
 // sweepMetric reads a metric's mean and confidence interval per row.
-func sweepMetric(t *Table, metric string) ([]sweepPoint, error) {
+func sweepMetric(t *results.Table, metric string) ([]sweepPoint, error) {
 	var cols [3][]float64
 	for i, suffix := range []string{"_mean", "_ci95_low", "_ci95_high"} {
 		var err error

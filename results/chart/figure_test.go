@@ -1,4 +1,4 @@
-package results
+package chart
 
 import (
 	"bytes"
@@ -6,18 +6,19 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/freightsim/freightsim/results"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/recorder"
 )
 
 // plotSameFloat says whether two cells hold the same value: equal, or both
-// missing. The figure functions compute with Summarize itself, so a
+// missing. The figure functions compute with results.Summarize itself, so a
 // figure's data must match it exactly, not merely within a tolerance.
 func plotSameFloat(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }
 
 // plotCell returns row i of the value column name of t, failing if absent.
-func plotCell(t *testing.T, tab *Table, i int, name string) float64 {
+func plotCell(t *testing.T, tab *results.Table, i int, name string) float64 {
 	t.Helper()
 	c := tab.Column(name)
 	if c < 0 {
@@ -27,10 +28,10 @@ func plotCell(t *testing.T, tab *Table, i int, name string) float64 {
 }
 
 // checkPlotStat compares a row's <name>_mean, _ci95_low, _ci95_high and _n with
-// a Stat.
-func checkPlotStat(t *testing.T, tab *Table, i int, name string, want Stat) {
+// a results.Stat.
+func checkPlotStat(t *testing.T, tab *results.Table, i int, name string, want results.Stat) {
 	t.Helper()
-	got := Stat{plotCell(t, tab, i, name+"_mean"), math.NaN(), plotCell(t, tab, i, name+"_ci95_low"), plotCell(t, tab, i, name+"_ci95_high"), int(plotCell(t, tab, i, name+"_n"))}
+	got := results.Stat{Mean: plotCell(t, tab, i, name+"_mean"), SD: math.NaN(), CI95Low: plotCell(t, tab, i, name+"_ci95_low"), CI95High: plotCell(t, tab, i, name+"_ci95_high"), N: int(plotCell(t, tab, i, name+"_n"))}
 	if !plotSameFloat(got.Mean, want.Mean) || !plotSameFloat(got.CI95Low, want.CI95Low) || !plotSameFloat(got.CI95High, want.CI95High) || got.N != want.N {
 		t.Errorf("row %d, %s: mean %v CI [%v, %v] n %d, want mean %v CI [%v, %v] n %d",
 			i, name, got.Mean, got.CI95Low, got.CI95High, got.N, want.Mean, want.CI95Low, want.CI95High, want.N)
@@ -61,14 +62,14 @@ func checkPlotDraws(t *testing.T, f *Figure) {
 }
 
 func TestLearningCurveData(t *testing.T) {
-	ev := &Table{Keys: []string{"replicate", "episode"}, Values: []string{"avg_bidding_cost", "theta_0"}}
+	ev := &results.Table{Keys: []string{"replicate", "episode"}, Values: []string{"avg_bidding_cost", "theta_0"}}
 	ev.Append([]int64{0, 0}, []float64{-110, 1})
 	ev.Append([]int64{1, 0}, []float64{-120, 1})
 	ev.Append([]int64{2, 0}, []float64{-100, 1})
 	ev.Append([]int64{0, 100}, []float64{-50, 1})
 	ev.Append([]int64{1, 100}, []float64{math.NaN(), 1}) // a missing value is skipped
 	ev.Append([]int64{2, 100}, []float64{-54, 1})
-	m := Metric{Name: "avg_bidding_cost", Unit: "money per decision"}
+	m := results.Metric{Name: "avg_bidding_cost", Unit: "money per decision"}
 	f, err := LearningCurve(ev, m, &Reference{Value: -48.3, Label: "P2"})
 	if err != nil {
 		t.Fatal(err)
@@ -79,8 +80,8 @@ func TestLearningCurveData(t *testing.T) {
 	if len(f.Data.Rows) != 2 || f.Data.Rows[0].Keys[0] != 0 || f.Data.Rows[1].Keys[0] != 100 {
 		t.Fatalf("data rows %+v, want episodes 0 and 100", f.Data.Rows)
 	}
-	checkPlotStat(t, f.Data, 0, m.Name, Summarize([]float64{-110, -120, -100}))
-	checkPlotStat(t, f.Data, 1, m.Name, Summarize([]float64{-50, -54}))
+	checkPlotStat(t, f.Data, 0, m.Name, results.Summarize([]float64{-110, -120, -100}))
+	checkPlotStat(t, f.Data, 1, m.Name, results.Summarize([]float64{-50, -54}))
 	if r := plotCell(t, f.Data, 1, "reference"); r != -48.3 {
 		t.Errorf("reference column %v, want -48.3", r)
 	}
@@ -88,14 +89,14 @@ func TestLearningCurveData(t *testing.T) {
 	checkPlotDraws(t, f)
 
 	// One replicate: the mean alone, no interval.
-	one := &Table{Keys: ev.Keys, Values: ev.Values}
+	one := &results.Table{Keys: ev.Keys, Values: ev.Values}
 	one.Append([]int64{0, 0}, []float64{-110, 1})
 	one.Append([]int64{0, 100}, []float64{-50, 1})
 	f, err = LearningCurve(one, m, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkPlotStat(t, f.Data, 1, m.Name, Summarize([]float64{-50}))
+	checkPlotStat(t, f.Data, 1, m.Name, results.Summarize([]float64{-50}))
 	if f.Data.Column("reference") >= 0 {
 		t.Error("a reference column without a reference")
 	}
@@ -127,7 +128,7 @@ func TestPlotMovingAverage(t *testing.T) {
 func TestBidAskData(t *testing.T) {
 	// 100 episodes: window 2. Replicate 0 bids e, replicate 1 bids e+2; the
 	// smoothed bids at e >= 1 are e-0.5 and e+1.5.
-	ep := &Table{Keys: []string{"replicate", "episode"}, Values: []string{"mean_bid", "mean_ask"}}
+	ep := &results.Table{Keys: []string{"replicate", "episode"}, Values: []string{"mean_bid", "mean_ask"}}
 	for r := range int64(2) {
 		for e := range int64(100) {
 			ep.Append([]int64{r, e}, []float64{float64(e + 2*r), 30})
@@ -140,9 +141,9 @@ func TestBidAskData(t *testing.T) {
 	if len(f.Data.Rows) != 100 {
 		t.Fatalf("%d rows, want 100", len(f.Data.Rows))
 	}
-	checkPlotStat(t, f.Data, 0, "mean_bid", Summarize([]float64{0, 2}))
-	checkPlotStat(t, f.Data, 10, "mean_bid", Summarize([]float64{9.5, 11.5}))
-	checkPlotStat(t, f.Data, 10, "mean_ask", Summarize([]float64{30, 30}))
+	checkPlotStat(t, f.Data, 0, "mean_bid", results.Summarize([]float64{0, 2}))
+	checkPlotStat(t, f.Data, 10, "mean_bid", results.Summarize([]float64{9.5, 11.5}))
+	checkPlotStat(t, f.Data, 10, "mean_ask", results.Summarize([]float64{30, 30}))
 	if f.Data.Column("mean_price_mean") >= 0 {
 		t.Error("mean_price plotted though episodes have no such column")
 	}
@@ -157,7 +158,7 @@ func TestBidAskData(t *testing.T) {
 }
 
 func TestSharesData(t *testing.T) {
-	ep := &Table{Keys: []string{"replicate", "episode"}, Values: []string{"shipper_reward", "carrier_reward", "utilization"}}
+	ep := &results.Table{Keys: []string{"replicate", "episode"}, Values: []string{"shipper_reward", "carrier_reward", "utilization"}}
 	ep.Append([]int64{0, 0}, []float64{30, 10, 0.5})
 	ep.Append([]int64{1, 0}, []float64{10, 10, 0.7})
 	ep.Append([]int64{0, 1}, []float64{-30, 40, 0.4}) // a negative part: no share
@@ -166,14 +167,14 @@ func TestSharesData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkPlotStat(t, f.Data, 0, "shipper_reward_share", Summarize([]float64{0.75, 0.5}))
-	checkPlotStat(t, f.Data, 1, "shipper_reward_share", Summarize(nil))
-	checkPlotStat(t, f.Data, 1, "utilization", Summarize([]float64{0.4, 0.6}))
+	checkPlotStat(t, f.Data, 0, "shipper_reward_share", results.Summarize([]float64{0.75, 0.5}))
+	checkPlotStat(t, f.Data, 1, "shipper_reward_share", results.Summarize(nil))
+	checkPlotStat(t, f.Data, 1, "utilization", results.Summarize([]float64{0.4, 0.6}))
 	checkPlotLabels(t, f, "Utilization", "(count)", "(fraction)")
 	checkPlotDraws(t, f)
 
 	// Costs as rewards (P2): the share is left out, and the legend says so.
-	p2 := &Table{Keys: ep.Keys, Values: ep.Values}
+	p2 := &results.Table{Keys: ep.Keys, Values: ep.Values}
 	p2.Append([]int64{0, 0}, []float64{-500, 20, 0.3})
 	f, err = Shares(p2)
 	if err != nil {
@@ -188,7 +189,7 @@ func TestSharesData(t *testing.T) {
 }
 
 func TestPriceDistributionData(t *testing.T) {
-	tr := &Table{Keys: []string{"replicate", "episode"}, Values: []string{"pay", "cost"}}
+	tr := &results.Table{Keys: []string{"replicate", "episode"}, Values: []string{"pay", "cost"}}
 	for i := range 8 {
 		tr.Append([]int64{int64(i % 2), 100}, []float64{float64(i + 1), 2})
 		tr.Append([]int64{0, 0}, []float64{1000, 2}) // an earlier evaluation: not counted
@@ -239,12 +240,12 @@ func TestPriceDistributionData(t *testing.T) {
 }
 
 func TestMetricVsAxisData(t *testing.T) {
-	agg := &Table{Keys: []string{"capacity"}, Values: []string{"k", "efficiency_mean", "efficiency_ci95_low", "efficiency_ci95_high", "efficiency_n"}}
+	agg := &results.Table{Keys: []string{"capacity"}, Values: []string{"k", "efficiency_mean", "efficiency_ci95_low", "efficiency_ci95_high", "efficiency_n"}}
 	agg.Append([]int64{80}, []float64{0.5, 0.9, 0.85, 0.95, 4})
 	agg.Append([]int64{40}, []float64{0.5, 0.7, math.NaN(), math.NaN(), 1})
 	agg.Append([]int64{40}, []float64{0, 0.6, 0.5, 0.7, 4})
 	agg.Append([]int64{80}, []float64{0, 0.8, 0.75, 0.85, 4})
-	f, err := MetricVsAxis(agg, Metric{Name: "k", Unit: "share"}, Metric{Name: "efficiency", Unit: "fraction"}, "capacity")
+	f, err := MetricVsAxis(agg, results.Metric{Name: "k", Unit: "share"}, results.Metric{Name: "efficiency", Unit: "fraction"}, "capacity")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,17 +271,17 @@ func TestMetricVsAxisData(t *testing.T) {
 	checkPlotDraws(t, f)
 
 	agg.Append([]int64{80}, []float64{0, 0.8, 0.75, 0.85, 4})
-	if _, err := MetricVsAxis(agg, Metric{Name: "k"}, Metric{Name: "efficiency"}, "capacity"); err == nil || !strings.Contains(err.Error(), "two rows") {
+	if _, err := MetricVsAxis(agg, results.Metric{Name: "k"}, results.Metric{Name: "efficiency"}, "capacity"); err == nil || !strings.Contains(err.Error(), "two rows") {
 		t.Errorf("duplicate point: error %v, want one about two rows", err)
 	}
 }
 
 func TestHeatMapData(t *testing.T) {
-	agg := &Table{Values: []string{"k", "capacity", "efficiency_mean"}}
+	agg := &results.Table{Values: []string{"k", "capacity", "efficiency_mean"}}
 	agg.Append(nil, []float64{0.5, 80, 0.9})
 	agg.Append(nil, []float64{0, 80, 0.8})
 	agg.Append(nil, []float64{0, 40, 0.6}) // (0.5, 40) has no row
-	f, err := HeatMap(agg, Metric{Name: "k", Unit: "share"}, Metric{Name: "capacity", Unit: "volume"}, Metric{Name: "efficiency", Unit: "fraction"})
+	f, err := HeatMap(agg, results.Metric{Name: "k", Unit: "share"}, results.Metric{Name: "capacity", Unit: "volume"}, results.Metric{Name: "efficiency", Unit: "fraction"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,9 +301,9 @@ func TestHeatMapData(t *testing.T) {
 	checkPlotDraws(t, f)
 
 	// One value everywhere: still a colour scale.
-	flat := &Table{Values: agg.Values}
+	flat := &results.Table{Values: agg.Values}
 	flat.Append(nil, []float64{0, 0, 1})
-	if f, err := HeatMap(flat, Metric{Name: "k"}, Metric{Name: "capacity"}, Metric{Name: "efficiency"}); err != nil {
+	if f, err := HeatMap(flat, results.Metric{Name: "k"}, results.Metric{Name: "capacity"}, results.Metric{Name: "efficiency"}); err != nil {
 		t.Error(err)
 	} else {
 		checkPlotDraws(t, f)
@@ -312,44 +313,46 @@ func TestHeatMapData(t *testing.T) {
 // TestPlotBadInput: a missing column, duplicate rows or an infinite value are
 // errors that name the column (or row) and the table.
 func TestPlotBadInput(t *testing.T) {
-	ev := &Table{Keys: []string{"replicate", "episode"}, Values: []string{"cost"}}
+	ev := &results.Table{Keys: []string{"replicate", "episode"}, Values: []string{"cost"}}
 	ev.Append([]int64{0, 0}, []float64{1})
-	noRep := &Table{Keys: []string{"run", "episode"}, Values: []string{"mean_bid", "mean_ask"}}
+	noRep := &results.Table{Keys: []string{"run", "episode"}, Values: []string{"mean_bid", "mean_ask"}}
 	noRep.Append([]int64{0, 0}, []float64{1, 2})
-	inf := &Table{Keys: ev.Keys, Values: ev.Values}
+	inf := &results.Table{Keys: ev.Keys, Values: ev.Values}
 	inf.Append([]int64{0, 0}, []float64{math.Inf(1)})
-	dup := &Table{Keys: ev.Keys, Values: ev.Values}
+	dup := &results.Table{Keys: ev.Keys, Values: ev.Values}
 	dup.Append([]int64{0, 0}, []float64{1})
 	dup.Append([]int64{0, 0}, []float64{2})
-	agg := &Table{Values: []string{"k", "efficiency_mean", "efficiency_ci95_high"}}
+	agg := &results.Table{Values: []string{"k", "efficiency_mean", "efficiency_ci95_high"}}
 	agg.Append(nil, []float64{0, 1, 1})
-	nanAxis := &Table{Values: []string{"k", "efficiency_mean", "efficiency_ci95_low", "efficiency_ci95_high"}}
+	nanAxis := &results.Table{Values: []string{"k", "efficiency_mean", "efficiency_ci95_low", "efficiency_ci95_high"}}
 	nanAxis.Append(nil, []float64{math.NaN(), 1, 1, 1})
 	cases := []struct {
 		name string
 		run  func() (*Figure, error)
 		want []string // in the error
 	}{
-		{"learning curve, no metric", func() (*Figure, error) { return LearningCurve(ev, Metric{Name: "avg_bidding_cost"}, nil) }, []string{"evaluations table", `"avg_bidding_cost"`}},
-		{"learning curve, infinite", func() (*Figure, error) { return LearningCurve(inf, Metric{Name: "cost"}, nil) }, []string{"evaluations table", `"cost"`, "infinite"}},
-		{"learning curve, duplicate", func() (*Figure, error) { return LearningCurve(dup, Metric{Name: "cost"}, nil) }, []string{"evaluations table", "replicate 0, episode 0"}},
+		{"learning curve, no metric", func() (*Figure, error) { return LearningCurve(ev, results.Metric{Name: "avg_bidding_cost"}, nil) }, []string{"evaluations table", `"avg_bidding_cost"`}},
+		{"learning curve, infinite", func() (*Figure, error) { return LearningCurve(inf, results.Metric{Name: "cost"}, nil) }, []string{"evaluations table", `"cost"`, "infinite"}},
+		{"learning curve, duplicate", func() (*Figure, error) { return LearningCurve(dup, results.Metric{Name: "cost"}, nil) }, []string{"evaluations table", "replicate 0, episode 0"}},
 		{"learning curve, bad reference", func() (*Figure, error) {
-			return LearningCurve(ev, Metric{Name: "cost"}, &Reference{Value: math.NaN()})
+			return LearningCurve(ev, results.Metric{Name: "cost"}, &Reference{Value: math.NaN()})
 		}, []string{"reference"}},
 		{"bid-ask, no ask", func() (*Figure, error) { return BidAsk(ev, nil) }, []string{"episodes table", `"mean_bid"`}},
 		{"bid-ask, no replicate", func() (*Figure, error) { return BidAsk(noRep, nil) }, []string{"episodes table", `"replicate"`}},
 		{"shares, nothing", func() (*Figure, error) { return Shares(ev) }, []string{"episodes table", `"utilization"`}},
 		{"price, no pay", func() (*Figure, error) { return PriceDistribution(ev, "pay", "", "money") }, []string{"trades table", `"pay"`}},
 		{"price, no cost", func() (*Figure, error) { return PriceDistribution(ev, "cost", "distance", "") }, []string{"trades table", `"distance"`}},
-		{"sweep, no low", func() (*Figure, error) { return MetricVsAxis(agg, Metric{Name: "k"}, Metric{Name: "efficiency"}, "") }, []string{"aggregated table", `"efficiency_ci95_low"`}},
+		{"sweep, no low", func() (*Figure, error) {
+			return MetricVsAxis(agg, results.Metric{Name: "k"}, results.Metric{Name: "efficiency"}, "")
+		}, []string{"aggregated table", `"efficiency_ci95_low"`}},
 		{"sweep, no group", func() (*Figure, error) {
-			return MetricVsAxis(agg, Metric{Name: "k"}, Metric{Name: "efficiency"}, "capacity")
+			return MetricVsAxis(agg, results.Metric{Name: "k"}, results.Metric{Name: "efficiency"}, "capacity")
 		}, []string{"aggregated table", `"capacity"`}},
 		{"sweep, missing axis value", func() (*Figure, error) {
-			return MetricVsAxis(nanAxis, Metric{Name: "k"}, Metric{Name: "efficiency"}, "")
+			return MetricVsAxis(nanAxis, results.Metric{Name: "k"}, results.Metric{Name: "efficiency"}, "")
 		}, []string{"aggregated table", `"k"`, "row 1"}},
 		{"heat map, no y", func() (*Figure, error) {
-			return HeatMap(agg, Metric{Name: "k"}, Metric{Name: "capacity"}, Metric{Name: "efficiency"})
+			return HeatMap(agg, results.Metric{Name: "k"}, results.Metric{Name: "capacity"}, results.Metric{Name: "efficiency"})
 		}, []string{"aggregated table", `"capacity"`}},
 	}
 	for _, c := range cases {
@@ -391,7 +394,7 @@ func plotStrings(f *Figure) []*recorder.FillString {
 // TestLegendAboveData: the legend is drawn between the title and the data
 // area, so it can hide no data.
 func TestLegendAboveData(t *testing.T) {
-	ep := &Table{Keys: []string{"replicate", "episode"}, Values: []string{"mean_bid", "mean_ask", "mean_price"}}
+	ep := &results.Table{Keys: []string{"replicate", "episode"}, Values: []string{"mean_bid", "mean_ask", "mean_price"}}
 	for r := range int64(3) {
 		for e := range int64(60) {
 			ep.Append([]int64{r, e}, []float64{40 - float64(e)/10 + float64(r), 30 + float64(r), 35})

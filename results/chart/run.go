@@ -1,4 +1,4 @@
-package results
+package chart
 
 import (
 	"encoding/json"
@@ -8,15 +8,17 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/freightsim/freightsim/results"
 )
 
-// PlotOptions adds to a run's figures what its tables do not hold.
-type PlotOptions struct {
+// Options adds to a run's figures what its tables do not hold.
+type Options struct {
 	Refs map[string]Reference // a reference line per metric, e.g. a paper's figure
 	Band *Band                // the equilibrium band drawn behind bids and asks
 }
 
-// PlotRun builds the standard figures of a run directory, in this order:
+// RunFigures builds the standard figures of a run directory, in this order:
 //
 //   - a [LearningCurve] for each metric column of evaluations.csv, in column
 //     order, except the policy weights theta_* and ask_theta_* and columns with no value
@@ -28,10 +30,10 @@ type PlotOptions struct {
 //   - when trades.csv is present and holds a price, [PriceDistribution] of
 //     pay, and of pay per unit of cost when some cost is positive.
 //
-// Units come from [P2Metrics], [MarketMetrics] and [EpisodeColumns]. When
-// summary.json is present its scenario name opens every title. PlotRun
+// Units come from [results.P2Metrics], [results.MarketMetrics] and [results.EpisodeColumns]. When
+// summary.json is present its scenario name opens every title. RunFigures
 // saves nothing; the caller saves the figures, e.g. into dir/plots.
-func PlotRun(dir string, opt PlotOptions) ([]*Figure, error) {
+func RunFigures(dir string, opt Options) ([]*Figure, error) {
 	refs := opt.Refs
 	evals, err := readRunTable(dir, "evaluations.csv", 2)
 	if err != nil {
@@ -41,7 +43,7 @@ func PlotRun(dir string, opt PlotOptions) ([]*Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	tradeKeys, _ := TradeColumns()
+	tradeKeys, _ := results.TradeColumns()
 	trades, err := readRunTable(dir, "trades.csv", len(tradeKeys))
 	if errors.Is(err, fs.ErrNotExist) {
 		trades, err = nil, nil
@@ -49,8 +51,8 @@ func PlotRun(dir string, opt PlotOptions) ([]*Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	known := map[string]Metric{}
-	for _, ms := range [][]Metric{EpisodeColumns(), EquilibriumMetrics(), MarketMetrics(), P2Metrics()} {
+	known := map[string]results.Metric{}
+	for _, ms := range [][]results.Metric{results.EpisodeColumns(), results.EquilibriumMetrics(), results.MarketMetrics(), results.P2Metrics()} {
 		for _, m := range ms {
 			known[m.Name] = m // P2's own description wins
 		}
@@ -69,7 +71,7 @@ func PlotRun(dir string, opt PlotOptions) ([]*Figure, error) {
 		}
 		m, ok := known[name]
 		if !ok {
-			m = Metric{Name: name}
+			m = results.Metric{Name: name}
 		}
 		var ref *Reference
 		if r, ok := refs[name]; ok {
@@ -113,14 +115,14 @@ func PlotRun(dir string, opt PlotOptions) ([]*Figure, error) {
 }
 
 // readRunTable reads dir/name with nkeys integer key columns.
-func readRunTable(dir, name string, nkeys int) (*Table, error) {
+func readRunTable(dir, name string, nkeys int) (*results.Table, error) {
 	path := filepath.Join(dir, name)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	t, err := ReadCSV(f, nkeys)
+	t, err := results.ReadCSV(f, nkeys)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
@@ -129,7 +131,7 @@ func readRunTable(dir, name string, nkeys int) (*Table, error) {
 
 // hasValue says whether the value column name holds a finite value (in a
 // row whose column per, when given, is positive).
-func hasValue(t *Table, name, per string) bool {
+func hasValue(t *results.Table, name, per string) bool {
 	c, p := t.Column(name), t.Column(per)
 	if c < 0 || (per != "" && p < 0) {
 		return false
