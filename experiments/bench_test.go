@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/experiments/scenario"
 )
@@ -45,13 +46,16 @@ func BenchmarkBestResponseEvaluation(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			g := newGame(r)
-			policy := g.Roles()[0].Policy
-			g.Use(0, equilibrium.Candidate(policy, policy.Weights(), 0))
-			var u [][]float64
+			g, err := newGame(r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			role := g.Roles()[0]
+			g.Use(0, equilibrium.Candidate(role.Features, role.Strategy.(agents.Described).Weights(), 0))
+			p := equilibrium.Play{Episodes: sc.Equilibrium.SearchEpisodes}
 			b.ReportAllocs()
 			for b.Loop() {
-				u, _ = g.Play(0, false, sc.Equilibrium.SearchEpisodes, false, u)
+				p.U = g.Play(p).U
 			}
 		})
 	}

@@ -39,8 +39,11 @@ func deterministicProfile(t *testing.T, overbid float64) *replicate {
 
 // measure runs the equilibrium measurement of r at evaluation point 0.
 func measure(r *replicate) equilibrium.Measurement {
-	d := equilibrium.ClosedFormDistance(r.sc, r.shipLearner, r.carLearner, r.x.Carriers[0])
-	return equilibrium.Measure(newGame(r), r.sc, 0, d)
+	g, err := newGame(r)
+	if err != nil {
+		panic(err)
+	}
+	return equilibrium.Measure(g, r.sc, 0, r.closedFormDistance())
 }
 
 // weightsFor solves for the linear weights that quote prices[j] for job j

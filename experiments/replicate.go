@@ -223,6 +223,16 @@ func (r *replicate) sigma() float64 {
 	return sigmaAt(r.shipLearner, r.shipProbe)
 }
 
+// closedFormDistance is the distance of the profile to the nearest
+// equilibrium where the scenario's equilibria are known in closed form
+// (one shipper, one carrier), NaN elsewhere.
+func (r *replicate) closedFormDistance() float64 {
+	if len(r.x.Shippers) != 1 || len(r.x.Carriers) != 1 {
+		return math.NaN()
+	}
+	return equilibrium.ClosedFormDistance(r.sc, r.x.Shippers[0].Strategy, r.x.Carriers[0].Strategy, r.x.Carriers[0])
+}
+
 // evaluate runs the evaluation episodes without learning and records a
 // row; with the equilibrium measurement on, it measures at this point too if
 // it is the last or measurement at every evaluation is asked for.
@@ -244,8 +254,11 @@ func (r *replicate) evaluate(ep int, point uint64, last bool) error {
 		m := equilibrium.Undefined()
 		if last || eq.AtEvaluations {
 			start := time.Now()
-			d := equilibrium.ClosedFormDistance(r.sc, r.shipLearner, r.carLearner, r.x.Carriers[0])
-			m = equilibrium.Measure(newGame(r), r.sc, point, d)
+			g, err := newGame(r)
+			if err != nil {
+				return err
+			}
+			m = equilibrium.Measure(g, r.sc, point, r.closedFormDistance())
 			r.measured += time.Since(start)
 		}
 		row = append(row, m.Row()...)

@@ -44,11 +44,16 @@ func MarketMetrics() []Metric {
 // documented in package experiments).
 func EquilibriumMetrics() []Metric {
 	return []Metric{
-		{Name: "br_gap_shipper", Unit: "money per episode", Description: "best-response gap of the learning shippers: what deviating to the best response found gains, holding the others fixed (a lower bound)"},
-		{Name: "br_gap_carrier", Unit: "money per episode", Description: "best-response gap of the learning carriers (a lower bound)"},
-		{Name: "nash_conv", Unit: "money per episode", Description: "NashConv: the sum of the best-response gaps"},
+		{Name: "br_gap_shipper", Unit: "money per episode", Description: "best-response gap of the shippers: what deviating to the best response found gains, holding the others fixed (exact where br_exact_shipper is 1, a lower bound from a search otherwise; never below 0)"},
+		{Name: "br_gap_carrier", Unit: "money per episode", Description: "best-response gap of the carriers (exact where br_exact_carrier is 1, a lower bound otherwise)"},
+		{Name: "nash_conv", Unit: "money per episode", Description: "NashConv: the sum of the best-response gaps of every agent"},
 		{Name: "nash_conv_ci95", Unit: "money per episode", Description: "half-width of the 95 % interval of nash_conv over the measurement's evaluation episodes"},
-		{Name: "ne_adherence", Unit: "fraction", Description: "NE adherence: 1 - nash_conv / S clipped to [0,1], S the efficient gains from trade per measurement episode"},
-		{Name: "eq_distance", Unit: "money", Description: "where the equilibrium is known in closed form: mean over the job types of the distance of the learned mean (bid, ask) to the job's equilibrium set: bid = ask = p with cost <= p <= reservation for a job worth shipping, bid <= ask for one that is not"},
+		{Name: "ne_adherence", Unit: "fraction", Description: "NE adherence: 1 - nash_conv / eq_surplus clipped to [0,1]"},
+		{Name: "eq_distance", Unit: "money", Description: "where the equilibria are known in closed form: distance of the quotes to the nearest equilibrium, no-trade equilibria included (P1's fixed jobs: mean over job types of the distance of the mean (bid, ask) to the job's equilibrium set; bilateral trading: the L2 distance of the quote functions to Chatterjee and Samuelson's linear equilibrium)"},
+		{Name: "eq_surplus", Unit: "money per episode", Description: "S of ne_adherence: the efficient gains from trade per measurement episode"},
+		{Name: "utility_loss_shipper", Unit: "fraction", Description: "the shippers' relative utility loss 1 - U(profile) / U(best response), as bnelearn and SODA report it; empty where U(best response) is not positive"},
+		{Name: "utility_loss_carrier", Unit: "fraction", Description: "the carriers' relative utility loss 1 - U(profile) / U(best response)"},
+		{Name: "br_exact_shipper", Unit: "fraction", Description: "share of the shippers whose best response was computed exactly (1) rather than searched for (0)"},
+		{Name: "br_exact_carrier", Unit: "fraction", Description: "share of the carriers whose best response was computed exactly"},
 	}
 }

@@ -1,42 +1,63 @@
 package equilibrium
 
 import (
+	"fmt"
 	"math"
-	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
+	"github.com/freightsim/freightsim/market"
 	"github.com/freightsim/freightsim/policy"
 	"github.com/freightsim/freightsim/results"
-	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/optimize"
 )
 
 // Columns are the value columns the measurement adds to evaluations.csv.
 func Columns() []results.Metric { return results.EquilibriumMetrics() }
 
-// Role is one learning policy of a market and the agents that use it: what
-// the measurement looks for a best response of.
+// Role is one agent of a market as the measurement sees it: a strategy
+// (learned or fixed) and the agents that play it. A learned policy shared by
+// several agents (the semi-cooperative containers of P2) is one role; a
+// fixed strategy is one role per agent.
 type Role struct {
-	Policy  agents.Described
-	Carrier bool
-	Agents  []int // the shipper or carrier indices that use Policy
+	Carrier  bool
+	Agents   []int           // the shipper or carrier indices that play Strategy
+	Strategy agents.Strategy // in the profile measured
+	Features agents.Features // the class its best response is searched in: quotes linear in these
+	Label    string          // for messages: "shipper 0 (learn)"
+}
+
+// Play asks a market for measurement episodes of an evaluation point,
+// without learning.
+type Play struct {
+	Point    uint64 // the evaluation point
+	Fresh    bool   // fresh episodes (to compare strategies), else the search episodes (common random numbers)
+	Episodes int
+	Surplus  bool              // measure the efficient gains from trade of the episodes (S)
+	Start    func(episode int) // called before each episode; may be nil
+	U        [][]float64       // reused for Played.U
+}
+
+// Played is what a play measured: per episode, each role's utility (its
+// agents' total reward), and S per episode (NaN unless asked).
+type Played struct {
+	U       [][]float64
+	Surplus float64
 }
 
 // Market is what the measurement needs of a market: its roles, and episodes
 // played with some roles' strategies replaced. The wiring's replicate is
 // one (package experiments).
 type Market interface {
-	// Roles are the distinct learning policies, shippers' first.
+	// Roles are the market's agents, shippers' first.
 	Roles() []Role
-	// Use makes role k play s; nil restores its learned policy.
+	// Use makes role k play s; nil restores its strategy in the profile.
 	Use(k int, s agents.Strategy)
-	// Play runs n measurement episodes (see Phase) without learning and
-	// returns, per episode, each role's utility, reusing u. With surplus
-	// set it also returns the efficient gains from trade per episode of
-	// those episodes (S), else NaN.
-	Play(point uint64, fresh bool, n int, surplus bool, u [][]float64) ([][]float64, float64)
+	// Play runs measurement episodes (see Phase).
+	Play(p Play) Played
 }
 
 // Phase is the phase of the random streams of measurement episode `episode`
@@ -51,31 +72,67 @@ func Phase(point uint64, fresh bool, episode int) uint64 {
 	return p
 }
 
+// Methods of a best response.
+const (
+	MethodExact  = "exact"  // expected payoffs in closed form over the recorded decisions
+	MethodSearch = "search" // simulated episodes, common random numbers
+)
+
+// RoleResult is what the measurement found for one role.
+type RoleResult struct {
+	Label    string
+	Carrier  bool
+	Method   string  // MethodExact or MethodSearch
+	Why      string  // why the method is search, when it is
+	Profile  float64 // the role's utility per episode in the profile
+	Best     float64 // its utility per episode with the best response found (Profile + Gap)
+	Gap      float64 // >= 0: the profile itself is always a candidate
+	Features []string
+	Weights  []float64 // the best response's weights on Features; nil when the profile is its own best response
+}
+
+// Loss is the role's relative utility loss 1 - U(profile)/U(best
+// response), the metric of bnelearn and SODA; NaN where U(best response)
+// is not positive.
+func (r RoleResult) Loss() float64 { return relativeLoss(r.Profile, r.Best) }
+
+func relativeLoss(profile, best float64) float64 {
+	if !(best > 0) {
+		return math.NaN()
+	}
+	return 1 - profile/best
+}
+
 // Measurement is what the measurement found at one evaluation point: the
-// columns of [Columns]. Gaps are per episode; NaN where undefined.
+// columns of [Columns], and each role's result. Gaps are per episode; NaN
+// where undefined.
 type Measurement struct {
-	GapShipper, GapCarrier float64
-	NashConv, CI95         float64
-	Adherence, Distance    float64
+	GapShipper, GapCarrier     float64
+	NashConv, CI95             float64
+	Adherence, Distance        float64
+	Surplus                    float64 // S: the efficient gains from trade per measurement episode
+	LossShipper, LossCarrier   float64 // relative utility loss of each side
+	ExactShipper, ExactCarrier float64 // the share of each side's roles whose gap is exact
+	Roles                      []RoleResult
 }
 
 // Row is m in the order of [Columns].
 func (m Measurement) Row() []float64 {
-	return []float64{m.GapShipper, m.GapCarrier, m.NashConv, m.CI95, m.Adherence, m.Distance}
+	return []float64{m.GapShipper, m.GapCarrier, m.NashConv, m.CI95, m.Adherence, m.Distance,
+		m.Surplus, m.LossShipper, m.LossCarrier, m.ExactShipper, m.ExactCarrier}
 }
 
 // Undefined is the measurement of an evaluation point where it did not run.
 func Undefined() Measurement {
 	nan := math.NaN()
-	return Measurement{nan, nan, nan, nan, nan, nan}
+	return Measurement{nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nil}
 }
 
 // Measure runs the equilibrium measurement of market m, a replicate of sc,
 // at evaluation point `point`. distance is the closed-form distance
-// (Distance), computed by the caller, which knows the learned policies.
+// (Distance), computed by the caller, which knows the strategies.
 func Measure(m Market, sc *scenario.Config, point uint64, distance float64) Measurement {
 	eq := sc.Equilibrium
-	nan := math.NaN()
 	out := Undefined()
 	out.Distance = distance
 	roles := m.Roles()
@@ -83,146 +140,362 @@ func Measure(m Market, sc *scenario.Config, point uint64, distance float64) Meas
 		return out
 	}
 
-	// The learned profile on fresh episodes, measuring S on the way.
-	learned, surplus := m.Play(point, true, eq.EvalEpisodes, true, nil)
+	// The profile on fresh episodes, recorded, measuring S on the way; then
+	// the search episodes, recorded, for the starting points and the exact
+	// objective.
+	fresh, played := record(m, roles, Play{Point: point, Fresh: true, Episodes: eq.EvalEpisodes, Surplus: true})
+	searched, searchPlayed := record(m, roles, Play{Point: point, Episodes: eq.SearchEpisodes})
+	out.Surplus = played.Surplus
+	exactOK, why := ExactStructure(sc)
 
-	diffs := make([]float64, eq.EvalEpisodes)
-	out.GapShipper, out.GapCarrier = 0, 0
-	var scratch [][]float64
-	for k, l := range roles {
-		theta := bestResponse(m, sc, point, k, roles)
-		cand := Candidate(l.Policy, theta, eq.Sigma)
-		m.Use(k, cand)
-		scratch, _ = m.Play(point, true, eq.EvalEpisodes, false, scratch)
-		m.Use(k, nil)
-		var gap float64
-		for e := range diffs {
-			d := scratch[e][k] - learned[e][k]
-			diffs[e] += d
-			gap += d
+	diffs := make([]float64, eq.EvalEpisodes) // NashConv per fresh episode
+	var gaps [2]float64
+	var nRoles, nExact [2]int
+	var prof, best [2]float64
+	for k, r := range roles {
+		rr := measureRole(m, sc, point, k, roles, fresh, searched, played, searchPlayed, exactOK, why)
+		out.Roles = append(out.Roles, rr.RoleResult)
+		s := 0
+		if r.Carrier {
+			s = 1
 		}
-		gap /= float64(eq.EvalEpisodes)
-		if l.Carrier {
-			out.GapCarrier += gap
-		} else {
-			out.GapShipper += gap
+		nRoles[s]++
+		if rr.Method == MethodExact {
+			nExact[s]++
+		}
+		gaps[s] += rr.Gap
+		prof[s] += rr.Profile
+		best[s] += rr.Best
+		if rr.Gap > 0 {
+			for e := range diffs {
+				diffs[e] += rr.diffs[e]
+			}
 		}
 	}
-	if !hasCarrier(roles) {
-		out.GapCarrier = nan
+	side := func(s int, v float64) float64 {
+		if nRoles[s] == 0 {
+			return math.NaN()
+		}
+		return v
 	}
-	if !hasShipper(roles) {
-		out.GapShipper = nan
-	}
+	out.GapShipper, out.GapCarrier = side(0, gaps[0]), side(1, gaps[1])
+	out.LossShipper, out.LossCarrier = side(0, relativeLoss(prof[0], best[0])), side(1, relativeLoss(prof[1], best[1]))
+	out.ExactShipper = side(0, float64(nExact[0])/math.Max(1, float64(nRoles[0])))
+	out.ExactCarrier = side(1, float64(nExact[1])/math.Max(1, float64(nRoles[1])))
+	out.NashConv = gaps[0] + gaps[1]
 	st := results.Summarize(diffs)
-	out.NashConv = st.Mean
 	out.CI95 = st.CI95High - st.Mean
-	out.Adherence = math.Max(0, math.Min(1, 1-out.NashConv/surplus))
+	if out.NashConv == 0 {
+		out.CI95 = 0
+	}
+	out.Adherence = math.Max(0, math.Min(1, 1-out.NashConv/out.Surplus))
 	return out
 }
 
-func hasCarrier(roles []Role) bool {
-	for _, l := range roles {
-		if l.Carrier {
-			return true
-		}
-	}
-	return false
+// roleMeasure is a role's result and its gap per fresh episode.
+type roleMeasure struct {
+	RoleResult
+	diffs []float64
 }
 
-func hasShipper(roles []Role) bool {
-	for _, l := range roles {
-		if !l.Carrier {
-			return true
+// measureRole finds role k's best response, exactly where ExactStructure
+// holds and every decision's quote distributions are known, by search
+// otherwise.
+func measureRole(m Market, sc *scenario.Config, point uint64, k int, roles []Role,
+	fresh, searched *recording, played, searchPlayed Played, exactOK bool, why string) roleMeasure {
+	eq := sc.Equilibrium
+	r := roles[k]
+	res := roleMeasure{RoleResult: RoleResult{Label: r.Label, Carrier: r.Carrier, Features: featureNames(r.Features)}}
+	s := sideOf(sc, r.Carrier)
+	if exactOK {
+		if ok, w := known(fresh.decisions[k]); !ok {
+			exactOK, why = false, w
+		} else if ok, w := known(searched.decisions[k]); !ok {
+			exactOK, why = false, w
 		}
 	}
-	return false
+	spec := searchSpec{
+		starts: starts(r, s, searched.decisions[k]),
+		bias:   slices.Index(res.Features, "bias"),
+		scale:  priceScale(searched.decisions[k]),
+		seed:   seed.Derive(sc.Seed, point, uint64(k)),
+	}
+	if len(spec.starts) == 0 {
+		spec.starts = [][]float64{make([]float64, r.Features.Dim())}
+	}
+	res.diffs = make([]float64, eq.EvalEpisodes)
+	if exactOK {
+		res.Method = MethodExact
+		spec.budget = max(eq.MaxEvaluations, 60*len(spec.starts[0]))
+		ds, dsFresh := compress(searched.decisions[k], false), compress(fresh.decisions[k], true)
+		obj := func(theta []float64) float64 {
+			return exactUtility(s, ds, theta, eq.Sigma) / float64(eq.SearchEpisodes)
+		}
+		theta, v := search(obj, spec)
+		profile := exactProfile(s, ds) / float64(eq.SearchEpisodes)
+		freshProfile := perEpisode(s, dsFresh, nil, eq.Sigma, eq.EvalEpisodes)
+		res.Profile = mean(freshProfile)
+		if v > profile {
+			freshBest := perEpisode(s, dsFresh, theta, eq.Sigma, eq.EvalEpisodes)
+			for e := range res.diffs {
+				res.diffs[e] = freshBest[e] - freshProfile[e]
+			}
+			res.Weights = theta
+		}
+	} else {
+		res.Method, res.Why = MethodSearch, why
+		spec.budget = eq.MaxEvaluations
+		cand := Candidate(r.Features, spec.starts[0], eq.Sigma)
+		var u [][]float64
+		obj := func(theta []float64) float64 {
+			copy(cand.Policy.Theta, theta)
+			m.Use(k, cand)
+			p := m.Play(Play{Point: point, Episodes: eq.SearchEpisodes, U: u})
+			m.Use(k, nil)
+			u = p.U
+			return column(u, k)
+		}
+		theta, v := search(obj, spec)
+		profile := column(searchPlayed.U, k)
+		res.Profile = column(played.U, k)
+		if v > profile {
+			copy(cand.Policy.Theta, theta)
+			m.Use(k, cand)
+			p := m.Play(Play{Point: point, Fresh: true, Episodes: eq.EvalEpisodes})
+			m.Use(k, nil)
+			for e := range res.diffs {
+				res.diffs[e] = p.U[e][k] - played.U[e][k]
+			}
+			res.Weights = theta
+		}
+	}
+	res.Gap = math.Max(0, mean(res.diffs))
+	if res.Gap == 0 {
+		res.Weights = nil // the profile is its own best response found
+		clear(res.diffs)
+	}
+	res.Best = res.Profile + res.Gap
+	return res
 }
 
-// Candidate is a fixed Gaussian policy with l's features, weights theta and
+// ExactStructure reports whether the best responses of sc's market can be
+// computed exactly, and if not, why: every job is priced on its own
+// (one-shot jobs, due 0, that never wait; capacity that never binds, so that
+// no job's trade depends on another's; one carrier, with no fixed cost per
+// departure, at a knapsack clearing). The quote distributions of the
+// opponents must be known too, which the measurement checks decision by
+// decision.
+func ExactStructure(sc *scenario.Config) (bool, string) {
+	switch {
+	case sc.Market.Clearing != scenario.Knapsack:
+		return false, "a continuous double auction: quotes interact through the order book"
+	case len(sc.Carriers) != 1:
+		return false, "several carriers compete for each job"
+	case sc.Carriers[0].FixedCost != 0:
+		return false, "a fixed cost per departure ties the carrier's jobs together"
+	}
+	windows := math.Ceil(sc.Carriers[0].Schedule.Period)
+	capacity := float64(sc.Capacities()[0])
+	if len(sc.Jobs.Fixed) > 0 {
+		var v float64
+		for _, f := range sc.Jobs.Fixed {
+			if f.Due != 0 {
+				return false, "jobs can wait (due > 0): a job's quote now changes its chances later"
+			}
+			v += float64(f.Volume)
+		}
+		if v*windows > capacity {
+			return false, "capacity can bind: jobs compete for space"
+		}
+		return true, ""
+	}
+	j := sc.Jobs
+	if j.Due.Max != 0 {
+		return false, "jobs can wait (due > 0): a job's quote now changes its chances later"
+	}
+	if float64(j.Arrivals.Max)*float64(j.Volume.Max)*windows > capacity {
+		return false, "capacity can bind: jobs compete for space"
+	}
+	return true, ""
+}
+
+// known reports whether every decision has its own and its opponent's
+// quote distribution, and if not, why.
+func known(ds []decision) (bool, string) {
+	for _, d := range ds {
+		switch {
+		case !d.paired:
+			return false, "a quote had no opponent's quote to meet"
+		case !d.ownOK:
+			return false, "the strategy's quote distribution is not known (it adapts within the episode, or is a custom strategy)"
+		case !d.oppOK:
+			return false, "an opponent's quote distribution is not known (it adapts within the episode, or is a custom strategy)"
+		}
+	}
+	return true, ""
+}
+
+// sideOf is the payoff side of a role of sc.
+func sideOf(sc *scenario.Config, carrier bool) side {
+	kind, _ := sc.Market.Price.Knapsack()
+	return side{carrier: carrier, rule: market.PriceRule{Kind: kind, K: sc.Market.K}, strict: sc.Market.Tie == scenario.TieStrict}
+}
+
+// exactUtility is the role's expected utility over decisions ds quoting
+// theta . phi (with noise of standard deviation sigma).
+func exactUtility(s side, ds []decision, theta []float64, sigma float64) float64 {
+	var u float64
+	for i := range ds {
+		u += decisionUtility(s, &ds[i], theta, sigma)
+	}
+	return u
+}
+
+func decisionUtility(s side, d *decision, theta []float64, sigma float64) float64 {
+	s.limit = d.limit
+	var own agents.QuoteDist
+	if theta == nil {
+		own = d.own
+	} else {
+		var q float64
+		for i, w := range theta {
+			q += w * d.phi[i]
+		}
+		own = agents.Normal(q, sigma)
+	}
+	return d.weight * (d.base + s.payoff(own, d.opp))
+}
+
+// exactProfile is the role's expected utility over ds in the profile.
+func exactProfile(s side, ds []decision) float64 { return exactUtility(s, ds, nil, 0) }
+
+// perEpisode is the expected utility of each of n episodes: of the profile
+// (theta nil) or of quoting theta . phi.
+func perEpisode(s side, ds []decision, theta []float64, sigma float64, n int) []float64 {
+	out := make([]float64, n)
+	for i := range ds {
+		out[ds[i].episode] += decisionUtility(s, &ds[i], theta, sigma)
+	}
+	return out
+}
+
+// starts are where the search begins, each weights on the role's features:
+// the profile's own (its weights, or its mean quotes fitted), truthful
+// quotes (the role's limit), the opponent's quotes, and each decision's
+// best quote against the opponent, all fitted by least squares over the
+// recorded decisions.
+func starts(r Role, s side, ds []decision) [][]float64 {
+	dim := r.Features.Dim()
+	if len(ds) == 0 {
+		return nil
+	}
+	x := make([]float64, 0, len(ds)*dim)
+	for _, d := range ds {
+		x = append(x, d.phi...)
+	}
+	fit := func(y func(d *decision) float64) []float64 {
+		ys := make([]float64, len(ds))
+		for i := range ds {
+			ys[i] = y(&ds[i])
+		}
+		return fitLinear(x, ys, dim)
+	}
+	var out [][]float64
+	if l, ok := r.Strategy.(agents.Described); ok && l.Weights() != nil && len(l.Weights()) == dim {
+		out = append(out, slices.Clone(l.Weights()))
+	} else {
+		out = append(out, fit(func(d *decision) float64 {
+			if d.ownOK {
+				return d.own.Mean()
+			}
+			return d.quote
+		}))
+	}
+	out = append(out,
+		fit(func(d *decision) float64 { return d.limit }),
+		fit(func(d *decision) float64 { return oppQuote(d) }),
+		fit(func(d *decision) float64 {
+			if d.paired && d.oppOK {
+				s.limit = d.limit
+				if q, v := s.bestQuote(d.opp); v > 0 {
+					return q
+				}
+				return d.limit
+			}
+			o := oppQuote(d)
+			if (s.carrier && o >= d.limit) || (!s.carrier && o <= d.limit) {
+				return o
+			}
+			return d.limit
+		}))
+	return out
+}
+
+// oppQuote is the opponent's mean quote on d's job, or its own limit when
+// no opponent quoted.
+func oppQuote(d *decision) float64 {
+	switch {
+	case d.paired && d.oppOK:
+		return d.opp.Mean()
+	case d.paired:
+		return d.oppAt
+	}
+	return d.limit
+}
+
+// priceScale is the range of prices at stake in ds: of the limits and the
+// opponents' quotes; it sizes the bias shifts of the search.
+func priceScale(ds []decision) float64 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i := range ds {
+		for _, p := range []float64{ds[i].limit, oppQuote(&ds[i])} {
+			lo, hi = math.Min(lo, p), math.Max(hi, p)
+		}
+	}
+	if !(hi > lo) {
+		return math.Max(1, math.Abs(hi))
+	}
+	return hi - lo
+}
+
+// Candidate is a fixed Gaussian policy on features f with weights theta and
 // standard deviation sigma (0: it quotes its mean); it does not learn.
-func Candidate(g agents.Described, theta []float64, sigma float64) *agents.Gaussian {
-	c := agents.NewGaussian(g.FeatureMap(), 1, policy.Reinforce{})
+func Candidate(f agents.Features, theta []float64, sigma float64) *agents.Gaussian {
+	c := agents.NewGaussian(f, 1, policy.Reinforce{})
 	copy(c.Policy.Theta, theta)
 	c.Policy.Sigma = sigma
 	return c
 }
 
-// bestResponse searches role k's strategy class against the others' learned
-// strategies and returns the best weights found.
-func bestResponse(m Market, sc *scenario.Config, point uint64, k int, roles []Role) []float64 {
-	eq := sc.Equilibrium
-	start := linearStart(m, point, k, roles)
-	cand := Candidate(roles[k].Policy, start, eq.Sigma)
-	m.Use(k, cand)
-	defer m.Use(k, nil)
-	var u [][]float64
-	objective := func(theta []float64) float64 {
-		copy(cand.Policy.Theta, theta)
-		u, _ = m.Play(point, false, eq.SearchEpisodes, false, u)
-		var sum float64
-		for _, row := range u {
-			sum += row[k]
-		}
-		return -sum / float64(len(u))
+// featureNames are the names of f's features, as weights are reported.
+func featureNames(f agents.Features) []string {
+	switch f := f.(type) {
+	case *agents.FeatureSet:
+		return slices.Clone(f.Names())
+	case agents.P2Features:
+		return []string{"bias", "shared_volume", "shared_due", "shared_distance", "shared_count", "volume", "due", "distance"}
 	}
-	// Nelder-Mead from the learned weights, restarted from its best point
-	// with a smaller simplex while the budget lasts: the objective is flat
-	// between trades and jumps at them, and restarts get it unstuck.
-	x0 := start
-	best, bestF := x0, objective(x0)
-	budget := eq.MaxEvaluations - 1
-	size := 0.02 * sc.Scales().Money
-	for restart := 0; restart < 4 && budget > len(x0)+1; restart++ {
-		res, err := optimize.Minimize(
-			optimize.Problem{Func: objective},
-			append([]float64(nil), best...),
-			&optimize.Settings{
-				FuncEvaluations: budget,
-				Converger:       &optimize.FunctionConverge{Absolute: 1e-9, Relative: 1e-9, Iterations: 4 * len(x0)},
-			},
-			&optimize.NelderMead{SimplexSize: size},
-		)
-		if err != nil || res == nil {
-			break
-		}
-		budget -= res.Stats.FuncEvaluations
-		if res.F < bestF {
-			best, bestF = res.X, res.F
-		}
-		size /= 4
+	out := make([]string, f.Dim())
+	for i := range out {
+		out[i] = fmt.Sprintf("feature_%d", i)
 	}
-	return best
+	return out
 }
 
-// linearStart is where the best-response search starts: the learned
-// weights of a linear policy, or for another policy (an MLP) the least-
-// squares linear fit of its mean over the states of one learned episode.
-func linearStart(m Market, point uint64, k int, roles []Role) []float64 {
-	g := roles[k].Policy
-	if w := g.Weights(); w != nil {
-		return append([]float64(nil), w...)
+func column(u [][]float64, k int) float64 {
+	var s float64
+	for _, row := range u {
+		s += row[k]
 	}
-	rec := &meanRecorder{Described: g, phi: make([]float64, g.FeatureMap().Dim())}
-	m.Use(k, rec)
-	m.Play(point, false, 1, false, nil)
-	m.Use(k, nil)
-	return fitLinear(rec.x, rec.y, g.FeatureMap().Dim())
+	return s / float64(len(u))
 }
 
-// meanRecorder quotes like the learned policy it wraps and records, for
-// each quote, the features and the policy's mean.
-type meanRecorder struct {
-	agents.Described
-	phi  []float64
-	x, y []float64
-}
-
-func (m *meanRecorder) Quote(rng *rand.Rand, j *agents.Job, v *agents.View, rec *agents.Record) float64 {
-	m.FeatureMap().Fill(m.phi, j, v)
-	m.x = append(m.x, m.phi...)
-	m.y = append(m.y, m.MeanAt(m.phi))
-	return m.Described.Quote(rng, j, v, rec)
+func mean(xs []float64) float64 {
+	var s float64
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
 }
 
 // fitLinear is the ridge least-squares fit (ridge 1e-6) of y on the rows of

@@ -30,6 +30,10 @@ type Theory struct {
 	ClosedForm     []JobBand `json:"closed_form,omitempty"`
 	ClosedFormNote string    `json:"closed_form_note,omitempty"`
 
+	// Bilateral is the bilateral trading game's closed form (Chatterjee
+	// and Samuelson 1983), when the scenario is that game.
+	Bilateral *Bilateral `json:"bilateral,omitempty"`
+
 	// Band is the mean equilibrium price band of a job worth shipping:
 	// [mean cost, mean reservation] over the jobs an efficient assignment
 	// ships (each at its assigned carrier's cost), in money per job: the
@@ -108,6 +112,8 @@ func NewTheory(sc *scenario.Config) *Theory {
 			}
 			th.ClosedForm = append(th.ClosedForm, jb)
 		}
+	} else if bf, ok := bilateralForm(sc); ok {
+		th.Bilateral = bf
 	} else {
 		th.ClosedFormNote = closedFormNote(sc)
 	}
@@ -119,16 +125,19 @@ func NewTheory(sc *scenario.Config) *Theory {
 	if fixed != nil {
 		n = 1 // every clearing of a fixed stream is the same
 	}
-	// Per epoch, a carrier offers its capacity once per period, at its mean
-	// cost factor: the theory is of a clearing of one epoch's arrivals
-	// against one epoch's capacity.
+	// Per epoch, a carrier offers its capacity once per period: the theory is
+	// of a clearing of one epoch's arrivals against one epoch's capacity. A
+	// carrier with a private cost factor draws it for every sampled job, as
+	// in a run, so that its cost is a distribution, not its mean.
 	caps := sc.Capacities()
 	carriers := make([]*agents.Carrier, len(sc.Carriers))
 	minRate := math.Inf(1)
+	private := false
 	for i, c := range sc.Carriers {
 		perEpoch := int(math.Round(float64(caps[i]) / c.Schedule.Period))
-		carriers[i] = &agents.Carrier{Index: i, Capacity: perEpoch, CostRate: c.CostRate * c.CostFactor.MeanValue()}
+		carriers[i] = &agents.Carrier{Index: i, Capacity: perEpoch, CostRate: c.CostRate}
 		minRate = math.Min(minRate, carriers[i].CostRate)
+		private = private || c.CostFactor.Set()
 	}
 	// Alike jobs (one volume, one distance) are a homogeneous good: the
 	// competitive price is in money per volume unit. Otherwise it is per
@@ -155,6 +164,15 @@ func NewTheory(sc *scenario.Config) *Theory {
 			for range gen.Arrivals.Draw(rng) {
 				var j agents.Job
 				gen.Fill(rng, &j)
+				for _, c := range sc.Carriers {
+					if private {
+						f := 1.0
+						if c.CostFactor.Set() {
+							f = c.CostFactor.Sample(rng)
+						}
+						j.CostFactors = append(j.CostFactors, f)
+					}
+				}
 				jobs = append(jobs, j)
 			}
 		}
@@ -303,7 +321,10 @@ func ReadTheory(dir string) (*Theory, error) {
 func closedFormNote(sc *scenario.Config) string {
 	switch {
 	case len(sc.Jobs.Fixed) == 0:
-		return "the job stream is random: no closed form; the equilibrium is measured by best-response search"
+		if ok, why := ExactStructure(sc); !ok {
+			return "the job stream is random and " + why + ": no closed form; the equilibrium is measured by best-response search"
+		}
+		return "the job stream is random: no closed form here (one is known for bilateral trading, values and costs uniform on one support with the k-double price); best responses are computed exactly, job by job"
 	case len(sc.Shippers) != 1 || len(sc.Carriers) != 1:
 		return "the closed form here covers one shipper and one carrier"
 	case sc.Market.Tie != scenario.TieMaxVolume:

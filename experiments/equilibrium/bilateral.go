@@ -1,0 +1,140 @@
+package equilibrium
+
+import (
+	"math"
+
+	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/scenario"
+	"github.com/freightsim/freightsim/market"
+)
+
+// Bilateral is the theory of the bilateral trading game (Chatterjee and
+// Samuelson, "Bargaining under incomplete information", Operations Research
+// 31, 1983): one buyer of value v and one seller of cost c, each private
+// and uniform on [Lo, Hi]; both quote at once and trade when the bid is at
+// least the ask, at k*bid + (1-k)*ask. On [0, 1] its linear Bayesian
+// equilibrium is
+//
+//	bid(v) = v/(1+k) + k(1-k)/(2(1+k)),   ask(c) = c/(2-k) + (1-k)/2,
+//
+// the only equilibrium in linear strategies with trade: against any linear
+// opponent the best response is linear with exactly these slopes. On [Lo,
+// Hi] every price scales with the support. At k = 1/2: 2/3 v + 1/12 and
+// 2/3 c + 1/4, trade when v >= c + 1/4, expected gains 9/64 against the
+// first best's 1/6 (efficiency 27/32), trade in 9/32 of rounds.
+type Bilateral struct {
+	K                float64 `json:"k"`
+	Lo               float64 `json:"lo"` // the common support of values and costs
+	Hi               float64 `json:"hi"`
+	FirstBest        float64 `json:"first_best_surplus_per_round"`  // E[(v - c)+]
+	Surplus          float64 `json:"equilibrium_surplus_per_round"` // E[(v - c) 1{trade}] at the linear equilibrium
+	Efficiency       float64 `json:"equilibrium_efficiency"`        // Surplus / FirstBest
+	TradeProbability float64 `json:"equilibrium_trade_probability"` // P(trade) at the linear equilibrium
+	FirstBestTrade   float64 `json:"first_best_trade_probability"`  // P(v >= c) = 1/2
+	Bid              Line    `json:"bid"`                           // the equilibrium bid, in the value
+	Ask              Line    `json:"ask"`                           // the equilibrium ask, in the cost
+	NoTrade          string  `json:"no_trade_equilibria,omitempty"` // the other equilibria, in words
+}
+
+// Line is a linear quote: Intercept + Slope * type.
+type Line struct {
+	Intercept float64 `json:"intercept"`
+	Slope     float64 `json:"slope"`
+}
+
+// At is the line at x.
+func (l Line) At(x float64) float64 { return l.Intercept + l.Slope*x }
+
+// bilateralForm returns the bilateral theory of sc, and whether sc is the
+// bilateral trading game: one shipper and one carrier, one-shot jobs that
+// each trade alone (ExactStructure), of one volume and one distance, a
+// shipper's value uniform and no penalty (its reservation is its value), the
+// carrier's cost uniform on the same support (cost rate times volume times
+// distance times a uniform private factor), and the k-double price.
+func bilateralForm(sc *scenario.Config) (*Bilateral, bool) {
+	if ok, _ := ExactStructure(sc); !ok || len(sc.Shippers) != 1 || len(sc.Jobs.Fixed) > 0 {
+		return nil, false
+	}
+	if kind, ok := sc.Market.Price.Knapsack(); !ok || kind != market.KDouble {
+		return nil, false
+	}
+	j, car := sc.Jobs, sc.Carriers[0]
+	if j.Volume.Min != j.Volume.Max || j.Distance.Min != j.Distance.Max || j.Value.Dist != scenario.DistUniform ||
+		car.CostFactor.Dist != scenario.DistUniform || sc.Shippers[0].Penalty != 0 {
+		return nil, false
+	}
+	unit := car.CostRate * float64(j.Volume.Min) * float64(j.Distance.Min)
+	lo, hi := j.Value.Min, j.Value.Max
+	const rel = 1e-12
+	if !(hi > lo) || math.Abs(unit*car.CostFactor.Min-lo) > rel*(1+math.Abs(lo)) || math.Abs(unit*car.CostFactor.Max-hi) > rel*(1+math.Abs(hi)) {
+		return nil, false
+	}
+	return newBilateral(sc.Market.K, lo, hi), true
+}
+
+// newBilateral is the theory of the game with price k*bid + (1-k)*ask on
+// the support [lo, hi].
+func newBilateral(k, lo, hi float64) *Bilateral {
+	w := hi - lo
+	// On [0, 1]: bid = sb v + ib, ask = sa c + ia. On [lo, hi] every price p
+	// maps to lo + w*p of the unit game's.
+	sb, ib := 1/(1+k), k*(1-k)/(2*(1+k))
+	sa, ia := 1/(2-k), (1-k)/2
+	b := &Bilateral{K: k, Lo: lo, Hi: hi,
+		Bid:            Line{Slope: sb, Intercept: lo*(1-sb) + w*ib},
+		Ask:            Line{Slope: sa, Intercept: lo*(1-sa) + w*ia},
+		FirstBest:      w / 6,
+		FirstBestTrade: 0.5,
+		NoTrade:        "any profile with every bid at or below the lowest cost and every ask at or above the highest value",
+	}
+	// Trade in the unit game when sb v + ib >= sa c + ia, that is v >= alpha
+	// + beta c. Integrate over c the gains over v in [max(alpha+beta c, 0), 1]:
+	// (1 - a²)/2 - c(1 - a), with the midpoint rule on 20,000 cells (error
+	// below 1e-9).
+	alpha, beta := (ia-ib)/sb, sa/sb
+	const n = 20000
+	var gains, prob float64
+	for i := range n {
+		c := (float64(i) + 0.5) / n
+		a := math.Max(0, math.Min(1, alpha+beta*c))
+		gains += (1-a*a)/2 - c*(1-a)
+		prob += 1 - a
+	}
+	b.Surplus = w * gains / n
+	b.TradeProbability = prob / n
+	b.Efficiency = b.Surplus / b.FirstBest
+	return b
+}
+
+// distance is ClosedFormDistance for the bilateral game: the root mean
+// square over 201 equally spaced types of the distance of the mean quote
+// functions to the nearest equilibrium (the linear one, or no trade).
+func (b *Bilateral) distance(sc *scenario.Config, shipper, carrier agents.Strategy, car *agents.Carrier) float64 {
+	j := sc.Jobs
+	unit := car.CostRate * float64(j.Volume.Min) * float64(j.Distance.Min)
+	job := &agents.Job{Volume: j.Volume.Min, Distance: float64(j.Distance.Min), CostFactors: []float64{1}}
+	var v agents.View
+	v.Observe([]*agents.Job{job}, false)
+	v.Carrier, v.Capacity = car, car.Capacity
+	const n = 201
+	var dLin, dNone float64
+	for i := range n {
+		x := b.Lo + (b.Hi-b.Lo)*float64(i)/(n-1)
+		job.Value, job.Reserve, job.CostFactors[0] = x, x, 1
+		bd, ok := agents.DistOf(shipper, job, &v, nil)
+		if !ok {
+			return math.NaN()
+		}
+		job.CostFactors[0] = x / unit
+		ad, ok := agents.DistOf(carrier, job, &v, nil)
+		if !ok {
+			return math.NaN()
+		}
+		bid, ask := bd.Mean(), ad.Mean()
+		dLin += sq(bid-b.Bid.At(x)) + sq(ask-b.Ask.At(x))
+		dNone += sq(math.Max(bid-b.Lo, 0)) + sq(math.Max(b.Hi-ask, 0))
+	}
+	return math.Sqrt(math.Min(dLin, dNone) / n)
+}
+
+func sq(x float64) float64 { return x * x }

@@ -1,0 +1,140 @@
+package equilibrium
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/gonum/optimize"
+)
+
+// The search for a best response in a role's class: weights theta of a
+// linear quote theta . phi on the role's features. The same search serves
+// both methods: with the exact objective (expected payoffs computed in
+// closed form, cheap) it is given a large budget; with the simulated one
+// (the role's mean utility over the search episodes, common random
+// numbers) the scenario's max_evaluations.
+//
+// It is global in the sense the measurement needs: it does not start from
+// one point and follow the slope, which fails where a deviation must cross
+// a region in which nothing trades and every candidate scores the same.
+//
+//  1. Starts (see starts): the profile's own weights, truthful quotes, the
+//     opponent's quotes, the per-decision best quotes against the opponent,
+//     each fitted by least squares on the role's features.
+//  2. A grid of shifts of the bias across the whole price range, on both
+//     sides, of the three best starts.
+//  3. Nelder-Mead from the two best points found.
+//  4. CMA-ES (gonum's CmaEsChol, seeded) from the best point, a population
+//     method that jumps between plateaus.
+//  5. Nelder-Mead again from the best point, to polish.
+//
+// Each stage takes a share of the budget; the best point ever evaluated
+// wins.
+
+// objective is a role's utility per episode with weights theta.
+type objective func(theta []float64) float64
+
+// tracker records the best point an objective has been evaluated at, and
+// counts evaluations.
+type tracker struct {
+	f     objective
+	best  []float64
+	bestV float64
+	evals int
+	limit int
+}
+
+func (t *tracker) eval(theta []float64) float64 {
+	t.evals++
+	v := t.f(theta)
+	if math.IsNaN(v) {
+		return math.Inf(-1)
+	}
+	if t.best == nil || v > t.bestV {
+		t.best, t.bestV = slices.Clone(theta), v
+	}
+	return v
+}
+
+func (t *tracker) left() int { return t.limit - t.evals }
+
+// searchSpec is what a search needs besides the objective.
+type searchSpec struct {
+	starts [][]float64 // candidate weights to start from, best guesses first
+	bias   int         // index of the constant feature, or -1 when there is none
+	scale  float64     // the price range: the size of bias shifts and of the first simplex
+	budget int         // objective evaluations
+	seed   uint64      // of CMA-ES's samples
+}
+
+// search maximises f over the class and returns the best weights found and
+// their value.
+func search(f objective, s searchSpec) ([]float64, float64) {
+	t := &tracker{f: f, limit: s.budget}
+	if len(s.starts) == 0 {
+		return nil, math.Inf(-1)
+	}
+	// 1. The starts.
+	type scored struct {
+		theta []float64
+		v     float64
+	}
+	var pts []scored
+	for _, st := range s.starts {
+		if t.left() <= 0 {
+			break
+		}
+		pts = append(pts, scored{st, t.eval(st)})
+	}
+	slices.SortStableFunc(pts, func(a, b scored) int {
+		switch {
+		case a.v > b.v:
+			return -1
+		case a.v < b.v:
+			return 1
+		}
+		return 0
+	})
+	// 2. Bias shifts of the best three across the price range.
+	if s.bias >= 0 && s.scale > 0 {
+		for _, p := range pts[:min(3, len(pts))] {
+			for _, frac := range []float64{-1, -0.5, -0.25, -0.125, -0.0625, 0.0625, 0.125, 0.25, 0.5, 1} {
+				if t.left() <= 0 {
+					break
+				}
+				th := slices.Clone(p.theta)
+				th[s.bias] += frac * s.scale
+				t.eval(th)
+			}
+		}
+	}
+	dim := len(s.starts[0])
+	neg := func(x []float64) float64 { return -t.eval(x) }
+	run := func(x0 []float64, m optimize.Method, share int) {
+		n := min(share, t.left())
+		if n <= dim+1 {
+			return
+		}
+		_, _ = optimize.Minimize(optimize.Problem{Func: neg}, slices.Clone(x0),
+			&optimize.Settings{FuncEvaluations: n, Concurrent: 1,
+				Converger: &optimize.FunctionConverge{Absolute: 1e-10, Relative: 1e-10, Iterations: 20 * dim}}, m)
+	}
+	simplex := 0.05 * s.scale
+	if simplex <= 0 {
+		simplex = 0.05
+	}
+	// 3. Nelder-Mead from the two best points so far.
+	second := t.best
+	if len(pts) > 1 && !slices.Equal(pts[1].theta, t.best) {
+		second = pts[1].theta
+	}
+	run(t.best, &optimize.NelderMead{SimplexSize: simplex}, t.left()/5)
+	run(second, &optimize.NelderMead{SimplexSize: simplex}, t.left()/4)
+	// 4. CMA-ES from the best.
+	run(t.best, &optimize.CmaEsChol{InitStepSize: 0.2 * math.Max(s.scale, 1e-3),
+		Src: rand.NewPCG(s.seed, s.seed^0x9e3779b97f4a7c15)}, t.left()*2/3)
+	// 5. Polish.
+	run(t.best, &optimize.NelderMead{SimplexSize: simplex / 10}, t.left())
+	return t.best, t.bestV
+}

@@ -1,0 +1,238 @@
+package experiments
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/equilibrium"
+	"github.com/freightsim/freightsim/experiments/scenario"
+)
+
+// The ladder: profiles whose distance from a Nash equilibrium theory gives,
+// measured by the equilibrium measurement as a run would (no training: the
+// profile is what the scenario configures). docs/EXPERIMENTS.md holds the
+// same table with the measured figures; `go test -run TestLadder -v
+// ./experiments` prints them.
+//
+// Tolerances, as issue 11 states them: adherence within 0.03 of theory;
+// each gap within 5 % of theory where theory says it is not zero, and below
+// 0.5 % of S where it says zero.
+
+// rung is one profile of the ladder.
+type rung struct {
+	name   string
+	preset string
+	sets   []string
+	// weights, when set, fixes the frozen learners' weights by hand after
+	// the scenario is built: per job, the bid and ask to quote.
+	bids, asks []float64
+	gapS, gapC float64 // per episode; NaN: not checked
+	adherence  float64
+	maxLoss    float64 // if > 0: each side's relative utility loss must be below it
+	exact      bool    // the gaps must come from the exact method
+	// noisy keeps the frozen learners' standard deviation of 0.001; else
+	// the rung sets it to 0 after the scenario is built, so that quotes are
+	// exactly what the rung says (a bid equal to an ask trades under the
+	// max-volume tie rule; with noise it trades half the time).
+	noisy bool
+}
+
+// frozen freezes a learning side at its initial quotes: no learning, a
+// standard deviation of 0.001, starting truthful (or at zero weights) plus
+// offset.
+func frozen(side string, start string, offset float64) []string {
+	p := side + "[0].strategy."
+	return []string{p + "kind=learn", p + "policy=p2", p + "alpha_mu=0", p + "alpha_sigma=0", p + "sigma=0.001", p + "min_sigma=0",
+		p + "start=" + start, fmt.Sprintf("%soffset=%v", p, offset)}
+}
+
+func sets(parts ...[]string) []string {
+	var out []string
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// The deterministic preset: four jobs each epoch (costs 50, 60, 50, 120;
+// values 120, 150, 90, 100), 20 epochs an episode, S = 20 x (70 + 90 + 40)
+// = 4000, capacity never binds, the spread price.
+const detS = 4000
+
+// handSet freezes both sides, whose weights a rung then sets by hand.
+var handSet = sets(frozen("shippers", "zero", 0), frozen("carriers", "zero", 0))
+
+// mid is the middle of each job's band, and the prices for the job not
+// worth shipping that keep it from trading (bid 95 below its cost 120, ask
+// 125 above its value 100).
+var (
+	midBids = []float64{85, 105, 70, 95}
+	midAsks = []float64{85, 105, 70, 125}
+)
+
+func minus(xs []float64, d float64) []float64 {
+	out := append([]float64(nil), xs...)
+	for i := range 3 {
+		out[i] -= d
+	}
+	return out
+}
+
+func deterministicLadder() []rung {
+	const pre = "strategic-bidding-deterministic"
+	return []rung{
+		{name: "carrier asks cost + 40, shipper truthful", preset: pre,
+			sets: sets(frozen("shippers", "truthful", 0), frozen("carriers", "truthful", 40)),
+			gapS: 1600, gapC: 1600, adherence: 0.20, exact: true},
+		{name: "the same, with noise 0.001 on every quote: the third job (value 90, ask 90) trades half the time", preset: pre,
+			sets: sets(frozen("shippers", "truthful", 0), frozen("carriers", "truthful", 40)), noisy: true,
+			gapS: 1600, gapC: 2000, adherence: 0.10, exact: true},
+		{name: "shipper bids value - 80, carrier truthful", preset: pre,
+			sets: sets(frozen("shippers", "truthful", -80), frozen("carriers", "truthful", 0)),
+			gapS: 2400, gapC: 200, adherence: 0.35, exact: true},
+		{name: "shipper bids value - 20, carrier truthful", preset: pre,
+			sets: sets(frozen("shippers", "truthful", -20), frozen("carriers", "truthful", 0)),
+			gapS: 2800, gapC: 2800, adherence: 0, exact: true},
+		{name: "both truthful", preset: pre,
+			sets: sets(frozen("shippers", "truthful", 0), frozen("carriers", "truthful", 0)),
+			gapS: 4000, gapC: 4000, adherence: 0, exact: true},
+		{name: "bid = ask = mid price (an equilibrium)", preset: pre, sets: handSet, bids: midBids, asks: midAsks,
+			gapS: 0, gapC: 0, adherence: 1, exact: true},
+		{name: "shipper underbids the mid price by 10", preset: pre, sets: handSet, bids: minus(midBids, 10), asks: midAsks,
+			gapS: 2000, gapC: 1400, adherence: 0.15, exact: true},
+		{name: "shipper underbids the mid price by 20", preset: pre, sets: handSet, bids: minus(midBids, 20), asks: midAsks,
+			gapS: 2000, gapC: 800, adherence: 0.30, exact: true},
+		{name: "shipper underbids the mid price by 40", preset: pre, sets: handSet, bids: minus(midBids, 40), asks: midAsks,
+			gapS: 2000, gapC: 100, adherence: 0.475, exact: true},
+		{name: "bid = ask = mid on every job, the one not worth shipping too (it trades at 110, both lose 10)", preset: pre, sets: handSet,
+			bids: []float64{85, 105, 70, 110}, asks: []float64{85, 105, 70, 110},
+			gapS: 200, gapC: 200, adherence: 0.9, exact: true},
+		{name: "no trade: bids below every cost, asks above every value", preset: pre,
+			sets: sets(frozen("shippers", "zero", 0), frozen("carriers", "zero", 1000)),
+			gapS: 0, gapC: 0, adherence: 1, exact: true},
+		{name: "fixed strategies: shipper bids 0.8 x value, carrier asks 1.2 x cost (markup 0.2 each)", preset: pre,
+			sets: []string{"shippers[0].strategy.kind=markup", "shippers[0].strategy.markup=0.2",
+				"carriers[0].strategy.kind=markup", "carriers[0].strategy.markup=0.2"},
+			// Bids 96, 120, 72, 80 and asks 60, 72, 60, 144: three jobs trade
+			// at the bid. The shipper gains by bidding the ask, 60+78+30
+			// instead of 24+30+18 an epoch; the carrier by asking the bid,
+			// 46+60+22 instead of 10+12+10: 96 an epoch each.
+			gapS: 20 * 96, gapC: 20 * 96, adherence: 0.04, exact: true},
+	}
+}
+
+// Bilateral trading at k = 1/2: values and costs uniform on [0, 1], 50
+// rounds an episode; S = 50/6 per episode.
+func bilateralLadder() []rung {
+	const pre = "bilateral"
+	// Against a truthful opponent (a point quote at its private type) each
+	// round's gain varies with the opponent's type (standard deviation
+	// about 0.1 against a mean of 1/36): 30,000 fresh rounds bring the
+	// gap's standard error to 1.7 % (the 5 % tolerance is 3 standard
+	// errors), and 3,200 search rounds the best response found to within
+	// 1 % of the best.
+	large := []string{"equilibrium.eval_episodes=600", "equilibrium.search_episodes=64"}
+	truthful := append([]string{"shippers[0].strategy.kind=truthful", "carriers[0].strategy.kind=truthful"}, large...)
+	return []rung{
+		// Each side gains 1/36 per round by shading to 2/3 of its type:
+		// NashConv = 2 x 50/36 per episode against S = 50/6: adherence 2/3.
+		{name: "bilateral, both truthful", preset: pre, sets: truthful,
+			gapS: 50.0 / 36, gapC: 50.0 / 36, adherence: 2.0 / 3, exact: true},
+		// Chatterjee and Samuelson's linear equilibrium: no gain.
+		{name: "bilateral, the linear equilibrium (bid 2/3 v + 1/12, ask 2/3 c + 1/4)", preset: pre,
+			sets: handSet,
+			bids: []float64{1.0 / 12, 2.0 / 3}, asks: []float64{0.25, 2.0 / 3},
+			gapS: 0, gapC: 0, adherence: 1, exact: true, maxLoss: 0.01},
+	}
+}
+
+// measureRung builds the rung's scenario, fixes its weights, and measures.
+func measureRung(t *testing.T, c rung) (equilibrium.Measurement, *replicate) {
+	t.Helper()
+	base := []string{"training.episodes=0", "equilibrium.enabled=true"}
+	sc, err := scenario.ResolveWith(c.preset, append(base, c.sets...))
+	if err != nil {
+		t.Fatalf("%s: %v", c.name, err)
+	}
+	r, err := newReplicate(&sc, 0)
+	if err != nil {
+		t.Fatalf("%s: %v", c.name, err)
+	}
+	if c.bids != nil {
+		ship, car := r.x.Shippers[0].Strategy.(*agents.Gaussian), r.x.Carriers[0].Strategy.(*agents.Gaussian)
+		if c.preset == "bilateral" {
+			copy(ship.Policy.Theta, c.bids)
+			copy(car.Policy.Theta, c.asks)
+		} else {
+			// Weights solved in floating point quote bid = ask only to within
+			// rounding, and a spread of -1e-14 does not trade: overbid by
+			// 1e-6, which moves each gap by at most 1e-6 per trade.
+			bids := append([]float64(nil), c.bids...)
+			for i := range bids {
+				bids[i] += 1e-6
+			}
+			copy(ship.Policy.Theta, weightsFor(t, r, bids))
+			copy(car.Policy.Theta, weightsFor(t, r, c.asks))
+		}
+	}
+	if !c.noisy {
+		for _, s := range []agents.Strategy{r.x.Shippers[0].Strategy, r.x.Carriers[0].Strategy} {
+			if g, ok := s.(*agents.Gaussian); ok {
+				g.Policy.Sigma = 0
+			}
+		}
+	}
+	return measure(r), r
+}
+
+func checkRung(t *testing.T, c rung, m equilibrium.Measurement) {
+	t.Helper()
+	s := m.Surplus
+	for _, g := range []struct {
+		who       string
+		got, want float64
+		exact     float64
+	}{{"shipper", m.GapShipper, c.gapS, m.ExactShipper}, {"carrier", m.GapCarrier, c.gapC, m.ExactCarrier}} {
+		if math.IsNaN(g.want) {
+			continue
+		}
+		if c.exact && g.exact != 1 {
+			t.Errorf("%s: the %s's gap is not exact (br_exact %v)", c.name, g.who, g.exact)
+		}
+		tol := 0.05 * g.want
+		if g.want == 0 {
+			tol = 0.005 * s
+		}
+		if math.Abs(g.got-g.want) > tol {
+			t.Errorf("%s: %s's gap %.4g per episode, theory %.4g (tolerance %.3g)", c.name, g.who, g.got, g.want, tol)
+		}
+	}
+	if c.maxLoss > 0 && !(m.LossShipper < c.maxLoss && m.LossCarrier < c.maxLoss) {
+		t.Errorf("%s: relative utility losses %.4g (shipper) and %.4g (carrier), want both below %v", c.name, m.LossShipper, m.LossCarrier, c.maxLoss)
+	}
+	if !math.IsNaN(c.adherence) && math.Abs(m.Adherence-c.adherence) > 0.03 {
+		t.Errorf("%s: ne_adherence %.4f, theory %.4f (tolerance 0.03)", c.name, m.Adherence, c.adherence)
+	}
+}
+
+// TestLadder measures every rung and checks it against theory; the
+// bilateral rungs, whose types are drawn, on seeds 1, 2 and 3.
+func TestLadder(t *testing.T) {
+	var all []rung
+	all = append(all, deterministicLadder()...)
+	for seed := 1; seed <= 3; seed++ {
+		for _, c := range bilateralLadder() {
+			c.sets = append(slices.Clone(c.sets), fmt.Sprintf("seed=%d", seed))
+			c.name = fmt.Sprintf("%s (seed %d)", c.name, seed)
+			all = append(all, c)
+		}
+	}
+	for _, c := range all {
+		m, _ := measureRung(t, c)
+		checkRung(t, c, m)
+		t.Logf("%-70s gaps %8.4g %8.4g  adherence %.3f (theory %.3f)  S %.4g  exact %v/%v", c.name, m.GapShipper, m.GapCarrier, m.Adherence, c.adherence, m.Surplus, m.ExactShipper, m.ExactCarrier)
+	}
+}
