@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // Morris is a design of elementary effects (Morris 1991): r trajectories of
@@ -193,12 +195,14 @@ func (d *Morris) Analyze(y []float64, b Bootstrap, rng *rand.Rand) (*Indices, er
 		}
 		if n > 1 {
 			sigma = sd(ee, mu)
+			abs := make([]float64, n)
+			for i, e := range ee {
+				abs[i] = math.Abs(e)
+			}
+			w := make([]float64, n)
 			for j := range resampled {
-				var s float64
-				for range n {
-					s += math.Abs(ee[rng.IntN(n)])
-				}
-				resampled[j] = s / float64(n)
+				resample(w, rng)
+				resampled[j] = floats.Dot(w, abs) / float64(n)
 			}
 		}
 		low, high := interval(muStar, resampled, n, b.Level)

@@ -140,7 +140,7 @@ func TestMorrisNonlinear(t *testing.T) {
 	misses := 0
 	for seed := range uint64(40) {
 		d := mustMorris(t, 2, r, MorrisOptions{}, 20+seed)
-		ix, err := d.Analyze(evaluate(d, f), Bootstrap{}, rand.New(rand.NewPCG(seed, 9)))
+		ix, err := d.Analyze(evaluate(d, f), Bootstrap{Resamples: 200}, rand.New(rand.NewPCG(seed, 9)))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // Analyze estimates, for each factor i, the first-order index S1 with
@@ -53,22 +55,16 @@ func (d *Sobol) Analyze(y []float64, b Bootstrap, rng *rand.Rand) (*Indices, err
 		return nil, errors.New("every base sample has a failed run: no index can be estimated")
 	}
 	e := newEstimator(d, y, used)
-	all := make([]int, len(used))
-	for j := range all {
-		all[j] = j
-	}
-	values := e.estimate(all, nil)
+	values := e.estimate(nil, nil)
 	boot := make([][]float64, len(values)) // boot[index][resample]
 	for i := range boot {
 		boot[i] = make([]float64, b.Resamples)
 	}
-	draw := make([]int, len(used))
+	w := make([]float64, len(used))
 	est := make([]float64, len(values))
 	for r := range b.Resamples {
-		for j := range draw {
-			draw[j] = rng.IntN(len(used))
-		}
-		e.estimate(draw, est)
+		resample(w, rng)
+		e.estimate(w, est)
 		for i, v := range est {
 			boot[i][r] = v
 		}
@@ -94,13 +90,20 @@ func (d *Sobol) Analyze(y []float64, b Bootstrap, rng *rand.Rand) (*Indices, err
 	return ix, nil
 }
 
-// estimator holds the centred outputs of the complete base samples by role.
+// estimator holds, for the complete base samples, the centred outputs and
+// the terms whose means make up the indices, so that each bootstrap
+// resample is a handful of dot products with its weights.
 type estimator struct {
 	k      int
 	second bool
-	a, b   []float64   // f(A)_j, f(B)_j
-	ab     [][]float64 // ab[i][j] = f(A_B^i)_j
-	ba     [][]float64 // ba[i][j] = f(B_A^i)_j, with second order
+	sum    []float64   // f(A)_j + f(B)_j
+	sq     []float64   // f(A)_j² + f(B)_j²
+	first  [][]float64 // first[i][j] = f(B)_j (f(A_B^i)_j - f(A)_j)
+	total  [][]float64 // total[i][j] = (f(A)_j - f(A_B^i)_j)²
+	ab     [][]float64 // second order: ab[i][j] = f(A_B^i)_j
+	ba     [][]float64 // second order: ba[i][j] = f(B_A^i)_j
+	prod   []float64   // second order: f(A)_j f(B)_j
+	wba    []float64   // second order: scratch for weights times ba[i]
 }
 
 func newEstimator(d *Sobol, y []float64, used []int) *estimator {
@@ -112,34 +115,49 @@ func newEstimator(d *Sobol, y []float64, used []int) *estimator {
 		}
 	}
 	centre /= float64(n * g)
-	e := &estimator{k: k, second: d.second, a: make([]float64, n), b: make([]float64, n), ab: make([][]float64, k)}
-	for i := range e.ab {
-		e.ab[i] = make([]float64, n)
-	}
-	if d.second {
-		e.ba = make([][]float64, k)
-		for i := range e.ba {
-			e.ba[i] = make([]float64, n)
+	matrix := func() [][]float64 {
+		m := make([][]float64, k)
+		for i := range m {
+			m[i] = make([]float64, n)
 		}
+		return m
+	}
+	e := &estimator{k: k, second: d.second, sum: make([]float64, n), sq: make([]float64, n), first: matrix(), total: matrix()}
+	if d.second {
+		e.ab, e.ba, e.prod, e.wba = matrix(), matrix(), make([]float64, n), make([]float64, n)
 	}
 	for u, j := range used {
 		runs := y[j*g : (j+1)*g]
-		e.a[u], e.b[u] = runs[0]-centre, runs[g-1]-centre
+		a, b := runs[0]-centre, runs[g-1]-centre
+		e.sum[u], e.sq[u] = a+b, a*a+b*b
 		for i := range k {
-			e.ab[i][u] = runs[1+i] - centre
+			ab := runs[1+i] - centre
+			e.first[i][u] = b * (ab - a)
+			e.total[i][u] = (a - ab) * (a - ab)
 			if d.second {
-				e.ba[i][u] = runs[1+k+i] - centre
+				e.ab[i][u], e.ba[i][u] = ab, runs[1+k+i]-centre
 			}
+		}
+		if d.second {
+			e.prod[u] = a * b
 		}
 	}
 	return e
 }
 
+// resample sets w to the number of times each base sample is drawn in n
+// draws with replacement, n = len(w).
+func resample(w []float64, rng *rand.Rand) {
+	clear(w)
+	for range w {
+		w[rng.IntN(len(w))]++
+	}
+}
+
 // estimate returns S1 for each factor, then ST, then (with second order) S2
-// for each pair in order, from the base samples listed in draw (positions
-// among the complete ones, repeats allowed), into dst when it is long
-// enough. Every index is NaN when V is zero.
-func (e *estimator) estimate(draw []int, dst []float64) []float64 {
+// for each pair in order, each base sample weighted by w (nil: weight 1),
+// into dst when it is long enough. Every index is NaN when V is zero.
+func (e *estimator) estimate(w, dst []float64) []float64 {
 	k := e.k
 	size := 2 * k
 	if e.second {
@@ -149,42 +167,36 @@ func (e *estimator) estimate(draw []int, dst []float64) []float64 {
 		dst = make([]float64, size)
 	}
 	dst = dst[:size]
-	n := float64(len(draw))
-	var sum float64
-	for _, j := range draw {
-		sum += e.a[j] + e.b[j]
+	n := float64(len(e.sum))
+	dot := func(x []float64) float64 {
+		if w == nil {
+			return floats.Sum(x)
+		}
+		return floats.Dot(w, x)
 	}
-	m := sum / (2 * n)
-	var v float64
-	for _, j := range draw {
-		v += (e.a[j]-m)*(e.a[j]-m) + (e.b[j]-m)*(e.b[j]-m)
-	}
-	v /= 2 * n
-	if v == 0 {
+	m := dot(e.sum) / (2 * n)
+	v := dot(e.sq)/(2*n) - m*m
+	if v <= 0 {
 		for i := range dst {
 			dst[i] = math.NaN()
 		}
 		return dst
 	}
 	for i := range k {
-		ab := e.ab[i]
-		var first, total float64
-		for _, j := range draw {
-			first += e.b[j] * (ab[j] - e.a[j])
-			total += (e.a[j] - ab[j]) * (e.a[j] - ab[j])
-		}
-		dst[i] = first / n / v
-		dst[k+i] = total / (2 * n) / v
+		dst[i] = dot(e.first[i]) / n / v
+		dst[k+i] = dot(e.total[i]) / (2 * n) / v
 	}
 	if e.second {
+		ab := dot(e.prod)
 		p := 2 * k
 		for i := range k {
+			wba := e.ba[i]
+			if w != nil {
+				floats.MulTo(e.wba, w, e.ba[i])
+				wba = e.wba
+			}
 			for l := i + 1; l < k; l++ {
-				var s float64
-				for _, j := range draw {
-					s += e.ba[i][j]*e.ab[l][j] - e.a[j]*e.b[j]
-				}
-				dst[p] = s/n/v - dst[i] - dst[l]
+				dst[p] = (floats.Dot(wba, e.ab[l])-ab)/n/v - dst[i] - dst[l]
 				p++
 			}
 		}

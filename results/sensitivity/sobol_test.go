@@ -122,7 +122,7 @@ func TestSobolIshigami(t *testing.T) {
 	const n, bound = 4096, 0.02
 	for seed := range uint64(4) {
 		d := mustSobol(t, 3, n, SobolOptions{SecondOrder: true}, seed)
-		ix, err := d.Analyze(evaluate(d, ishigami), Bootstrap{Resamples: 300}, rand.New(rand.NewPCG(seed, 2)))
+		ix, err := d.Analyze(evaluate(d, ishigami), Bootstrap{Resamples: 100}, rand.New(rand.NewPCG(seed, 2)))
 		if err != nil {
 			t.Fatal(err)
 		}
