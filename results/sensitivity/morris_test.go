@@ -140,7 +140,7 @@ func TestMorrisNonlinear(t *testing.T) {
 	misses := 0
 	for seed := range uint64(40) {
 		d := mustMorris(t, 2, r, MorrisOptions{}, 20+seed)
-		ix, err := d.Analyze(evaluate(d, f), Bootstrap{Resamples: 200}, rand.New(rand.NewPCG(seed, 9)))
+		ix, err := d.Analyze(evaluate(d, f), Bootstrap{Resamples: 100}, rand.New(rand.NewPCG(seed, 9)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -286,6 +286,16 @@ func TestMorrisSelection(t *testing.T) {
 			if !slices.Equal(sel.Run(i*(k+1)+s).X, all.Run(c*(k+1)+s).X) {
 				t.Fatalf("kept trajectory %d is not candidate %d", i, c)
 			}
+		}
+	}
+	// and analyses them with the steps that belong to them.
+	ix, err := sel.Analyze(evaluate(sel, func(x []float64) float64 { return x[0] - 2*x[2] }), Bootstrap{}, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f, want := range []float64{1, 0, -2, 0} {
+		if mu, _ := ix.Get(f, Mu); math.Abs(mu.Value-want) > 1e-12 || mu.N != r {
+			t.Errorf("selected design, factor %d: mu %v on %d effects, want %v on %d", f, mu.Value, mu.N, want, r)
 		}
 	}
 }

@@ -171,7 +171,7 @@ func TestSobolIntervalsAreCalibrated(t *testing.T) {
 	half := make([]float64, 6)
 	for seed := range uint64(seeds) {
 		d := mustSobol(t, 3, n, SobolOptions{Base: PseudoRandom}, 100+seed)
-		ix, err := d.Analyze(evaluate(d, ishigami), Bootstrap{Resamples: 200}, rand.New(rand.NewPCG(seed, 3)))
+		ix, err := d.Analyze(evaluate(d, ishigami), Bootstrap{Resamples: 100}, rand.New(rand.NewPCG(seed, 3)))
 		if err != nil {
 			t.Fatal(err)
 		}
