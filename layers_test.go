@@ -27,6 +27,9 @@ var allowed = map[string][]string{
 	"experiments":             {"agents", "market", "policy", "results", "results/chart", "sim", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
 	"experiments/sweep":       {"experiments", "results", "results/chart", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
 	"cmd/freightsim":          {"experiments", "results", "results/chart", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium", "experiments/sweep"},
+
+	// Sensitivity analysis is a room of results, which it alone may use.
+	"results/sensitivity": {"results"},
 }
 
 func TestLayering(t *testing.T) {
