@@ -92,8 +92,7 @@ func TestBilateralNearEquilibrium(t *testing.T) {
 		t.Fatal(err)
 	}
 	sc.Replicates = 4
-	sc.Equilibrium.Enabled = true
-	sc.Equilibrium.Horizon = 199
+	sc.Equilibrium.AtEvaluations = false // the last point is enough here
 	res, err := Run(context.Background(), sc, Options{})
 	if err != nil {
 		t.Fatal(err)
