@@ -114,7 +114,7 @@ func (g *game) Play(p equilibrium.Play) equilibrium.Played {
 		if p.Start != nil {
 			p.Start(e)
 		}
-		r.use(r.streams(equilibrium.Phase(p.Point, p.Fresh, e)))
+		r.use(r.streams(equilibrium.Phase(p.Point, p.Fresh, p.First+e)))
 		r.events += r.w.episode(r.sc.Equilibrium.Horizon)
 		if r.x.Observer != nil {
 			r.obs.endEvaluationEpisode()

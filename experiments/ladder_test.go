@@ -9,6 +9,7 @@ import (
 	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/experiments/scenario"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // The ladder: profiles whose distance from a Nash equilibrium theory gives,
@@ -124,6 +125,41 @@ func deterministicLadder() []rung {
 	}
 }
 
+// The stochastic preset (P2's random jobs, which can wait: the global
+// search): profiles whose gaps theory gives where capacity does not bind
+// (expected demand 27.5 volume units an epoch against 80).
+func stochasticLadder() []rung {
+	const pre = "strategic-bidding-stochastic"
+	// The money scale is the largest cost, 0.1 x 10 x 100 = 100: weight 100
+	// on the cost feature quotes the cost.
+	linear := func(side string, w0 float64) []string {
+		return []string{fmt.Sprintf("%s[0].strategy={kind: linear, features: [bias, cost], weights: [%v, 100]}", side, w0)}
+	}
+	return []rung{
+		{name: "stochastic, no trade: bids below every cost, asks above every value", preset: pre,
+			sets: sets(frozen("shippers", "zero", 0), frozen("carriers", "zero", 10000)),
+			gapS: 0, gapC: 0, adherence: 1},
+		// Each meets the other's quote: waiting costs the shipper, asking more
+		// loses the carrier the job.
+		{name: "stochastic, bid = ask = cost + 10 (fixed linear rules)", preset: pre,
+			sets: sets(linear("shippers", 10), linear("carriers", 10)), adherence: 1, gapS: math.NaN(), gapC: math.NaN()},
+		// The shipper gains the whole surplus by bidding the cost, the
+		// carrier by asking the reservation: NashConv about 2S.
+		{name: "stochastic, both truthful", preset: pre,
+			sets:      []string{"shippers[0].strategy.kind=truthful", "carriers[0].strategy.kind=truthful"},
+			adherence: 0, gapS: math.NaN(), gapC: math.NaN()},
+	}
+}
+
+// searched is the rung measured by the global search instead of the exact
+// method: it must find the same gaps.
+func searched(c rung) rung {
+	c.name += ", by search"
+	c.sets = append(slices.Clone(c.sets), "equilibrium.method=search")
+	c.exact = false
+	return c
+}
+
 // Bilateral trading at k = 1/2: values and costs uniform on [0, 1], 50
 // rounds an episode; S = 50/6 per episode.
 func bilateralLadder() []rung {
@@ -199,7 +235,7 @@ func checkRung(t *testing.T, c rung, m equilibrium.Measurement) {
 		if math.IsNaN(g.want) {
 			continue
 		}
-		if c.exact && g.exact != 1 {
+		if g.exact != map[bool]float64{true: 1, false: 0}[c.exact] {
 			t.Errorf("%s: the %s's gap is not exact (br_exact %v)", c.name, g.who, g.exact)
 		}
 		tol := 0.05 * g.want
@@ -230,9 +266,145 @@ func TestLadder(t *testing.T) {
 			all = append(all, c)
 		}
 	}
+	all = append(all, stochasticLadder()...)
+	for _, i := range []int{0, 2, 8, 9, 10} { // cost + 40; value - 80; underbid by 40; mid on every job; no trade
+		all = append(all, searched(deterministicLadder()[i]))
+	}
 	for _, c := range all {
 		m, _ := measureRung(t, c)
 		checkRung(t, c, m)
 		t.Logf("%-70s gaps %8.4g %8.4g  adherence %.3f (theory %.3f)  S %.4g  exact %v/%v", c.name, m.GapShipper, m.GapCarrier, m.Adherence, c.adherence, m.Surplus, m.ExactShipper, m.ExactCarrier)
 	}
+}
+
+// TestLearnedProfileAgainstBruteForce trains P1's deterministic market and
+// checks its measurement against a brute force written apart from the
+// measurement's own formulas: per job type, the learned quotes are normal
+// (mean and standard deviation at the job's features); the best
+// deterministic bid maximises (R - b) P(ask <= b) on a grid of step 1e-3
+// over the whole price range, the profile's payoff integrates it against
+// the learned bid's density (gonum's distuv), and likewise for the carrier.
+// With four features the linear class reproduces any per-job quotes, so the
+// class's best response is the per-job best.
+//
+// The exact method must agree within 0.5 % (the grid's and the
+// integration's errors are far smaller). The search method is checked
+// twice: its best response, scored by the brute force, must reach 95 % of
+// the best; and its simulated gap, which carries the noise of the
+// opponent's quotes over the fresh episodes, must lie within 1.5 times its
+// own 95 % half-width (3 standard errors) of the exact gap. On seeds 1, 2
+// and 3.
+func TestLearnedProfileAgainstBruteForce(t *testing.T) {
+	for seed := 1; seed <= 3; seed++ {
+		t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) { learnedProfileAgainstBruteForce(t, seed) })
+	}
+}
+
+func learnedProfileAgainstBruteForce(t *testing.T, seed int) {
+	sc, err := scenario.ResolveWith("strategic-bidding-deterministic", []string{"evaluation.every=3000", "equilibrium.enabled=false",
+		"equilibrium.eval_episodes=64", fmt.Sprintf("seed=%d", seed)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := newReplicate(&sc, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.run(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	ship, car := r.x.Shippers[0].Strategy.(agents.Described), r.x.Carriers[0].Strategy.(agents.Described)
+	jobs := sc.FixedJobs()
+	ptrs := make([]*agents.Job, len(jobs))
+	for i := range jobs {
+		jobs[i].Reserve = jobs[i].Value
+		ptrs[i] = &jobs[i]
+	}
+	var v agents.View
+	v.Observe(ptrs, false)
+	v.Carrier, v.Capacity = r.x.Carriers[0], r.x.Carriers[0].Capacity
+	epochs := float64(sc.Equilibrium.Horizon + 1)
+	// value is the brute-force expected gain per episode over the profile of
+	// side (0 shipper, 1 carrier) quoting theta . phi, or its best quote per
+	// job when theta is nil.
+	value := func(side int, theta []float64) float64 {
+		var gain float64
+		for _, j := range ptrs {
+			bd, _ := agents.DistOf(ship, j, &v, nil)
+			ad, _ := agents.DistOf(car, j, &v, nil)
+			R, c := j.Reserve, v.Carrier.Cost(j)
+			pay := func(b float64) float64 { return (R - b) * cdf(ad, b) }
+			own := bd
+			if side == 1 {
+				pay = func(a float64) float64 { return (a - c) * (1 - cdf(bd, a)) }
+				own = ad
+			}
+			var q float64
+			if theta == nil {
+				lo := math.Min(bd.At-12*bd.SD, ad.At-12*ad.SD) - 1
+				hi := math.Max(bd.At+12*bd.SD, ad.At+12*ad.SD) + 1
+				q = math.Inf(-1)
+				for x := lo; x <= hi; x += 1e-3 {
+					q = math.Max(q, pay(x))
+				}
+			} else {
+				phi := make([]float64, len(theta))
+				[]agents.Features{ship.FeatureMap(), car.FeatureMap()}[side].Fill(phi, j, &v)
+				var p float64
+				for i, w := range theta {
+					p += w * phi[i]
+				}
+				q = pay(p)
+			}
+			gain += q - expect(own, pay)
+		}
+		return gain * epochs
+	}
+	want := [2]float64{value(0, nil), value(1, nil)}
+	sc.Equilibrium.Enabled = true
+	exact := measure(r)
+	sc.Equilibrium.Method = scenario.MethodSearch
+	searchM := measure(r)
+	for side, who := range []string{"shipper", "carrier"} {
+		e, s := exact.Roles[side], searchM.Roles[side]
+		found := value(side, s.Weights)
+		t.Logf("%s: brute force gap %.4g per episode; exact %.4g; search %.4g ± %.2g, its best response worth %.4g", who, want[side], e.Gap, s.Gap, s.CI95, found)
+		if math.Abs(e.Gap-want[side]) > 0.005*want[side]+1e-6 {
+			t.Errorf("%s: exact gap %.6g, brute force %.6g (tolerance 0.5 %%)", who, e.Gap, want[side])
+		}
+		if found < 0.95*want[side] {
+			t.Errorf("%s: the searched best response gains %.6g, want at least 95 %% of the best %.6g", who, found, want[side])
+		}
+		if math.Abs(s.Gap-e.Gap) > 1.5*s.CI95 {
+			t.Errorf("%s: searched gap %.6g ± %.3g, exact %.6g: further than 1.5 half-widths", who, s.Gap, s.CI95, e.Gap)
+		}
+	}
+}
+
+// cdf is P(X <= x) for a point or normal quote distribution.
+func cdf(d agents.QuoteDist, x float64) float64 {
+	if d.Kind == agents.PointQuote {
+		if d.At <= x {
+			return 1
+		}
+		return 0
+	}
+	return distuv.Normal{Mu: d.At, Sigma: d.SD}.CDF(x)
+}
+
+// expect is E[f(X)] for a point or normal X, by the midpoint rule on
+// 20,001 points over 12 standard deviations each side.
+func expect(d agents.QuoteDist, f func(float64) float64) float64 {
+	if d.Kind == agents.PointQuote {
+		return f(d.At)
+	}
+	const n = 20001
+	n01 := distuv.Normal{Mu: 0, Sigma: 1}
+	var s float64
+	h := 24.0 / n
+	for i := range n {
+		z := -12 + (float64(i)+0.5)*h
+		s += f(d.At+d.SD*z) * n01.Prob(z) * h
+	}
+	return s
 }

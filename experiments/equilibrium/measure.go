@@ -36,6 +36,7 @@ type Play struct {
 	Point    uint64 // the evaluation point
 	Fresh    bool   // fresh episodes (to compare strategies), else the search episodes (common random numbers)
 	Episodes int
+	First    int               // the first episode's index among the point's episodes of its kind (its streams)
 	Surplus  bool              // measure the efficient gains from trade of the episodes (S)
 	Start    func(episode int) // called before each episode; may be nil
 	U        [][]float64       // reused for Played.U
@@ -87,6 +88,7 @@ type RoleResult struct {
 	Profile  float64 // the role's utility per episode in the profile
 	Best     float64 // its utility per episode with the best response found (Profile + Gap)
 	Gap      float64 // >= 0: the profile itself is always a candidate
+	CI95     float64 // half-width of the 95 % interval of the gap over the fresh episodes (0 when the gap is 0)
 	Features []string
 	Weights  []float64 // the best response's weights on Features; nil when the profile is its own best response
 }
@@ -147,6 +149,9 @@ func Measure(m Market, sc *scenario.Config, point uint64, distance float64) Meas
 	searched, searchPlayed := record(m, roles, Play{Point: point, Episodes: eq.SearchEpisodes})
 	out.Surplus = played.Surplus
 	exactOK, why := ExactStructure(sc)
+	if sc.Equilibrium.Method == scenario.MethodSearch {
+		exactOK, why = false, "equilibrium.method is search"
+	}
 
 	diffs := make([]float64, eq.EvalEpisodes) // NashConv per fresh episode
 	var gaps [2]float64
@@ -231,7 +236,7 @@ func measureRole(m Market, sc *scenario.Config, point uint64, k int, roles []Rol
 		obj := func(theta []float64) float64 {
 			return exactUtility(s, ds, theta, eq.Sigma) / float64(eq.SearchEpisodes)
 		}
-		theta, v := search(obj, spec)
+		theta, v, _ := search(obj, spec)
 		profile := exactProfile(s, ds) / float64(eq.SearchEpisodes)
 		freshProfile := perEpisode(s, dsFresh, nil, eq.Sigma, eq.EvalEpisodes)
 		res.Profile = mean(freshProfile)
@@ -247,18 +252,30 @@ func measureRole(m Market, sc *scenario.Config, point uint64, k int, roles []Rol
 		spec.budget = eq.MaxEvaluations
 		cand := Candidate(r.Features, spec.starts[0], eq.Sigma)
 		var u [][]float64
-		obj := func(theta []float64) float64 {
+		score := func(theta []float64, first, n int) float64 {
 			copy(cand.Policy.Theta, theta)
 			m.Use(k, cand)
-			p := m.Play(Play{Point: point, Episodes: eq.SearchEpisodes, U: u})
+			p := m.Play(Play{Point: point, Episodes: n, First: first, U: u})
 			m.Use(k, nil)
 			u = p.U
 			return column(u, k)
 		}
-		theta, v := search(obj, spec)
-		profile := column(searchPlayed.U, k)
+		_, v, finalists := search(func(theta []float64) float64 { return score(theta, 0, eq.SearchEpisodes) }, spec)
+		// The search overfits its episodes' noise: choose among the
+		// finalists, and against the profile, on eval_episodes other
+		// episodes (neither the search's nor the fresh ones).
+		var theta []float64
+		if profile := column(searchPlayed.U, k); v > profile {
+			first := eq.SearchEpisodes
+			bestV := column(m.Play(Play{Point: point, Episodes: eq.EvalEpisodes, First: first}).U, k)
+			for _, f := range finalists {
+				if fv := score(f, first, eq.EvalEpisodes); fv > bestV {
+					theta, bestV = f, fv
+				}
+			}
+		}
 		res.Profile = column(played.U, k)
-		if v > profile {
+		if theta != nil {
 			copy(cand.Policy.Theta, theta)
 			m.Use(k, cand)
 			p := m.Play(Play{Point: point, Fresh: true, Episodes: eq.EvalEpisodes})
@@ -270,6 +287,9 @@ func measureRole(m Market, sc *scenario.Config, point uint64, k int, roles []Rol
 		}
 	}
 	res.Gap = math.Max(0, mean(res.diffs))
+	if st := results.Summarize(res.diffs); res.Gap > 0 {
+		res.CI95 = st.CI95High - st.Mean
+	}
 	if res.Gap == 0 {
 		res.Weights = nil // the profile is its own best response found
 		clear(res.diffs)
@@ -415,16 +435,26 @@ func starts(r Role, s side, ds []decision) [][]float64 {
 		fit(func(d *decision) float64 { return d.limit }),
 		fit(func(d *decision) float64 { return oppQuote(d) }),
 		fit(func(d *decision) float64 {
+			// A quote that meets the opponent's is moved a hair toward
+			// trading: weights fitted in floating point reproduce it only to
+			// within rounding, and a spread of -1e-14 does not trade.
+			hair := 1e-6 * (1 + math.Abs(oppQuote(d)))
+			if s.carrier {
+				hair = -hair
+			}
 			if d.paired && d.oppOK {
 				s.limit = d.limit
 				if q, v := s.bestQuote(d.opp); v > 0 {
+					if d.opp.Kind == agents.PointQuote {
+						q += hair
+					}
 					return q
 				}
 				return d.limit
 			}
 			o := oppQuote(d)
 			if (s.carrier && o >= d.limit) || (!s.carrier && o <= d.limit) {
-				return o
+				return o + hair
 			}
 			return d.limit
 		}))
@@ -498,8 +528,10 @@ func mean(xs []float64) float64 {
 	return s / float64(len(xs))
 }
 
-// fitLinear is the ridge least-squares fit (ridge 1e-6) of y on the rows of
-// x (row-major, dim columns); zeros when there is nothing to fit.
+// fitLinear is the least-squares fit of y on the rows of x (row-major, dim
+// columns), by QR; where the columns are dependent (a feature that never
+// varies beside the bias), the ridge fit with ridge 1e-9 times the Gram
+// matrix's trace. Zeros when there is nothing to fit.
 func fitLinear(x, y []float64, dim int) []float64 {
 	n := len(y)
 	w := make([]float64, dim)
@@ -507,14 +539,27 @@ func fitLinear(x, y []float64, dim int) []float64 {
 		return w
 	}
 	a := mat.NewDense(n, dim, x)
+	b := mat.NewVecDense(n, y)
+	var sol mat.VecDense
+	if n >= dim {
+		var qr mat.QR
+		qr.Factorize(a)
+		if qr.Cond() < 1e12 && sol.SolveVec(a, b) == nil {
+			copy(w, sol.RawVector().Data)
+			return w
+		}
+	}
 	var ata mat.SymDense
 	ata.SymOuterK(1, a.T())
+	var trace float64
 	for i := range dim {
-		ata.SetSym(i, i, ata.At(i, i)+1e-6)
+		trace += ata.At(i, i)
+	}
+	for i := range dim {
+		ata.SetSym(i, i, ata.At(i, i)+1e-9*trace+1e-300)
 	}
 	var aty mat.VecDense
-	aty.MulVec(a.T(), mat.NewVecDense(n, y))
-	var sol mat.VecDense
+	aty.MulVec(a.T(), b)
 	if err := sol.SolveVec(&ata, &aty); err != nil {
 		return w
 	}

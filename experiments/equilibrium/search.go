@@ -69,11 +69,13 @@ type searchSpec struct {
 }
 
 // search maximises f over the class and returns the best weights found and
-// their value.
-func search(f objective, s searchSpec) ([]float64, float64) {
+// their value, and the finalists: the best point and the best starting
+// points, best first, for a caller that chooses among them on other
+// episodes (the simulated objective overfits the search episodes' noise).
+func search(f objective, s searchSpec) ([]float64, float64, [][]float64) {
 	t := &tracker{f: f, limit: s.budget}
 	if len(s.starts) == 0 {
-		return nil, math.Inf(-1)
+		return nil, math.Inf(-1), nil
 	}
 	// 1. The starts.
 	type scored struct {
@@ -136,5 +138,11 @@ func search(f objective, s searchSpec) ([]float64, float64) {
 		Src: rand.NewPCG(s.seed, s.seed^0x9e3779b97f4a7c15)}, t.left()*2/3)
 	// 5. Polish.
 	run(t.best, &optimize.NelderMead{SimplexSize: simplex / 10}, t.left())
-	return t.best, t.bestV
+	finalists := [][]float64{t.best}
+	for _, p := range pts[:min(3, len(pts))] {
+		if !slices.ContainsFunc(finalists, func(f []float64) bool { return slices.Equal(f, p.theta) }) {
+			finalists = append(finalists, p.theta)
+		}
+	}
+	return t.best, t.bestV, finalists
 }

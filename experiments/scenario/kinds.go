@@ -187,6 +187,22 @@ func (v DistKind) MarshalText() ([]byte, error)      { return []byte(v.String())
 func (v *DistKind) UnmarshalText(b []byte) error     { return setEnum(v, distKindEnum, string(b)) }
 func (v *DistKind) UnmarshalYAML(n *yaml.Node) error { return decodeEnum(v, distKindEnum, n) }
 
+// Method is how the equilibrium measurement finds best responses.
+type Method uint8
+
+// The values of Method.
+const (
+	MethodAuto   Method = iota // auto: exact where every job trades alone, search elsewhere
+	MethodSearch               // search: always the global search (to validate it against the exact method)
+)
+
+var methodEnum = config.Enum{What: "a method", Names: []string{"auto", "search"}}
+
+func (v Method) String() string                    { return methodEnum.Name(int(v)) }
+func (v Method) MarshalText() ([]byte, error)      { return []byte(v.String()), nil }
+func (v *Method) UnmarshalText(b []byte) error     { return setEnum(v, methodEnum, string(b)) }
+func (v *Method) UnmarshalYAML(n *yaml.Node) error { return decodeEnum(v, methodEnum, n) }
+
 func setEnum[T ~uint8](v *T, e config.Enum, name string) error {
 	i, err := e.Parse(name)
 	if err == nil {

@@ -32,6 +32,7 @@ func enumCases() map[string]enumCase {
 		"critic":    {criticEnum.Names, func() textEnum { return new(Critic) }},
 		"start":     {startEnum.Names, func() textEnum { return new(Start) }},
 		"dist":      {distKindEnum.Names, func() textEnum { return new(DistKind) }},
+		"method":    {methodEnum.Names, func() textEnum { return new(Method) }},
 	}
 }
 

@@ -148,6 +148,7 @@ type Equilibrium struct {
 	MaxEvaluations int     `yaml:"max_evaluations"` // candidate strategies tried per agent
 	Sigma          float64 `yaml:"sigma"`           // standard deviation of the candidate best responses (0: deterministic)
 	AtEvaluations  bool    `yaml:"at_evaluations"`  // measure at every evaluation point, not only the last
+	Method         Method  `yaml:"method"`          // auto: exact where the market allows, search elsewhere; search: always search
 }
 
 // Market sets the clearing rules.
