@@ -145,13 +145,21 @@ func Measure(m Market, sc *scenario.Config, point uint64, distance float64) Meas
 	// The profile on fresh episodes, recorded, measuring S on the way; then
 	// the search episodes, recorded, for the starting points and the exact
 	// objective.
-	fresh, played := record(m, roles, Play{Point: point, Fresh: true, Episodes: eq.EvalEpisodes, Surplus: true})
-	searched, searchPlayed := record(m, roles, Play{Point: point, Episodes: eq.SearchEpisodes})
-	out.Surplus = played.Surplus
 	exactOK, why := ExactStructure(sc)
 	if sc.Equilibrium.Method == scenario.MethodSearch {
 		exactOK, why = false, "equilibrium.method is search"
 	}
+	freshPlay := Play{Point: point, Fresh: true, Episodes: eq.EvalEpisodes, Surplus: true}
+	var fresh *recording
+	var played Played
+	if exactOK {
+		fresh, played = record(m, roles, freshPlay)
+	} else {
+		played = m.Play(freshPlay) // the search compares simulated plays: no decisions needed
+		fresh = &recording{decisions: make([][]decision, len(roles))}
+	}
+	searched, searchPlayed := record(m, roles, Play{Point: point, Episodes: eq.SearchEpisodes})
+	out.Surplus = played.Surplus
 
 	diffs := make([]float64, eq.EvalEpisodes) // NashConv per fresh episode
 	var gaps [2]float64
@@ -220,7 +228,7 @@ func measureRole(m Market, sc *scenario.Config, point uint64, k int, roles []Rol
 		}
 	}
 	spec := searchSpec{
-		starts: starts(r, s, searched.decisions[k]),
+		starts: starts(r, s, compress(searched.decisions[k], false)),
 		bias:   slices.Index(res.Features, "bias"),
 		scale:  priceScale(searched.decisions[k]),
 		seed:   seed.Derive(sc.Seed, point, uint64(k)),
@@ -249,29 +257,71 @@ func measureRole(m Market, sc *scenario.Config, point uint64, k int, roles []Rol
 		}
 	} else {
 		res.Method, res.Why = MethodSearch, why
+		// Where the opponents' quote distributions are known but jobs do not
+		// trade alone, the exact objective is a surrogate that ignores how a
+		// quote now changes the job's later chances: its optimum, cheap to
+		// find, is the first start of the simulated search.
+		var surrogate []float64
+		if ok, _ := known(searched.decisions[k]); ok {
+			ds := spread(compress(searched.decisions[k], false), 256)
+			sur := spec
+			sur.budget = 60 * len(spec.starts[0])
+			if surrogate, _, _ = search(func(theta []float64) float64 { return exactUtility(s, ds, theta, eq.Sigma) }, sur); surrogate != nil {
+				spec.starts = append([][]float64{surrogate}, spec.starts...)
+			}
+		}
 		spec.budget = eq.MaxEvaluations
 		cand := Candidate(r.Features, spec.starts[0], eq.Sigma)
 		var u [][]float64
-		score := func(theta []float64, first, n int) float64 {
+		_, v, finalists := search(func(theta []float64) float64 {
 			copy(cand.Policy.Theta, theta)
 			m.Use(k, cand)
-			p := m.Play(Play{Point: point, Episodes: n, First: first, U: u})
+			p := m.Play(Play{Point: point, Episodes: eq.SearchEpisodes, U: u})
 			m.Use(k, nil)
 			u = p.U
 			return column(u, k)
-		}
-		_, v, finalists := search(func(theta []float64) float64 { return score(theta, 0, eq.SearchEpisodes) }, spec)
-		// The search overfits its episodes' noise: choose among the
-		// finalists, and against the profile, on eval_episodes other
-		// episodes (neither the search's nor the fresh ones).
+		}, spec)
+		// The search overfits its episodes' noise: its best is checked on
+		// other episodes (neither the search's nor the fresh ones), half as
+		// many as the fresh ones and at least as many as the search's.
+		// Where there is a surrogate optimum, the search's best replaces it
+		// only if better there by more than two standard errors of the
+		// paired difference: the surrogate is a model of the market, the
+		// simulation only a noisy sample of it.
 		var theta []float64
 		if profile := column(searchPlayed.U, k); v > profile {
-			first := eq.SearchEpisodes
-			bestV := column(m.Play(Play{Point: point, Episodes: eq.EvalEpisodes, First: first}).U, k)
-			for _, f := range finalists {
-				if fv := score(f, first, eq.EvalEpisodes); fv > bestV {
-					theta, bestV = f, fv
+			first, n := eq.SearchEpisodes, max(eq.SearchEpisodes, eq.EvalEpisodes/2)
+			episodes := func(th []float64) []float64 {
+				out := make([]float64, n)
+				if th != nil {
+					copy(cand.Policy.Theta, th)
+					m.Use(k, cand)
 				}
+				p := m.Play(Play{Point: point, Episodes: n, First: first})
+				m.Use(k, nil)
+				for e := range out {
+					out[e] = p.U[e][k]
+				}
+				return out
+			}
+			best := finalists[0]
+			bestU := episodes(best)
+			if surrogate != nil && !slices.Equal(best, surrogate) {
+				sU := episodes(surrogate)
+				d := make([]float64, n)
+				for e := range d {
+					d[e] = bestU[e] - sU[e]
+				}
+				if st := results.Summarize(d); !(st.Mean > 2*st.SD/math.Sqrt(float64(n))) {
+					best, bestU = surrogate, sU
+				}
+			} else if len(finalists) > 1 {
+				if u2 := episodes(finalists[1]); mean(u2) > mean(bestU) {
+					best, bestU = finalists[1], u2
+				}
+			}
+			if mean(bestU) > mean(episodes(nil)) {
+				theta = best
 			}
 		}
 		res.Profile = column(played.U, k)
@@ -409,14 +459,22 @@ func starts(r Role, s side, ds []decision) [][]float64 {
 	if len(ds) == 0 {
 		return nil
 	}
+	// A fit needs a few hundred decisions, not every one (the per-decision
+	// best quote costs a hundred payoffs).
+	ds = spread(ds, 256)
+	// Weighted least squares: each distinct decision's row scaled by the
+	// square root of how many it stands for.
 	x := make([]float64, 0, len(ds)*dim)
 	for _, d := range ds {
-		x = append(x, d.phi...)
+		w := math.Sqrt(d.weight)
+		for _, f := range d.phi {
+			x = append(x, w*f)
+		}
 	}
 	fit := func(y func(d *decision) float64) []float64 {
 		ys := make([]float64, len(ds))
 		for i := range ds {
-			ys[i] = y(&ds[i])
+			ys[i] = math.Sqrt(ds[i].weight) * y(&ds[i])
 		}
 		return fitLinear(x, ys, dim)
 	}
@@ -458,6 +516,22 @@ func starts(r Role, s side, ds []decision) [][]float64 {
 			}
 			return d.limit
 		}))
+	return out
+}
+
+// spread returns at most most of ds, every stride-th, each standing for
+// stride times its weight.
+func spread(ds []decision, most int) []decision {
+	if len(ds) <= most {
+		return ds
+	}
+	stride := (len(ds) + most - 1) / most
+	out := make([]decision, 0, most)
+	for i := 0; i < len(ds); i += stride {
+		d := ds[i]
+		d.weight *= float64(stride)
+		out = append(out, d)
+	}
 	return out
 }
 

@@ -70,7 +70,7 @@ type searchSpec struct {
 
 // search maximises f over the class and returns the best weights found and
 // their value, and the finalists: the best point and the best starting
-// points, best first, for a caller that chooses among them on other
+// point, for a caller that chooses among them on other
 // episodes (the simulated objective overfits the search episodes' noise).
 func search(f objective, s searchSpec) ([]float64, float64, [][]float64) {
 	t := &tracker{f: f, limit: s.budget}
@@ -139,7 +139,7 @@ func search(f objective, s searchSpec) ([]float64, float64, [][]float64) {
 	// 5. Polish.
 	run(t.best, &optimize.NelderMead{SimplexSize: simplex / 10}, t.left())
 	finalists := [][]float64{t.best}
-	for _, p := range pts[:min(3, len(pts))] {
+	for _, p := range pts[:min(1, len(pts))] {
 		if !slices.ContainsFunc(finalists, func(f []float64) bool { return slices.Equal(f, p.theta) }) {
 			finalists = append(finalists, p.theta)
 		}

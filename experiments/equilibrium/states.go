@@ -130,8 +130,16 @@ func (rec *recording) pair(roles []Role) {
 		quote float64
 		n     int
 	}
-	bids := map[key]quoteOf{}
-	asks := map[key]quoteOf{}
+	var nb, na int
+	for k, r := range roles {
+		if r.Carrier {
+			na += len(rec.decisions[k])
+		} else {
+			nb += len(rec.decisions[k])
+		}
+	}
+	bids := make(map[key]quoteOf, nb)
+	asks := make(map[key]quoteOf, na)
 	for k, r := range roles {
 		for _, d := range rec.decisions[k] {
 			kk := key{d.episode, d.now, d.job}
