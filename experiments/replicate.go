@@ -31,6 +31,7 @@ type replicate struct {
 	episodes  [][]float64 // one per training episode: EpisodeColumns
 	events    uint64
 	measured  time.Duration // time spent in the equilibrium measurement
+	final     *equilibrium.Measurement // the measurement after the last training episode, when it ran
 	shipProbe []float64     // where sigma() reads the shipper's sigma
 }
 
@@ -260,6 +261,9 @@ func (r *replicate) evaluate(ep int, point uint64, last bool) error {
 			}
 			m = equilibrium.Measure(g, r.sc, point, r.closedFormDistance())
 			r.measured += time.Since(start)
+			if last {
+				r.final = &m
+			}
 		}
 		row = append(row, m.Row()...)
 	}

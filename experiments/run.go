@@ -50,6 +50,10 @@ type ReplicateResult struct {
 	Events      uint64         // engine events it handled
 	EpisodesRun int            // training and evaluation episodes it ran
 	Measured    time.Duration  // time it spent measuring the distance to equilibrium
+	// Equilibrium is the measurement after the last training episode, with
+	// every agent's best response, when it ran; not kept on disk, so nil
+	// for a replicate read back to resume.
+	Equilibrium *equilibrium.Measurement
 }
 
 // Result is what a run measured.
@@ -66,6 +70,9 @@ type Result struct {
 	EpisodesRun int             // episodes run by this call (training and evaluation), all replicates
 	Measured    time.Duration   // time this call's replicates spent measuring the distance to equilibrium (summed)
 	Wall        time.Duration   // time spent in this call
+	// Equilibrium holds each replicate's final equilibrium measurement
+	// (ReplicateResult.Equilibrium), nil where it did not run here.
+	Equilibrium []*equilibrium.Measurement
 }
 
 // Complete reports whether every replicate finished.
@@ -155,7 +162,8 @@ feed:
 	close(next)
 	wg.Wait()
 
-	res := &Result{Scenario: sc, Seeds: make([]uint64, n), Done: make([]bool, n), Loaded: make([]bool, n), Wall: time.Since(start)}
+	res := &Result{Scenario: sc, Seeds: make([]uint64, n), Done: make([]bool, n), Loaded: make([]bool, n), Wall: time.Since(start),
+		Equilibrium: make([]*equilibrium.Measurement, n)}
 	res.Evaluations = &results.Table{Keys: evaluationKeys(), Values: MetricNames(sc)}
 	res.Episodes = &results.Table{Keys: evaluationKeys(), Values: names(results.EpisodeColumns())}
 	if opt.Trades {
@@ -174,6 +182,7 @@ feed:
 		}
 		res.Done[i] = true
 		res.Loaded[i] = i < len(opt.Done) && opt.Done[i] != nil
+		res.Equilibrium[i] = rep.Equilibrium
 		if !res.Loaded[i] {
 			res.Measured += rep.Measured
 		}
@@ -224,7 +233,7 @@ func runReplicate(ctx context.Context, sc *scenario.Config, i int, opt Options) 
 	if err != nil {
 		return nil, r.events, eps, err
 	}
-	rep := &ReplicateResult{Index: i, Seed: r.seed, Events: r.events, EpisodesRun: eps, Measured: r.measured,
+	rep := &ReplicateResult{Index: i, Seed: r.seed, Events: r.events, EpisodesRun: eps, Measured: r.measured, Equilibrium: r.final,
 		Evaluations: &results.Table{Keys: evaluationKeys(), Values: MetricNames(*sc)},
 		Episodes:    &results.Table{Keys: evaluationKeys(), Values: names(results.EpisodeColumns())},
 		Trades:      r.obs.trades,

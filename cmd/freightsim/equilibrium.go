@@ -16,6 +16,7 @@ import (
 func newEquilibriumCmd() *cobra.Command {
 	var sets []string
 	var asJSON bool
+	var mo measureOptions
 	cmd := &cobra.Command{
 		Use:   "equilibrium [PRESET|FILE.yaml]",
 		Short: "Print what theory says about a scenario's market",
@@ -26,10 +27,20 @@ trades allowed), the mean equilibrium price band of a job worth shipping, the
 competitive (Walrasian) equilibrium of a clearing in price per unit of
 transport cost, the efficient surplus per clearing, and the demand/capacity
 ratio. Random job streams are sampled over 2,000 clearings. A run writes the
-same as theory.json.`,
+same as theory.json.
+
+With --measure it measures instead how far the profile the scenario configures
+is from a Nash equilibrium, without training unless --episodes asks for it: for
+every agent, learning or fixed, the best response to the others held fixed, what
+it gains per episode (its gap), how (exact or searched) and what it is; then
+NashConv and NE adherence. A planner's "how much could a shipper gain against my
+markup rule?" is one line of it.`,
 		Example: `  freightsim equilibrium strategic-bidding-deterministic
+  freightsim equilibrium bilateral
   freightsim equilibrium smart-containers-2020 --set 'carriers[0].capacity=20'
-  freightsim equilibrium my-market.yaml --json`,
+  freightsim equilibrium my-market.yaml --json
+  freightsim equilibrium smart-containers-corrected --measure --set 'carriers[0].strategy={kind: markup, markup: 0.2}'
+  freightsim equilibrium strategic-bidding-deterministic --measure --episodes 3000 --replicates 4`,
 		Args:              maxArgs(1),
 		ValidArgsFunction: completeScenario(true),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -40,6 +51,9 @@ same as theory.json.`,
 			sc, err := scenarioFor(cmd, name, sets)
 			if err != nil {
 				return err
+			}
+			if mo.measure {
+				return runMeasure(cmd, sc, mo)
 			}
 			th := equilibrium.NewTheory(&sc)
 			if asJSON {
@@ -53,6 +67,7 @@ same as theory.json.`,
 	}
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "set `key.path=value` in the scenario (repeatable)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print theory.json instead of a report")
+	mo.flags(cmd)
 	_ = cmd.RegisterFlagCompletionFunc("set", completeSet)
 	return cmd
 }
@@ -81,6 +96,15 @@ func printTheory(w io.Writer, th *equilibrium.Theory) {
 		}
 		tw.Flush()
 		fmt.Fprintln(w)
+	} else if b := th.Bilateral; b != nil {
+		fmt.Fprintf(w, "Bilateral trading (Chatterjee and Samuelson 1983): values and costs uniform on [%s, %s], price %s*bid + %s*ask\n",
+			num(b.Lo), num(b.Hi), num(b.K), num(1-b.K))
+		fmt.Fprintf(w, "  the linear Bayesian Nash equilibrium, the only one in linear strategies with trade:\n")
+		fmt.Fprintf(w, "    bid(v) = %s v + %s\n    ask(c) = %s c + %s\n", num(b.Bid.Slope), num(b.Bid.Intercept), num(b.Ask.Slope), num(b.Ask.Intercept))
+		fmt.Fprintf(w, "  gains from trade per round: %s at this equilibrium against %s first best: efficiency %s\n",
+			num(b.Surplus), num(b.FirstBest), num(b.Efficiency))
+		fmt.Fprintf(w, "  trade in %s of rounds (first best: %s)\n", num(b.TradeProbability), num(b.FirstBestTrade))
+		fmt.Fprintf(w, "  no-trade equilibria too: %s\n\n", b.NoTrade)
 	} else {
 		fmt.Fprintf(w, "Nash equilibria in closed form: none here (%s)\n\n", th.ClosedFormNote)
 	}

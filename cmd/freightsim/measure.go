@@ -1,0 +1,119 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/freightsim/freightsim/experiments"
+	"github.com/freightsim/freightsim/experiments/scenario"
+)
+
+// measureOptions are the flags of `freightsim equilibrium --measure`.
+type measureOptions struct {
+	measure    bool
+	episodes   int
+	replicates int
+	seed       uint64
+	workers    int
+}
+
+func (o *measureOptions) flags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.BoolVar(&o.measure, "measure", false, "measure how far the scenario's profile is from a Nash equilibrium: each agent's best response and gap")
+	f.IntVar(&o.episodes, "episodes", 0, "with --measure: train this many episodes first (0: measure the profile as configured)")
+	f.IntVar(&o.replicates, "replicates", 1, "with --measure: independent replicates (a 95 % interval over them when more than one)")
+	f.Uint64Var(&o.seed, "seed", 0, "with --measure: the base seed (default: the scenario's)")
+	f.IntVarP(&o.workers, "workers", "w", 0, "with --measure: replicates at once (default: number of CPUs)")
+}
+
+// runMeasure measures the profile of sc, after o.episodes training
+// episodes, and prints each agent's best response.
+func runMeasure(cmd *cobra.Command, sc scenario.Config, o measureOptions) error {
+	if o.episodes < 0 {
+		return usageError{fmt.Errorf("--episodes %d: want a whole number >= 0", o.episodes)}
+	}
+	if o.replicates < 1 {
+		return usageError{fmt.Errorf("--replicates %d: want a whole number >= 1", o.replicates)}
+	}
+	sc.Training.Episodes = o.episodes
+	sc.Evaluation.Every = max(o.episodes, 1)
+	sc.Replicates = o.replicates
+	if cmd.Flags().Changed("seed") {
+		sc.Seed = o.seed
+	}
+	sc.Equilibrium.Enabled, sc.Equilibrium.AtEvaluations = true, false
+	res, err := experiments.Run(cmd.Context(), sc, experiments.Options{Workers: o.workers})
+	if err != nil {
+		return err
+	}
+	printMeasure(cmd.OutOrStdout(), sc, res)
+	return nil
+}
+
+func printMeasure(w io.Writer, sc scenario.Config, res *experiments.Result) {
+	when := "as configured, without training"
+	if sc.Training.Episodes > 0 {
+		when = fmt.Sprintf("after %d training episodes", sc.Training.Episodes)
+	}
+	fmt.Fprintf(w, "%s: distance from a Nash equilibrium of the profile %s (replicate 0 of %d, seed %d)\n\n", sc.Name, when, sc.Replicates, sc.Seed)
+	if m := res.Equilibrium[0]; m != nil {
+		for _, r := range m.Roles {
+			fmt.Fprintf(w, "%s gains %s per episode by its best response (%s%s): from %s to %s, relative loss %s\n",
+				r.Label, num(r.Gap), r.Method, ciNote(r.CI95), num(r.Profile), num(r.Best), num(r.Loss()))
+			switch {
+			case r.Weights == nil:
+				fmt.Fprintf(w, "  its own strategy is the best response found\n")
+			default:
+				quote := "bid"
+				if r.Carrier {
+					quote = "ask"
+				}
+				fmt.Fprintf(w, "  best response: %s = %s\n", quote, linearForm(r.Weights, r.Features))
+			}
+			if r.Why != "" {
+				fmt.Fprintf(w, "  searched, not exact: %s\n", r.Why)
+			}
+		}
+		fmt.Fprintf(w, "\nS, the efficient gains from trade per episode: %s\n\n", num(m.Surplus))
+	}
+	for _, name := range []string{"nash_conv", "ne_adherence", "br_gap_shipper", "br_gap_carrier", "eq_distance"} {
+		if st, ok := res.Summary.Metrics[name]; ok && st.N > 0 {
+			fmt.Fprintf(w, "%-15s %s\n", name, stat(st))
+		}
+	}
+}
+
+func ciNote(half float64) string {
+	if half > 0 {
+		return ", ± " + num(half)
+	}
+	return ""
+}
+
+// linearForm writes weights on named features as a formula; features are
+// scaled as docs/CONFIG.md says (a money feature is money / the price
+// scale).
+func linearForm(w []float64, names []string) string {
+	var b strings.Builder
+	for i, x := range w {
+		if i < len(names) && names[i] == "bias" {
+			b.WriteString(num(x))
+			continue
+		}
+		sign := " + "
+		if x < 0 {
+			sign, x = " - ", -x
+		}
+		if b.Len() == 0 {
+			sign = ""
+			if w[i] < 0 {
+				sign = "-"
+			}
+		}
+		fmt.Fprintf(&b, "%s%s*%s", sign, num(x), names[i])
+	}
+	return b.String()
+}
