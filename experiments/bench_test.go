@@ -60,3 +60,33 @@ func BenchmarkBestResponseEvaluation(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBestResponse is one whole measurement of a profile: both agents'
+// best responses, exact (P1's deterministic market: one-shot jobs, a
+// capacity that never binds) and by the global search (the stochastic
+// market, where jobs wait), on the presets' settings, with the untrained
+// learners of replicate 0.
+func BenchmarkBestResponse(b *testing.B) {
+	for _, c := range []struct{ name, preset string }{
+		{"exact", "strategic-bidding-deterministic"},
+		{"search", "strategic-bidding-stochastic"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			sc, err := scenario.Resolve(c.preset)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r, err := newReplicate(&sc, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			g, err := newGame(r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				equilibrium.Measure(g, &sc, 0, 0)
+			}
+		})
+	}
+}
