@@ -143,6 +143,7 @@ type assigner struct {
 	hBest    []int // the best assignment of the heuristic so far
 	shipped  []int // the assigned jobs, for swap
 	sel      []int // knapsack selection
+	rg       regretState
 
 	// branch and bound
 	order      []int     // jobs with an eligible carrier, by decreasing best spread per unit
@@ -162,7 +163,9 @@ type assigner struct {
 	aborted    bool
 }
 
-func (b *Broker) assign(name string, bids []float64, asks [][]float64, volumes []int, capacities []int, mode assignMode) Assignment {
+// load validates an instance and sets up b.as for it: spreads, eligibility,
+// every job unassigned and every carrier empty.
+func (b *Broker) load(name string, bids []float64, asks [][]float64, volumes []int, capacities []int) {
 	if err := b.Validate(); err != nil {
 		panic(fmt.Sprintf("market: Broker.%s: %v", name, err))
 	}
@@ -210,6 +213,12 @@ func (b *Broker) assign(name string, bids []float64, asks [][]float64, volumes [
 			a.ok[j*m+c] = (s > 0 || (s == 0 && b.Tie == TieMaxVolume)) && volumes[j] <= capacities[c]
 		}
 	}
+}
+
+func (b *Broker) assign(name string, bids []float64, asks [][]float64, volumes []int, capacities []int, mode assignMode) Assignment {
+	b.load(name, bids, asks, volumes, capacities)
+	a := &b.as
+	m := a.m
 
 	exact := false
 	switch {
@@ -405,52 +414,6 @@ func (a *assigner) resetRem() {
 		if c >= 0 {
 			a.rem[c] -= a.vol[j]
 		}
-	}
-}
-
-// regret is the greedy construction of Martello and Toth for the generalized
-// assignment problem: repeatedly, among the unassigned jobs that fit some
-// eligible carrier, take the one whose best carrier beats its second best by
-// the most (a job with one carrier left first), and give it to its best
-// carrier. Carriers are ranked by spread, or by spread per unit if perUnit.
-func (a *assigner) regret(perUnit bool) {
-	m := a.m
-	for {
-		pick, pickC := -1, -1
-		var pickR, pickF float64
-		for j := range a.n {
-			if a.cur[j] != -1 {
-				continue
-			}
-			bc := -1
-			f1, f2 := math.Inf(-1), math.Inf(-1)
-			for c := range m {
-				if !a.ok[j*m+c] || a.vol[j] > a.rem[c] {
-					continue
-				}
-				f := a.spread[j*m+c]
-				if perUnit {
-					f /= float64(a.vol[j])
-				}
-				if f > f1 {
-					f1, f2, bc = f, f1, c
-				} else if f > f2 {
-					f2 = f
-				}
-			}
-			if bc < 0 {
-				continue
-			}
-			r := f1 - f2 // +Inf with one carrier left
-			if pick < 0 || r > pickR || (r == pickR && f1 > pickF) {
-				pick, pickC, pickR, pickF = j, bc, r, f1
-			}
-		}
-		if pick < 0 {
-			return
-		}
-		a.cur[pick] = pickC
-		a.rem[pickC] -= a.vol[pick]
 	}
 }
 

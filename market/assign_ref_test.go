@@ -89,7 +89,9 @@ type refAssigner struct {
 	aborted    bool
 }
 
-func (b *refBroker) assign(name string, bids []float64, asks [][]float64, volumes []int, capacities []int, mode refMode) Assignment {
+// load validates an instance and sets up b.as for it: spreads, eligibility,
+// every job unassigned and every carrier empty.
+func (b *refBroker) load(name string, bids []float64, asks [][]float64, volumes []int, capacities []int) {
 	if err := b.Validate(); err != nil {
 		panic(fmt.Sprintf("market: Broker.%s: %v", name, err))
 	}
@@ -137,6 +139,12 @@ func (b *refBroker) assign(name string, bids []float64, asks [][]float64, volume
 			a.ok[j*m+c] = (s > 0 || (s == 0 && b.Tie == TieMaxVolume)) && volumes[j] <= capacities[c]
 		}
 	}
+}
+
+func (b *refBroker) assign(name string, bids []float64, asks [][]float64, volumes []int, capacities []int, mode refMode) Assignment {
+	b.load(name, bids, asks, volumes, capacities)
+	a := &b.as
+	m := a.m
 
 	exact := false
 	switch {
