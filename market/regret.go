@@ -37,6 +37,7 @@ type regretState struct {
 	byVol    []int32   // jobs by decreasing volume (ties: ascending job)
 	tooBig   []int32   // tooBig[c]: byVol[:tooBig[c]] are jobs larger than carrier c's room
 	perUnit  bool
+	keyed    []keyedCarrier // sortJob's scratch
 }
 
 // value is what the regret greedy ranks job j's carrier c by: the spread,
@@ -60,24 +61,19 @@ func (a *assigner) value(j, c int) float64 {
 // bookkeeping of [regretState] makes the whole greedy cost
 // O(n m log m + (n + changes) log n) instead of O(n^2 m).
 func (a *assigner) regret(perUnit bool) {
+	a.sortCarriers(perUnit)
+	a.greedy(perUnit)
+}
+
+// sortCarriers sorts every job's eligible carriers by decreasing value,
+// spread or spread per unit (ties: lower carrier), for greedy.
+func (a *assigner) sortCarriers(perUnit bool) {
 	n, m := a.n, a.m
 	g := &a.rg
 	g.perUnit = perUnit
 	g.carriers = grow(g.carriers, n*m)
 	g.count = grow(g.count, n)
-	g.first = grow(g.first, n)
-	g.second = grow(g.second, n)
-	g.best = grow(g.best, n)
-	g.regret = grow(g.regret, n)
-	g.pos = grow(g.pos, n)
-	g.heap = g.heap[:0]
-
 	for j := range n {
-		g.pos[j] = -1
-		g.count[j] = 0
-		if a.cur[j] != -1 {
-			continue
-		}
 		list := g.carriers[j*m : j*m]
 		for c := range m {
 			if a.ok[j*m+c] {
@@ -85,9 +81,31 @@ func (a *assigner) regret(perUnit bool) {
 			}
 		}
 		if len(list) > 1 {
-			a.sortCarriers(j, list)
+			a.sortJob(j, list)
 		}
 		g.count[j] = int32(len(list))
+	}
+}
+
+// greedy runs the regret greedy on the lists of sortCarriers, ranking
+// carriers by spread per unit if perUnit, else by spread. The lists'
+// order decides which of two carriers of equal value is best; the values
+// decide the regrets.
+func (a *assigner) greedy(perUnit bool) {
+	n, m := a.n, a.m
+	g := &a.rg
+	g.perUnit = perUnit
+	g.first = grow(g.first, n)
+	g.second = grow(g.second, n)
+	g.best = grow(g.best, n)
+	g.regret = grow(g.regret, n)
+	g.pos = grow(g.pos, n)
+	g.heap = g.heap[:0]
+	for j := range n {
+		g.pos[j] = -1
+		if a.cur[j] != -1 {
+			continue
+		}
 		g.first[j], g.second[j] = 0, 0
 		if a.refresh(j) {
 			g.pos[j] = int32(len(g.heap))
@@ -140,32 +158,44 @@ func (a *assigner) regret(perUnit bool) {
 	}
 }
 
-// sortCarriers sorts job j's eligible carriers by decreasing value, ties by
+// sortJob sorts job j's eligible carriers by decreasing value, ties by
 // ascending carrier.
-func (a *assigner) sortCarriers(j int, list []int32) {
-	if len(list) <= 8 {
-		for x := 1; x < len(list); x++ {
-			c := list[x]
-			f := a.value(j, int(c))
+func (a *assigner) sortJob(j int, list []int32) {
+	g := &a.rg
+	g.keyed = g.keyed[:0]
+	for _, c := range list {
+		g.keyed = append(g.keyed, keyedCarrier{a.value(j, int(c)), c})
+	}
+	k := g.keyed
+	if len(k) <= 12 {
+		for x := 1; x < len(k); x++ {
+			e := k[x]
 			y := x
-			for y > 0 && a.value(j, int(list[y-1])) < f {
-				list[y] = list[y-1]
+			for y > 0 && k[y-1].f < e.f {
+				k[y] = k[y-1]
 				y--
 			}
-			list[y] = c
+			k[y] = e
 		}
-		return
+	} else {
+		slices.SortFunc(k, func(x, y keyedCarrier) int {
+			switch {
+			case x.f > y.f:
+				return -1
+			case x.f < y.f:
+				return 1
+			}
+			return int(x.c - y.c)
+		})
 	}
-	slices.SortFunc(list, func(x, y int32) int {
-		fx, fy := a.value(j, int(x)), a.value(j, int(y))
-		switch {
-		case fx > fy:
-			return -1
-		case fx < fy:
-			return 1
-		}
-		return int(x - y)
-	})
+	for i, e := range k {
+		list[i] = e.c
+	}
+}
+
+type keyedCarrier struct {
+	f float64
+	c int32
 }
 
 // refresh moves job j's cursors past the carriers without room for it and
