@@ -19,6 +19,38 @@ type Assignment struct {
 	Spread  float64   // total spread, summed in ascending order of job
 	Kept    float64   // total kept by the broker: the sum of Pay[j] - Receive[j]
 	Exact   bool      // whether the assignment is proven optimal
+	Search  Search    // whether the exact search ran and how it ended
+	Nodes   int       // the search nodes it visited (0 if it did not run)
+	Large   bool      // whether the heuristic for large markets found it (see AssignLargePairs)
+}
+
+// Search says whether the exact search of an assignment ran and how it
+// ended: a caller tells a proven optimum from the best answer found within
+// the budget.
+type Search int
+
+const (
+	// NotSearched: the search did not run. The answer is optimal by
+	// construction (Exact: one carrier, or every job fits at its best
+	// carrier) or the heuristic's (more than [AssignExactJobs] jobs with an
+	// eligible carrier, or [Broker.AssignHeuristic]).
+	NotSearched Search = iota
+	// SearchProved: the search ran to its end; the answer is optimal (Exact).
+	SearchProved
+	// SearchStopped: the search used up its node budget ([Broker.Assign]
+	// only). The answer is the best found, the heuristic's or better, and
+	// is not proven optimal.
+	SearchStopped
+)
+
+var searchNames = [...]string{NotSearched: "not searched", SearchProved: "proved", SearchStopped: "stopped at budget"}
+
+// String returns "not searched", "proved" or "stopped at budget".
+func (s Search) String() string {
+	if s >= 0 && int(s) < len(searchNames) {
+		return searchNames[s]
+	}
+	return fmt.Sprintf("Search(%d)", int(s))
 }
 
 // Assign assigns each job to at most one carrier so as to maximise the total
@@ -36,10 +68,15 @@ type Assignment struct {
 // generalized assignment problem, and NP-hard. Assign runs the heuristic of
 // [Broker.AssignHeuristic] and then, when at most [AssignExactJobs] jobs have
 // an eligible carrier, tries to prove or improve it with the branch and bound
-// of [Broker.AssignExact] within a budget of [AssignExactNodes] search nodes;
-// Exact reports whether that succeeded (or whether the heuristic answer was
-// optimal by construction: one carrier, or every job fits at its best
-// carrier).
+// of [Broker.AssignExact] within a budget of [AssignExactNodes] search nodes
+// (fewer with more than [AssignExactCarriers] carriers, so that the time of
+// the search stays bounded whatever the number of carriers). Exact reports
+// whether the answer is proven optimal; Search tells an optimum proved by
+// the search ([SearchProved]) from the best answer found within the budget
+// ([SearchStopped]) and from an answer where the search did not run
+// ([NotSearched]: optimal by construction, one carrier or every job fitting
+// at its best carrier, or the heuristic's). The simulation calls Assign
+// only, so its worst case is bounded.
 //
 // It panics, as for a programmer error, if the slices disagree in length, if
 // a capacity is negative, if a volume is below 1, if a bid or ask is not
@@ -49,9 +86,11 @@ func (b *Broker) Assign(bids []float64, asks [][]float64, volumes []int, capacit
 }
 
 // AssignExact is [Broker.Assign] with the branch and bound always run to the
-// end, with no budget: the result is optimal (Exact is true), but the time
-// grows exponentially with the number of jobs in the worst case. It is meant
-// for small instances and for measuring the heuristic. On random instances
+// end, with no budget: the result is optimal (Exact is true, Search is
+// [SearchProved]), but the time grows exponentially with the number of jobs
+// in the worst case (TestAssignAutoBudget builds instances where it does).
+// It is meant for tests and for measuring the heuristic, on small
+// instances; nothing in the simulation calls it. On random instances
 // of 20 jobs and 3 carriers with binding capacities it takes 0.2 ms on
 // average and 15 ms at worst in 300 (see BenchmarkAssignExact).
 //
@@ -102,6 +141,13 @@ func (b *Broker) AssignExact(bids []float64, asks [][]float64, volumes []int, ca
 // Every step keeps the assignment feasible and never lowers the objective.
 // Its measured gap to the optimum is in the package documentation. Exact is
 // true only when the answer is optimal by construction.
+//
+// Above [AssignLargePairs] job-carrier pairs, or [AssignLargeCells] jobs
+// times the largest capacity, it runs the heuristic for large markets
+// instead (Large is set): two regret greedy constructions, each improved by
+// bounded re-solves and swaps, at a cost that grows near-linearly with the
+// number of pairs; see the package documentation. No preset comes near
+// these sizes, so their results are those of the four-start search.
 func (b *Broker) AssignHeuristic(bids []float64, asks [][]float64, volumes []int, capacities []int) Assignment {
 	return b.assign("AssignHeuristic", bids, asks, volumes, capacities, assignHeuristic)
 }
@@ -110,11 +156,22 @@ const (
 	// AssignExactJobs is the largest number of jobs with an eligible carrier
 	// for which [Broker.Assign] runs the exact search after the heuristic.
 	AssignExactJobs = 24
-	// AssignExactNodes is the node budget of that search. At 70 to 110 ns a
-	// node (20 to 24 jobs, 3 to 5 carriers) it bounds the search at about
-	// 10 ms.
+	// AssignExactNodes is the node budget of that search with at most
+	// [AssignExactCarriers] carriers; with m more carriers it is
+	// AssignExactNodes*AssignExactCarriers/m, since a node costs time in
+	// proportion to the carriers. At 70 to 110 ns a node (20 to 24 jobs, 3
+	// to 5 carriers) it bounds the search at about 10 ms whatever the
+	// number of carriers.
 	AssignExactNodes = 100_000
+	// AssignExactCarriers is the number of carriers up to which the search
+	// has the whole of AssignExactNodes.
+	AssignExactCarriers = 4
 )
+
+// exactBudget is the node budget of Assign's exact search with m carriers.
+func exactBudget(m int) int {
+	return max(1, AssignExactNodes*AssignExactCarriers/max(m, AssignExactCarriers))
+}
 
 type assignMode int
 
@@ -137,13 +194,17 @@ type assigner struct {
 	ok       []bool    // ok[j*m+c]: the pair is eligible and the job fits the carrier's capacity
 	vol      []int
 	capacity []int
-	rem      []int // remaining capacity per carrier
-	cur      []int // carrier of each job, or -1
-	byCap    []int // carriers in the order of a sequential construction
-	hBest    []int // the best assignment of the heuristic so far
-	shipped  []int // the assigned jobs, for swap
-	sel      []int // knapsack selection
+	bids     []float64   // the caller's bids and asks: bids[j]-asks[c][j] is spread[j*m+c]
+	asks     [][]float64 // (read by carrier, in the large-market heuristic)
+	rem      []int       // remaining capacity per carrier
+	cur      []int       // carrier of each job, or -1
+	byCap    []int       // carriers in the order of a sequential construction
+	hBest    []int       // the best assignment of the heuristic so far
+	shipped  []int       // the assigned jobs, for swap
+	sel      []int       // knapsack selection
 	rg       regretState
+	lg       largeState
+	curS     []float64 // spread of each job at its carrier (large-market heuristic)
 
 	// branch and bound
 	order      []int     // jobs with an eligible carrier, by decreasing best spread per unit
@@ -194,6 +255,7 @@ func (b *Broker) load(name string, bids []float64, asks [][]float64, volumes []i
 	a.rem = grow(a.rem, m)
 	a.vol = volumes
 	a.capacity = capacities
+	a.bids, a.asks = bids, asks
 	copy(a.rem, capacities)
 	for j, bid := range bids {
 		switch {
@@ -220,7 +282,8 @@ func (b *Broker) assign(name string, bids []float64, asks [][]float64, volumes [
 	a := &b.as
 	m := a.m
 
-	exact := false
+	exact, large, search := false, false, NotSearched
+	a.nodes = 0
 	switch {
 	case m == 1:
 		b.knapsackFor(0, false)
@@ -228,17 +291,27 @@ func (b *Broker) assign(name string, bids []float64, asks [][]float64, volumes [
 	case a.bestFits():
 		exact = true
 	default:
-		b.heuristic()
+		if a.isLarge() {
+			b.largeHeuristic()
+			large = true
+		} else {
+			b.heuristic()
+		}
 		if mode == assignExact || (mode == assignAuto && a.eligibleJobs() <= AssignExactJobs) {
 			a.budget = 0
 			if mode == assignAuto {
-				a.budget = AssignExactNodes
+				a.budget = exactBudget(m)
 			}
 			exact = a.branchAndBound()
+			search = SearchStopped
+			if exact {
+				search = SearchProved
+			}
 		}
 	}
 	r := b.price(bids, asks, exact)
-	a.vol, a.capacity = nil, nil // do not keep the caller's slices alive
+	r.Search, r.Nodes, r.Large = search, a.nodes, large
+	a.vol, a.capacity, a.bids, a.asks = nil, nil, nil, nil // do not keep the caller's slices alive
 	return r
 }
 

@@ -16,6 +16,11 @@ type refBroker struct {
 	Tie   Tie
 	Price PriceRule
 
+	// Budget, if set, replaces the node budget of Assign's search (the one
+	// change made to the copy, so that it can follow the budget that now
+	// shrinks with the number of carriers).
+	Budget func(m int) int
+
 	ks        refKnapsack
 	as        refAssigner
 	asPay     []float64
@@ -159,6 +164,9 @@ func (b *refBroker) assign(name string, bids []float64, asks [][]float64, volume
 			a.budget = 0
 			if mode == refAuto {
 				a.budget = refExactNodes
+				if b.Budget != nil {
+					a.budget = b.Budget(m)
+				}
 			}
 			exact = a.branchAndBound()
 		}

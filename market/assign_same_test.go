@@ -108,18 +108,25 @@ func sameAssignment(got, want Assignment) string {
 // returned (assign_ref_test.go): the same carrier for every job, the same
 // prices and the same sums, bit for bit, and the same Exact flag, on random
 // instances of every kind of sameCase, under both tie rules, from 0 to 160
-// jobs and 1 to 12 carriers. One broker of each kind is reused throughout,
-// so that stale buffers would show.
+// jobs and 1 to 12 carriers, and (without -short) on four instances just
+// below AssignLargePairs, the largest the small-market code still handles. One broker of each kind is reused throughout,
+// so that stale buffers would show. The reference is given the node budget
+// Assign now has (smaller with more than AssignExactCarriers carriers), so
+// that the searches are the same.
 func TestAssignSameAsReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 1))
-	cases := 1500
+	cases := 1000
 	if testing.Short() {
 		cases = 300
 	}
 	prices := []PriceRule{{Kind: Spread}, {Kind: KDouble, K: 0.5}, {Kind: PayAsBid}}
 	brokers := [2]*Broker{{Tie: TieStrict}, {Tie: TieMaxVolume}}
-	refs := [2]*refBroker{{Tie: TieStrict}, {Tie: TieMaxVolume}}
-	for k := range cases {
+	refs := [2]*refBroker{{Tie: TieStrict, Budget: exactBudget}, {Tie: TieMaxVolume, Budget: exactBudget}}
+	big := 4 // the last cases: just below AssignLargePairs, the largest the rewrite must keep
+	if testing.Short() {
+		big = 0
+	}
+	for k := range cases + big {
 		var n, m int
 		switch k % 4 {
 		case 0: // small enough for the exact search
@@ -131,8 +138,19 @@ func TestAssignSameAsReference(t *testing.T) {
 		default:
 			n, m = 100+rng.IntN(61), 2+rng.IntN(4)
 		}
+		if k >= cases {
+			m = 4 + 8*(k-cases)
+			n = AssignLargePairs/m - rng.IntN(20)
+		}
 		kind := rng.IntN(6)
 		c := sameCase(rng, n, m, kind)
+		if k >= cases {
+			// Carriers the size of a truck, so that the reference's
+			// exact knapsacks stay cheap.
+			for i := range c.capacities {
+				c.capacities[i] = 30 + rng.IntN(30)
+			}
+		}
 		for tie := range 2 {
 			br, ref := brokers[tie], refs[tie]
 			br.Price = prices[k%3]
@@ -155,7 +173,14 @@ func TestAssignSameAsReference(t *testing.T) {
 			}
 			for _, p := range methods {
 				got, want := p.got(), p.want()
-				if d := sameAssignment(got, want); d != "" {
+				d := sameAssignment(got, want)
+				if d == "" && got.Search != NotSearched && got.Nodes != ref.as.nodes {
+					d = fmt.Sprintf("%d search nodes, want %d", got.Nodes, ref.as.nodes)
+				}
+				if d == "" && got.Large {
+					d = "found by the large-market heuristic"
+				}
+				if d != "" {
 					t.Fatalf("case %d (kind %d, %d jobs, %d carriers), %s, tie %v, %v: %s; instance %v",
 						k, kind, n, m, p.name, br.Tie, br.Price, d, c)
 				}
