@@ -240,20 +240,24 @@ func (sb *surplusBounds) dantzig(values, costs []float64, volumes []int, capacit
 // the magnitudes of its terms (for the rounding allowance).
 func (sb *surplusBounds) evaluate(values []float64, costs [][]float64, volumes, capacities []int) (bound, mag float64) {
 	n, m := len(values), len(capacities)
+	best, arg := sb.best[:n], sb.arg[:n]
 	for j := range n {
-		sb.best[j], sb.arg[j] = 0, -1
+		best[j], arg[j] = 0, -1
+	}
+	maxVol := 0
+	for _, v := range volumes {
+		maxVol = max(maxVol, v)
 	}
 	for c := range m {
 		p := sb.price[c]
-		row := costs[c]
+		row := costs[c][:n]
 		limit := capacities[c]
+		// With price p >= 0, s <= 0 gives r <= s <= 0 (rounding is
+		// monotone), which never beats best >= 0: only the volume needs a
+		// test, and none when every job fits.
 		for j, v := range values {
-			s := v - row[j]
-			if s <= 0 || volumes[j] > limit {
-				continue
-			}
-			if r := s - p*float64(volumes[j]); r > sb.best[j] {
-				sb.best[j], sb.arg[j] = r, int32(c)
+			if r := v - row[j] - p*float64(volumes[j]); r > best[j] && (maxVol <= limit || volumes[j] <= limit) {
+				best[j], arg[j] = r, int32(c)
 			}
 		}
 	}
