@@ -215,10 +215,15 @@ type assigner struct {
 	bestS      float64
 	bestT      int
 	tol        float64
-	posOf      []int // position of each job in order
-	byCarrier  []int // each carrier's eligible jobs by decreasing spread per unit,
-	carrierEnd []int // carrier c's in byCarrier[carrierEnd[c-1]:carrierEnd[c]]
-	freeCap    int   // sum of rem
+	posOf      []int     // position of each job in order
+	byCarrier  []int     // each carrier's eligible jobs by decreasing spread per unit,
+	carrierEnd []int     // carrier c's in byCarrier[carrierEnd[c-1]:carrierEnd[c]]
+	ordVol     []int     // ordVol[q], ordMaxS[q]: volume and best spread of order[q]
+	ordMaxS    []float64 //
+	bcPos      []int     // bcPos[i], bcVol[i], bcS[i]: position in order, volume and
+	bcVol      []int     // spread at the carrier of byCarrier[i]
+	bcS        []float64 //
+	freeCap    int       // sum of rem
 	nodes      int
 	budget     int // 0: none
 	aborted    bool

@@ -71,6 +71,23 @@ func (a *assigner) branchAndBound() bool {
 		})
 		a.carrierEnd[c] = len(a.byCarrier)
 	}
+	// The same, laid out for the inner loops of branch.
+	a.ordVol = grow(a.ordVol, len(a.order))
+	a.ordMaxS = grow(a.ordMaxS, len(a.order))
+	for q, j := range a.order {
+		a.ordVol[q], a.ordMaxS[q] = a.vol[j], a.maxS[j]
+	}
+	a.bcPos = grow(a.bcPos, len(a.byCarrier))
+	a.bcVol = grow(a.bcVol, len(a.byCarrier))
+	a.bcS = grow(a.bcS, len(a.byCarrier))
+	from := 0
+	for c := range m {
+		for i := from; i < a.carrierEnd[c]; i++ {
+			j := a.byCarrier[i]
+			a.bcPos[i], a.bcVol[i], a.bcS[i] = a.posOf[j], a.vol[j], a.spread[j*m+c]
+		}
+		from = a.carrierEnd[c]
+	}
 	// Rounding: the bounds are sums of at most n*m+2 terms below m*sum in
 	// total, the exact totals sums of at most n terms below sum.
 	a.tol = float64(2*n*m+8) * 0x1p-52 * float64(m) * sum
@@ -114,12 +131,20 @@ func (a *assigner) branch(p int, curS float64, curT int) {
 	fitVol := 0
 	fractional := false
 	open := false
+	minRem, maxRem := a.rem[0], a.rem[0]
+	for _, r := range a.rem[1:m] {
+		minRem, maxRem = min(minRem, r), max(maxRem, r)
+	}
 	for q := p; q < len(a.order); q++ {
-		j := a.order[q]
-		v := a.vol[j]
-		fits := false
+		v := a.ordVol[q]
+		if v > maxRem {
+			continue // fits no carrier
+		}
+		// Every job in order has an eligible carrier: with room at every
+		// carrier it fits.
+		fits := v <= minRem
 		for _, c := range a.cands[q*m : q*m+a.ncand[q]] {
-			if v <= a.rem[c] {
+			if fits || v <= a.rem[c] {
 				fits = true
 				break
 			}
@@ -133,10 +158,10 @@ func (a *assigner) branch(p int, curS float64, curT int) {
 			continue
 		}
 		if v <= left {
-			ubS += a.maxS[j]
+			ubS += a.ordMaxS[q]
 			left -= v
 		} else {
-			ubS += a.maxS[j] * float64(left) / float64(v)
+			ubS += a.ordMaxS[q] * float64(left) / float64(v)
 			fractional = true
 		}
 	}
@@ -161,24 +186,26 @@ func (a *assigner) branch(p int, curS float64, curT int) {
 	sep := curS
 	from := 0
 	for c := range m {
-		left := a.rem[c]
-		for _, j := range a.byCarrier[from:a.carrierEnd[c]] {
+		rem := a.rem[c]
+		left := rem
+		end := a.carrierEnd[c]
+		for i := from; i < end; i++ {
 			if left == 0 {
 				break
 			}
-			v := a.vol[j]
-			if a.posOf[j] < p || v > a.rem[c] {
+			v := a.bcVol[i]
+			if a.bcPos[i] < p || v > rem {
 				continue
 			}
 			if v <= left {
-				sep += a.spread[j*m+c]
+				sep += a.bcS[i]
 				left -= v
 			} else {
-				sep += a.spread[j*m+c] * float64(left) / float64(v)
+				sep += a.bcS[i] * float64(left) / float64(v)
 				break
 			}
 		}
-		from = a.carrierEnd[c]
+		from = end
 	}
 	if a.cut(min(ubS, sep), ubT) {
 		return
