@@ -115,9 +115,9 @@ func sameAssignment(got, want Assignment) string {
 // that the searches are the same.
 func TestAssignSameAsReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 1))
-	cases := 1000
+	cases := 500
 	if testing.Short() {
-		cases = 300
+		cases = 60
 	}
 	prices := []PriceRule{{Kind: Spread}, {Kind: KDouble, K: 0.5}, {Kind: PayAsBid}}
 	brokers := [2]*Broker{{Tie: TieStrict}, {Tie: TieMaxVolume}}
@@ -198,7 +198,7 @@ func TestRegretSameAsReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 2))
 	cases := 2000
 	if testing.Short() {
-		cases = 400
+		cases = 150
 	}
 	for k := range cases {
 		n, m := rng.IntN(120), 1+rng.IntN(14)

@@ -26,9 +26,9 @@ func largeCase(rng *rand.Rand, m, kind int) assignCase {
 // same, and a reused broker gives the same again.
 func TestAssignLargeFeasible(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 3))
-	cases := 24
+	cases := 12
 	if testing.Short() {
-		cases = 6
+		cases = 3
 	}
 	prices := []PriceRule{{Kind: Spread}, {Kind: KDouble, K: 0.5}, {Kind: PayAsBid}}
 	for k := range cases {
@@ -63,7 +63,11 @@ func TestAssignLargeFeasible(t *testing.T) {
 // 200 carriers.
 func TestAssignLargeKnownOptimum(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 4))
-	for _, m := range []int{40, 90, 200} {
+	sizes := []int{40, 90, 200}
+	if testing.Short() {
+		sizes = sizes[:2]
+	}
+	for _, m := range sizes {
 		var c assignCase
 		var owner []int
 		for k := range m {
@@ -142,7 +146,7 @@ func TestAssignLargeGap(t *testing.T) {
 	rng := rand.New(rand.NewPCG(0, 77))
 	cases := 300
 	if testing.Short() {
-		cases = 100
+		cases = 60
 	}
 	var sum, sumSq, worst float64
 	br := &Broker{}

@@ -53,7 +53,7 @@ func TestEfficientSurplusSameAsBefore(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 5))
 	cases := 600
 	if testing.Short() {
-		cases = 150
+		cases = 60
 	}
 	br := &Broker{Tie: TieMaxVolume, Price: PriceRule{Kind: PayAsBid}}
 	for k := range cases {
