@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // benchOrders returns n orders with volumes uniform in 1..maxVol, asks
@@ -349,4 +350,85 @@ func BenchmarkAssignLargeGap(b *testing.B) {
 	}
 	b.ReportMetric(mean, "mean-gap")
 	b.ReportMetric(worst, "worst-gap")
+}
+
+// BenchmarkAssignVsReference times Assign against the code before the
+// near-linear rewrite (assign_ref_test.go) on the same instances, in the
+// same process, alternating which runs first, so that the ratio new/ref it
+// reports is paired and little disturbed by other load on the machine:
+//
+//   - theory: 64 clearings of the fresh arrivals of balanced at one
+//     epoch, 2 carriers of capacity 41 (the sample of theory.json), under
+//     TieStrict; most reach the exact search;
+//   - clearing/k: a clearing of balanced scaled by k, as in
+//     BenchmarkAssignScale, under TieMaxVolume;
+//   - episode/k: the efficient benchmark of an episode of balanced scaled
+//     by k (episodeCase, carriers alike or not): EfficientSurplus against
+//     the reference's Assign under TieStrict, as experiments computed it.
+//
+// Only sizes where the reference takes at most about half a second are
+// included; larger ones were measured once by hand (package documentation).
+func BenchmarkAssignVsReference(b *testing.B) {
+	type instance struct {
+		bids       []float64
+		asks       [][]float64
+		volumes    []int
+		capacities []int
+	}
+	type set struct {
+		name      string
+		tie       Tie
+		instances []instance
+		efficient bool // EfficientSurplus instead of Assign
+	}
+	var sets []set
+	rng := rand.New(rand.NewPCG(4, 5))
+	var theory []instance
+	for i := range 64 {
+		v, c, vol, caps := episodeCase(rng.IntN(31), 2, 41, true, uint64(i))
+		theory = append(theory, instance{v, c, vol, caps})
+	}
+	sets = append(sets, set{"theory", TieStrict, theory, false})
+	for _, k := range []int{1, 3, 10} {
+		m := 2 * k
+		bids, asks, volumes, capacities := benchAssignCase(15*m, m, 10, 38, 44, uint64(k))
+		sets = append(sets, set{fmt.Sprintf("clearing/k=%d", k), TieMaxVolume, []instance{{bids, asks, volumes, capacities}}, false})
+	}
+	for _, alike := range []bool{true, false} {
+		for _, k := range []int{1, 3, 10} {
+			v, c, vol, caps := episodeCase(165*k, 2*k, 451, alike, uint64(k))
+			sets = append(sets, set{fmt.Sprintf("episode/alike=%v/k=%d", alike, k), TieStrict, []instance{{v, c, vol, caps}}, true})
+		}
+	}
+	for _, s := range sets {
+		b.Run(s.name, func(b *testing.B) {
+			br := &Broker{Tie: s.tie}
+			ref := &refBroker{Tie: s.tie, Budget: exactBudget}
+			var tNew, tRef time.Duration
+			turn := 0
+			for b.Loop() {
+				for _, c := range s.instances {
+					for pass := range 2 {
+						t0 := time.Now()
+						switch {
+						case (pass+turn)%2 == 0 && s.efficient:
+							br.EfficientSurplus(c.bids, c.asks, c.volumes, c.capacities)
+							tNew += time.Since(t0)
+						case (pass+turn)%2 == 0:
+							br.Assign(c.bids, c.asks, c.volumes, c.capacities)
+							tNew += time.Since(t0)
+						default:
+							ref.Assign(c.bids, c.asks, c.volumes, c.capacities)
+							tRef += time.Since(t0)
+						}
+					}
+				}
+				turn++
+			}
+			per := float64(b.N * len(s.instances))
+			b.ReportMetric(float64(tNew)/per, "new-ns/assign")
+			b.ReportMetric(float64(tRef)/per, "ref-ns/assign")
+			b.ReportMetric(float64(tNew)/float64(tRef), "new/ref")
+		})
+	}
 }
