@@ -21,7 +21,11 @@ const (
 )
 
 // largeRounds bounds the improvement cycles of the large-market heuristic.
-const largeRounds = 8
+// Measured on 40 instances just above AssignLargePairs, its mean shortfall
+// against the four-start heuristic is 0.073 % with 2 cycles, 0.033 % with
+// 3, 0.026 % with 4 and 0.024 % with 8; on a clearing of 3,000 jobs and 200
+// carriers 8 cycles cost 1.5 times as much as 4.
+const largeRounds = 4
 
 // largeDPCells bounds the dynamic programme of one re-solve in the
 // large-market heuristic (candidates times capacity); above it the re-solve
@@ -49,15 +53,18 @@ type largeState struct {
 	vol   []int     // the jobs' volumes
 	merge []int
 
-	start []int // start[c]..start[c+1]: carrier c's jobs in byCarrier
-	jobs  []int // jobs grouped by carrier
+	start []int // start[c]..start[c+1]: carrier c's jobs in jobs
+	jobs  []int // shipped jobs grouped by carrier
 	at    []int // position of each shipped job in jobs
 }
 
 // largeHeuristic is the heuristic for large markets: the regret greedy, by
 // spread per unit and then by spread, each improved by at most largeRounds
-// cycles of bounded re-solves ([Broker.resolve]); the better is kept (ties:
-// the first). Its cost grows as n m log m.
+// cycles of bounded re-solves of every carrier ([Broker.resolve]) and a pass
+// of swaps ([assigner.swapLarge]); the better is kept (ties: the first).
+// Each cycle reads every job-carrier pair once or twice; the sorting of the
+// carriers costs at most n m log m and usually O(n m). Its time grows in
+// proportion to the pairs (BenchmarkAssignScale).
 func (b *Broker) largeHeuristic() {
 	a := &b.as
 	a.hBest = grow(a.hBest, a.n)
@@ -288,8 +295,8 @@ func (a *assigner) swapLarge() bool {
 		}
 		sjc := a.spread[j*m+c]
 		checks := 0
-		for _, d32 := range g.carriers[j*m : j*m+int(g.count[j])] {
-			d := int(d32)
+		for i := range int(g.count[j]) {
+			d := int(a.carrierAt(j, i))
 			sjd := a.spread[j*m+d]
 			if d == c || checks >= swapChecks || !(sjd > sjc) {
 				break

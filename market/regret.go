@@ -26,18 +26,21 @@ import (
 // (regret descending, best value descending, job ascending): its top is the
 // job the scan of the plain greedy picks.
 type regretState struct {
-	carriers []int32   // carriers[j*m : j*m+count[j]]: job j's eligible carriers by decreasing value
-	count    []int32   // number of eligible carriers of each job
-	first    []int32   // cursor on the best carrier with room, as an index into job j's list
-	second   []int32   // cursor on the runner-up with room, or count[j] if none
-	best     []float64 // value at the best carrier with room
-	regret   []float64 // best minus runner-up value (+Inf with one carrier left)
-	heap     []int32   // jobs, a binary heap on (regret, best, -job)
-	pos      []int32   // position of each job in heap, or -1
-	byVol    []int32   // jobs by decreasing volume (ties: ascending job)
-	tooBig   []int32   // tooBig[c]: byVol[:tooBig[c]] are jobs larger than carrier c's room
-	perUnit  bool
-	keyed    []keyedCarrier // sortJob's scratch
+	carriers    []int32   // carriers[j*m : j*m+count[j]]: job j's eligible carriers by decreasing value
+	count       []int32   // number of eligible carriers of each job
+	first       []int32   // cursor on the best carrier with room, as an index into job j's list
+	second      []int32   // cursor on the runner-up with room, or count[j] if none
+	best        []float64 // value at the best carrier with room
+	regret      []float64 // best minus runner-up value (+Inf with one carrier left)
+	heap        []int32   // jobs, a binary heap on (regret, best, -job)
+	pos         []int32   // position of each job in heap, or -1
+	byVol       []int32   // jobs by decreasing volume (ties: ascending job)
+	tooBig      []int32   // tooBig[c]: byVol[:tooBig[c]] are jobs larger than carrier c's room
+	perUnit     bool
+	sorted      []int32        // the first sorted[j] of job j's list are in order
+	sortPerUnit bool           // whether the lists are ordered by spread per unit
+	keyed       []keyedCarrier // extend's scratch
+	chosen      []bool         // extend's scratch, all false between calls
 }
 
 // value is what the regret greedy ranks job j's carrier c by: the spread,
@@ -58,21 +61,26 @@ func (a *assigner) value(j, c int) float64 {
 // carrier). Carriers are ranked by spread, or by spread per unit if perUnit.
 //
 // The choices are those of rescanning every job at every step; the
-// bookkeeping of [regretState] makes the whole greedy cost
+// bookkeeping of [regretState] makes the whole greedy cost at most
 // O(n m log m + (n + changes) log n) instead of O(n^2 m).
 func (a *assigner) regret(perUnit bool) {
 	a.sortCarriers(perUnit)
 	a.greedy(perUnit)
 }
 
-// sortCarriers sorts every job's eligible carriers by decreasing value,
-// spread or spread per unit (ties: lower carrier), for greedy.
+// sortCarriers lists every job's eligible carriers, to be read in
+// decreasing order of value, spread or spread per unit (ties: lower
+// carrier), through carrierAt. With more than 8 carriers a list is sorted
+// lazily: carrierAt selects the next best ones when it is read past its
+// sorted part, in chunks that double, so that a job whose best carriers
+// keep room costs O(m), not O(m log m).
 func (a *assigner) sortCarriers(perUnit bool) {
 	n, m := a.n, a.m
 	g := &a.rg
-	g.perUnit = perUnit
+	g.sortPerUnit = perUnit
 	g.carriers = grow(g.carriers, n*m)
 	g.count = grow(g.count, n)
+	g.sorted = grow(g.sorted, n)
 	for j := range n {
 		list := g.carriers[j*m : j*m]
 		for c := range m {
@@ -80,11 +88,76 @@ func (a *assigner) sortCarriers(perUnit bool) {
 				list = append(list, int32(c))
 			}
 		}
-		if len(list) > 1 {
-			a.sortJob(j, list)
-		}
 		g.count[j] = int32(len(list))
+		g.sorted[j] = 0
+		if len(list) <= 8 {
+			a.extend(j, len(list)-1)
+		}
 	}
+}
+
+// carrierAt returns job j's p-th eligible carrier in decreasing order of
+// value (p < count[j]).
+func (a *assigner) carrierAt(j, p int) int32 {
+	if p >= int(a.rg.sorted[j]) {
+		a.extend(j, p)
+	}
+	return a.rg.carriers[j*a.m+p]
+}
+
+// extend sorts job j's list at least up to position p: it selects the best
+// of the unsorted rest, at least 8 of them and at least as many as are
+// sorted, in one pass that keeps them in a small sorted buffer, and moves
+// them to the front of the rest.
+func (a *assigner) extend(j, p int) {
+	g := &a.rg
+	count, done := int(g.count[j]), int(g.sorted[j])
+	if p < done || done == count {
+		return
+	}
+	list := g.carriers[j*a.m : j*a.m+count]
+	want := min(count-done, max(p+1-done, 8, done))
+	// g.keyed[:want] holds the best of the rest so far, best first.
+	top := g.keyed[:0]
+	for _, c := range list[done:] {
+		f := a.spread[j*a.m+int(c)]
+		if g.sortPerUnit {
+			f /= float64(a.vol[j])
+		}
+		e := keyedCarrier{f, c}
+		if len(top) == want && !e.before(top[want-1]) {
+			continue
+		}
+		if len(top) < want {
+			top = append(top, e)
+		}
+		i := len(top) - 1
+		for i > 0 && e.before(top[i-1]) {
+			top[i] = top[i-1]
+			i--
+		}
+		top[i] = e
+	}
+	g.keyed = top
+	// The rest: the chosen ones first, in order, then the others in the
+	// order they had.
+	g.chosen = grow(g.chosen, a.m)
+	for _, e := range top {
+		g.chosen[e.c] = true
+	}
+	rest := list[done:]
+	w := len(rest) - 1
+	for i := len(rest) - 1; i >= 0; i-- {
+		if c := rest[i]; !g.chosen[c] {
+			rest[w] = c // w >= i: the others after i number at most len-1-i
+			w--
+		}
+	}
+	for i, e := range top {
+		rest[i] = e.c
+		g.chosen[e.c] = false
+	}
+	g.sorted[j] = int32(done + want)
 }
 
 // greedy runs the regret greedy on the lists of sortCarriers, ranking
@@ -158,44 +231,14 @@ func (a *assigner) greedy(perUnit bool) {
 	}
 }
 
-// sortJob sorts job j's eligible carriers by decreasing value, ties by
-// ascending carrier.
-func (a *assigner) sortJob(j int, list []int32) {
-	g := &a.rg
-	g.keyed = g.keyed[:0]
-	for _, c := range list {
-		g.keyed = append(g.keyed, keyedCarrier{a.value(j, int(c)), c})
-	}
-	k := g.keyed
-	if len(k) <= 12 {
-		for x := 1; x < len(k); x++ {
-			e := k[x]
-			y := x
-			for y > 0 && k[y-1].f < e.f {
-				k[y] = k[y-1]
-				y--
-			}
-			k[y] = e
-		}
-	} else {
-		slices.SortFunc(k, func(x, y keyedCarrier) int {
-			switch {
-			case x.f > y.f:
-				return -1
-			case x.f < y.f:
-				return 1
-			}
-			return int(x.c - y.c)
-		})
-	}
-	for i, e := range k {
-		list[i] = e.c
-	}
-}
-
 type keyedCarrier struct {
 	f float64
 	c int32
+}
+
+// before reports whether e comes before x: larger value, ties lower carrier.
+func (e keyedCarrier) before(x keyedCarrier) bool {
+	return e.f > x.f || (e.f == x.f && e.c < x.c)
 }
 
 // refresh moves job j's cursors past the carriers without room for it and
@@ -204,23 +247,23 @@ type keyedCarrier struct {
 func (a *assigner) refresh(j int) bool {
 	g := &a.rg
 	m := a.m
-	list := g.carriers[j*m : j*m+int(g.count[j])]
+	count := int(g.count[j])
 	v := a.vol[j]
 	p := int(g.first[j])
-	for p < len(list) && v > a.rem[list[p]] {
+	for p < count && v > a.rem[a.carrierAt(j, p)] {
 		p++
 	}
-	if p == len(list) {
+	if p == count {
 		return false
 	}
 	q := max(int(g.second[j]), p+1)
-	for q < len(list) && v > a.rem[list[q]] {
+	for q < count && v > a.rem[a.carrierAt(j, q)] {
 		q++
 	}
 	g.first[j], g.second[j] = int32(p), int32(q)
-	f1, f2 := a.value(j, int(list[p])), math.Inf(-1)
-	if q < len(list) {
-		f2 = a.value(j, int(list[q]))
+	f1, f2 := a.value(j, int(g.carriers[j*m+p])), math.Inf(-1)
+	if q < count {
+		f2 = a.value(j, int(g.carriers[j*m+q]))
 	}
 	g.best[j] = f1
 	g.regret[j] = f1 - f2 // +Inf with one carrier left
