@@ -19,6 +19,38 @@ type Assignment struct {
 	Spread  float64   // total spread, summed in ascending order of job
 	Kept    float64   // total kept by the broker: the sum of Pay[j] - Receive[j]
 	Exact   bool      // whether the assignment is proven optimal
+	Search  Search    // whether the exact search ran and how it ended
+	Nodes   int       // the search nodes it visited (0 if it did not run)
+	Large   bool      // whether the heuristic for large markets found it (see AssignLargePairs)
+}
+
+// Search says whether the exact search of an assignment ran and how it
+// ended: a caller tells a proven optimum from the best answer found within
+// the budget.
+type Search int
+
+const (
+	// NotSearched: the search did not run. The answer is optimal by
+	// construction (Exact: one carrier, or every job fits at its best
+	// carrier) or the heuristic's (more than [AssignExactJobs] jobs with an
+	// eligible carrier, or [Broker.AssignHeuristic]).
+	NotSearched Search = iota
+	// SearchProved: the search ran to its end; the answer is optimal (Exact).
+	SearchProved
+	// SearchStopped: the search used up its node budget ([Broker.Assign]
+	// only). The answer is the best found, the heuristic's or better, and
+	// is not proven optimal.
+	SearchStopped
+)
+
+var searchNames = [...]string{NotSearched: "not searched", SearchProved: "proved", SearchStopped: "stopped at budget"}
+
+// String returns "not searched", "proved" or "stopped at budget".
+func (s Search) String() string {
+	if s >= 0 && int(s) < len(searchNames) {
+		return searchNames[s]
+	}
+	return fmt.Sprintf("Search(%d)", int(s))
 }
 
 // Assign assigns each job to at most one carrier so as to maximise the total
@@ -36,10 +68,15 @@ type Assignment struct {
 // generalized assignment problem, and NP-hard. Assign runs the heuristic of
 // [Broker.AssignHeuristic] and then, when at most [AssignExactJobs] jobs have
 // an eligible carrier, tries to prove or improve it with the branch and bound
-// of [Broker.AssignExact] within a budget of [AssignExactNodes] search nodes;
-// Exact reports whether that succeeded (or whether the heuristic answer was
-// optimal by construction: one carrier, or every job fits at its best
-// carrier).
+// of [Broker.AssignExact] within a budget of [AssignExactNodes] search nodes
+// (fewer with more than [AssignExactCarriers] carriers, so that the time of
+// the search stays bounded whatever the number of carriers). Exact reports
+// whether the answer is proven optimal; Search tells an optimum proved by
+// the search ([SearchProved]) from the best answer found within the budget
+// ([SearchStopped]) and from an answer where the search did not run
+// ([NotSearched]: optimal by construction, one carrier or every job fitting
+// at its best carrier, or the heuristic's). The simulation calls Assign
+// only, so its worst case is bounded.
 //
 // It panics, as for a programmer error, if the slices disagree in length, if
 // a capacity is negative, if a volume is below 1, if a bid or ask is not
@@ -49,9 +86,11 @@ func (b *Broker) Assign(bids []float64, asks [][]float64, volumes []int, capacit
 }
 
 // AssignExact is [Broker.Assign] with the branch and bound always run to the
-// end, with no budget: the result is optimal (Exact is true), but the time
-// grows exponentially with the number of jobs in the worst case. It is meant
-// for small instances and for measuring the heuristic. On random instances
+// end, with no budget: the result is optimal (Exact is true, Search is
+// [SearchProved]), but the time grows exponentially with the number of jobs
+// in the worst case (TestAssignAutoBudget builds instances where it does).
+// It is meant for tests and for measuring the heuristic, on small
+// instances; nothing in the simulation calls it. On random instances
 // of 20 jobs and 3 carriers with binding capacities it takes 0.2 ms on
 // average and 15 ms at worst in 300 (see BenchmarkAssignExact).
 //
@@ -102,6 +141,13 @@ func (b *Broker) AssignExact(bids []float64, asks [][]float64, volumes []int, ca
 // Every step keeps the assignment feasible and never lowers the objective.
 // Its measured gap to the optimum is in the package documentation. Exact is
 // true only when the answer is optimal by construction.
+//
+// Above [AssignLargePairs] job-carrier pairs, or [AssignLargeCells] jobs
+// times the largest capacity, it runs the heuristic for large markets
+// instead (Large is set): two regret greedy constructions, each improved by
+// bounded re-solves and swaps, at a cost that grows near-linearly with the
+// number of pairs; see the package documentation. No preset comes near
+// these sizes, so their results are those of the four-start search.
 func (b *Broker) AssignHeuristic(bids []float64, asks [][]float64, volumes []int, capacities []int) Assignment {
 	return b.assign("AssignHeuristic", bids, asks, volumes, capacities, assignHeuristic)
 }
@@ -110,11 +156,22 @@ const (
 	// AssignExactJobs is the largest number of jobs with an eligible carrier
 	// for which [Broker.Assign] runs the exact search after the heuristic.
 	AssignExactJobs = 24
-	// AssignExactNodes is the node budget of that search. At 70 to 110 ns a
-	// node (20 to 24 jobs, 3 to 5 carriers) it bounds the search at about
-	// 10 ms.
+	// AssignExactNodes is the node budget of that search with at most
+	// [AssignExactCarriers] carriers; with m more carriers it is
+	// AssignExactNodes*AssignExactCarriers/m, since a node costs time in
+	// proportion to the carriers. At 70 to 110 ns a node (20 to 24 jobs, 3
+	// to 5 carriers) it bounds the search at about 10 ms whatever the
+	// number of carriers.
 	AssignExactNodes = 100_000
+	// AssignExactCarriers is the number of carriers up to which the search
+	// has the whole of AssignExactNodes.
+	AssignExactCarriers = 4
 )
+
+// exactBudget is the node budget of Assign's exact search with m carriers.
+func exactBudget(m int) int {
+	return max(1, AssignExactNodes*AssignExactCarriers/max(m, AssignExactCarriers))
+}
 
 type assignMode int
 
@@ -137,12 +194,17 @@ type assigner struct {
 	ok       []bool    // ok[j*m+c]: the pair is eligible and the job fits the carrier's capacity
 	vol      []int
 	capacity []int
-	rem      []int // remaining capacity per carrier
-	cur      []int // carrier of each job, or -1
-	byCap    []int // carriers in the order of a sequential construction
-	hBest    []int // the best assignment of the heuristic so far
-	shipped  []int // the assigned jobs, for swap
-	sel      []int // knapsack selection
+	bids     []float64   // the caller's bids and asks: bids[j]-asks[c][j] is spread[j*m+c]
+	asks     [][]float64 // (read by carrier, in the large-market heuristic)
+	rem      []int       // remaining capacity per carrier
+	cur      []int       // carrier of each job, or -1
+	byCap    []int       // carriers in the order of a sequential construction
+	hBest    []int       // the best assignment of the heuristic so far
+	shipped  []int       // the assigned jobs, for swap
+	sel      []int       // knapsack selection
+	rg       regretState
+	lg       largeState
+	curS     []float64 // spread of each job at its carrier (large-market heuristic)
 
 	// branch and bound
 	order      []int     // jobs with an eligible carrier, by decreasing best spread per unit
@@ -153,16 +215,23 @@ type assigner struct {
 	bestS      float64
 	bestT      int
 	tol        float64
-	posOf      []int // position of each job in order
-	byCarrier  []int // each carrier's eligible jobs by decreasing spread per unit,
-	carrierEnd []int // carrier c's in byCarrier[carrierEnd[c-1]:carrierEnd[c]]
-	freeCap    int   // sum of rem
+	posOf      []int     // position of each job in order
+	byCarrier  []int     // each carrier's eligible jobs by decreasing spread per unit,
+	carrierEnd []int     // carrier c's in byCarrier[carrierEnd[c-1]:carrierEnd[c]]
+	ordVol     []int     // ordVol[q], ordMaxS[q]: volume and best spread of order[q]
+	ordMaxS    []float64 //
+	bcPos      []int     // bcPos[i], bcVol[i], bcS[i]: position in order, volume and
+	bcVol      []int     // spread at the carrier of byCarrier[i]
+	bcS        []float64 //
+	freeCap    int       // sum of rem
 	nodes      int
 	budget     int // 0: none
 	aborted    bool
 }
 
-func (b *Broker) assign(name string, bids []float64, asks [][]float64, volumes []int, capacities []int, mode assignMode) Assignment {
+// load validates an instance and sets up b.as for it: spreads, eligibility,
+// every job unassigned and every carrier empty.
+func (b *Broker) load(name string, bids []float64, asks [][]float64, volumes []int, capacities []int) {
 	if err := b.Validate(); err != nil {
 		panic(fmt.Sprintf("market: Broker.%s: %v", name, err))
 	}
@@ -191,6 +260,7 @@ func (b *Broker) assign(name string, bids []float64, asks [][]float64, volumes [
 	a.rem = grow(a.rem, m)
 	a.vol = volumes
 	a.capacity = capacities
+	a.bids, a.asks = bids, asks
 	copy(a.rem, capacities)
 	for j, bid := range bids {
 		switch {
@@ -210,8 +280,15 @@ func (b *Broker) assign(name string, bids []float64, asks [][]float64, volumes [
 			a.ok[j*m+c] = (s > 0 || (s == 0 && b.Tie == TieMaxVolume)) && volumes[j] <= capacities[c]
 		}
 	}
+}
 
-	exact := false
+func (b *Broker) assign(name string, bids []float64, asks [][]float64, volumes []int, capacities []int, mode assignMode) Assignment {
+	b.load(name, bids, asks, volumes, capacities)
+	a := &b.as
+	m := a.m
+
+	exact, large, search := false, false, NotSearched
+	a.nodes = 0
 	switch {
 	case m == 1:
 		b.knapsackFor(0, false)
@@ -219,17 +296,27 @@ func (b *Broker) assign(name string, bids []float64, asks [][]float64, volumes [
 	case a.bestFits():
 		exact = true
 	default:
-		b.heuristic()
+		if a.isLarge() {
+			b.largeHeuristic()
+			large = true
+		} else {
+			b.heuristic()
+		}
 		if mode == assignExact || (mode == assignAuto && a.eligibleJobs() <= AssignExactJobs) {
 			a.budget = 0
 			if mode == assignAuto {
-				a.budget = AssignExactNodes
+				a.budget = exactBudget(m)
 			}
 			exact = a.branchAndBound()
+			search = SearchStopped
+			if exact {
+				search = SearchProved
+			}
 		}
 	}
 	r := b.price(bids, asks, exact)
-	a.vol, a.capacity = nil, nil // do not keep the caller's slices alive
+	r.Search, r.Nodes, r.Large = search, a.nodes, large
+	a.vol, a.capacity, a.bids, a.asks = nil, nil, nil, nil // do not keep the caller's slices alive
 	return r
 }
 
@@ -272,133 +359,6 @@ func (a *assigner) eligibleJobs() int {
 	return k
 }
 
-// knapsackFor solves carrier c's knapsack exactly, with the broker's solver.
-//
-// With improve false, it does so on the unassigned jobs and assigns the
-// selection to c: a step of the sequential construction.
-//
-// With improve true, it re-optimises c against the current assignment: the
-// candidates are c's own jobs and the unassigned ones, worth their spread at
-// c, and the jobs at other carriers that c may take, worth their gain
-// s_jc - s_j,cur(j) when that is positive (taking such a job frees its
-// volume at its carrier). The selection's total is then exactly the new total
-// spread minus the old one plus c's old spread, so the selection is applied
-// when it raises the total spread, or keeps it and moves the volume the tie
-// rule's way; it reports whether it was applied. This one step covers moving
-// a job to a carrier where it is worth more, also when jobs of c must make
-// room for it, and refilling c from the unassigned jobs.
-func (b *Broker) knapsackFor(c int, improve bool) bool {
-	a := &b.as
-	m := a.m
-	b.ks.reset(a.capacity[c], b.Tie)
-	oldS, oldV := 0.0, 0
-	for j := range a.n {
-		k := a.cur[j]
-		switch {
-		case k == -1 || (improve && k == c):
-			b.ks.add(j, a.vol[j], a.spread[j*m+c])
-		case improve && a.ok[j*m+c]:
-			if g := a.spread[j*m+c] - a.spread[j*m+k]; g > 0 {
-				b.ks.add(j, a.vol[j], g)
-			}
-		}
-		if k == c {
-			oldS += a.spread[j*m+c]
-			oldV += a.vol[j]
-		}
-	}
-	a.sel = b.ks.solve(a.sel[:0])
-	newS, newV, load := 0.0, 0, 0 // newV counts only the volume that was not shipped before
-	for _, j := range a.sel {
-		k := a.cur[j]
-		load += a.vol[j]
-		if k >= 0 && k != c {
-			newS += a.spread[j*m+c] - a.spread[j*m+k]
-		} else {
-			newS += a.spread[j*m+c]
-			newV += a.vol[j]
-		}
-	}
-	if improve && !(newS > oldS || (newS == oldS && a.sign*newV > a.sign*oldV)) {
-		return false
-	}
-	for j := range a.n {
-		if a.cur[j] == c {
-			a.cur[j] = -1
-		}
-	}
-	for _, j := range a.sel {
-		if k := a.cur[j]; k >= 0 {
-			a.rem[k] += a.vol[j]
-		}
-		a.cur[j] = c
-	}
-	a.rem[c] = a.capacity[c] - load
-	return true
-}
-
-// heuristic runs the four constructions, improves each to a local optimum
-// and keeps the best; see [Broker.AssignHeuristic].
-func (b *Broker) heuristic() {
-	a := &b.as
-	a.hBest = grow(a.hBest, a.n)
-	var bestS float64
-	var bestT int
-	for start := range 4 {
-		for j := range a.n {
-			a.cur[j] = -1
-		}
-		copy(a.rem, a.capacity)
-		switch start {
-		case 0, 1:
-			a.byCap = a.byCap[:0]
-			for c := range a.m {
-				a.byCap = append(a.byCap, c)
-			}
-			slices.SortStableFunc(a.byCap, func(x, y int) int {
-				if start == 0 {
-					return a.capacity[y] - a.capacity[x]
-				}
-				return a.capacity[x] - a.capacity[y]
-			})
-			for _, c := range a.byCap {
-				b.knapsackFor(c, false)
-			}
-		case 2, 3:
-			a.regret(start == 3)
-		}
-		b.improve()
-		if s, t := a.total(); start == 0 || s > bestS || (s == bestS && t > bestT) {
-			bestS, bestT = s, t
-			copy(a.hBest, a.cur[:a.n])
-		}
-	}
-	copy(a.cur, a.hBest[:a.n])
-	a.resetRem()
-}
-
-// improve applies the improving steps in a cycle, the swap pass and then each
-// carrier's re-solve, until a whole cycle of steps in a row changes nothing,
-// or for at most heuristicRounds cycles.
-func (b *Broker) improve() {
-	a := &b.as
-	steps := a.m + 1 // step a.m is the swap pass
-	idle := 0
-	for k := 0; idle < steps && k < heuristicRounds*steps; k++ {
-		var changed bool
-		if s := k % steps; s == a.m {
-			changed = a.swap()
-		} else {
-			changed = b.knapsackFor(s, true)
-		}
-		if changed {
-			idle = 0
-		} else {
-			idle++
-		}
-	}
-}
-
 func (a *assigner) resetRem() {
 	copy(a.rem, a.capacity)
 	for j, c := range a.cur[:a.n] {
@@ -406,85 +366,6 @@ func (a *assigner) resetRem() {
 			a.rem[c] -= a.vol[j]
 		}
 	}
-}
-
-// regret is the greedy construction of Martello and Toth for the generalized
-// assignment problem: repeatedly, among the unassigned jobs that fit some
-// eligible carrier, take the one whose best carrier beats its second best by
-// the most (a job with one carrier left first), and give it to its best
-// carrier. Carriers are ranked by spread, or by spread per unit if perUnit.
-func (a *assigner) regret(perUnit bool) {
-	m := a.m
-	for {
-		pick, pickC := -1, -1
-		var pickR, pickF float64
-		for j := range a.n {
-			if a.cur[j] != -1 {
-				continue
-			}
-			bc := -1
-			f1, f2 := math.Inf(-1), math.Inf(-1)
-			for c := range m {
-				if !a.ok[j*m+c] || a.vol[j] > a.rem[c] {
-					continue
-				}
-				f := a.spread[j*m+c]
-				if perUnit {
-					f /= float64(a.vol[j])
-				}
-				if f > f1 {
-					f1, f2, bc = f, f1, c
-				} else if f > f2 {
-					f2 = f
-				}
-			}
-			if bc < 0 {
-				continue
-			}
-			r := f1 - f2 // +Inf with one carrier left
-			if pick < 0 || r > pickR || (r == pickR && f1 > pickF) {
-				pick, pickC, pickR, pickF = j, bc, r, f1
-			}
-		}
-		if pick < 0 {
-			return
-		}
-		a.cur[pick] = pickC
-		a.rem[pickC] -= a.vol[pick]
-	}
-}
-
-// swap does one pass of improving swaps: two jobs at different carriers
-// trade places when both pairs are eligible, both fit and the total spread
-// rises. It reports whether it changed anything.
-func (a *assigner) swap() bool {
-	m := a.m
-	a.shipped = a.shipped[:0]
-	for j, c := range a.cur[:a.n] {
-		if c >= 0 {
-			a.shipped = append(a.shipped, j)
-		}
-	}
-	changed := false
-	for x, j := range a.shipped {
-		for _, k := range a.shipped[x+1:] {
-			cj, ck := a.cur[j], a.cur[k]
-			if cj == ck || !a.ok[j*m+ck] || !a.ok[k*m+cj] {
-				continue
-			}
-			d := a.vol[j] - a.vol[k] // what carrier cj gains in room, ck loses
-			if a.rem[cj]+d < 0 || a.rem[ck]-d < 0 {
-				continue
-			}
-			if a.spread[j*m+ck]+a.spread[k*m+cj] > a.spread[j*m+cj]+a.spread[k*m+ck] {
-				a.cur[j], a.cur[k] = ck, cj
-				a.rem[cj] += d
-				a.rem[ck] -= d
-				changed = true
-			}
-		}
-	}
-	return changed
 }
 
 // total returns the objective of the current assignment: the spread summed
@@ -498,211 +379,6 @@ func (a *assigner) total() (float64, int) {
 		}
 	}
 	return s, a.sign * v
-}
-
-// branchAndBound searches for an optimal assignment, starting from the
-// current one as incumbent, and leaves the best found in cur. It reports
-// whether the search finished (within the budget, if any).
-func (a *assigner) branchAndBound() bool {
-	n, m := a.n, a.m
-	a.best = append(a.best[:0], a.cur[:n]...)
-	a.bestS, a.bestT = a.total()
-
-	a.order = a.order[:0]
-	a.maxS = grow(a.maxS, n)
-	sum := 0.0
-	for j := range n {
-		a.maxS[j] = math.Inf(-1)
-		for c := range m {
-			if a.ok[j*m+c] {
-				a.maxS[j] = math.Max(a.maxS[j], a.spread[j*m+c])
-			}
-		}
-		if !math.IsInf(a.maxS[j], -1) {
-			a.order = append(a.order, j)
-			sum += a.maxS[j]
-		}
-	}
-	slices.SortStableFunc(a.order, func(x, y int) int {
-		return perUnitDesc(a.maxS[x], a.vol[x], a.maxS[y], a.vol[y])
-	})
-	a.cands = grow(a.cands, len(a.order)*m)
-	a.ncand = grow(a.ncand, len(a.order))
-	for q, j := range a.order {
-		cs := a.cands[q*m : q*m]
-		for c := range m {
-			if a.ok[j*m+c] {
-				cs = append(cs, c)
-			}
-		}
-		slices.SortStableFunc(cs, func(x, y int) int {
-			switch sx, sy := a.spread[j*m+x], a.spread[j*m+y]; {
-			case sx > sy:
-				return -1
-			case sx < sy:
-				return 1
-			}
-			return 0
-		})
-		a.ncand[q] = len(cs)
-	}
-	// Each carrier's eligible jobs by decreasing spread per unit, for the
-	// second bound.
-	a.posOf = grow(a.posOf, n)
-	for q, j := range a.order {
-		a.posOf[j] = q
-	}
-	a.byCarrier = a.byCarrier[:0]
-	a.carrierEnd = grow(a.carrierEnd, m)
-	for c := range m {
-		from := len(a.byCarrier)
-		for _, j := range a.order {
-			if a.ok[j*m+c] {
-				a.byCarrier = append(a.byCarrier, j)
-			}
-		}
-		slices.SortStableFunc(a.byCarrier[from:], func(x, y int) int {
-			return perUnitDesc(a.spread[x*m+c], a.vol[x], a.spread[y*m+c], a.vol[y])
-		})
-		a.carrierEnd[c] = len(a.byCarrier)
-	}
-	// Rounding: the bounds are sums of at most n*m+2 terms below m*sum in
-	// total, the exact totals sums of at most n terms below sum.
-	a.tol = float64(2*n*m+8) * 0x1p-52 * float64(m) * sum
-
-	for j := range n {
-		a.cur[j] = -1
-	}
-	copy(a.rem, a.capacity)
-	a.freeCap = 0
-	for _, r := range a.rem {
-		a.freeCap += r
-	}
-	a.nodes = 0
-	a.aborted = false
-	a.branch(0, 0, 0)
-
-	copy(a.cur, a.best)
-	copy(a.rem, a.capacity)
-	for j, c := range a.cur[:n] {
-		if c >= 0 {
-			a.rem[c] -= a.vol[j]
-		}
-	}
-	return !a.aborted
-}
-
-// branch explores the assignments of order[p:] given the decisions on
-// order[:p], whose spread summed in search order is curS and tie key curT.
-func (a *assigner) branch(p int, curS float64, curT int) {
-	if a.budget > 0 && a.nodes >= a.budget {
-		a.aborted = true
-		return
-	}
-	a.nodes++
-	m := a.m
-
-	// Dantzig bound on the spread and a bound on the tie key, over the jobs
-	// left that fit some eligible carrier's remaining capacity.
-	ubS := curS
-	left := a.freeCap
-	fitVol := 0
-	fractional := false
-	open := false
-	for q := p; q < len(a.order); q++ {
-		j := a.order[q]
-		v := a.vol[j]
-		fits := false
-		for _, c := range a.cands[q*m : q*m+a.ncand[q]] {
-			if v <= a.rem[c] {
-				fits = true
-				break
-			}
-		}
-		if !fits {
-			continue
-		}
-		open = true
-		fitVol += v
-		if fractional {
-			continue
-		}
-		if v <= left {
-			ubS += a.maxS[j]
-			left -= v
-		} else {
-			ubS += a.maxS[j] * float64(left) / float64(v)
-			fractional = true
-		}
-	}
-	if !open {
-		// Nothing left can be assigned: the current assignment is a leaf.
-		s, t := a.total()
-		if s > a.bestS || (s == a.bestS && t > a.bestT) {
-			a.bestS, a.bestT = s, t
-			copy(a.best, a.cur[:a.n])
-		}
-		return
-	}
-	ubT := curT
-	if a.sign > 0 {
-		ubT += min(fitVol, a.freeCap)
-	}
-	if a.cut(ubS, ubT) {
-		return
-	}
-	// Second bound: each carrier's own Dantzig bound over the jobs left that
-	// fit it, summed (a job may count at several carriers).
-	sep := curS
-	from := 0
-	for c := range m {
-		left := a.rem[c]
-		for _, j := range a.byCarrier[from:a.carrierEnd[c]] {
-			if left == 0 {
-				break
-			}
-			v := a.vol[j]
-			if a.posOf[j] < p || v > a.rem[c] {
-				continue
-			}
-			if v <= left {
-				sep += a.spread[j*m+c]
-				left -= v
-			} else {
-				sep += a.spread[j*m+c] * float64(left) / float64(v)
-				break
-			}
-		}
-		from = a.carrierEnd[c]
-	}
-	if a.cut(min(ubS, sep), ubT) {
-		return
-	}
-
-	j := a.order[p]
-	v := a.vol[j]
-	for _, c := range a.cands[p*m : p*m+a.ncand[p]] {
-		if v > a.rem[c] {
-			continue
-		}
-		a.cur[j] = c
-		a.rem[c] -= v
-		a.freeCap -= v
-		a.branch(p+1, curS+a.spread[j*m+c], curT+a.sign*v)
-		a.rem[c] += v
-		a.freeCap += v
-		a.cur[j] = -1
-		if a.aborted {
-			return
-		}
-	}
-	a.branch(p+1, curS, curT)
-}
-
-// cut reports whether a node whose completions have spread at most ubS (up
-// to rounding) and tie key at most ubT cannot beat the incumbent.
-func (a *assigner) cut(ubS float64, ubT int) bool {
-	return ubS+a.tol < a.bestS || (ubS+a.tol <= a.bestS && ubT <= a.bestT)
 }
 
 // price fills the broker's Assignment from the current assignment.
@@ -733,18 +409,4 @@ func (b *Broker) price(bids []float64, asks [][]float64, exact bool) Assignment 
 		r.Kept += pay - receive
 	}
 	return r
-}
-
-// perUnitDesc orders by decreasing spread per unit of volume: it compares
-// sx/vx with sy/vy without dividing (volumes are positive), -1 when x comes
-// first.
-func perUnitDesc(sx float64, vx int, sy float64, vy int) int {
-	l, r := sx*float64(vy), sy*float64(vx)
-	switch {
-	case l > r:
-		return -1
-	case l < r:
-		return 1
-	}
-	return 0
 }

@@ -303,17 +303,23 @@ func TestAssignHeuristicGap(t *testing.T) {
 }
 
 // TestAssignAutoBudget checks that Assign stops the exact search at its
-// budget and reports the answer as not proven, on an instance built to be
-// hard for the bounds: every spread equals the volume, volumes are even and
-// capacities odd, so the bounds always promise one more unit than any
-// assignment can ship and cut nothing until deep in the tree. AssignExact,
-// with no budget, proves the same instance optimal at a small size.
+// budget and says so (Search is SearchStopped, Exact false, Nodes the
+// budget), on instances built to be hard for the bounds: every spread
+// equals the volume, volumes are even and capacities odd, so the bounds
+// always promise one more unit than any assignment can ship and cut nothing
+// until deep in the tree. Plain branch and bound explodes on them: with 3
+// carriers the search is stopped at 100,000 nodes, with 40 carriers at the
+// budget shrunk in proportion (10,000 nodes), which keeps the time of a
+// node times the budget, and so the time of the search, about the same.
+// AssignExact, with no budget, proves the same instance optimal at a small
+// size.
 func TestAssignAutoBudget(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 4))
-	hard := func(n int) assignCase {
-		c := assignCase{bids: make([]float64, n), asks: make([][]float64, 3), volumes: make([]int, n), capacities: []int{37, 41, 43}}
-		for k := range c.asks {
+	hard := func(n, m int) assignCase {
+		c := assignCase{bids: make([]float64, n), asks: make([][]float64, m), volumes: make([]int, n), capacities: make([]int, m)}
+		for k := range m {
 			c.asks[k] = make([]float64, n)
+			c.capacities[k] = 2*(3+rng.IntN(20)) + 1
 		}
 		for j := range n {
 			c.volumes[j] = 2 * (2 + rng.IntN(6))
@@ -322,19 +328,29 @@ func TestAssignAutoBudget(t *testing.T) {
 		return c
 	}
 	br := &Broker{Tie: TieMaxVolume}
-	c := hard(AssignExactJobs)
-	a := br.Assign(c.bids, c.asks, c.volumes, c.capacities)
-	checkAssignment(t, "budgeted", br, c, a)
-	if a.Exact || br.as.nodes != AssignExactNodes {
-		t.Errorf("Assign on a hard instance of %d jobs: exact %v after %d search nodes; want the search stopped at the budget of %d and exact false",
-			AssignExactJobs, a.Exact, br.as.nodes, AssignExactNodes)
+	for _, m := range []int{3, 40} {
+		c := hard(AssignExactJobs, m)
+		if m == 3 {
+			c.capacities = []int{37, 41, 43}
+		}
+		a := br.Assign(c.bids, c.asks, c.volumes, c.capacities)
+		checkAssignment(t, "budgeted", br, c, a)
+		budget := AssignExactNodes * AssignExactCarriers / max(m, AssignExactCarriers)
+		if a.Exact || a.Search != SearchStopped || a.Nodes != budget {
+			t.Errorf("Assign on a hard instance of %d jobs and %d carriers: exact %v, search %v after %d nodes; want the search stopped at the budget of %d and exact false",
+				AssignExactJobs, m, a.Exact, a.Search, a.Nodes, budget)
+		}
+		h := br.AssignHeuristic(c.bids, c.asks, c.volumes, c.capacities)
+		if h.Search != NotSearched || h.Nodes != 0 {
+			t.Errorf("AssignHeuristic on the same instance: search %v, %d nodes; want not searched", h.Search, h.Nodes)
+		}
+		if m == 3 && a.Spread != 37+41+43-3 {
+			t.Errorf("Assign on a hard instance: spread %v, want %v (each carrier one unit short)", a.Spread, 37+41+43-3)
+		}
 	}
-	if a.Spread != 37+41+43-3 {
-		t.Errorf("Assign on a hard instance: spread %v, want %v (each carrier one unit short)", a.Spread, 37+41+43-3)
-	}
-	small := hard(8)
-	if e := br.AssignExact(small.bids, small.asks, small.volumes, small.capacities); !e.Exact {
-		t.Errorf("AssignExact on %v: exact false", small)
+	small := hard(8, 3)
+	if e := br.AssignExact(small.bids, small.asks, small.volumes, small.capacities); !e.Exact || e.Search != SearchProved || e.Nodes == 0 {
+		t.Errorf("AssignExact on %v: exact %v, search %v after %d nodes; want proved", small, e.Exact, e.Search, e.Nodes)
 	}
 }
 

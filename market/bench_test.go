@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // benchOrders returns n orders with volumes uniform in 1..maxVol, asks
@@ -265,5 +266,169 @@ func BenchmarkAssignExact(b *testing.B) {
 		c := cases[i%len(cases)]
 		br.AssignExact(c.bids, c.asks, c.volumes, c.capacities)
 		i++
+	}
+}
+
+// BenchmarkAssignScale is one clearing of balanced scaled by k: 2k carriers
+// of capacity 38..44 depart together and 15 jobs per carrier wait, volumes
+// 1..10, about 80 % of the pairs eligible (benchAssignCase). At k = 1, 3
+// and 10 (up to 6,000 job-carrier pairs) Assign runs the four-start
+// heuristic of the presets; at k = 30 and 100 (54,000 and 600,000 pairs)
+// the heuristic for large markets. It reports the pairs and whether the
+// large-market heuristic answered.
+func BenchmarkAssignScale(b *testing.B) {
+	for _, k := range []int{1, 3, 10, 30, 100} {
+		b.Run(fmt.Sprintf("k=%d", k), func(b *testing.B) {
+			m := 2 * k
+			n := 15 * m
+			bids, asks, volumes, capacities := benchAssignCase(n, m, 10, 38, 44, uint64(k))
+			br := &Broker{Tie: TieMaxVolume}
+			a := br.Assign(bids, asks, volumes, capacities)
+			b.ReportAllocs()
+			for b.Loop() {
+				a = br.Assign(bids, asks, volumes, capacities)
+			}
+			b.ReportMetric(float64(n*m), "pairs")
+			large := 0.0
+			if a.Large {
+				large = 1
+			}
+			b.ReportMetric(large, "large")
+		})
+	}
+}
+
+// BenchmarkEfficientSurplusScale is the efficient benchmark of an
+// evaluation episode of 11 epochs of balanced scaled by k: 165k jobs, 2k
+// carriers of capacity 451 (episodeCase), carriers alike (the same cost of
+// each job, as in the presets) or not. At k = 1 it is Assign's answer (the
+// value of the presets) with an upper bound; above, bounds. It reports the
+// relative gap between the bounds.
+func BenchmarkEfficientSurplusScale(b *testing.B) {
+	for _, alike := range []bool{true, false} {
+		for _, k := range []int{1, 3, 10, 30, 100} {
+			b.Run(fmt.Sprintf("alike=%v/k=%d", alike, k), func(b *testing.B) {
+				values, costs, volumes, capacities := episodeCase(165*k, 2*k, 451, alike, uint64(k))
+				var br Broker
+				s := br.EfficientSurplus(values, costs, volumes, capacities)
+				b.ReportAllocs()
+				for b.Loop() {
+					s = br.EfficientSurplus(values, costs, volumes, capacities)
+				}
+				b.ReportMetric(s.Gap()/s.Upper, "gap")
+			})
+		}
+	}
+}
+
+// BenchmarkAssignLargeGap measures, where Assign switches to the heuristic
+// for large markets, how far it falls short of the four-start heuristic:
+// 40 instances of 20 to 60 carriers and just over AssignLargePairs pairs
+// (sameCase, every kind, both tie rules). It reports the mean and the worst
+// relative shortfall (small - large) / small; negative means the large
+// heuristic did better.
+func BenchmarkAssignLargeGap(b *testing.B) {
+	rng := rand.New(rand.NewPCG(2, 77))
+	cases := make([]assignCase, 40)
+	for k := range cases {
+		m := 20 + rng.IntN(41)
+		cases[k] = sameCase(rng, AssignLargePairs/m+rng.IntN(200), m, rng.IntN(6))
+	}
+	var mean, worst float64
+	for b.Loop() {
+		mean, worst = 0, math.Inf(-1)
+		for k, c := range cases {
+			br := &Broker{Tie: Tie(k % 2)}
+			small, large := br.heuristicTotals(c)
+			g := 0.0
+			if small > 0 {
+				g = (small - large) / small
+			}
+			mean += g / float64(len(cases))
+			worst = max(worst, g)
+		}
+	}
+	b.ReportMetric(mean, "mean-gap")
+	b.ReportMetric(worst, "worst-gap")
+}
+
+// BenchmarkAssignVsReference times Assign against the code before the
+// near-linear rewrite (assign_ref_test.go) on the same instances, in the
+// same process, alternating which runs first, so that the ratio new/ref it
+// reports is paired and little disturbed by other load on the machine:
+//
+//   - theory: 64 clearings of the fresh arrivals of balanced at one
+//     epoch, 2 carriers of capacity 41 (the sample of theory.json), under
+//     TieStrict; most reach the exact search;
+//   - clearing/k: a clearing of balanced scaled by k, as in
+//     BenchmarkAssignScale, under TieMaxVolume;
+//   - episode/k: the efficient benchmark of an episode of balanced scaled
+//     by k (episodeCase, carriers alike or not): EfficientSurplus against
+//     the reference's Assign under TieStrict, as experiments computed it.
+//
+// Only sizes where the reference takes at most about half a second are
+// included; larger ones were measured once by hand (package documentation).
+func BenchmarkAssignVsReference(b *testing.B) {
+	type instance struct {
+		bids       []float64
+		asks       [][]float64
+		volumes    []int
+		capacities []int
+	}
+	type set struct {
+		name      string
+		tie       Tie
+		instances []instance
+		efficient bool // EfficientSurplus instead of Assign
+	}
+	var sets []set
+	rng := rand.New(rand.NewPCG(4, 5))
+	var theory []instance
+	for i := range 64 {
+		v, c, vol, caps := episodeCase(rng.IntN(31), 2, 41, true, uint64(i))
+		theory = append(theory, instance{v, c, vol, caps})
+	}
+	sets = append(sets, set{"theory", TieStrict, theory, false})
+	for _, k := range []int{1, 3, 10} {
+		m := 2 * k
+		bids, asks, volumes, capacities := benchAssignCase(15*m, m, 10, 38, 44, uint64(k))
+		sets = append(sets, set{fmt.Sprintf("clearing/k=%d", k), TieMaxVolume, []instance{{bids, asks, volumes, capacities}}, false})
+	}
+	for _, alike := range []bool{true, false} {
+		for _, k := range []int{1, 3, 10} {
+			v, c, vol, caps := episodeCase(165*k, 2*k, 451, alike, uint64(k))
+			sets = append(sets, set{fmt.Sprintf("episode/alike=%v/k=%d", alike, k), TieStrict, []instance{{v, c, vol, caps}}, true})
+		}
+	}
+	for _, s := range sets {
+		b.Run(s.name, func(b *testing.B) {
+			br := &Broker{Tie: s.tie}
+			ref := &refBroker{Tie: s.tie, Budget: exactBudget}
+			var tNew, tRef time.Duration
+			turn := 0
+			for b.Loop() {
+				for _, c := range s.instances {
+					for pass := range 2 {
+						t0 := time.Now()
+						switch {
+						case (pass+turn)%2 == 0 && s.efficient:
+							br.EfficientSurplus(c.bids, c.asks, c.volumes, c.capacities)
+							tNew += time.Since(t0)
+						case (pass+turn)%2 == 0:
+							br.Assign(c.bids, c.asks, c.volumes, c.capacities)
+							tNew += time.Since(t0)
+						default:
+							ref.Assign(c.bids, c.asks, c.volumes, c.capacities)
+							tRef += time.Since(t0)
+						}
+					}
+				}
+				turn++
+			}
+			per := float64(b.N * len(s.instances))
+			b.ReportMetric(float64(tNew)/per, "new-ns/assign")
+			b.ReportMetric(float64(tRef)/per, "ref-ns/assign")
+			b.ReportMetric(float64(tNew)/float64(tRef), "new/ref")
+		})
 	}
 }

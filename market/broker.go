@@ -98,6 +98,8 @@ type Broker struct {
 	asPay     []float64
 	asReceive []float64
 	asLoad    []int
+
+	sb surplusBounds // EfficientSurplus's bounds
 }
 
 // P2Acceptance returns the broker of the smart-containers paper (van Heeswijk
