@@ -36,6 +36,7 @@ type Exchange struct {
 	P2Running bool     // market features with quirk (a) of the P2 code (see View)
 	Learning  bool     // pass finished jobs to learning strategies
 	Observer  Observer // may be nil
+	Solver    Solver   // how the clearings with several carriers were solved, counted
 
 	waiting   []*Job
 	free      []*Job
@@ -175,6 +176,42 @@ func (x *Exchange) settle(cs []int) {
 	x.waiting = keep
 }
 
+// Solver counts how the assignments of clearings with several carriers were
+// solved: proved optimal, stopped at the exact search's node budget with the
+// heuristic's answer, by the heuristic alone (too many jobs for the search),
+// or by the heuristic for large markets (package market's Assign). Clearings with one carrier are exact knapsacks and are
+// not counted.
+type Solver struct {
+	Assignments int `json:"clearings"`              // clearings with several carriers
+	Proved      int `json:"proved_optimal"`         // optimal: proved by the search, or by construction
+	Stopped     int `json:"stopped_at_node_budget"` // the exact search stopped at its node budget: the heuristic's answer
+	Large       int `json:"large_market_heuristic"` // too large for the search: the heuristic for large markets
+	Heuristic   int `json:"heuristic_not_searched"` // more jobs than the exact search takes (market.AssignExactJobs): the heuristic's answer
+}
+
+func (s *Solver) count(a market.Assignment) {
+	s.Assignments++
+	switch {
+	case a.Large:
+		s.Large++
+	case a.Search == market.SearchStopped:
+		s.Stopped++
+	case a.Exact:
+		s.Proved++
+	default:
+		s.Heuristic++
+	}
+}
+
+// Add adds o's counts to s.
+func (s *Solver) Add(o Solver) {
+	s.Assignments += o.Assignments
+	s.Proved += o.Proved
+	s.Stopped += o.Stopped
+	s.Large += o.Large
+	s.Heuristic += o.Heuristic
+}
+
 // clearOne clears the knapsack of one departing carrier c, on x.orders.
 func (x *Exchange) clearOne(now float64, c int) {
 	car := x.Carriers[c]
@@ -202,6 +239,7 @@ func (x *Exchange) clearMany(now float64, cs []int) {
 		x.caps = append(x.caps, x.Carriers[c].Capacity)
 	}
 	a := x.Broker.Assign(x.bids, x.asks[:len(cs)], x.volumes, x.caps)
+	x.Solver.count(a)
 	for i, k := range a.Carrier {
 		if k >= 0 {
 			x.shipped[i], x.pay[i], x.receive[i] = cs[k], a.Pay[i], a.Receive[i]

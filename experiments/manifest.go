@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
@@ -48,8 +49,17 @@ type Manifest struct {
 	EventsPerSec    float64   `json:"events_per_second"` // events / wall_seconds
 	EpisodesPerSec  float64   `json:"episodes_per_second"`
 	EquilibriumSecs float64   `json:"equilibrium_seconds,omitempty"` // time this invocation's replicates spent measuring the distance to equilibrium, summed over replicates (wall clock of each)
-	Machine         Machine   `json:"machine"`
-	Error           string    `json:"error,omitempty"`
+	// Assignments counts how this invocation's clearings with several
+	// carriers were solved: proved optimal, or the heuristic's answer where
+	// the exact search stopped at its node budget or the market was too
+	// large for it.
+	Assignments *agents.Solver `json:"assignments,omitempty"`
+	// Benchmark counts how the efficient benchmarks (S) of this
+	// invocation's evaluation episodes were computed: exactly, or as bounds
+	// (the lower one is reported) with the largest relative gap.
+	Benchmark *Benchmark `json:"efficient_benchmark,omitempty"`
+	Machine   Machine    `json:"machine"`
+	Error     string     `json:"error,omitempty"`
 }
 
 // Machine describes where a run ran.
@@ -176,6 +186,14 @@ func (m *Manifest) Finish(res *Result, runErr error) {
 	}
 	m.Complete = res.Complete() && runErr == nil
 	m.EquilibriumSecs = res.Measured.Seconds()
+	if res.Solver.Assignments > 0 {
+		sol := res.Solver
+		m.Assignments = &sol
+	}
+	if res.Benchmark.Episodes > 0 {
+		b := res.Benchmark
+		m.Benchmark = &b
+	}
 	if s := res.Wall.Seconds(); s > 0 {
 		m.EventsPerSec = float64(res.Events) / s
 		m.EpisodesPerSec = float64(res.EpisodesRun) / s

@@ -24,6 +24,7 @@ type observer struct {
 	arrivedVolumes []int         // volumes,
 	arrivedCosts   [][]float64   // and each carrier's costs
 	offered        []int         // capacity each carrier offered this evaluation episode
+	benchStats     Benchmark     // how the episodes' benchmarks were computed
 
 	trades    *results.Table // nil unless trades are recorded
 	replicate int64
@@ -80,13 +81,9 @@ func (o *observer) benchmark() {
 			}
 		}
 		costs := o.arrivedCosts[:len(o.x.Carriers)]
-		var s float64
-		if len(caps) == 1 {
-			s = o.bench.MaxSurplus(o.arrivedValues, costs[0], o.arrivedVolumes, caps[0])
-		} else {
-			o.bench.Tie = market.TieStrict
-			s = o.bench.Assign(o.arrivedValues, costs, o.arrivedVolumes, caps).Spread
-		}
+		sp := o.bench.EfficientSurplus(o.arrivedValues, costs, o.arrivedVolumes, caps)
+		o.benchStats.add(sp)
+		s := sp.Lower
 		o.ev.AddBenchmark(s)
 	}
 	o.arrivedValues, o.arrivedVolumes = o.arrivedValues[:0], o.arrivedVolumes[:0]
@@ -148,4 +145,35 @@ func (o *observer) endEvaluationEpisode() {
 	}
 	o.benchmark()
 	o.ev.EndEpisode()
+}
+
+// Benchmark counts how the efficient benchmarks of evaluation episodes were
+// computed (market.Broker.EfficientSurplus): exactly, or as bounds where the
+// episode is too large, and the largest relative gap between the bounds.
+type Benchmark struct {
+	Episodes int     `json:"episodes"`
+	Exact    int     `json:"exact"`
+	Bounds   int     `json:"bounds"`           // beyond the exact methods: a feasible allocation and an upper bound
+	MaxGap   float64 `json:"max_relative_gap"` // (upper - lower) / lower, largest over the episodes
+}
+
+func (b *Benchmark) add(s market.Surplus) {
+	b.Episodes++
+	if s.Exact {
+		b.Exact++
+	}
+	if s.Method == market.SurplusBounds {
+		b.Bounds++
+	}
+	if s.Lower > 0 {
+		b.MaxGap = math.Max(b.MaxGap, s.Gap()/s.Lower)
+	}
+}
+
+// Add adds o's counts to b.
+func (b *Benchmark) Add(o Benchmark) {
+	b.Episodes += o.Episodes
+	b.Exact += o.Exact
+	b.Bounds += o.Bounds
+	b.MaxGap = math.Max(b.MaxGap, o.MaxGap)
 }

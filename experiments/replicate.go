@@ -30,9 +30,9 @@ type replicate struct {
 	epochs    []int64     // the training episode of each row
 	episodes  [][]float64 // one per training episode: EpisodeColumns
 	events    uint64
-	measured  time.Duration // time spent in the equilibrium measurement
+	measured  time.Duration            // time spent in the equilibrium measurement
 	final     *equilibrium.Measurement // the measurement after the last training episode, when it ran
-	shipProbe []float64     // where sigma() reads the shipper's sigma
+	shipProbe []float64                // where sigma() reads the shipper's sigma
 }
 
 // newReplicate builds replicate index of sc; custom holds the planners'

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
@@ -54,6 +55,8 @@ type ReplicateResult struct {
 	// every agent's best response, when it ran; not kept on disk, so nil
 	// for a replicate read back to resume.
 	Equilibrium *equilibrium.Measurement
+	Solver      agents.Solver // how its clearings with several carriers were solved
+	Benchmark   Benchmark     // how its evaluation episodes' efficient benchmarks were computed
 }
 
 // Result is what a run measured.
@@ -73,6 +76,8 @@ type Result struct {
 	// Equilibrium holds each replicate's final equilibrium measurement
 	// (ReplicateResult.Equilibrium), nil where it did not run here.
 	Equilibrium []*equilibrium.Measurement
+	Solver      agents.Solver // summed over this call's replicates
+	Benchmark   Benchmark     // summed over this call's replicates
 }
 
 // Complete reports whether every replicate finished.
@@ -185,6 +190,8 @@ feed:
 		res.Equilibrium[i] = rep.Equilibrium
 		if !res.Loaded[i] {
 			res.Measured += rep.Measured
+			res.Solver.Add(rep.Solver)
+			res.Benchmark.Add(rep.Benchmark)
 		}
 		res.Evaluations.Rows = append(res.Evaluations.Rows, rep.Evaluations.Rows...)
 		res.Episodes.Rows = append(res.Episodes.Rows, rep.Episodes.Rows...)
@@ -234,6 +241,7 @@ func runReplicate(ctx context.Context, sc *scenario.Config, i int, opt Options) 
 		return nil, r.events, eps, err
 	}
 	rep := &ReplicateResult{Index: i, Seed: r.seed, Events: r.events, EpisodesRun: eps, Measured: r.measured, Equilibrium: r.final,
+		Solver: r.x.Solver, Benchmark: r.obs.benchStats,
 		Evaluations: &results.Table{Keys: evaluationKeys(), Values: MetricNames(*sc)},
 		Episodes:    &results.Table{Keys: evaluationKeys(), Values: names(results.EpisodeColumns())},
 		Trades:      r.obs.trades,
