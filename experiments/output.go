@@ -393,7 +393,7 @@ func WriteRun(dir string, res *Result, m Manifest, f Formats) error {
 			files = append(files, file{t.name + ext.ext, ext.write(t.t)})
 		}
 	}
-	files = append(files, file{"summary.json", jsonWriter(res.Summary)}, file{"theory.json", jsonWriter(equilibrium.NewTheory(&res.Scenario))})
+	files = append(files, file{"summary.json", jsonWriter(res.Summary)}, file{"theory.json", jsonWriter(res.theory())})
 	m.Files = []string{"config.yaml"}
 	for _, fl := range files {
 		m.Files = append(m.Files, fl.name)
@@ -421,4 +421,12 @@ func jsonWriter(v any) func(io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(v)
 	}
+}
+
+// theory is res.Theory, computed now for a result built without it.
+func (res *Result) theory() *equilibrium.Theory {
+	if res.Theory == nil {
+		res.Theory = equilibrium.NewTheory(&res.Scenario)
+	}
+	return res.Theory
 }

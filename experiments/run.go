@@ -78,6 +78,9 @@ type Result struct {
 	Equilibrium []*equilibrium.Measurement
 	Solver      agents.Solver // summed over this call's replicates
 	Benchmark   Benchmark     // summed over this call's replicates
+	// Theory is what theory says of the scenario (theory.json), computed
+	// while the replicates run.
+	Theory *equilibrium.Theory
 }
 
 // Complete reports whether every replicate finished.
@@ -120,6 +123,8 @@ func Run(ctx context.Context, sc scenario.Config, opt Options) (*Result, error) 
 		todo = append(todo, i)
 	}
 	start := time.Now()
+	theory := make(chan *equilibrium.Theory, 1)
+	go func() { theory <- equilibrium.NewTheory(&sc) }() // alongside the replicates: it depends on the scenario alone
 	runCtx, stop := context.WithCancel(ctx) // stops the other replicates when one fails
 	defer stop()
 	errs := make([]error, n)
@@ -167,8 +172,9 @@ feed:
 	close(next)
 	wg.Wait()
 
+	th := <-theory
 	res := &Result{Scenario: sc, Seeds: make([]uint64, n), Done: make([]bool, n), Loaded: make([]bool, n), Wall: time.Since(start),
-		Equilibrium: make([]*equilibrium.Measurement, n)}
+		Equilibrium: make([]*equilibrium.Measurement, n), Theory: th}
 	res.Evaluations = &results.Table{Keys: evaluationKeys(), Values: MetricNames(sc)}
 	res.Episodes = &results.Table{Keys: evaluationKeys(), Values: names(results.EpisodeColumns())}
 	if opt.Trades {

@@ -54,6 +54,10 @@ type Theory struct {
 	// capacity), summarised over the sampled clearings.
 	Surplus   results.Stat `json:"efficient_surplus_per_clearing"`
 	Clearings int          `json:"clearings_sampled"`
+	// Precision is the half-width of Surplus's 95 % interval relative to its
+	// mean: sampling stops once it is at most 5 %, or after 2,000
+	// clearings (0 for a fixed stream, whose every clearing is the same).
+	Precision float64 `json:"surplus_ci95_relative"`
 
 	// DemandRatio is the expected volume arriving per epoch over the
 	// capacity offered per epoch: > 1 freight-driven, < 1 capacity-driven.
@@ -90,8 +94,17 @@ type Competitive struct {
 	High     results.Stat `json:"high"`     // upper end of the price band, over the same clearings
 }
 
-// theoryClearings is how many clearings of a random job stream are sampled.
-const theoryClearings = 2000
+// How many clearings of a random job stream are sampled: batches of
+// theoryBatch, from theoryMin, until the 95 % interval of the mean efficient
+// surplus per clearing is within theoryPrecision of it (5 %: a clearing's
+// surplus varies a lot, so 1 % would take about 40,000 clearings of the
+// P2 stream), or theoryMax.
+const (
+	theoryBatch     = 100
+	theoryMin       = 200
+	theoryMax       = 2000
+	theoryPrecision = 0.05
+)
 
 // NewTheory computes the theory of sc. Random job streams are sampled from
 // a stream derived from the scenario's seed, so the result is reproducible.
@@ -121,7 +134,7 @@ func NewTheory(sc *scenario.Config) *Theory {
 	gen := sc.Generator()
 	fixed := sc.FixedJobs()
 	rng := seed.Stream(seed.Derive(sc.Seed, 0xe9), 0, seed.RoleJobs)
-	n := theoryClearings
+	n := theoryMax
 	if fixed != nil {
 		n = 1 // every clearing of a fixed stream is the same
 	}
@@ -147,7 +160,7 @@ func NewTheory(sc *scenario.Config) *Theory {
 	if homogeneous {
 		th.Competitive.Unit = "money per volume unit"
 	}
-	var broker, assigner market.Broker
+	var broker market.Broker
 	var surplus, qty, low, high []float64
 	var costSum, resSum float64
 	var worth int
@@ -156,7 +169,12 @@ func NewTheory(sc *scenario.Config) *Theory {
 	var costs [][]float64
 	jobs := make([]agents.Job, 0, 16)
 	ptrs := make([]*agents.Job, 0, 16)
-	for range n {
+	for k := 0; k < n; k++ {
+		if fixed == nil && k >= theoryMin && k%theoryBatch == 0 {
+			if st := results.Summarize(surplus); st.CI95High-st.Mean <= theoryPrecision*math.Abs(st.Mean) {
+				break
+			}
+		}
 		jobs, ptrs = jobs[:0], ptrs[:0]
 		if fixed != nil {
 			jobs = append(jobs, fixed...)
@@ -181,22 +199,15 @@ func NewTheory(sc *scenario.Config) *Theory {
 			j.Reserve = j.Value + sc.Shippers[min(j.Shipper, len(sc.Shippers)-1)].Penalty*float64(j.Volume)
 			ptrs = append(ptrs, j)
 		}
-		surplus = append(surplus, efficientSurplus(&broker, ptrs, carriers, &values, &volumes, &costs))
-
-		// The band: the jobs an efficient assignment ships, at their carrier's cost.
-		if len(ptrs) > 0 {
-			assigner.Tie = market.TieStrict
-			caps := make([]int, len(carriers))
-			for c, car := range carriers {
-				caps[c] = car.Capacity
-			}
-			a := assigner.Assign(values, costs[:len(carriers)], volumes, caps)
-			for i, c := range a.Carrier {
-				if c >= 0 {
-					costSum += costs[c][i]
-					resSum += values[i]
-					worth++
-				}
+		// One assignment a clearing: its spread is the efficient surplus,
+		// and the jobs it ships, at their carrier's cost, make the band.
+		a := efficientAssignment(&broker, ptrs, carriers, &values, &volumes, &costs)
+		surplus = append(surplus, a.Spread)
+		for i, c := range a.Carrier {
+			if c >= 0 {
+				costSum += costs[c][i]
+				resSum += values[i]
+				worth++
 			}
 		}
 
@@ -232,8 +243,11 @@ func NewTheory(sc *scenario.Config) *Theory {
 			high = append(high, ce.High)
 		}
 	}
-	th.Clearings = n
+	th.Clearings = len(surplus)
 	th.Surplus = results.Summarize(surplus)
+	if th.Clearings > 1 && th.Surplus.Mean != 0 {
+		th.Precision = (th.Surplus.CI95High - th.Surplus.Mean) / math.Abs(th.Surplus.Mean)
+	}
 	th.Competitive.Quantity = results.Summarize(qty)
 	th.Competitive.Low = results.Summarize(low)
 	th.Competitive.High = results.Summarize(high)
@@ -272,13 +286,14 @@ func (j JobBand) MarshalJSON() ([]byte, error) {
 	}{plain(j), results.JSONNumber(j.Low), results.JSONNumber(j.High)})
 }
 
-// efficientSurplus is the largest total of reservation minus cost that any
-// assignment of one clearing's jobs to the carriers' departures reaches, each carrier
-// offering its capacity once: with one carrier the knapsack
-// (Broker.MaxSurplus), with several the assignment problem (Broker.Assign:
-// exact up to 24 jobs, otherwise its heuristic, whose measured mean gap is
-// 0.1 %). The buffers are reused.
-func efficientSurplus(b *market.Broker, jobs []*agents.Job, carriers []*agents.Carrier, values *[]float64, volumes *[]int, costs *[][]float64) float64 {
+// efficientAssignment is the assignment of one clearing's jobs to the
+// carriers' departures, each carrier offering its capacity once, that
+// maximises the total reservation minus cost: Broker.Assign under the
+// strict tie rule (with one carrier the exact knapsack; with several exact
+// up to its search's limits, its heuristic otherwise, whose measured mean
+// gap is 0.1 %). The buffers are reused, and so is the assignment's memory:
+// it is valid until the next call.
+func efficientAssignment(b *market.Broker, jobs []*agents.Job, carriers []*agents.Carrier, values *[]float64, volumes *[]int, costs *[][]float64) market.Assignment {
 	*values, *volumes = (*values)[:0], (*volumes)[:0]
 	for _, j := range jobs {
 		*values = append(*values, j.Reserve)
@@ -296,12 +311,8 @@ func efficientSurplus(b *market.Broker, jobs []*agents.Job, carriers []*agents.C
 		(*costs)[c] = row
 		caps[c] = car.Capacity
 	}
-	if len(carriers) == 1 {
-		return b.MaxSurplus(*values, (*costs)[0], *volumes, caps[0])
-	}
 	b.Tie = market.TieStrict
-	a := b.Assign(*values, (*costs)[:len(carriers)], *volumes, caps)
-	return a.Spread
+	return b.Assign(*values, (*costs)[:len(carriers)], *volumes, caps)
 }
 
 // ReadTheory reads dir/theory.json, written with a run.

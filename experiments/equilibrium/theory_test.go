@@ -83,13 +83,21 @@ func TestTheoryRandomStream(t *testing.T) {
 		t.Errorf("demand ratio %v, want 27.5/80 (MODEL section 7)", th.DemandRatio)
 	}
 	// Mean cost of a job 0.1 * 5.5 * 55 = 30.25, mean reservation 20 * 5.5 =
-	// 110; the sample means over 2000 clearings (about 10,000 jobs) are
-	// within 3 % of them.
+	// 110; the sample means over the clearings sampled (at least 200, about
+	// 1,000 jobs: the standard error of the mean cost is then 2.6 %/sqrt(10)
+	// of it) are within 3 % of them.
 	if math.Abs(th.Band.Low-30.25) > 0.03*30.25 || math.Abs(th.Band.High-110) > 0.03*110 {
 		t.Errorf("band %+v, want about [30.25, 110]", th.Band)
 	}
-	if th.Clearings != theoryClearings || th.Surplus.N != theoryClearings {
-		t.Errorf("sampled %d clearings (%d surpluses), want %d", th.Clearings, th.Surplus.N, theoryClearings)
+	// Sampling stops at 5 % precision (or 2,000 clearings), in batches of 100.
+	if th.Clearings < theoryMin || th.Clearings > theoryMax || th.Clearings%theoryBatch != 0 || th.Surplus.N != th.Clearings {
+		t.Errorf("sampled %d clearings (%d surpluses), want a multiple of %d in [%d, %d]", th.Clearings, th.Surplus.N, theoryBatch, theoryMin, theoryMax)
+	}
+	if th.Precision > theoryPrecision && th.Clearings < theoryMax {
+		t.Errorf("stopped at %d clearings with precision %v, want %v", th.Clearings, th.Precision, theoryPrecision)
+	}
+	if half := th.Surplus.CI95High - th.Surplus.Mean; math.Abs(half/th.Surplus.Mean-th.Precision) > 1e-12 {
+		t.Errorf("precision %v, want the relative half-width %v", th.Precision, half/th.Surplus.Mean)
 	}
 	if again := NewTheory(&sc); again.Surplus != th.Surplus {
 		t.Error("the theory of a random stream is not reproducible")
