@@ -125,7 +125,7 @@ func Run(ctx context.Context, sc scenario.Config, opt Options) (*Result, error) 
 	start := time.Now()
 	theory := make(chan *equilibrium.Theory, 1)
 	go func() { theory <- equilibrium.NewTheory(&sc) }() // alongside the replicates: it depends on the scenario alone
-	runCtx, stop := context.WithCancel(ctx) // stops the other replicates when one fails
+	runCtx, stop := context.WithCancel(ctx)              // stops the other replicates when one fails
 	defer stop()
 	errs := make([]error, n)
 	events := make([]uint64, n)
