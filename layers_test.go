@@ -18,7 +18,8 @@ var allowed = map[string][]string{
 	"market": {},
 	"policy": {},
 	// A test bench of small markets for the learners (internal to policy).
-	"policy/internal/game": {"policy"},
+	"policy/internal/game": {"policy", "policy/ppo"},
+	"policy/ppo":           {"policy"},
 	"results":              {},
 	"agents":               {"market", "policy"},
 	"experiments":          {"agents", "market", "policy", "results", "sim"},
