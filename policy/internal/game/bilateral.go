@@ -2,6 +2,7 @@ package game
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/freightsim/freightsim/policy"
@@ -169,4 +170,20 @@ func Line(a Agent, lo, hi float64) (b0, b1 float64) {
 	b1 = (n*sxy - sx*sy) / (n*sxx - sx*sx)
 	b0 = (sy - b1*sx) / n
 	return b0, b1
+}
+
+// Distance is the root mean square, over the feature x in [lo, hi] (a grid
+// of 201 points), of the difference between a's mean price at features
+// (1, x) and f(x): the L2 distance of a learned strategy to a closed form.
+func Distance(a Agent, f func(x float64) float64, lo, hi float64) float64 {
+	const n = 201
+	phi := []float64{1, 0}
+	var ss float64
+	for i := range n {
+		x := lo + (hi-lo)*float64(i)/(n-1)
+		phi[1] = x
+		d := a.Mean(phi) - f(x)
+		ss += d * d
+	}
+	return math.Sqrt(ss / n)
 }

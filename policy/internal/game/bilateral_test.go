@@ -185,3 +185,18 @@ func TestBilateralTrainingIsReproducible(t *testing.T) {
 		t.Errorf("two runs from the same seeds differ:\n%v\n%v", a, b)
 	}
 }
+
+// Distance is tested on strategies whose distance is known: a line
+// shifted by 0.1 is 0.1 away everywhere, and the truthful bid v is
+// sqrt(mean over [1/4, 1] of (v/3 - 1/12)²) = 0.1443 from 2/3 v + 1/12
+// (the exact integral is 0.14434; the grid of 201 equally weighted points,
+// ends included, overweights the ends by O(1/200): 0.14452, so 1e-3).
+func TestDistance(t *testing.T) {
+	br := func(v float64) float64 { return 2.0/3*v + 1.0/12 }
+	if d := Distance(fixedLine{1.0/12 + 0.1, 2.0 / 3}, br, 0, 1); math.Abs(d-0.1) > 1e-12 {
+		t.Errorf("a line shifted by 0.1 is %v away, want 0.1", d)
+	}
+	if d := Distance(fixedLine{0, 1}, br, 0.25, 1); math.Abs(d-0.14434) > 1e-3 {
+		t.Errorf("the truthful bid is %v away, want 0.14434", d)
+	}
+}
