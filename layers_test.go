@@ -17,6 +17,7 @@ var allowed = map[string][]string{
 	"sim":                     {},
 	"market":                  {},
 	"policy":                  {},
+	"policy/ppo":              {"policy"},
 	"results":                 {},
 	"results/chart":           {"results"},
 	"agents":                  {"market", "policy"},
@@ -24,12 +25,14 @@ var allowed = map[string][]string{
 	"experiments/config":      {},
 	"experiments/scenario":    {"agents", "market", "policy", "experiments/config"},
 	"experiments/equilibrium": {"agents", "market", "policy", "results", "results/chart", "experiments/seed", "experiments/scenario"},
-	"experiments":             {"agents", "market", "policy", "results", "results/chart", "sim", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
+	"experiments":             {"agents", "market", "policy", "policy/ppo", "results", "results/chart", "sim", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
 	"experiments/sweep":       {"experiments", "results", "results/chart", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
 	"cmd/freightsim":          {"experiments", "results", "results/chart", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium", "experiments/sweep"},
 
 	// Sensitivity analysis is a room of results, which it alone may use.
 	"results/sensitivity": {"results"},
+	// A test bench of small markets for the learners (internal to policy).
+	"policy/internal/game": {"policy", "policy/ppo", "agents", "market"},
 }
 
 func TestLayering(t *testing.T) {

@@ -22,8 +22,11 @@
 // also learns from finished jobs. [Gaussian] is the learning strategy of
 // the paper: one linear-Gaussian policy on [P2Features], shared by all the
 // jobs of a shipper (the paper's semi-cooperative learning), trained by
-// REINFORCE with a baseline per remaining due. [TruthfulBid] and
-// [TruthfulAsk] quote value and cost.
+// REINFORCE with a baseline per remaining due. [PGLearner] trains any
+// Gaussian policy of package policy by its general policy gradient, and
+// [Trained] any Gaussian policy by any update rule: the default learner
+// (policy.NewNatural, a natural policy gradient) or the deep learner of
+// package policy/ppo. [TruthfulBid] and [TruthfulAsk] quote value and cost.
 //
 // Each job keeps, for each side, a [Record] of its decisions and the
 // rewards that followed them; a job's return from a decision is the

@@ -18,6 +18,9 @@ type Batch struct {
 	Return       []float64 // the return that followed it
 	Group        []int     // its baseline group (>= 0)
 	Trajectories int       // completed trajectories (N in the update)
+	// Ends[t] is the number of decisions when trajectory t ended: its
+	// decisions are those from Ends[t-1] (0 for the first) to Ends[t].
+	Ends []int
 }
 
 // NewBatch returns an empty batch for decisions with dim features.
@@ -53,8 +56,11 @@ func (b *Batch) Add(phi []float64, action, mean, sigma, ret float64, group int) 
 	b.Group = append(b.Group, group)
 }
 
-// EndTrajectory counts one completed trajectory.
-func (b *Batch) EndTrajectory() { b.Trajectories++ }
+// EndTrajectory counts one completed trajectory and records where it ends.
+func (b *Batch) EndTrajectory() {
+	b.Trajectories++
+	b.Ends = append(b.Ends, b.Len())
+}
 
 // Reset empties the batch, keeping its memory.
 func (b *Batch) Reset() {
@@ -64,5 +70,6 @@ func (b *Batch) Reset() {
 	b.Sigma = b.Sigma[:0]
 	b.Return = b.Return[:0]
 	b.Group = b.Group[:0]
+	b.Ends = b.Ends[:0]
 	b.Trajectories = 0
 }

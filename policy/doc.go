@@ -57,13 +57,41 @@
 //     and Tsitsiklis 2000). Options: advantage normalisation, an entropy
 //     bonus, global gradient-norm clipping ([ClipNorm]).
 //   - [Optimizer]s for gradient ascent: [SGD] and [Adam] (Kingma and Ba 2015).
+//   - [Natural], the default learner (below); the deep learner of the PPO
+//     family lives in package policy/ppo.
 //   - [Utility], the exponential utility of constant absolute risk aversion
 //     (Pratt 1964; Arrow 1965) applied to returns before the update: P1
 //     finds that risk-seeking behaviour may raise an agent's share of the
 //     reward, while overly aggressive strategies destabilise the market.
 //
-// Every analytic gradient (log-density, entropy, critic loss) is checked
-// against central finite differences in the tests.
+// # The default learner: a natural policy gradient
+//
+// P2's rule and PG with Adam do not reach the equilibria theory predicts:
+// on the bilateral k-double auction P2's step, scaled by sigma², has all
+// but vanished when the learned slopes are near 0.58 instead of 2/3, and
+// Adam moves log sigma by its full step every episode until markets stop
+// trading. [Natural] is the rule freightsim uses by default
+// ([NewNatural]): a natural policy gradient (Amari 1998; Kakade 2002;
+// Peters and Schaal 2008) for any [DistGrader] policy, whose step is
+// measured by how much it changes the distribution of prices rather than
+// the parameters, so it is the same in every unit of money and for every
+// scaling of the features; normalised advantages with a critic baseline
+// fitted on earlier batches; a trust region on the KL divergence of each
+// step (Schulman et al. 2015); a Robbins-Monro schedule (Robbins and Monro
+// 1951) that halves the step after 200 updates, so that late policies stop
+// wandering (the other side's wandering biases a learner's best response
+// as noise in its quotes does); and a floor on sigma at 1/8 of its initial
+// value, which is where a learner can still measure the slope of its
+// payoff within an episode's noise. By default its metric is the diagonal
+// of the Fisher information (each parameter scaled by its own
+// information): on the bilateral market it reaches the closed form for k
+// from 0.2 to 0.8 with a largest error of a mean coefficient of 0.040,
+// against 0.055 for the full Fisher matrix ([Natural.Full]), whose steps
+// tilt linear quotes past the equilibrium early on. The package
+// policy/internal/game holds the markets it was developed and is tested on.
+//
+// Every analytic gradient (log-density, entropy, critic loss, mean and log
+// sigma apart) is checked against central finite differences in the tests.
 //
 // The policies, critics, optimisers and PG keep scratch memory so that
 // steady-state sampling and updating do not allocate; none is safe for

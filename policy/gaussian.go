@@ -27,6 +27,16 @@ type Gaussian interface {
 	AddGradEntropy(phi []float64, scale float64, grad []float64) float64
 }
 
+// DistGrader is a [Gaussian] policy that gives the gradients of its mean
+// and of its log standard deviation apart, which the Fisher information of
+// [Natural] needs. [LinearGaussian] and [MLPGaussian] implement it.
+type DistGrader interface {
+	Gaussian
+	// AddGradDist adds gMu * d(mu)/dparams + gLogSigma * d(log sigma)/dparams
+	// at phi into grad and returns mu and sigma there.
+	AddGradDist(phi []float64, gMu, gLogSigma float64, grad []float64) (mu, sigma float64)
+}
+
 // DefaultMinSigma is the floor of the standard deviation that
 // [NewLinearGaussian] and [NewMLPGaussian] set.
 const DefaultMinSigma = 1e-3

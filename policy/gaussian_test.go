@@ -310,3 +310,71 @@ func TestGaussianHotPathsDoNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// AddGradDist gives the gradients of the mean and of log sigma apart; both
+// must agree with finite differences of Dist (tolerance fdTol, as above).
+func TestGaussianDistGradientsMatchFiniteDifferences(t *testing.T) {
+	for _, c := range gaussianCases() {
+		t.Run(c.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(4, 6))
+			for trial := range 5 {
+				p := c.make(rng).(DistGrader)
+				phi := randomFeatures(rng, p.Dim())
+				n := len(p.Params())
+				for _, w := range [][2]float64{{1, 0}, {0, 1}, {0.7, -1.3}} {
+					grad := make([]float64, n)
+					for i := range grad {
+						grad[i] = float64(i) // must add, not overwrite
+					}
+					mu, sigma := p.AddGradDist(phi, w[0], w[1], grad)
+					if m, s := p.Dist(phi); m != mu || s != sigma {
+						t.Fatalf("trial %d: AddGradDist returned N(%v, %v²), Dist gives N(%v, %v²)", trial, mu, sigma, m, s)
+					}
+					want := numGrad(p, func() float64 {
+						m, s := p.Dist(phi)
+						return w[0]*m + w[1]*math.Log(s)
+					})
+					for i := range n {
+						if got := grad[i] - float64(i); !scalar.EqualWithinAbsOrRel(got, want[i], fdTol, fdTol) {
+							t.Errorf("trial %d, weights %v: d(%v mu + %v log sigma)/d param %d = %v analytically, %v by finite differences", trial, w, w[0], w[1], i, got, want[i])
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// LiftSigma puts a global log sigma that fell below the floor back on it,
+// and leaves one above the floor, or a state-dependent sigma, alone.
+func TestLiftSigma(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 3))
+	lin := NewLinearGaussian(2, 0.01, false)
+	lin.MinSigma = 0.1
+	mlp := NewMLPGaussian(rng, 2, []int{3}, 0.01, false)
+	mlp.MinSigma = 0.1
+	for _, p := range []interface {
+		Gaussian
+		LiftSigma()
+	}{lin, mlp} {
+		s := &p.Params()[len(p.Params())-1]
+		p.LiftSigma()
+		if !scalar.EqualWithinAbs(*s, math.Log(0.1), 1e-15) {
+			t.Errorf("%T: log sigma %v after LiftSigma with sigma 0.01 below the floor 0.1, want log 0.1", p, *s)
+		}
+		*s = math.Log(0.5)
+		p.LiftSigma()
+		if *s != math.Log(0.5) {
+			t.Errorf("%T: LiftSigma moved a log sigma above the floor to %v", p, *s)
+		}
+	}
+	state := NewLinearGaussian(2, 0.01, true)
+	state.MinSigma = 0.1
+	before := append([]float64(nil), state.Params()...)
+	state.LiftSigma()
+	for i, w := range state.Params() {
+		if w != before[i] {
+			t.Errorf("LiftSigma changed parameter %d of a state-dependent sigma: %v to %v", i, before[i], w)
+		}
+	}
+}

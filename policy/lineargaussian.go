@@ -132,6 +132,34 @@ func (p *LinearGaussian) AddGradEntropy(phi []float64, scale float64, grad []flo
 	return halfLog2PiE + math.Log(sigma)
 }
 
+// AddGradDist adds gMu * d(mu)/dparams + gLogSigma * d(log sigma)/dparams
+// into grad and returns the mean and standard deviation at phi. At the floor
+// log sigma does not depend on the parameters and gets no gradient.
+func (p *LinearGaussian) AddGradDist(phi []float64, gMu, gLogSigma float64, grad []float64) (mu, sigma float64) {
+	checkDim("gradient", len(grad), len(p.params))
+	mu, s := p.affine(phi)
+	sigma, clamped := clampedSigma(s, p.MinSigma)
+	if gMu != 0 {
+		for i, x := range phi {
+			grad[i] += gMu * x
+		}
+	}
+	if !clamped && gLogSigma != 0 {
+		p.addLogSigmaGrad(phi, gLogSigma, grad)
+	}
+	return mu, sigma
+}
+
+// LiftSigma raises a global log-sigma parameter that has fallen below
+// log(MinSigma) back to it, so that gradients reach it again (below the
+// floor they are zero). A state-dependent sigma is left alone.
+func (p *LinearGaussian) LiftSigma() {
+	if !p.stateSigma && p.MinSigma > 0 {
+		c := &p.params[p.dim]
+		*c = math.Max(*c, math.Log(p.MinSigma))
+	}
+}
+
 // addLogSigmaGrad adds g * d(log sigma)/dparams into grad.
 func (p *LinearGaussian) addLogSigmaGrad(phi []float64, g float64, grad []float64) {
 	if !p.stateSigma {

@@ -123,6 +123,30 @@ func (p *MLPGaussian) AddGradEntropy(phi []float64, scale float64, grad []float6
 	return halfLog2PiE + math.Log(sigma)
 }
 
+// AddGradDist adds gMu * d(mu)/dparams + gLogSigma * d(log sigma)/dparams
+// into grad and returns the mean and standard deviation at phi, by one
+// forward and one backward pass. At the floor log sigma gets no gradient.
+func (p *MLPGaussian) AddGradDist(phi []float64, gMu, gLogSigma float64, grad []float64) (mu, sigma float64) {
+	checkDim("gradient", len(grad), len(p.params))
+	mu, s := p.forward(phi)
+	sigma, clamped := clampedSigma(s, p.MinSigma)
+	if clamped {
+		gLogSigma = 0
+	}
+	p.backward(gMu, gLogSigma, grad)
+	return mu, sigma
+}
+
+// LiftSigma raises a global log-sigma parameter that has fallen below
+// log(MinSigma) back to it, so that gradients reach it again. A
+// state-dependent sigma is left alone.
+func (p *MLPGaussian) LiftSigma() {
+	if !p.stateSigma && p.MinSigma > 0 {
+		c := &p.params[p.sig]
+		*c = math.Max(*c, math.Log(p.MinSigma))
+	}
+}
+
 // backward adds into grad gMu times the gradient of mu plus gS times the
 // gradient of log sigma (before the floor), at the last forward pass.
 func (p *MLPGaussian) backward(gMu, gS float64, grad []float64) {

@@ -151,18 +151,8 @@ func (pg *PG) Update(b *Batch) (Stats, error) {
 	if D == 0 || b.Trajectories == 0 {
 		return st, nil
 	}
-	for i := range D {
-		if r := b.Return[i]; math.IsNaN(r) || math.IsInf(r, 0) {
-			return st, fmt.Errorf("return of decision %d is %v: %w", i, r, ErrDiverged)
-		}
-		if a := b.Action[i]; math.IsNaN(a) || math.IsInf(a, 0) {
-			return st, fmt.Errorf("action of decision %d is %v: %w", i, a, ErrDiverged)
-		}
-		for f, x := range b.Features(i) {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return st, fmt.Errorf("feature %d of decision %d is %v: %w", f, i, x, ErrDiverged)
-			}
-		}
+	if err := checkBatch(b); err != nil {
+		return st, err
 	}
 
 	pg.util = grow(pg.util, D)
@@ -234,6 +224,25 @@ func (pg *PG) advantages(b *Batch) {
 			pg.adv[i] /= sd
 		}
 	}
+}
+
+// checkBatch reports a NaN or infinite return, action or feature, wrapping
+// [ErrDiverged].
+func checkBatch(b *Batch) error {
+	for i := range b.Len() {
+		if r := b.Return[i]; math.IsNaN(r) || math.IsInf(r, 0) {
+			return fmt.Errorf("return of decision %d is %v: %w", i, r, ErrDiverged)
+		}
+		if a := b.Action[i]; math.IsNaN(a) || math.IsInf(a, 0) {
+			return fmt.Errorf("action of decision %d is %v: %w", i, a, ErrDiverged)
+		}
+		for f, x := range b.Features(i) {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return fmt.Errorf("feature %d of decision %d is %v: %w", f, i, x, ErrDiverged)
+			}
+		}
+	}
+	return nil
 }
 
 // grow returns s with length n, reusing its memory; the contents are not cleared.

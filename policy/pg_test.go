@@ -332,3 +332,21 @@ func TestPGUpdateDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// Batch.Ends records where each trajectory ends, and Reset forgets them.
+func TestBatchEnds(t *testing.T) {
+	b := NewBatch(1)
+	for _, n := range []int{2, 1, 3} {
+		for range n {
+			b.Add([]float64{1}, 0, 0, 1, 0, 0)
+		}
+		b.EndTrajectory()
+	}
+	if got := b.Ends; len(got) != 3 || got[0] != 2 || got[1] != 3 || got[2] != 6 || b.Trajectories != 3 {
+		t.Errorf("ends %v after trajectories of 2, 1 and 3 decisions, want [2 3 6]", got)
+	}
+	b.Reset()
+	if len(b.Ends) != 0 || b.Trajectories != 0 {
+		t.Errorf("Reset left ends %v", b.Ends)
+	}
+}

@@ -1,0 +1,28 @@
+// Package ppo holds a deep policy-gradient learner of the proximal policy
+// optimisation family for freightsim's pricing agents: [PPO], the clipped
+// surrogate objective of Schulman, Wolski, Dhariwal, Radford and Klimov,
+// "Proximal Policy Optimization Algorithms" (arXiv 1707.06347, 2017), with
+// a learned critic and generalised advantage estimation (Schulman, Moritz,
+// Levine, Jordan and Abbeel, "High-Dimensional Continuous Control Using
+// Generalized Advantage Estimation", ICLR 2016), several epochs of
+// minibatches per batch of episodes, and Adam (Kingma and Ba 2015).
+//
+// The policy ([Policy]) and the critic are multilayer perceptrons with
+// tanh hidden layers, evaluated a minibatch at a time with gonum/mat. The
+// policy quotes a Gaussian price whose mean is the network's output times
+// a price scale and whose standard deviation is one parameter squashed
+// into [MinSigma, MaxSigma]: sigma cannot collapse, whatever the optimiser
+// does, which is what stopped the Adam-trained policies of package policy
+// (sigma fell within about a hundred episodes and markets stopped
+// trading). Features are normalised by running statistics, advantages per
+// batch and the critic's targets by a running scale, so one configuration
+// serves markets whatever their unit of money.
+//
+// A PPO learner implements the update rule agents.Trained expects
+// (Update(*policy.Batch) (policy.Stats, error)); its [Policy] implements
+// policy.Gaussian. Every analytic gradient (the network, log pi, the
+// entropy, the clipped surrogate and the critic's loss) is checked against
+// central finite differences in the tests. Nothing here draws from a global
+// generator: initialisation and minibatch order come from the *rand.Rand
+// given to [New].
+package ppo
