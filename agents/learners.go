@@ -102,6 +102,7 @@ func (l *PGLearner) Weights() []float64 {
 	}
 	return nil
 }
+
 // Gaussian is a learning strategy: it quotes from a linear-Gaussian policy
 // on its features and learns by REINFORCE with a baseline per remaining due,
 // as in van Heeswijk (2020). All jobs that use one Gaussian share its policy
