@@ -42,6 +42,13 @@ func (sc *Config) FixedJobs() []agents.Job {
 func (sc *Config) Scales() agents.Scales {
 	j := sc.Jobs
 	vmax, lmax, dmax, arrivals := j.Volume.Max, j.Distance.Max, j.Due.Max, j.Arrivals.Max
+	if sc.IsNetwork() {
+		vmax, lmax, dmax, arrivals = 0, 0, 0, 0
+		for k, d := range sc.Network.Demand {
+			vmax, lmax, dmax = max(vmax, sc.ODVolume(k).Max), max(lmax, sc.ODDistance(k).Max), max(dmax, sc.ODDue(k).Max)
+			arrivals += d.Arrivals.Max
+		}
+	}
 	if len(j.Fixed) > 0 {
 		vmax, lmax, dmax, arrivals = 0, 0, 0, len(j.Fixed)
 		for _, f := range j.Fixed {
@@ -115,7 +122,33 @@ func IsPreset(sc *Config, name string) bool {
 
 // DemandCapacityRatio is the expected volume arriving per epoch over the capacity
 // offered per epoch.
+//
+// In a network a truck's capacity comes back only after a trip, so the
+// ratio is the capacity-time demand needs over the fleet's: the sum over
+// demand rows of the expected volume per epoch times the lane's travel
+// time, over the total capacity of the trucks (as if every truck ran full
+// and never empty: > 1 means the fleet cannot carry the demand).
 func (sc *Config) DemandCapacityRatio() float64 {
+	if sc.IsNetwork() {
+		var need, fleet float64
+		n := &sc.Network
+		for k, d := range n.Demand {
+			l := n.LaneIndex(n.HubIndex(d.From), n.HubIndex(d.To))
+			if l < 0 {
+				continue // not valid: Validate says so
+			}
+			need += agents.IntRange(d.Arrivals).Mean() * agents.IntRange(sc.ODVolume(k)).Mean() * n.Lanes[l].Time
+		}
+		for _, c := range sc.Carriers {
+			for _, f := range c.Trucks {
+				fleet += float64(f.Count * c.Capacity)
+			}
+		}
+		if fleet == 0 {
+			return math.Inf(1)
+		}
+		return need / fleet
+	}
 	var capacity float64
 	for i, c := range sc.Capacities() {
 		capacity += float64(c) / sc.Carriers[i].Schedule.Period

@@ -300,6 +300,8 @@ func (sc *Config) Validate() config.Problems {
 	}
 	number("market.k", sc.Market.K, 0, 1)
 
+	ps = append(ps, sc.validateNetwork()...)
+
 	eq := sc.Equilibrium
 	atLeast("equilibrium.horizon", eq.Horizon, 0)
 	atLeast("equilibrium.search_episodes", eq.SearchEpisodes, 1)

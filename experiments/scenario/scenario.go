@@ -28,6 +28,7 @@ type Config struct {
 	Carriers    []Carrier   `yaml:"carriers"`
 	Market      Market      `yaml:"market"`
 	Equilibrium Equilibrium `yaml:"equilibrium"`
+	Network     Network     `yaml:"network,omitempty"` // hubs, lanes and demand; none: the one-hub market
 }
 
 // Training sets the learning episodes.
@@ -88,6 +89,10 @@ type Carrier struct {
 	Schedule   Schedule `yaml:"schedule"`    // when it departs
 	CostFactor Dist     `yaml:"cost_factor"` // a private factor on its cost k*v*l, drawn per job (none: 1)
 	Strategy   Strategy `yaml:"strategy"`
+
+	// In a network (see Network):
+	Trucks        []Fleet `yaml:"trucks,omitempty"`          // its trucks, each of Capacity, by starting hub
+	EmptyCostRate float64 `yaml:"empty_cost_rate,omitempty"` // cost per distance unit of a truck running empty
 
 	typeErrors []string // what did not decode (see UnmarshalYAML); reported by Parse
 }
@@ -258,6 +263,13 @@ func (sc *Config) ExpectedDemand() float64 {
 		var v float64
 		for _, f := range sc.Jobs.Fixed {
 			v += float64(f.Volume)
+		}
+		return v
+	}
+	if sc.IsNetwork() {
+		var v float64
+		for k, d := range sc.Network.Demand {
+			v += agents.IntRange(d.Arrivals).Mean() * agents.IntRange(sc.ODVolume(k)).Mean()
 		}
 		return v
 	}

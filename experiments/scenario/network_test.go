@@ -1,0 +1,80 @@
+package scenario
+
+import (
+	"strings"
+	"testing"
+)
+
+const twoHubs = `
+name: two-hubs
+p2_compat: false
+network:
+  hubs: [{name: a, x: 0, y: 0}, {name: b, x: 1, y: 0}]
+  lanes:
+    - {from: a, to: b, distance: 100, time: 1}
+    - {from: b, to: a, distance: 100, time: 1}
+  demand:
+    - {from: a, to: b, arrivals: {min: 0, max: 6}}
+    - {from: b, to: a, arrivals: {min: 0, max: 2}, volume: {min: 2, max: 4}}
+carriers:
+  - capacity: 20
+    trucks: [{hub: a, count: 3}, {hub: b, count: 1}]
+    empty_cost_rate: 0.5
+`
+
+func TestNetworkParses(t *testing.T) {
+	sc, err := Parse("two-hubs", []byte(twoHubs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sc.IsNetwork() || sc.Trucks() != 4 {
+		t.Fatalf("a network of %d trucks, want 4", sc.Trucks())
+	}
+	// Row 0 takes jobs.volume and the lane's distance; row 1 its own volume.
+	if got := sc.ODVolume(0); got != sc.Jobs.Volume {
+		t.Errorf("row 0 volume %v, want jobs.volume %v", got, sc.Jobs.Volume)
+	}
+	if got := sc.ODVolume(1); got != (Range{2, 4}) {
+		t.Errorf("row 1 volume %v, want {2 4}", got)
+	}
+	if got := sc.ODDistance(0); got != (Range{100, 100}) {
+		t.Errorf("row 0 distance %v, want the lane's {100 100}", got)
+	}
+	// Expected volume per epoch: 3*5.5 + 1*3 = 19.5; capacity-time needed
+	// 19.5 * 1 epoch over a fleet of 4*20 = 80.
+	if got := sc.ExpectedDemand(); got != 19.5 {
+		t.Errorf("expected demand %v, want 19.5", got)
+	}
+	if got := sc.DemandCapacityRatio(); got != 19.5/80 {
+		t.Errorf("demand:capacity %v, want %v", got, 19.5/80)
+	}
+	if s := sc.Scales(); s.Distance != 100 || s.Volume != 10 || s.Count != float64((6+2)*(5+1)) {
+		t.Errorf("scales %+v: want distance 100, volume 10, count 48", s)
+	}
+}
+
+func TestNetworkProblems(t *testing.T) {
+	for _, c := range []struct{ edit, old, want, field string }{
+		{"unknown hub", "{hub: b, count: 1}", "{hub: bb, count: 1}", "carriers[0].trucks[1].hub"},
+		{"no lane", "- {from: b, to: a, distance: 100, time: 1}", "- {from: b, to: b, distance: 100, time: 1}", "network.demand[1]:"},
+		{"zero time", "distance: 100, time: 1}\n    - {from: b", "distance: 100, time: 0}\n    - {from: b", "network.lanes[0].time"},
+		{"no trucks", "    trucks: [{hub: a, count: 3}, {hub: b, count: 1}]\n", "", "carriers[0].trucks:"},
+		{"bad count", "count: 3", "count: 0", "carriers[0].trucks[0].count"},
+		{"duplicate hub", "{name: b, x: 1, y: 0}", "{name: a, x: 1, y: 0}", "network.hubs[1].name"},
+		{"bad rule", "  demand:\n", "  reposition: dmand\n  demand:\n", "network.reposition"},
+		{"demand ratio", "p2_compat: false", "p2_compat: false\ndemand_ratio: 1", "demand_ratio"},
+		{"cda", "p2_compat: false", "p2_compat: false\nmarket: {clearing: cda, price: resting}", "market.clearing"},
+	} {
+		src := strings.Replace(twoHubs, c.old, c.want, 1)
+		if src == twoHubs && c.want != "" {
+			t.Fatalf("%s: the edit did not apply", c.edit)
+		}
+		if _, err := Parse("edit", []byte(src)); err == nil || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%s: %v, want a problem at %s", c.edit, err, c.field)
+		}
+	}
+	// Trucks without a network.
+	if _, err := Parse("x", []byte("name: x\ncarriers: [{trucks: [{hub: a, count: 1}]}]\n")); err == nil || !strings.Contains(err.Error(), "carriers[0].trucks") {
+		t.Errorf("trucks without a network: %v, want a problem at carriers[0].trucks", err)
+	}
+}
