@@ -1,0 +1,413 @@
+package market
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+// LaneAssignment is the result of [Broker.AssignLanes]: an [Assignment] of
+// jobs to trucks (Carrier[j] is the truck of job j, or -1) and the
+// destination each truck serves. Unlike Assign's, its slices belong to it.
+type LaneAssignment struct {
+	Assignment
+	Dest []int // Dest[t] is the destination of truck t's jobs, or -1 if it carries none
+}
+
+// AssignLanes assigns jobs to trucks at one hub when each truck carries
+// jobs of one destination only: dests[j] is job j's destination, asks[t][j]
+// truck t's ask for it. It maximises the total spread as [Broker.Assign]
+// does, under the tie rule, subject to each truck's capacity and the
+// one-destination constraint; prices follow b.Price.
+//
+// When every job has one destination the constraint is void and the result
+// is exactly Assign's (Clear's with one truck). Otherwise it is a heuristic,
+// sequential knapsacks: trucks in order of decreasing capacity (ties: lower
+// index) each take, among the destinations, the exact knapsack of the jobs
+// still unassigned that has the largest spread (ties: more volume under
+// [TieMaxVolume], less under [TieStrict], then the lower destination);
+// then, with at most 16 trucks, a local search over the destinations:
+// a truck changes its destination (or gives it up), or two trucks trade
+// theirs, when that raises the total spread; finally each destination's
+// jobs are assigned to its trucks by Assign. Exact reports whether the
+// result is proven optimal (one destination and Assign exact, or one
+// truck). Measured gap to [Broker.AssignLanesExact] on 400 random cases
+// of 4 to 12 jobs, 2 to 4 trucks and 2 or 3 destinations with binding
+// capacities: mean 0.39 % (standard error 0.15 %), optimal in 96.5 %,
+// worst 38 % (TestAssignLanesHeuristicGap).
+//
+// It panics, as Assign does, on slices of different lengths, a capacity
+// below 0, a volume below 1, a bid or ask that is not finite.
+func (b *Broker) AssignLanes(bids []float64, asks [][]float64, volumes, dests, capacities []int) LaneAssignment {
+	return b.assignLanes(bids, asks, volumes, dests, capacities, false)
+}
+
+// AssignLanesExact is [Broker.AssignLanes] solved exactly: every choice of
+// a destination (or none) per truck, each destination's trucks assigned by
+// [Broker.AssignExact]. It takes (D+1)^T such choices for D destinations and
+// T trucks, and panics beyond 10^5 of them: it is meant for small cases
+// and for measuring the heuristic.
+func (b *Broker) AssignLanesExact(bids []float64, asks [][]float64, volumes, dests, capacities []int) LaneAssignment {
+	return b.assignLanes(bids, asks, volumes, dests, capacities, true)
+}
+
+// laneGroup is one destination's subproblem: its jobs, and the trucks
+// assigned to it.
+type laneGroup struct {
+	jobs   []int
+	trucks []int
+}
+
+func (b *Broker) assignLanes(bids []float64, asks [][]float64, volumes, dests, capacities []int, exact bool) LaneAssignment {
+	n, m := len(bids), len(capacities)
+	if len(volumes) != n || len(dests) != n || len(asks) != m {
+		panic(fmt.Sprintf("market: Broker.AssignLanes with %d bids, %d volumes, %d destinations, %d rows of asks and %d capacities",
+			n, len(volumes), len(dests), len(asks), m))
+	}
+	out := LaneAssignment{Dest: make([]int, m)}
+	out.Carrier = make([]int, n)
+	out.Pay = make([]float64, n)
+	out.Receive = make([]float64, n)
+	out.Load = make([]int, m)
+	for t := range out.Dest {
+		out.Dest[t] = -1
+	}
+	for j := range out.Carrier {
+		out.Carrier[j] = -1
+	}
+	ds := slices.Clone(dests)
+	slices.Sort(ds)
+	ds = slices.Compact(ds)
+	if len(ds) <= 1 {
+		var a Assignment
+		if exact {
+			a = b.AssignExact(bids, asks, volumes, capacities)
+		} else {
+			a = b.Assign(bids, asks, volumes, capacities)
+		}
+		copy(out.Carrier, a.Carrier)
+		copy(out.Pay, a.Pay)
+		copy(out.Receive, a.Receive)
+		copy(out.Load, a.Load)
+		out.Volume, out.Spread, out.Kept, out.Exact = a.Volume, a.Spread, a.Kept, a.Exact
+		for t, l := range a.Load {
+			if l > 0 {
+				out.Dest[t] = ds[0]
+			}
+		}
+		return out
+	}
+	for t, c := range capacities {
+		if c < 0 {
+			panic(fmt.Sprintf("market: Broker.AssignLanes: truck %d has capacity %d, want >= 0", t, c))
+		}
+	}
+	groups := make([]laneGroup, len(ds))
+	for j, d := range dests {
+		k, _ := slices.BinarySearch(ds, d)
+		groups[k].jobs = append(groups[k].jobs, j)
+	}
+	var choice []int // per truck: the index into ds of its destination, or -1
+	if exact {
+		choice = b.lanesExact(bids, asks, volumes, capacities, groups)
+		out.Exact = true
+	} else {
+		choice = b.lanesSequential(bids, asks, volumes, capacities, groups)
+		if m <= maxLaneSearchTrucks {
+			b.lanesImprove(bids, asks, volumes, capacities, groups, choice)
+		}
+		out.Exact = m <= 1
+	}
+	for k := range groups {
+		groups[k].trucks = groups[k].trucks[:0]
+	}
+	for t, k := range choice {
+		if k >= 0 {
+			groups[k].trucks = append(groups[k].trucks, t)
+		}
+	}
+	for k := range groups {
+		g := &groups[k]
+		if len(g.trucks) == 0 {
+			continue
+		}
+		sub := b.solveGroup(bids, asks, volumes, capacities, g, exact || len(g.trucks) > 1)
+		for q, j := range g.jobs {
+			if c := sub.Carrier[q]; c >= 0 {
+				t := g.trucks[c]
+				out.Carrier[j] = t
+				out.Dest[t] = ds[k]
+			}
+		}
+	}
+	for j, t := range out.Carrier {
+		if t < 0 {
+			continue
+		}
+		pay, receive := b.Price.Prices(bids[j], asks[t][j])
+		out.Pay[j], out.Receive[j] = pay, receive
+		out.Load[t] += volumes[j]
+		out.Volume += volumes[j]
+		out.Spread += bids[j] - asks[t][j]
+		out.Kept += pay - receive
+	}
+	return out
+}
+
+// solveGroup assigns a destination's jobs to its trucks: by AssignExact
+// when exact, else by Assign (Clear's knapsack with one truck).
+func (b *Broker) solveGroup(bids []float64, asks [][]float64, volumes, capacities []int, g *laneGroup, exact bool) Assignment {
+	sb := make([]float64, len(g.jobs))
+	sv := make([]int, len(g.jobs))
+	for q, j := range g.jobs {
+		sb[q], sv[q] = bids[j], volumes[j]
+	}
+	sa := make([][]float64, len(g.trucks))
+	sc := make([]int, len(g.trucks))
+	for r, t := range g.trucks {
+		sa[r] = make([]float64, len(g.jobs))
+		for q, j := range g.jobs {
+			sa[r][q] = asks[t][j]
+		}
+		sc[r] = capacities[t]
+	}
+	if exact {
+		return b.AssignExact(sb, sa, sv, sc)
+	}
+	return b.Assign(sb, sa, sv, sc)
+}
+
+// better reports whether (s1, v1) beats (s2, v2) under the tie rule.
+func (b *Broker) better(s1 float64, v1 int, s2 float64, v2 int) bool {
+	if s1 != s2 {
+		return s1 > s2
+	}
+	if b.Tie == TieMaxVolume {
+		return v1 > v2
+	}
+	return v1 < v2
+}
+
+// lanesSequential is the heuristic's choice of a destination per truck.
+func (b *Broker) lanesSequential(bids []float64, asks [][]float64, volumes, capacities []int, groups []laneGroup) []int {
+	m := len(capacities)
+	order := make([]int, m)
+	for t := range order {
+		order[t] = t
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return capacities[y] - capacities[x] })
+	taken := make([]bool, len(bids))
+	choice := make([]int, m)
+	var orders []Order
+	var idx []int
+	for _, t := range order {
+		choice[t] = -1
+		bestS, bestV := 0.0, 0
+		var bestSel []int
+		for k, g := range groups {
+			orders, idx = orders[:0], idx[:0]
+			for _, j := range g.jobs {
+				if !taken[j] {
+					orders = append(orders, Order{Volume: volumes[j], Bid: bids[j], Ask: asks[t][j]})
+					idx = append(idx, j)
+				}
+			}
+			if len(orders) == 0 {
+				continue
+			}
+			cl := b.Clear(orders, capacities[t])
+			if len(cl.Selected) == 0 {
+				continue
+			}
+			if choice[t] < 0 || b.better(cl.Spread, cl.Volume, bestS, bestV) {
+				choice[t], bestS, bestV = k, cl.Spread, cl.Volume
+				bestSel = bestSel[:0]
+				for _, i := range cl.Selected {
+					bestSel = append(bestSel, idx[i])
+				}
+			}
+		}
+		for _, j := range bestSel {
+			taken[j] = true
+		}
+	}
+	// Destinations with two or more trucks are assigned jointly afterwards
+	// (assignLanes); a truck left without a destination stays so.
+	return choice
+}
+
+// maxLaneSearchTrucks is the most trucks at one clearing for which
+// AssignLanes improves the sequential choice by local search.
+const maxLaneSearchTrucks = 16
+
+// lanesImprove improves a choice of destinations by local search: a truck
+// changes its destination (or gives it up) when that raises the total
+// spread of the destinations' joint assignments (by Assign), under the tie
+// rule, or two trucks trade their destinations when that does; repeated
+// until no change helps (at most 20 rounds).
+func (b *Broker) lanesImprove(bids []float64, asks [][]float64, volumes, capacities []int, groups []laneGroup, choice []int) {
+	m, d := len(capacities), len(groups)
+	memo := map[[2]int]laneValue{}
+	value := func(k, mask int) laneValue {
+		if mask == 0 {
+			return laneValue{}
+		}
+		if r, ok := memo[[2]int{k, mask}]; ok {
+			return r
+		}
+		g := laneGroup{jobs: groups[k].jobs}
+		for t := range m {
+			if mask&(1<<t) != 0 {
+				g.trucks = append(g.trucks, t)
+			}
+		}
+		a := b.solveGroup(bids, asks, volumes, capacities, &g, false)
+		r := laneValue{a.Spread, a.Volume}
+		memo[[2]int{k, mask}] = r
+		return r
+	}
+	masks := make([]int, d)
+	for t, k := range choice {
+		if k >= 0 {
+			masks[k] |= 1 << t
+		}
+	}
+	for range 20 {
+		improved := false
+		for t := range m {
+			from := choice[t]
+			for to := -1; to < d; to++ {
+				if to == from {
+					continue
+				}
+				// The change touches the groups from and to only.
+				var old, neu laneValue
+				if from >= 0 {
+					old = old.plus(value(from, masks[from]))
+					neu = neu.plus(value(from, masks[from]&^(1<<t)))
+				}
+				if to >= 0 {
+					old = old.plus(value(to, masks[to]))
+					neu = neu.plus(value(to, masks[to]|1<<t))
+				}
+				if b.better(neu.s, neu.v, old.s, old.v) && neu.s > old.s-1e-12*(1+math.Abs(old.s)) {
+					if from >= 0 {
+						masks[from] &^= 1 << t
+					}
+					if to >= 0 {
+						masks[to] |= 1 << t
+					}
+					choice[t], from, improved = to, to, true
+				}
+			}
+		}
+		// Two trucks trade destinations.
+		for t := range m {
+			for u := t + 1; u < m; u++ {
+				a, c := choice[t], choice[u]
+				if a == c {
+					continue
+				}
+				var old, neu laneValue
+				for _, k := range []int{a, c} {
+					if k < 0 {
+						continue
+					}
+					old = old.plus(value(k, masks[k]))
+					neu = neu.plus(value(k, masks[k]^(1<<t)^(1<<u)))
+				}
+				if b.better(neu.s, neu.v, old.s, old.v) && neu.s > old.s-1e-12*(1+math.Abs(old.s)) {
+					for _, k := range []int{a, c} {
+						if k >= 0 {
+							masks[k] ^= 1<<t | 1<<u
+						}
+					}
+					choice[t], choice[u], improved = c, a, true
+				}
+			}
+		}
+		if !improved {
+			return
+		}
+	}
+}
+
+// laneValue is a spread and a volume.
+type laneValue struct {
+	s float64
+	v int
+}
+
+func (x laneValue) plus(y laneValue) laneValue { return laneValue{x.s + y.s, x.v + y.v} }
+
+// maxLaneChoices bounds AssignLanesExact's enumeration.
+const maxLaneChoices = 100_000
+
+// lanesExact enumerates every destination choice per truck and returns
+// the best (ties: the first in the enumeration's order, trucks' choices
+// counted from "none" upwards, truck 0 fastest).
+func (b *Broker) lanesExact(bids []float64, asks [][]float64, volumes, capacities []int, groups []laneGroup) []int {
+	m, d := len(capacities), len(groups)
+	if math.Pow(float64(d+1), float64(m)) > maxLaneChoices {
+		panic(fmt.Sprintf("market: Broker.AssignLanesExact with %d trucks and %d destinations: more than %d choices", m, d, maxLaneChoices))
+	}
+	type val = laneValue
+	memo := map[[2]int]val{} // (destination, truck mask) -> optimum
+	group := func(k, mask int) val {
+		if mask == 0 {
+			return val{}
+		}
+		if r, ok := memo[[2]int{k, mask}]; ok {
+			return r
+		}
+		g := laneGroup{jobs: groups[k].jobs}
+		for t := range m {
+			if mask&(1<<t) != 0 {
+				g.trucks = append(g.trucks, t)
+			}
+		}
+		a := b.solveGroup(bids, asks, volumes, capacities, &g, true)
+		r := val{a.Spread, a.Volume}
+		memo[[2]int{k, mask}] = r
+		return r
+	}
+	cur := make([]int, m) // 0: none, k+1: destination k
+	best := make([]int, m)
+	bestS, bestV, first := 0.0, 0, true
+	masks := make([]int, d)
+	for {
+		clear(masks)
+		for t, c := range cur {
+			if c > 0 {
+				masks[c-1] |= 1 << t
+			}
+		}
+		var s float64
+		var v int
+		for k := range d {
+			r := group(k, masks[k])
+			s += r.s
+			v += r.v
+		}
+		if first || b.better(s, v, bestS, bestV) {
+			copy(best, cur)
+			bestS, bestV, first = s, v, false
+		}
+		t := 0
+		for t < m {
+			cur[t]++
+			if cur[t] <= d {
+				break
+			}
+			cur[t] = 0
+			t++
+		}
+		if t == m {
+			break
+		}
+	}
+	for t := range best {
+		best[t]--
+	}
+	return best
+}
