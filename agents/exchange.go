@@ -55,6 +55,7 @@ type Exchange struct {
 	view      View
 	nextID    int64
 	learners  []Learner
+	hub       hubState // clearing one hub of a network (network.go)
 }
 
 // NewJob returns a zeroed job from the exchange's pool with the next ID
@@ -100,6 +101,13 @@ func (x *Exchange) Depart(now float64, c int) {
 // departing carrier in v.Carrier and the departures' total capacity in
 // v.Capacity; each carrier quotes seeing itself.
 func (x *Exchange) DepartAll(now float64, cs []int) {
+	x.quoteClear(now, cs)
+	x.settle(cs)
+}
+
+// quoteClear is DepartAll but for the settlement: the waiting jobs are
+// quoted and cleared, x.shipped, x.pay and x.receive say the outcome.
+func (x *Exchange) quoteClear(now float64, cs []int) {
 	if len(cs) == 0 {
 		panic("agents: DepartAll with no carrier")
 	}
@@ -140,7 +148,6 @@ func (x *Exchange) DepartAll(now float64, cs []int) {
 		x.clearMany(now, cs)
 	}
 	x.watch(cs, nil)
-	x.settle(cs)
 }
 
 // settle pays the rewards of a clearing (x.shipped, x.pay, x.receive per

@@ -41,8 +41,54 @@ func featureTable() []feature {
 			return float64(v.WaitingVolume) / float64(v.Capacity)
 		}},
 		{"waiting_count", "jobs waiting / most that can wait", func(_ *Job, v *View, s *Scales) float64 { return float64(v.Waiting) / s.Count }},
+		{"backhaul", "network: the job's lane against its reverse, (expected volume back - forth) / their sum, in [-1, 1]; > 0 on a back-haul lane (0 without a network)", backhaul},
+		{"dest_outbound", "network: the expected volume arising per epoch at the job's destination / the busiest hub's (0 without a network)", destOutbound},
+		{"dest_waiting", "network: the volume waiting at the job's destination / the volume waiting at all hubs (0 without a network)", destWaiting},
+		{"fleet_here", "network: the share of the quoting carrier's trucks at the hub that clears or on their way to it (0 without a network)", fleetHere},
+		{"fleet_dest", "network: the share of the quoting carrier's trucks at the job's destination or on their way to it (0 without a network)", fleetDest},
 	}
 }
+
+func backhaul(j *Job, v *View, _ *Scales) float64 {
+	if v.Net == nil {
+		return 0
+	}
+	return v.Net.Backhaul[j.From][j.To]
+}
+
+func destOutbound(j *Job, v *View, _ *Scales) float64 {
+	if v.Net == nil {
+		return 0
+	}
+	return v.Net.Outbound[j.To]
+}
+
+func destWaiting(j *Job, v *View, _ *Scales) float64 {
+	if v.Net == nil {
+		return 0
+	}
+	total := 0
+	for _, w := range v.Net.Waiting {
+		total += w
+	}
+	if total == 0 {
+		return 0
+	}
+	return float64(v.Net.Waiting[j.To]) / float64(total)
+}
+
+// fleetShare is the share of the quoting carrier's trucks at (or bound
+// for) hub h; 0 without a network or a carrier.
+func fleetShare(v *View, h int) float64 {
+	if v.Net == nil || v.Carrier == nil || v.Net.Trucks[v.Carrier.Index] == 0 {
+		return 0
+	}
+	c := v.Carrier.Index
+	return float64(v.Net.Fleet[c][h]) / float64(v.Net.Trucks[c])
+}
+
+func fleetHere(_ *Job, v *View, _ *Scales) float64 { return fleetShare(v, v.Hub) }
+func fleetDest(j *Job, v *View, _ *Scales) float64 { return fleetShare(v, j.To) }
 
 // FeatureNames lists the features a [FeatureSet] may name, with what each
 // is, in a fixed order. "p2" is not among them: it names [P2Features].

@@ -13,6 +13,8 @@ type Job struct {
 	Reserve  float64 // reservation: V + p*volume, the most its shipper gains by shipping it now rather than letting it fail
 	Shares   bool    // shares its information with the market
 	Shipper  int     // index of its shipper
+	From     int     // in a network: the hub where it waits (0 in a one-hub market)
+	To       int     // in a network: the hub it goes to (0 in a one-hub market)
 
 	Bid float64 // the bid at the current clearing
 	Ask float64 // the ask at the current clearing
@@ -34,6 +36,7 @@ type Job struct {
 func (j *Job) reset() {
 	j.ID, j.Volume, j.Distance, j.Due, j.Due0 = 0, 0, 0, 0, 0
 	j.Value, j.Reserve, j.Shares, j.Shipper, j.Bid, j.Ask = 0, 0, false, 0, 0, 0
+	j.From, j.To = 0, 0
 	j.tradedWith, j.price, j.orderID = -1, 0, 0
 	j.Ship.Reset()
 	for i := range j.Carry {

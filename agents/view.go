@@ -7,6 +7,8 @@ type View struct {
 	Now      float64  // the time of the clearing
 	Carrier  *Carrier // the departing carrier
 	Capacity int      // its capacity at this departure
+	Hub      int      // in a network: the hub that clears (0 in a one-hub market)
+	Net      *Net     // in a network: what is seen of it; nil in a one-hub market
 
 	Waiting       int // jobs waiting, sharing or not
 	WaitingVolume int // their total volume

@@ -1,0 +1,228 @@
+package agents
+
+import (
+	"slices"
+
+	"github.com/freightsim/freightsim/market"
+)
+
+// Net is what the agents may see of a freight network at a clearing: per
+// hub, what waits and what is expected; per carrier, where its trucks are.
+// The caller (who moves the trucks) keeps it up to date; a one-hub market
+// has none.
+type Net struct {
+	Waiting  []int       // per hub: volume waiting there now
+	Outbound []float64   // per hub: expected volume arising there per epoch, over the largest hub's (in [0,1])
+	Backhaul [][]float64 // [from][to]: (expected volume to->from - from->to) / their sum, in [-1,1]; > 0 on a back-haul lane
+	Fleet    [][]int     // [carrier][hub]: its trucks at the hub or on their way to it
+	Trucks   []int       // per carrier: its trucks
+}
+
+// hubState is an exchange's state for clearing one hub of a network.
+type hubState struct {
+	net         *Net
+	elsewhere   []*Job // the jobs waiting at other hubs
+	here        []*Job // scratch for the hub's jobs
+	hubCarriers []int  // the carriers with a truck at the hub
+	none        [1]int // the carrier failures are reported at when no truck is there
+	dests       []int
+	truckAsks   [][]float64
+}
+
+// SetNet gives the exchange the network view its strategies see (View.Net).
+func (x *Exchange) SetNet(n *Net) { x.hub.net = n }
+
+// Truck is one truck at a hub's clearing: its carrier and its capacity.
+type Truck struct {
+	Carrier  int
+	Capacity int
+}
+
+// Load is what a truck took at a hub's clearing.
+type Load struct {
+	Dest    int     // the destination of its jobs, -1 if it took none
+	Volume  int     // volume loaded
+	Jobs    int     // jobs loaded
+	Pay     float64 // what their shippers pay
+	Receive float64 // what its carrier receives
+	Cost    float64 // its carrier's cost of carrying them
+}
+
+// DepartHub clears the jobs waiting at hub h (Job.From == h) against the
+// trucks present there at time now, and returns in loads (reused) what each
+// truck took. A truck carries jobs of one destination (Job.To) within its
+// capacity; the broker maximises the total spread (market's
+// Broker.AssignLanes). The hub's jobs are priced, paid and aged as at a
+// one-hub departure (DepartAll); the jobs at other hubs are not touched.
+// With no truck the hub's jobs only age (holding costs, failures). When
+// the trucks are of different carriers and the hub's jobs share one
+// destination the clearing is exactly DepartAll's, so a one-hub market
+// written as a network gives the same results.
+func (x *Exchange) DepartHub(now float64, h int, trucks []Truck, loads []Load) []Load {
+	x.view.Hub, x.view.Net = h, x.hub.net
+	defer func() { x.view.Hub, x.view.Net = 0, nil }()
+	// Take the hub's jobs apart, in order of arrival.
+	x.hub.elsewhere = x.hub.elsewhere[:0]
+	here := x.hub.here[:0]
+	for _, j := range x.waiting {
+		if j.From == h {
+			here = append(here, j)
+		} else {
+			x.hub.elsewhere = append(x.hub.elsewhere, j)
+		}
+	}
+	x.hub.here = here
+	x.waiting, x.hub.here = x.hub.here, x.waiting[:0]
+	loads = loads[:0]
+	for range trucks {
+		loads = append(loads, Load{Dest: -1})
+	}
+	x.hub.hubCarriers = x.hub.hubCarriers[:0]
+	for _, t := range trucks {
+		if !slices.Contains(x.hub.hubCarriers, t.Carrier) {
+			x.hub.hubCarriers = append(x.hub.hubCarriers, t.Carrier)
+		}
+	}
+	switch {
+	case len(trucks) == 0:
+		x.shipped = resizeInts(x.shipped, len(x.waiting), -1)
+		x.settle(x.hub.none[:])
+	case len(x.hub.hubCarriers) == len(trucks) && oneDestination(x.waiting):
+		x.quoteClear(now, x.hub.hubCarriers)
+		for i, j := range x.waiting {
+			if c := x.shipped[i]; c >= 0 {
+				k := slices.IndexFunc(trucks, func(t Truck) bool { return t.Carrier == c })
+				loads[k].add(j, x.pay[i], x.receive[i], x.Carriers[c].Cost(j))
+			}
+		}
+		x.settle(x.hub.hubCarriers)
+	default:
+		x.clearLanes(now, trucks, loads)
+		x.settle(x.hub.hubCarriers)
+	}
+	x.mergeWaiting()
+	return loads
+}
+
+func (l *Load) add(j *Job, pay, receive, cost float64) {
+	l.Dest = j.To
+	l.Volume += j.Volume
+	l.Jobs++
+	l.Pay += pay
+	l.Receive += receive
+	l.Cost += cost
+}
+
+// oneDestination reports whether the jobs share one destination.
+func oneDestination(jobs []*Job) bool {
+	for _, j := range jobs {
+		if j.To != jobs[0].To {
+			return false
+		}
+	}
+	return true
+}
+
+// mergeWaiting puts the hub's remaining jobs (x.waiting) back among the
+// others (x.hub.elsewhere), in order of arrival (ID).
+func (x *Exchange) mergeWaiting() {
+	here := x.waiting
+	merged := x.hub.here[:0]
+	i, k := 0, 0
+	for i < len(here) || k < len(x.hub.elsewhere) {
+		if k == len(x.hub.elsewhere) || (i < len(here) && here[i].ID < x.hub.elsewhere[k].ID) {
+			merged = append(merged, here[i])
+			i++
+		} else {
+			merged = append(merged, x.hub.elsewhere[k])
+			k++
+		}
+	}
+	clear(x.hub.elsewhere)
+	x.hub.here, x.waiting = here[:0], merged
+}
+
+// clearLanes quotes the hub's jobs (one bid each, one ask per job from
+// each carrier present) and assigns them to the trucks, one destination
+// per truck; it fills x.shipped, x.pay, x.receive and loads, tells the
+// observer what each truck carried, charges fixed costs and lets the
+// watchers learn.
+func (x *Exchange) clearLanes(now float64, trucks []Truck, loads []Load) {
+	v := &x.view
+	v.Observe(x.waiting, x.P2Running)
+	v.Now, v.Carrier, v.Capacity = now, x.Carriers[trucks[0].Carrier], 0
+	for _, t := range trucks {
+		v.Capacity += t.Capacity
+	}
+	n := len(x.waiting)
+	x.shipped = resizeInts(x.shipped, n, -1)
+	x.pay = resizeFloats(x.pay, n)
+	x.receive = resizeFloats(x.receive, n)
+	for _, j := range x.waiting {
+		sh := x.Shippers[j.Shipper]
+		j.Bid = sh.Strategy.Quote(sh.Rand, j, v, &j.Ship)
+	}
+	cs := x.hub.hubCarriers
+	if len(x.asks) < len(cs) {
+		x.asks = append(x.asks, make([][]float64, len(cs)-len(x.asks))...)
+	}
+	for k, c := range cs {
+		car := x.Carriers[c]
+		v.Carrier, v.Capacity = car, 0
+		for _, t := range trucks {
+			if t.Carrier == c {
+				v.Capacity += t.Capacity
+			}
+		}
+		asks := x.asks[k][:0]
+		for _, j := range x.waiting {
+			j.Ask = car.Strategy.Quote(car.Rand, j, v, &j.Carry[c])
+			asks = append(asks, j.Ask)
+		}
+		x.asks[k] = asks
+	}
+	x.bids, x.volumes, x.caps, x.hub.dests = x.bids[:0], x.volumes[:0], x.caps[:0], x.hub.dests[:0]
+	for _, j := range x.waiting {
+		x.bids = append(x.bids, j.Bid)
+		x.volumes = append(x.volumes, j.Volume)
+		x.hub.dests = append(x.hub.dests, j.To)
+	}
+	x.hub.truckAsks = x.hub.truckAsks[:0]
+	for _, t := range trucks {
+		x.caps = append(x.caps, t.Capacity)
+		x.hub.truckAsks = append(x.hub.truckAsks, x.asks[slices.Index(cs, t.Carrier)])
+	}
+	a := x.Broker.AssignLanes(x.bids, x.hub.truckAsks, x.volumes, x.hub.dests, x.caps)
+	for i, k := range a.Carrier {
+		if k >= 0 {
+			c := trucks[k].Carrier
+			x.shipped[i], x.pay[i], x.receive[i] = c, a.Pay[i], a.Receive[i]
+			loads[k].add(x.waiting[i], a.Pay[i], a.Receive[i], x.Carriers[c].Cost(x.waiting[i]))
+		}
+	}
+	for k, t := range trucks {
+		car := x.Carriers[t.Carrier]
+		cl := market.Clearing{Selected: x.cl.Selected[:0], Pay: x.cl.Pay[:0], Receive: x.cl.Receive[:0]}
+		x.orders = x.orders[:0]
+		for i, j := range x.waiting {
+			ask := x.hub.truckAsks[k][i]
+			x.orders = append(x.orders, market.Order{Volume: j.Volume, Bid: j.Bid, Ask: ask})
+			if a.Carrier[i] == k {
+				cl.Selected = append(cl.Selected, i)
+				cl.Pay = append(cl.Pay, a.Pay[i])
+				cl.Receive = append(cl.Receive, a.Receive[i])
+				cl.Volume += j.Volume
+				cl.Spread += j.Bid - ask
+				cl.Kept += a.Pay[i] - a.Receive[i]
+			}
+		}
+		x.cl.Selected, x.cl.Pay, x.cl.Receive = cl.Selected, cl.Pay, cl.Receive
+		if x.Observer != nil {
+			x.Observer.Cleared(now, t.Carrier, t.Capacity, x.orders, &cl)
+		}
+		if cl.Volume > 0 {
+			car.Reward -= car.FixedCost
+		}
+	}
+	x.watch(cs, nil)
+}
