@@ -223,7 +223,7 @@ func WriteReplicate(dir string, rep *ReplicateResult) error {
 	tables := []struct {
 		name string
 		t    *results.Table
-	}{{"evaluations.csv", rep.Evaluations}, {"episodes.csv", rep.Episodes}, {"trades.csv", rep.Trades}}
+	}{{"evaluations.csv", rep.Evaluations}, {"episodes.csv", rep.Episodes}, {"trades.csv", rep.Trades}, {"lanes.csv", rep.Lanes}}
 	for _, f := range tables {
 		if f.t != nil {
 			if err := results.WriteCSVFile(filepath.Join(d, f.name), f.t); err != nil {
@@ -280,6 +280,11 @@ func LoadReplicates(dir string, sc scenario.Config, trades bool) ([]*ReplicateRe
 		}
 		if rep.Episodes, err = readCSV(filepath.Join(d, "episodes.csv"), 2); err != nil {
 			return nil, err
+		}
+		if sc.IsNetwork() {
+			if rep.Lanes, err = readCSV(filepath.Join(d, "lanes.csv"), len(laneKeys())); err != nil {
+				return nil, err
+			}
 		}
 		if trades {
 			keys, _ := results.TradeColumns()
@@ -377,7 +382,7 @@ func WriteRun(dir string, res *Result, m Manifest, f Formats) error {
 	for _, t := range []struct {
 		name string
 		t    *results.Table
-	}{{"evaluations", res.Evaluations}, {"episodes", res.Episodes}, {"trades", res.Trades}} {
+	}{{"evaluations", res.Evaluations}, {"episodes", res.Episodes}, {"trades", res.Trades}, {"lanes", res.Lanes}} {
 		for _, ext := range []struct {
 			ext   string
 			on    bool

@@ -12,6 +12,7 @@ import (
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/market"
+	"github.com/freightsim/freightsim/results"
 )
 
 // replicate is one independent run of a scenario: its agents, its world and
@@ -33,6 +34,9 @@ type replicate struct {
 	measured  time.Duration            // time spent in the equilibrium measurement
 	final     *equilibrium.Measurement // the measurement after the last training episode, when it ran
 	shipProbe []float64                // where sigma() reads the shipper's sigma
+
+	lanes    *results.Table // a network's lane rows (lanes.csv); nil in a one-hub market
+	netStats laneStats
 }
 
 // newReplicate builds replicate index of sc; custom holds the planners'
@@ -85,6 +89,9 @@ func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyF
 			}
 			break
 		}
+	}
+	if sc.IsNetwork() {
+		r.w.net = newNetwork(sc, r.w, x)
 	}
 	if sc.Market.Clearing == scenario.CDA {
 		price, _ := sc.Market.Price.Auction()
@@ -242,6 +249,11 @@ func (r *replicate) evaluate(ep int, point uint64, last bool) error {
 	r.obs.eval = true
 	r.obs.trainEp = int64(ep)
 	r.obs.ev.Reset()
+	if r.w.net != nil {
+		r.netStats.reset(len(r.sc.Network.Lanes))
+		r.w.net.stats = &r.netStats
+		defer func() { r.w.net.stats = nil }()
+	}
 	for k := range r.sc.Evaluation.Episodes {
 		r.obs.evalEp = int64(k)
 		r.events += r.w.episode(r.sc.Evaluation.Horizon)
@@ -251,6 +263,9 @@ func (r *replicate) evaluate(ep int, point uint64, last bool) error {
 		}
 	}
 	row := r.evalRow()
+	if r.w.net != nil {
+		r.w.net.stats = nil // the equilibrium measurement's episodes are not counted
+	}
 	if eq := r.sc.Equilibrium; eq.Enabled {
 		m := equilibrium.Undefined()
 		if last || eq.AtEvaluations {
@@ -266,6 +281,13 @@ func (r *replicate) evaluate(ep int, point uint64, last bool) error {
 			}
 		}
 		row = append(row, m.Row()...)
+	}
+	if r.w.net != nil {
+		row = append(row, r.netStats.metrics(r.sc.Evaluation.Episodes)...)
+		if r.lanes == nil {
+			r.lanes = newLanesTable()
+		}
+		r.netStats.rows(r.lanes, r.sc, int64(r.index), int64(ep))
 	}
 	r.rows = append(r.rows, row)
 	r.epochs = append(r.epochs, int64(ep))

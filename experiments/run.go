@@ -48,6 +48,7 @@ type ReplicateResult struct {
 	Evaluations *results.Table // its rows of Result.Evaluations
 	Episodes    *results.Table // its rows of Result.Episodes
 	Trades      *results.Table // its rows of Result.Trades; nil unless trades are recorded
+	Lanes       *results.Table // its rows of Result.Lanes; nil in a one-hub market
 	Events      uint64         // engine events it handled
 	EpisodesRun int            // training and evaluation episodes it ran
 	Measured    time.Duration  // time it spent measuring the distance to equilibrium
@@ -65,6 +66,7 @@ type Result struct {
 	Evaluations *results.Table  // one row per replicate and evaluation point
 	Episodes    *results.Table  // one row per replicate and training episode
 	Trades      *results.Table  // one row per trade in an evaluation episode; nil unless Options.Trades
+	Lanes       *results.Table  // a network's: one row per replicate, evaluation point and lane (LaneColumns); nil in a one-hub market
 	Summary     results.Summary // the final evaluation over the finished replicates
 	Seeds       []uint64        // each replicate's derived seed
 	Done        []bool          // which replicates finished (here or before)
@@ -180,6 +182,9 @@ feed:
 	if opt.Trades {
 		res.Trades = newTradesTable()
 	}
+	if sc.IsNetwork() {
+		res.Lanes = newLanesTable()
+	}
 	var failed []error
 	for i, rep := range reps {
 		res.Seeds[i] = seed.Replicate(sc.Seed, i)
@@ -203,6 +208,9 @@ feed:
 		res.Episodes.Rows = append(res.Episodes.Rows, rep.Episodes.Rows...)
 		if res.Trades != nil {
 			res.Trades.Rows = append(res.Trades.Rows, rep.Trades.Rows...)
+		}
+		if res.Lanes != nil && rep.Lanes != nil {
+			res.Lanes.Rows = append(res.Lanes.Rows, rep.Lanes.Rows...)
 		}
 	}
 	res.Summary = results.Summary{
@@ -251,6 +259,7 @@ func runReplicate(ctx context.Context, sc *scenario.Config, i int, opt Options) 
 		Evaluations: &results.Table{Keys: evaluationKeys(), Values: MetricNames(*sc)},
 		Episodes:    &results.Table{Keys: evaluationKeys(), Values: names(results.EpisodeColumns())},
 		Trades:      r.obs.trades,
+		Lanes:       r.lanes,
 	}
 	for k, row := range r.rows {
 		rep.Evaluations.Append([]int64{int64(i), r.epochs[k]}, row)
@@ -317,6 +326,9 @@ func MetricNames(sc scenario.Config) []string {
 	}
 	if sc.Equilibrium.Enabled {
 		cols = append(cols, names(equilibrium.Columns())...)
+	}
+	if sc.IsNetwork() {
+		cols = append(cols, names(NetworkMetrics())...)
 	}
 	return cols
 }

@@ -39,6 +39,7 @@ type world struct {
 
 	arrive arrival
 	depart departure
+	net    *network // a freight network's trucks (network.go); nil in a one-hub market
 
 	// With a continuous double auction (market.clearing cda):
 	cda        *agents.CDA
@@ -91,7 +92,9 @@ type arrivals interface {
 func (a arrival) Handle(now float64, t int64) {
 	w := a.w
 	first := len(w.x.Waiting())
-	if w.fixed != nil {
+	if w.net != nil {
+		w.net.arrive()
+	} else if w.fixed != nil {
 		for i := range w.fixed {
 			j := w.x.NewJob()
 			id := j.ID
@@ -146,7 +149,11 @@ func (d departure) Handle(now float64, _ int64) {
 			w.next[c] = w.offset[c] + float64(w.count[c])*w.period[c] // not accumulated: exact equality holds
 		}
 	}
-	w.x.DepartAll(now, w.departing)
+	if w.net != nil {
+		w.net.depart(now, w.departing)
+	} else {
+		w.x.DepartAll(now, w.departing)
+	}
 	w.scheduleDeparture()
 }
 
@@ -183,11 +190,17 @@ func (w *world) episode(horizon int) uint64 {
 	w.eng.Reset()
 	w.horizon = horizon
 	w.eng.Schedule(0, w.arrive, 0)
+	if w.net != nil {
+		w.net.reset()
+	}
 	if w.cda == nil {
 		copy(w.next, w.offset)
 		clear(w.count)
 		w.scheduleDeparture()
 	}
 	w.eng.Run()
+	if w.net != nil {
+		w.net.finish(max(float64(horizon+1), w.eng.Now()))
+	}
 	return w.eng.Processed()
 }

@@ -1,0 +1,122 @@
+package experiments
+
+import (
+	"math"
+
+	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/scenario"
+	"github.com/freightsim/freightsim/results"
+)
+
+// laneStats is what an evaluation point measured of a network: per lane
+// (in the order of the scenario's lanes), its trips and loads; over the
+// network, truck idle time and empty running.
+type laneStats struct {
+	lanes     []laneCount
+	idle      float64 // truck-epochs spent waiting at hubs
+	truckTime float64 // truck-epochs in all
+	emptyCost float64 // paid for empty running
+}
+
+type laneCount struct {
+	loaded, empty, jobs, volume, capacity int
+	pay, receive, cost                    float64
+	km, emptyKm                           float64
+}
+
+// trip counts a truck of capacity cap leaving along lane l over distance
+// dist, loaded with ld (nil: empty).
+func (s *laneStats) trip(l, capacity int, dist float64, ld *agents.Load) {
+	c := &s.lanes[l]
+	c.capacity += capacity
+	if ld == nil {
+		c.empty++
+		c.emptyKm += dist
+		return
+	}
+	c.loaded++
+	c.km += dist
+	c.jobs += ld.Jobs
+	c.volume += ld.Volume
+	c.pay += ld.Pay
+	c.receive += ld.Receive
+	c.cost += ld.Cost
+}
+
+func (s *laneStats) reset(lanes int) {
+	s.lanes = append(s.lanes[:0], make([]laneCount, lanes)...)
+	s.idle, s.truckTime, s.emptyCost = 0, 0, 0
+}
+
+// LaneColumns are the value columns of lanes.csv, one row per replicate,
+// evaluation point and lane (keys replicate, episode, from, to: hub
+// indices in the order of network.hubs), pooled over the point's
+// evaluation episodes.
+func LaneColumns() []results.Metric {
+	return []results.Metric{
+		{Name: "loaded_trips", Description: "trucks that left along the lane loaded"},
+		{Name: "empty_trips", Description: "trucks that left along the lane empty (repositioning)"},
+		{Name: "jobs", Description: "jobs shipped on the lane"},
+		{Name: "volume", Description: "volume shipped on the lane"},
+		{Name: "utilization", Description: "volume shipped / capacity of all trucks that left along the lane, loaded or empty"},
+		{Name: "price_per_cost", Description: "what shippers paid / the carriers' transport cost k*v*l of the jobs shipped on the lane (NaN without a trip)"},
+		{Name: "receive_per_cost", Description: "what carriers received / their transport cost of the jobs shipped on the lane"},
+		{Name: "mean_price", Description: "what shippers paid per job shipped on the lane"},
+		{Name: "km_loaded", Description: "distance run loaded on the lane"},
+		{Name: "km_empty", Description: "distance run empty on the lane"},
+	}
+}
+
+// NetworkMetrics are the network's columns of evaluations.csv, after the
+// others.
+func NetworkMetrics() []results.Metric {
+	return []results.Metric{
+		{Name: "empty_km_share", Description: "distance run empty / all distance run by trucks"},
+		{Name: "idle_share", Description: "truck time spent waiting at hubs / all truck time"},
+		{Name: "empty_cost", Description: "paid for empty running per evaluation episode"},
+	}
+}
+
+func laneKeys() []string { return []string{"replicate", "episode", "from", "to"} }
+
+func newLanesTable() *results.Table {
+	return &results.Table{Keys: laneKeys(), Values: names(LaneColumns())}
+}
+
+// rows appends the point's lane rows to t.
+func (s *laneStats) rows(t *results.Table, sc *scenario.Config, replicate, episode int64) {
+	nw := &sc.Network
+	for i, c := range s.lanes {
+		l := nw.Lanes[i]
+		ratio := func(a, b float64) float64 {
+			if b == 0 {
+				return math.NaN()
+			}
+			return a / b
+		}
+		t.Append([]int64{replicate, episode, int64(nw.HubIndex(l.From)), int64(nw.HubIndex(l.To))}, []float64{
+			float64(c.loaded), float64(c.empty), float64(c.jobs), float64(c.volume),
+			ratio(float64(c.volume), float64(c.capacity)),
+			ratio(c.pay, c.cost), ratio(c.receive, c.cost), ratio(c.pay, float64(c.jobs)),
+			c.km, c.emptyKm,
+		})
+	}
+}
+
+// metrics are the point's NetworkMetrics, over episodes evaluation episodes.
+func (s *laneStats) metrics(episodes int) []float64 {
+	var km, empty float64
+	for _, c := range s.lanes {
+		km += c.km + c.emptyKm
+		empty += c.emptyKm
+	}
+	share := math.NaN()
+	if km > 0 {
+		share = empty / km
+	}
+	idle := math.NaN()
+	if s.truckTime > 0 {
+		idle = s.idle / s.truckTime
+	}
+	return []float64{share, idle, s.emptyCost / float64(episodes)}
+}

@@ -1,0 +1,310 @@
+package experiments
+
+import (
+	"math"
+
+	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/scenario"
+	"github.com/freightsim/freightsim/sim"
+)
+
+// network moves trucks between hubs for a world whose scenario is a
+// freight network (scenario.Network).
+//
+// Every epoch jobs arise at each hub, per row of the demand table, drawn
+// in the table's order from the job stream like a one-hub market's jobs
+// (so one row on one hub draws exactly as the one-hub market does). At
+// each departure time of the carriers cs, every hub clears, in the order
+// of the hubs, against the trucks of cs there (agents.Exchange.DepartHub);
+// a loaded truck leaves for its destination and is landed there after the
+// lane's travel time (an arrival event; a departure at the same time also
+// lands the trucks due by then, whatever the events' order). Then each
+// truck of cs left without a load applies the reposition rule, trucks in
+// index order: with "demand" it drives empty to the hub g, reachable by a
+// lane from its hub h, with the most waiting volume per truck capacity
+// there or on the way, itself included, W_g/(K_g+cap), if that beats its
+// own hub's W_h/K_h (ties: the lower hub); its carrier pays
+// empty_cost_rate * distance. With "wait" it stays.
+type network struct {
+	w   *world
+	x   *agents.Exchange
+	eng *sim.Engine
+
+	hubs     int
+	dist     [][]float64 // [from][to], NaN without a lane
+	time     [][]float64
+	lane     [][]int // [from][to]: index into scenario lanes, -1 without one
+	gens     []agents.Generator
+	from, to []int // per demand row
+	rule     scenario.Reposition
+	empty    []float64 // per carrier: empty cost rate
+
+	trucks []truck
+	start  []int // per truck: its hub at the start of an episode
+	net    agents.Net
+
+	present []agents.Truck
+	ids     []int // the trucks in present
+	loads   []agents.Load
+	capAt   []float64 // per hub: capacity there or bound there
+	land    landing
+
+	stats *laneStats // what the evaluation measures; nil while not measuring
+}
+
+type truck struct {
+	carrier, capacity int
+	hub               int     // where it is, or where it goes while moving
+	moving            bool    // on a lane
+	arrive            float64 // when it lands, while moving
+	idleSince         float64 // since when it waits at its hub
+}
+
+type landing struct{ n *network }
+
+// Handle lands the trucks due by now.
+func (l landing) Handle(now float64, _ int64) { l.n.landDue(now) }
+
+func newNetwork(sc *scenario.Config, w *world, x *agents.Exchange) *network {
+	nw := &sc.Network
+	n := &network{w: w, x: x, eng: &w.eng, hubs: len(nw.Hubs), rule: nw.Reposition}
+	n.land = landing{n}
+	grid := func(fill float64) [][]float64 {
+		g := make([][]float64, n.hubs)
+		for i := range g {
+			g[i] = make([]float64, n.hubs)
+			for k := range g[i] {
+				g[i][k] = fill
+			}
+		}
+		return g
+	}
+	n.dist, n.time = grid(math.NaN()), grid(math.NaN())
+	n.lane = make([][]int, n.hubs)
+	for i := range n.lane {
+		n.lane[i] = make([]int, n.hubs)
+		for k := range n.lane[i] {
+			n.lane[i][k] = -1
+		}
+	}
+	for i, l := range nw.Lanes {
+		a, b := nw.HubIndex(l.From), nw.HubIndex(l.To)
+		n.dist[a][b], n.time[a][b], n.lane[a][b] = l.Distance, l.Time, i
+	}
+	base := sc.Generator()
+	flow := grid(0)
+	n.net.Outbound = make([]float64, n.hubs)
+	for k, d := range nw.Demand {
+		g := base
+		g.Arrivals = agents.IntRange(d.Arrivals)
+		g.Volume = agents.IntRange(sc.ODVolume(k))
+		g.Due = agents.IntRange(sc.ODDue(k))
+		g.Distance = agents.IntRange(sc.ODDistance(k))
+		n.gens = append(n.gens, g)
+		a, b := nw.HubIndex(d.From), nw.HubIndex(d.To)
+		n.from, n.to = append(n.from, a), append(n.to, b)
+		flow[a][b] += g.MeanVolume()
+		n.net.Outbound[a] += g.MeanVolume()
+	}
+	if top := maxOf(n.net.Outbound); top > 0 {
+		for h := range n.net.Outbound {
+			n.net.Outbound[h] /= top
+		}
+	}
+	n.net.Backhaul = grid(0)
+	for a := range n.hubs {
+		for b := range n.hubs {
+			if s := flow[a][b] + flow[b][a]; s > 0 {
+				n.net.Backhaul[a][b] = (flow[b][a] - flow[a][b]) / s
+			}
+		}
+	}
+	caps := sc.Capacities()
+	for c, car := range sc.Carriers {
+		n.empty = append(n.empty, car.EmptyCostRate)
+		for _, f := range car.Trucks {
+			for range f.Count {
+				n.trucks = append(n.trucks, truck{carrier: c, capacity: caps[c]})
+				n.start = append(n.start, nw.HubIndex(f.Hub))
+			}
+		}
+	}
+	n.net.Waiting = make([]int, n.hubs)
+	n.net.Fleet = make([][]int, len(sc.Carriers))
+	n.net.Trucks = make([]int, len(sc.Carriers))
+	for c := range n.net.Fleet {
+		n.net.Fleet[c] = make([]int, n.hubs)
+	}
+	for _, t := range n.trucks {
+		n.net.Trucks[t.carrier]++
+	}
+	n.capAt = make([]float64, n.hubs)
+	x.SetNet(&n.net)
+	return n
+}
+
+func maxOf(xs []float64) float64 {
+	m := 0.0
+	for _, x := range xs {
+		m = max(m, x)
+	}
+	return m
+}
+
+// reset puts every truck at its starting hub.
+func (n *network) reset() {
+	for i := range n.trucks {
+		n.trucks[i].hub, n.trucks[i].moving, n.trucks[i].arrive, n.trucks[i].idleSince = n.start[i], false, 0, 0
+	}
+}
+
+// arrive brings one epoch's jobs, row by row of the demand table.
+func (n *network) arrive() {
+	w := n.w
+	for k := range n.gens {
+		g := &n.gens[k]
+		for range g.Arrivals.Draw(w.jobs) {
+			j := n.x.NewJob()
+			g.Fill(w.jobs, j)
+			w.drawCosts(j)
+			j.From, j.To = n.from[k], n.to[k]
+			n.x.Arrive(j)
+		}
+	}
+}
+
+// landDue lands the trucks whose arrival time has come.
+func (n *network) landDue(now float64) {
+	for i := range n.trucks {
+		t := &n.trucks[i]
+		if t.moving && t.arrive <= now {
+			t.moving = false
+			t.idleSince = t.arrive
+		}
+	}
+}
+
+// view updates what the agents see: volume waiting per hub, and each
+// carrier's trucks per hub (there or on their way).
+func (n *network) view() {
+	clear(n.net.Waiting)
+	for _, j := range n.x.Waiting() {
+		n.net.Waiting[j.From] += j.Volume
+	}
+	for c := range n.net.Fleet {
+		clear(n.net.Fleet[c])
+	}
+	for _, t := range n.trucks {
+		n.net.Fleet[t.carrier][t.hub]++
+	}
+}
+
+// depart clears every hub at time now against the trucks of the departing
+// carriers cs there, moves the loaded trucks and repositions the others.
+func (n *network) depart(now float64, cs []int) {
+	n.landDue(now)
+	n.view()
+	departing := func(c int) bool {
+		for _, d := range cs {
+			if d == c {
+				return true
+			}
+		}
+		return false
+	}
+	waiting := n.net.Waiting // volume per hub before clearing
+	for h := range n.hubs {
+		n.present, n.ids = n.present[:0], n.ids[:0]
+		for i, t := range n.trucks {
+			if !t.moving && t.hub == h && departing(t.carrier) {
+				n.present = append(n.present, agents.Truck{Carrier: t.carrier, Capacity: t.capacity})
+				n.ids = append(n.ids, i)
+			}
+		}
+		if len(n.present) == 0 && waiting[h] == 0 {
+			continue
+		}
+		n.loads = n.x.DepartHub(now, h, n.present, n.loads)
+		for k, l := range n.loads {
+			if l.Dest < 0 {
+				continue
+			}
+			n.move(now, n.ids[k], l.Dest, &l)
+		}
+	}
+	if n.rule == scenario.RepositionDemand {
+		n.reposition(now, departing)
+	}
+}
+
+// move sends truck i from its hub to hub to at time now, loaded with l
+// (nil: empty), and schedules its landing.
+func (n *network) move(now float64, i, to int, l *agents.Load) {
+	t := &n.trucks[i]
+	from := t.hub
+	if n.stats != nil {
+		n.stats.idle += now - t.idleSince
+		n.stats.trip(n.lane[from][to], t.capacity, n.dist[from][to], l)
+	}
+	if l == nil {
+		cost := n.empty[t.carrier] * n.dist[from][to]
+		n.x.Carriers[t.carrier].Reward -= cost
+		if n.stats != nil {
+			n.stats.emptyCost += cost
+		}
+	}
+	t.moving, t.hub, t.arrive = true, to, now+n.time[from][to]
+	n.eng.Schedule(t.arrive, n.land, 0)
+}
+
+// reposition applies the demand rule to the idle trucks of the departing
+// carriers.
+func (n *network) reposition(now float64, departing func(int) bool) {
+	clear(n.net.Waiting)
+	for _, j := range n.x.Waiting() {
+		n.net.Waiting[j.From] += j.Volume
+	}
+	clear(n.capAt)
+	for _, t := range n.trucks {
+		n.capAt[t.hub] += float64(t.capacity)
+	}
+	for i := range n.trucks {
+		t := &n.trucks[i]
+		if t.moving || !departing(t.carrier) || t.capacity == 0 {
+			continue
+		}
+		h, c := t.hub, float64(t.capacity)
+		here := float64(n.net.Waiting[h]) / n.capAt[h]
+		best, bestScore := -1, here
+		for g := range n.hubs {
+			if g == h || n.lane[h][g] < 0 {
+				continue
+			}
+			if s := float64(n.net.Waiting[g]) / (n.capAt[g] + c); s > bestScore {
+				best, bestScore = g, s
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		n.capAt[h] -= c
+		n.capAt[best] += c
+		n.move(now, i, best, nil)
+	}
+}
+
+// finish adds the idle time of the trucks still waiting at the end of an
+// episode, at time end.
+func (n *network) finish(end float64) {
+	if n.stats == nil {
+		return
+	}
+	for _, t := range n.trucks {
+		if !t.moving {
+			n.stats.idle += end - t.idleSince
+		} else if t.arrive < end {
+			n.stats.idle += end - t.arrive
+		}
+	}
+	n.stats.truckTime += end * float64(len(n.trucks))
+}
