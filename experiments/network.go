@@ -21,10 +21,12 @@ import (
 // lands the trucks due by then, whatever the events' order). Then each
 // truck of cs left without a load applies the reposition rule, trucks in
 // index order: with "demand" it drives empty to the hub g, reachable by a
-// lane from its hub h, with the most waiting volume per truck capacity
-// there or on the way, itself included, W_g/(K_g+cap), if that beats its
-// own hub's W_h/K_h (ties: the lower hub); its carrier pays
-// empty_cost_rate * distance. With "wait" it stays.
+// lane from its hub h in time tau, where the volume it would find per
+// truck capacity, (W_g + r_g*tau)/(K_g + cap), is largest, if that beats
+// what accumulates at its own hub meanwhile, (W_h + r_h*tau)/K_h (W:
+// volume waiting now; r: expected volume arising per epoch; K: capacity of
+// the trucks there or on their way, itself included at h; ties: the lower
+// hub); its carrier pays empty_cost_rate * distance. With "wait" it stays.
 type network struct {
 	w   *world
 	x   *agents.Exchange
@@ -38,6 +40,7 @@ type network struct {
 	from, to []int // per demand row
 	rule     scenario.Reposition
 	empty    []float64 // per carrier: empty cost rate
+	rate     []float64 // per hub: expected volume arising per epoch
 
 	trucks []truck
 	start  []int // per truck: its hub at the start of an episode
@@ -50,6 +53,10 @@ type network struct {
 	land    landing
 
 	stats *laneStats // what the evaluation measures; nil while not measuring
+
+	// cleared, when set (by tests), is called after each hub's clearing
+	// with the trucks that were present (indices) and what they took.
+	cleared func(now float64, hub int, trucks []int, loads []agents.Load)
 }
 
 type truck struct {
@@ -94,6 +101,7 @@ func newNetwork(sc *scenario.Config, w *world, x *agents.Exchange) *network {
 	base := sc.Generator()
 	flow := grid(0)
 	n.net.Outbound = make([]float64, n.hubs)
+	n.rate = make([]float64, n.hubs)
 	for k, d := range nw.Demand {
 		g := base
 		g.Arrivals = agents.IntRange(d.Arrivals)
@@ -105,6 +113,7 @@ func newNetwork(sc *scenario.Config, w *world, x *agents.Exchange) *network {
 		n.from, n.to = append(n.from, a), append(n.to, b)
 		flow[a][b] += g.MeanVolume()
 		n.net.Outbound[a] += g.MeanVolume()
+		n.rate[a] += g.MeanVolume()
 	}
 	if top := maxOf(n.net.Outbound); top > 0 {
 		for h := range n.net.Outbound {
@@ -225,6 +234,9 @@ func (n *network) depart(now float64, cs []int) {
 			continue
 		}
 		n.loads = n.x.DepartHub(now, h, n.present, n.loads)
+		if n.cleared != nil {
+			n.cleared(now, h, n.ids, n.loads)
+		}
 		for k, l := range n.loads {
 			if l.Dest < 0 {
 				continue
@@ -274,13 +286,16 @@ func (n *network) reposition(now float64, departing func(int) bool) {
 			continue
 		}
 		h, c := t.hub, float64(t.capacity)
-		here := float64(n.net.Waiting[h]) / n.capAt[h]
-		best, bestScore := -1, here
+		best, bestScore := -1, 0.0
 		for g := range n.hubs {
 			if g == h || n.lane[h][g] < 0 {
 				continue
 			}
-			if s := float64(n.net.Waiting[g]) / (n.capAt[g] + c); s > bestScore {
+			// What it would find there, against what accumulates here
+			// while it travels.
+			tau := n.time[h][g]
+			here := (float64(n.net.Waiting[h]) + n.rate[h]*tau) / n.capAt[h]
+			if s := (float64(n.net.Waiting[g]) + n.rate[g]*tau) / (n.capAt[g] + c); s > here && (best < 0 || s > bestScore) {
 				best, bestScore = g, s
 			}
 		}

@@ -3,9 +3,11 @@ package experiments
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 
+	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/experiments/scenario"
 )
 
@@ -74,5 +76,47 @@ func TestOneHubNetworkIsTheMarket(t *testing.T) {
 				t.Fatalf("%s, training episode %d:\n old way %v\n network %v", name, i, ra.Values, b.Episodes.Rows[i].Values)
 			}
 		}
+	}
+}
+
+// TestCorridorTheory checks the corridor theory of the corridor preset
+// against the numbers worked by hand: a loaded truckload costs 1.6 * 960
+// = 1536, an empty truck 1.3 * 960 = 1248; back-haul 1536 - 1248 = 288,
+// head-haul 1536 + 1248 = 2784; ten trucks on a round trip of 2 + 2 days
+// carry 2.5 loads a day against 3 demanded, so the head-haul may rise to
+// the reservation, 4000 (the penalty of a full truckload); with 2.5 loads
+// south and 1 north, (2.5 - 1) / (2 * 2.5) = 0.3 of the trips run empty.
+func TestCorridorTheory(t *testing.T) {
+	sc, err := scenario.Resolve("corridor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	th := equilibrium.NewTheory(&sc)
+	if len(th.Corridors) != 1 {
+		t.Fatalf("want one corridor, got %+v", th.Corridors)
+	}
+	c := th.Corridors[0]
+	want := equilibrium.Corridor{
+		Strong: "rotterdam->milan", Weak: "milan->rotterdam", StrongFlow: 3, WeakFlow: 1,
+		Throughput: 2.5, Scarce: true, LoadedStrong: 1536, LoadedWeak: 1536, EmptyWeak: 1248,
+		BackHaul: 288, HeadHaul: 2784, HeadHaulHigh: 4000, BackPerCost: 288.0 / 1536, HeadPerCost: 2784.0 / 1536, EmptyShare: 0.3,
+	}
+	// The figures are sums and products of a few numbers: equal to 12 digits.
+	round := func(c equilibrium.Corridor) string {
+		return fmt.Sprintf("%s %s %.12g %.12g %.12g %v %.12g %.12g %.12g %.12g %.12g %.12g %.12g %.12g %.12g", c.Strong, c.Weak, c.StrongFlow, c.WeakFlow,
+			c.Throughput, c.Scarce, c.LoadedStrong, c.LoadedWeak, c.EmptyWeak, c.BackHaul, c.HeadHaul, c.HeadHaulHigh, c.BackPerCost, c.HeadPerCost, c.EmptyShare)
+	}
+	if got, exp := round(c), round(want); got != exp {
+		t.Errorf("corridor theory\n got %s\nwant %s", got, exp)
+	}
+	if th.DemandRatio != 1.2 {
+		t.Errorf("demand:capacity %v, want 3 loads a day * 4 days / 10 trucks = 1.2", th.DemandRatio)
+	}
+	// A corridor with the fleet ample for the strong flow: no scarcity rent,
+	// and every strong-direction load carried: (3-1)/(2*3) empty.
+	sc.Carriers[0].Trucks[0].Count = 20
+	c = equilibrium.NewTheory(&sc).Corridors[0]
+	if c.Scarce || c.HeadHaulHigh != c.HeadHaul || math.Abs(c.EmptyShare-1.0/3) > 1e-15 {
+		t.Errorf("with 25 trucks: scarce %v, head-haul band [%v, %v], empty share %v; want not scarce, one price, 1/3", c.Scarce, c.HeadHaul, c.HeadHaulHigh, c.EmptyShare)
 	}
 }

@@ -83,6 +83,10 @@ func printTheory(w io.Writer, th *equilibrium.Theory) {
 	}
 	fmt.Fprintf(w, "demand/capacity   %.3g (expected volume arriving per epoch / capacity offered per epoch; %s)\n\n", th.DemandRatio, kind)
 
+	if len(th.Corridors) > 0 || th.NetworkNote != "" {
+		printCorridors(w, th)
+		return
+	}
 	if len(th.ClosedForm) > 0 {
 		fmt.Fprintln(w, "Nash equilibria in closed form, job by job:")
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -128,4 +132,29 @@ func stat(s results.Stat) string {
 		return fmt.Sprintf("%s [%s, %s]", num(s.Mean), num(s.CI95Low), num(s.CI95High))
 	}
 	return num(s.Mean)
+}
+
+// printCorridors prints a network's corridor theory.
+func printCorridors(w io.Writer, th *equilibrium.Theory) {
+	fmt.Fprintln(w, "Competitive equilibrium of each corridor (two hubs with lanes both ways), per volume unit:")
+	fmt.Fprintln(w, "the back-haul price falls to the marginal cost of a loaded over an empty return (c_weak - e_weak),")
+	fmt.Fprintln(w, "the head-haul price carries the rest of the round trip (c_strong + e_weak).")
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "strong	weak	flows	fleet carries	c strong	c weak	e weak	head-haul	back-haul	head/cost	back/cost	empty share	")
+	for _, c := range th.Corridors {
+		head := num(c.HeadHaul)
+		if c.Scarce {
+			head = fmt.Sprintf("%s..%s", num(c.HeadHaul), num(c.HeadHaulHigh))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s : %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.Strong, c.Weak, num(c.StrongFlow), num(c.WeakFlow),
+			num(c.Throughput), num(c.LoadedStrong), num(c.LoadedWeak), num(c.EmptyWeak), head, num(c.BackHaul),
+			num(c.HeadPerCost), num(c.BackPerCost), num(c.EmptyShare))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "flows: expected volume per epoch each way; fleet carries: volume per epoch all trucks can carry on a")
+	fmt.Fprintln(w, "round trip of this corridor; a range of head-haul prices: the fleet is too small for the strong flow,")
+	fmt.Fprintln(w, "so the price may rise up to the shippers' reservation; empty share: of truck trips, at the flows carried.")
+	fmt.Fprintf(w, "\nThe network as a whole: %s.\n", th.NetworkNote)
 }

@@ -66,6 +66,136 @@ type Theory struct {
 	// References are published figures the scenario reproduces, by metric:
 	// drawn as reference lines in its figures.
 	References map[string]chart.Reference `json:"references,omitempty"`
+
+	// Corridors is, for a network, the competitive equilibrium of each pair
+	// of hubs with lanes both ways, as an isolated two-hub corridor (see
+	// Corridor); NetworkNote says what theory gives for the network as a
+	// whole. A network has no one-hub band, competitive equilibrium or
+	// surplus: Band is undefined and Clearings 0.
+	Corridors   []Corridor `json:"corridors,omitempty"`
+	NetworkNote string     `json:"network_note,omitempty"`
+}
+
+// Corridor is the competitive equilibrium of a two-hub corridor with
+// unbalanced flows (MODEL section 8, "Backhaul"). Trucks cycle between the
+// hubs; the strong direction has more freight than the weak one, so every
+// truck that carries a head-haul must come back, and only the weak flow's
+// share of them comes back loaded. With trucks supplied at cost in the long
+// run (free entry), the marginal truck goes loaded and returns empty, so:
+// the back-haul price falls to the carrier's marginal cost of a loaded over
+// an empty return, BackHaul = c_weak - e_weak (a truck at the weak end
+// returns anyway: carrying costs it only the difference), and the head-haul
+// price carries the rest of the round trip, HeadHaul = c_strong + e_weak.
+// c is the loaded cost of the volume (cost_rate * volume * distance), e
+// the empty running cost of the truck capacity it takes (empty_cost_rate *
+// distance * volume / capacity); both at the carrier with the lowest
+// cost_rate. Prices are per volume unit, and per unit of the lane's
+// transport cost c (PerCost). With a fixed fleet too small for the strong
+// flow (Scarce) the head-haul price is bid above HeadHaul, up to the
+// shippers' reservation: a scarcity rent on the fleet (HeadHaulHigh). The
+// empty-kilometre share with full trucks is (F_strong - F_weak) /
+// (2 F_strong) of the trips, F the flows carried (EmptyShare, at the flows
+// the fleet can carry).
+type Corridor struct {
+	Strong       string  `json:"strong"`           // the strong lane, "from->to"
+	Weak         string  `json:"weak"`             // the weak lane
+	StrongFlow   float64 `json:"strong_flow"`      // expected volume per epoch
+	WeakFlow     float64 `json:"weak_flow"`        // expected volume per epoch
+	Throughput   float64 `json:"fleet_throughput"` // volume per epoch the fleet can carry on the strong lane: capacity / round-trip time
+	Scarce       bool    `json:"scarce"`           // the fleet cannot carry the strong flow
+	LoadedStrong float64 `json:"loaded_cost"`      // c per volume unit on the strong lane
+	LoadedWeak   float64 `json:"loaded_cost_weak"` // c per volume unit on the weak lane
+	EmptyWeak    float64 `json:"empty_cost_weak"`  // e per volume unit of capacity on the weak lane
+	BackHaul     float64 `json:"back_haul"`        // c_weak - e_weak per volume unit
+	HeadHaul     float64 `json:"head_haul"`        // c_strong + e_weak per volume unit
+	HeadHaulHigh float64 `json:"head_haul_high"`   // with a scarce fleet: the largest reservation per volume unit on the strong lane
+	BackPerCost  float64 `json:"back_haul_per_cost"`
+	HeadPerCost  float64 `json:"head_haul_per_cost"`
+	EmptyShare   float64 `json:"empty_share"`
+}
+
+// networkNote says what theory gives for a network beyond its corridors.
+const networkNote = "each corridor is priced as if isolated; in a general network trucks cycle " +
+	"through more than two hubs, and the competitive prices are the dual prices of the fleet's " +
+	"min-cost circulation (a price per lane equal to its loaded cost plus the difference of the " +
+	"values of a truck at its two ends), which needs the whole network's flows and is not computed " +
+	"here; theory gives no learned prices, and with a fixed, scarce fleet only a band"
+
+// corridors computes the corridor theory of every pair of hubs of a
+// network with lanes both ways and demand on at least one.
+func corridors(sc *scenario.Config) []Corridor {
+	nw := &sc.Network
+	flow := func(a, b int) (f, resMax float64) {
+		for k, d := range nw.Demand {
+			if nw.HubIndex(d.From) == a && nw.HubIndex(d.To) == b {
+				v := agents.IntRange(sc.ODVolume(k))
+				f += agents.IntRange(d.Arrivals).Mean() * v.Mean()
+			}
+		}
+		// The largest reservation per volume unit: penalty + value/volume,
+		// at most penalty + the largest value.
+		var pen float64
+		for _, sh := range sc.Shippers {
+			pen = max(pen, sh.Penalty)
+		}
+		if sc.Jobs.Value.Set() {
+			pen += sc.Jobs.Value.Upper()
+		}
+		return f, pen
+	}
+	// The cheapest carrier, and the fleet.
+	best := 0
+	var fleet float64
+	for i, c := range sc.Carriers {
+		if c.CostRate < sc.Carriers[best].CostRate {
+			best = i
+		}
+		for _, f := range c.Trucks {
+			fleet += float64(f.Count * c.Capacity)
+		}
+	}
+	car := sc.Carriers[best]
+	var out []Corridor
+	for a := range nw.Hubs {
+		for b := a + 1; b < len(nw.Hubs); b++ {
+			ab, ba := nw.LaneIndex(a, b), nw.LaneIndex(b, a)
+			if ab < 0 || ba < 0 {
+				continue
+			}
+			fab, rab := flow(a, b)
+			fba, rba := flow(b, a)
+			if fab == 0 && fba == 0 {
+				continue
+			}
+			s, w, fs, fw, rs := ab, ba, fab, fba, rab
+			if fba > fab {
+				s, w, fs, fw, rs = ba, ab, fba, fab, rba
+			}
+			ls, lw := nw.Lanes[s], nw.Lanes[w]
+			cor := Corridor{
+				Strong: ls.From + "->" + ls.To, Weak: lw.From + "->" + lw.To,
+				StrongFlow: fs, WeakFlow: fw,
+				Throughput:   fleet / (ls.Time + lw.Time),
+				LoadedStrong: car.CostRate * ls.Distance,
+				LoadedWeak:   car.CostRate * lw.Distance,
+				EmptyWeak:    car.EmptyCostRate * lw.Distance / float64(max(car.Capacity, 1)),
+			}
+			cor.Scarce = cor.Throughput < fs
+			cor.BackHaul = cor.LoadedWeak - cor.EmptyWeak
+			cor.HeadHaul = cor.LoadedStrong + cor.EmptyWeak
+			cor.HeadHaulHigh = cor.HeadHaul
+			if cor.Scarce {
+				cor.HeadHaulHigh = max(cor.HeadHaul, rs)
+			}
+			cor.BackPerCost, cor.HeadPerCost = cor.BackHaul/cor.LoadedWeak, cor.HeadHaul/cor.LoadedStrong
+			carried := min(fs, cor.Throughput)
+			if carried > 0 {
+				cor.EmptyShare = max(0, carried-fw) / (2 * carried)
+			}
+			out = append(out, cor)
+		}
+	}
+	return out
 }
 
 // JobBand is one job type's equilibrium in a closed form.
@@ -129,6 +259,13 @@ func NewTheory(sc *scenario.Config) *Theory {
 		th.Bilateral = bf
 	} else {
 		th.ClosedFormNote = closedFormNote(sc)
+	}
+	if sc.IsNetwork() {
+		th.Corridors, th.NetworkNote = corridors(sc), networkNote
+		th.Band = Band{Low: math.NaN(), High: math.NaN()}
+		nan := results.Summarize(nil)
+		th.Surplus, th.Competitive = nan, Competitive{Unit: "none: see corridors", Quantity: nan, Low: nan, High: nan}
+		return th
 	}
 
 	gen := sc.Generator()

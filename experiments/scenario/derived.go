@@ -123,21 +123,46 @@ func IsPreset(sc *Config, name string) bool {
 // DemandCapacityRatio is the expected volume arriving per epoch over the capacity
 // offered per epoch.
 //
-// In a network a truck's capacity comes back only after a trip, so the
-// ratio is the capacity-time demand needs over the fleet's: the sum over
-// demand rows of the expected volume per epoch times the lane's travel
-// time, over the total capacity of the trucks (as if every truck ran full
-// and never empty: > 1 means the fleet cannot carry the demand).
+// In a network a truck's capacity comes back only after a trip, and a
+// truck that carries a load must come back, loaded or empty. The ratio is
+// then the truck capacity-time the demand needs over the fleet's capacity:
+// for each pair of hubs, the larger of its two expected flows (volume per
+// epoch) times the round trip's time (for a lane from a hub to itself, its
+// flow times its time), summed, over the total capacity of the trucks.
+// It is exact for a corridor and ignores round trips through three or more
+// hubs (an upper bound on the need): > 1 means the fleet cannot carry the
+// demand.
 func (sc *Config) DemandCapacityRatio() float64 {
 	if sc.IsNetwork() {
-		var need, fleet float64
 		n := &sc.Network
+		flow := make([][]float64, len(n.Hubs))
+		for i := range flow {
+			flow[i] = make([]float64, len(n.Hubs))
+		}
 		for k, d := range n.Demand {
-			l := n.LaneIndex(n.HubIndex(d.From), n.HubIndex(d.To))
-			if l < 0 {
+			a, b := n.HubIndex(d.From), n.HubIndex(d.To)
+			if a < 0 || b < 0 {
 				continue // not valid: Validate says so
 			}
-			need += agents.IntRange(d.Arrivals).Mean() * agents.IntRange(sc.ODVolume(k)).Mean() * n.Lanes[l].Time
+			flow[a][b] += agents.IntRange(d.Arrivals).Mean() * agents.IntRange(sc.ODVolume(k)).Mean()
+		}
+		var need, fleet float64
+		for a := range flow {
+			for b := a; b < len(flow); b++ {
+				f := max(flow[a][b], flow[b][a])
+				if f == 0 {
+					continue
+				}
+				ab, ba := n.LaneIndex(a, b), n.LaneIndex(b, a)
+				switch {
+				case a == b:
+					need += f * n.Lanes[ab].Time
+				case ab >= 0 && ba >= 0:
+					need += f * (n.Lanes[ab].Time + n.Lanes[ba].Time)
+				default:
+					return math.Inf(1) // a lane with no way back: trucks pile up
+				}
+			}
 		}
 		for _, c := range sc.Carriers {
 			for _, f := range c.Trucks {

@@ -40,13 +40,14 @@ func TestNetworkParses(t *testing.T) {
 	if got := sc.ODDistance(0); got != (Range{100, 100}) {
 		t.Errorf("row 0 distance %v, want the lane's {100 100}", got)
 	}
-	// Expected volume per epoch: 3*5.5 + 1*3 = 19.5; capacity-time needed
-	// 19.5 * 1 epoch over a fleet of 4*20 = 80.
+	// Expected volume per epoch: 3*5.5 + 1*3 = 19.5; capacity-time needed:
+	// the larger flow, 16.5, times the round trip of 2 epochs, over a fleet
+	// of 4*20 = 80.
 	if got := sc.ExpectedDemand(); got != 19.5 {
 		t.Errorf("expected demand %v, want 19.5", got)
 	}
-	if got := sc.DemandCapacityRatio(); got != 19.5/80 {
-		t.Errorf("demand:capacity %v, want %v", got, 19.5/80)
+	if got := sc.DemandCapacityRatio(); got != 16.5*2/80 {
+		t.Errorf("demand:capacity %v, want %v", got, 16.5*2/80)
 	}
 	if s := sc.Scales(); s.Distance != 100 || s.Volume != 10 || s.Count != float64((6+2)*(5+1)) {
 		t.Errorf("scales %+v: want distance 100, volume 10, count 48", s)
