@@ -144,6 +144,9 @@ func printCorridors(w io.Writer, th *equilibrium.Theory) {
 	fmt.Fprintln(tw, "strong	weak	flows	fleet carries	c strong	c weak	e weak	head-haul	back-haul	head/cost	back/cost	empty share	")
 	for _, c := range th.Corridors {
 		head := num(c.HeadHaul)
+		if c.Balanced {
+			head = "balanced " + head
+		}
 		if c.Scarce {
 			head = fmt.Sprintf("%s..%s", num(c.HeadHaul), num(c.HeadHaulHigh))
 		}
@@ -155,6 +158,8 @@ func printCorridors(w io.Writer, th *equilibrium.Theory) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "flows: expected volume per epoch each way; fleet carries: volume per epoch all trucks can carry on a")
 	fmt.Fprintln(w, "round trip of this corridor; a range of head-haul prices: the fleet is too small for the strong flow,")
-	fmt.Fprintln(w, "so the price may rise up to the shippers' reservation; empty share: of truck trips, at the flows carried.")
+	fmt.Fprintln(w, "so the price may rise up to the shippers' reservation; balanced: equal flows, no truck returns empty, and any")
+	fmt.Fprintln(w, "prices covering the loaded round trip are competitive (shown: each lane at its cost); empty share: of truck")
+	fmt.Fprintln(w, "trips, at the flows carried.")
 	fmt.Fprintf(w, "\nThe network as a whole: %s.\n", th.NetworkNote)
 }

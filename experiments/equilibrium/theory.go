@@ -95,7 +95,9 @@ type Theory struct {
 // shippers' reservation: a scarcity rent on the fleet (HeadHaulHigh). The
 // empty-kilometre share with full trucks is (F_strong - F_weak) /
 // (2 F_strong) of the trips, F the flows carried (EmptyShare, at the flows
-// the fleet can carry).
+// the fleet can carry). With equal flows (Balanced) no truck returns empty;
+// any prices that together cover the loaded round trip are competitive, and
+// the figures take each lane at its loaded cost.
 type Corridor struct {
 	Strong       string  `json:"strong"`           // the strong lane, "from->to"
 	Weak         string  `json:"weak"`             // the weak lane
@@ -103,6 +105,7 @@ type Corridor struct {
 	WeakFlow     float64 `json:"weak_flow"`        // expected volume per epoch
 	Throughput   float64 `json:"fleet_throughput"` // volume per epoch the fleet can carry on the strong lane: capacity / round-trip time
 	Scarce       bool    `json:"scarce"`           // the fleet cannot carry the strong flow
+	Balanced     bool    `json:"balanced"`         // equal flows: no empty return; the prices split the round trip, each at its loaded cost here
 	LoadedStrong float64 `json:"loaded_cost"`      // c per volume unit on the strong lane
 	LoadedWeak   float64 `json:"loaded_cost_weak"` // c per volume unit on the weak lane
 	EmptyWeak    float64 `json:"empty_cost_weak"`  // e per volume unit of capacity on the weak lane
@@ -181,8 +184,15 @@ func corridors(sc *scenario.Config) []Corridor {
 				EmptyWeak:    car.EmptyCostRate * lw.Distance / float64(max(car.Capacity, 1)),
 			}
 			cor.Scarce = cor.Throughput < fs
+			cor.Balanced = fs == fw
 			cor.BackHaul = cor.LoadedWeak - cor.EmptyWeak
 			cor.HeadHaul = cor.LoadedStrong + cor.EmptyWeak
+			if cor.Balanced {
+				// Every truck comes back loaded: the two prices need only
+				// cover the loaded round trip, and free entry leaves no
+				// reason to split it other than by the lanes' costs.
+				cor.BackHaul, cor.HeadHaul = cor.LoadedWeak, cor.LoadedStrong
+			}
 			cor.HeadHaulHigh = cor.HeadHaul
 			if cor.Scarce {
 				cor.HeadHaulHigh = max(cor.HeadHaul, rs)
