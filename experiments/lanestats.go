@@ -1,11 +1,15 @@
 package experiments
 
 import (
+	"errors"
+	"io/fs"
 	"math"
+	"path/filepath"
 
 	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/results"
+	"github.com/freightsim/freightsim/results/chart"
 )
 
 // laneStats is what an evaluation point measured of a network: per lane
@@ -119,4 +123,33 @@ func (s *laneStats) metrics(episodes int) []float64 {
 		idle = s.idle / s.truckTime
 	}
 	return []float64{share, idle, s.emptyCost / float64(episodes)}
+}
+
+// networkFigures draws a network run's lane-price chart and network figure
+// from its lanes.csv and config.yaml; none for a run without lanes.csv.
+func networkFigures(dir string) ([]*chart.Figure, error) {
+	lanes, err := readCSV(filepath.Join(dir, "lanes.csv"), len(laneKeys()))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	sc, err := scenario.Load(filepath.Join(dir, "config.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	var hubs []chart.Hub
+	for _, h := range sc.Network.Hubs {
+		hubs = append(hubs, chart.Hub{Name: h.Name, X: h.X, Y: h.Y})
+	}
+	prices, err := chart.LanePrices(lanes, hubs)
+	if err != nil {
+		return nil, err
+	}
+	m, err := chart.NetworkMap(lanes, hubs)
+	if err != nil {
+		return nil, err
+	}
+	return []*chart.Figure{prices, m}, nil
 }

@@ -43,6 +43,11 @@ func WritePlots(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	netFigs, err := networkFigures(dir)
+	if err != nil {
+		return nil, err
+	}
+	figs = append(figs, netFigs...)
 	out := filepath.Join(dir, PlotsDir)
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, err
