@@ -3,6 +3,7 @@ package experiments
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/experiments/scenario"
@@ -79,8 +80,22 @@ func Curve(ctx context.Context, sc scenario.Config, opt CurveOptions) (*results.
 // CurveFigures draws an equilibrium curve: the learned price per unit of
 // transport cost and the learned utilisation against the demand/capacity
 // ratio, each with its 95 % band, in front of the competitive equilibrium's.
+//
+// A network's theory has no one-hub competitive equilibrium (its ce_
+// columns are empty): its curves are drawn without the band.
 func CurveFigures(t *results.Table) ([]*chart.Figure, error) {
 	ratio := results.Metric{Name: "demand_ratio", Unit: "demanded volume / offered capacity"}
+	if k := t.Column("ce_price_low"); k >= 0 && len(t.Rows) > 0 && math.IsNaN(t.Rows[0].Values[k]) {
+		var figs []*chart.Figure
+		for _, m := range []results.Metric{{Name: "price_per_cost", Unit: "price / transport cost"}, {Name: "utilization", Unit: "shipped volume / offered capacity"}} {
+			f, err := chart.MetricVsAxis(t, ratio, m, "")
+			if err != nil {
+				return nil, err
+			}
+			figs = append(figs, f)
+		}
+		return figs, nil
+	}
 	price, err := chart.MetricVsAxisBand(t, ratio,
 		results.Metric{Name: "price_per_cost", Unit: "price / transport cost"},
 		chart.TheoryBand{Low: "ce_price_low", High: "ce_price_high", Label: "competitive equilibrium price band"})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/freightsim/freightsim/experiments/equilibrium"
@@ -118,5 +119,40 @@ func TestCorridorTheory(t *testing.T) {
 	c = equilibrium.NewTheory(&sc).Corridors[0]
 	if c.Scarce || c.HeadHaulHigh != c.HeadHaul || math.Abs(c.EmptyShare-1.0/3) > 1e-15 {
 		t.Errorf("with 25 trucks: scarce %v, head-haul band [%v, %v], empty share %v; want not scarce, one price, 1/3", c.Scarce, c.HeadHaul, c.HeadHaulHigh, c.EmptyShare)
+	}
+}
+
+// TestNetworkResume: a network run's replicates kept on disk (lanes.csv
+// with them) are read back and taken as done, giving the lanes of an
+// uninterrupted run.
+func TestNetworkResume(t *testing.T) {
+	sc, err := scenario.Resolve("corridor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Replicates, sc.Training.Episodes, sc.Evaluation.Every = 2, 6, 3
+	dir := t.TempDir()
+	full, err := Run(context.Background(), sc, Options{Workers: 1, OnReplicate: func(rep *ReplicateResult) error { return WriteReplicate(dir, rep) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, err := LoadReplicates(dir, sc, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done[1] = nil // replicate 1 "was interrupted": it runs again
+	resumed, err := Run(context.Background(), sc, Options{Workers: 1, Done: done})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b strings.Builder
+	if err := full.Lanes.WriteCSV(&a); err != nil {
+		t.Fatal(err)
+	}
+	if err := resumed.Lanes.WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	if a.String() != b.String() || len(full.Lanes.Rows) != 2*3*2 {
+		t.Errorf("lanes of the resumed run differ from the uninterrupted run's (%d rows):\n%s\n%s", len(full.Lanes.Rows), a.String(), b.String())
 	}
 }

@@ -149,12 +149,13 @@ func corridors(sc *scenario.Config) []Corridor {
 	// The cheapest carrier, and the fleet.
 	best := 0
 	var fleet float64
+	caps := sc.Capacities()
 	for i, c := range sc.Carriers {
 		if c.CostRate < sc.Carriers[best].CostRate {
 			best = i
 		}
 		for _, f := range c.Trucks {
-			fleet += float64(f.Count * c.Capacity)
+			fleet += float64(f.Count * caps[i])
 		}
 	}
 	car := sc.Carriers[best]
@@ -181,7 +182,7 @@ func corridors(sc *scenario.Config) []Corridor {
 				Throughput:   fleet / (ls.Time + lw.Time),
 				LoadedStrong: car.CostRate * ls.Distance,
 				LoadedWeak:   car.CostRate * lw.Distance,
-				EmptyWeak:    car.EmptyCostRate * lw.Distance / float64(max(car.Capacity, 1)),
+				EmptyWeak:    car.EmptyCostRate * lw.Distance / float64(max(caps[best], 1)),
 			}
 			cor.Scarce = cor.Throughput < fs
 			cor.Balanced = fs == fw

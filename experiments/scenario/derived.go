@@ -134,45 +134,11 @@ func IsPreset(sc *Config, name string) bool {
 // demand.
 func (sc *Config) DemandCapacityRatio() float64 {
 	if sc.IsNetwork() {
-		n := &sc.Network
-		flow := make([][]float64, len(n.Hubs))
-		for i := range flow {
-			flow[i] = make([]float64, len(n.Hubs))
-		}
-		for k, d := range n.Demand {
-			a, b := n.HubIndex(d.From), n.HubIndex(d.To)
-			if a < 0 || b < 0 {
-				continue // not valid: Validate says so
-			}
-			flow[a][b] += agents.IntRange(d.Arrivals).Mean() * agents.IntRange(sc.ODVolume(k)).Mean()
-		}
-		var need, fleet float64
-		for a := range flow {
-			for b := a; b < len(flow); b++ {
-				f := max(flow[a][b], flow[b][a])
-				if f == 0 {
-					continue
-				}
-				ab, ba := n.LaneIndex(a, b), n.LaneIndex(b, a)
-				switch {
-				case a == b:
-					need += f * n.Lanes[ab].Time
-				case ab >= 0 && ba >= 0:
-					need += f * (n.Lanes[ab].Time + n.Lanes[ba].Time)
-				default:
-					return math.Inf(1) // a lane with no way back: trucks pile up
-				}
-			}
-		}
-		for _, c := range sc.Carriers {
-			for _, f := range c.Trucks {
-				fleet += float64(f.Count * c.Capacity)
-			}
-		}
+		fleet := sc.fleetCapacity(sc.Capacities())
 		if fleet == 0 {
 			return math.Inf(1)
 		}
-		return need / fleet
+		return sc.networkNeed() / fleet
 	}
 	var capacity float64
 	for i, c := range sc.Capacities() {
@@ -182,4 +148,52 @@ func (sc *Config) DemandCapacityRatio() float64 {
 		return math.Inf(1)
 	}
 	return sc.ExpectedDemand() / capacity
+}
+
+// fleetCapacity is the total capacity of the carriers' trucks, capacity
+// caps[i] for carrier i's.
+func (sc *Config) fleetCapacity(caps []int) float64 {
+	var fleet float64
+	for i, c := range sc.Carriers {
+		for _, f := range c.Trucks {
+			fleet += float64(f.Count * caps[i])
+		}
+	}
+	return fleet
+}
+
+// networkNeed is the truck capacity-time a network's demand needs per
+// epoch (see DemandCapacityRatio); +Inf when a flow has no way back.
+func (sc *Config) networkNeed() float64 {
+	n := &sc.Network
+	flow := make([][]float64, len(n.Hubs))
+	for i := range flow {
+		flow[i] = make([]float64, len(n.Hubs))
+	}
+	for k, d := range n.Demand {
+		a, b := n.HubIndex(d.From), n.HubIndex(d.To)
+		if a < 0 || b < 0 {
+			continue // not valid: Validate says so
+		}
+		flow[a][b] += agents.IntRange(d.Arrivals).Mean() * agents.IntRange(sc.ODVolume(k)).Mean()
+	}
+	var need float64
+	for a := range flow {
+		for b := a; b < len(flow); b++ {
+			f := max(flow[a][b], flow[b][a])
+			if f == 0 {
+				continue
+			}
+			ab, ba := n.LaneIndex(a, b), n.LaneIndex(b, a)
+			switch {
+			case a == b:
+				need += f * n.Lanes[ab].Time
+			case ab >= 0 && ba >= 0:
+				need += f * (n.Lanes[ab].Time + n.Lanes[ba].Time)
+			default:
+				return math.Inf(1) // a lane with no way back: trucks pile up
+			}
+		}
+	}
+	return need
 }

@@ -247,9 +247,6 @@ func (sc *Config) validateNetwork() config.Problems {
 	if trucks > MaxTrucks {
 		bad("carriers", "%d trucks in all: want at most %d", trucks, MaxTrucks)
 	}
-	if sc.DemandRatio != 0 {
-		bad("demand_ratio", "%v: a network sizes its fleet by carriers[].trucks; want 0", sc.DemandRatio)
-	}
 	if sc.Market.Clearing == CDA {
 		bad("market.clearing", "cda: a network clears per hub by the knapsack broker only; want knapsack")
 	}

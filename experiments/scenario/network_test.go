@@ -49,6 +49,12 @@ func TestNetworkParses(t *testing.T) {
 	if got := sc.DemandCapacityRatio(); got != 16.5*2/80 {
 		t.Errorf("demand:capacity %v, want %v", got, 16.5*2/80)
 	}
+	// demand_ratio scales the trucks' capacity: 33/80 * 20 / 0.5 = 16.5 -> 17.
+	sc.DemandRatio = 0.5
+	if got := sc.Capacities()[0]; got != 17 {
+		t.Errorf("capacity at demand_ratio 0.5: %d, want 17", got)
+	}
+	sc.DemandRatio = 0
 	if s := sc.Scales(); s.Distance != 100 || s.Volume != 10 || s.Count != float64((6+2)*(5+1)) {
 		t.Errorf("scales %+v: want distance 100, volume 10, count 48", s)
 	}
@@ -63,7 +69,6 @@ func TestNetworkProblems(t *testing.T) {
 		{"bad count", "count: 3", "count: 0", "carriers[0].trucks[0].count"},
 		{"duplicate hub", "{name: b, x: 1, y: 0}", "{name: a, x: 1, y: 0}", "network.hubs[1].name"},
 		{"bad rule", "  demand:\n", "  reposition: dmand\n  demand:\n", "network.reposition"},
-		{"demand ratio", "p2_compat: false", "p2_compat: false\ndemand_ratio: 1", "demand_ratio"},
 		{"cda", "p2_compat: false", "p2_compat: false\nmarket: {clearing: cda, price: resting}", "market.clearing"},
 	} {
 		src := strings.Replace(twoHubs, c.old, c.want, 1)

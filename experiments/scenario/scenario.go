@@ -235,7 +235,9 @@ func CarrierFeatures() []string {
 // demand_ratio is set: each carrier's capacity is multiplied by one factor,
 // so that the expected volume arriving per epoch over the capacity offered
 // per epoch is demand_ratio (rounded to whole volume units, at least 1 for
-// a carrier that had any).
+// a carrier that had any). In a network they are the capacities of the
+// carriers' trucks, scaled so that DemandCapacityRatio is demand_ratio (up
+// to the rounding, coarse for small trucks).
 func (sc *Config) Capacities() []int {
 	caps := make([]int, len(sc.Carriers))
 	var perEpoch float64
@@ -249,6 +251,15 @@ func (sc *Config) Capacities() []int {
 		return caps
 	}
 	scale := sc.ExpectedDemand() / sc.DemandRatio / perEpoch
+	if sc.IsNetwork() {
+		// In a network the ratio is capacity-time needed over the fleet's
+		// capacity (see DemandCapacityRatio).
+		fleet := sc.fleetCapacity(caps)
+		if fleet == 0 {
+			return caps
+		}
+		scale = sc.networkNeed() / sc.DemandRatio / fleet
+	}
 	for i, c := range sc.Carriers {
 		if c.Capacity > 0 {
 			caps[i] = max(1, int(math.Round(float64(c.Capacity)*scale)))
