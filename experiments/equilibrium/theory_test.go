@@ -125,7 +125,7 @@ func TestTheoryJSONRoundTrip(t *testing.T) {
 		}
 		same := func(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }
 		if !same(back.Band.Low, th.Band.Low) || !same(back.Band.High, th.Band.High) || back.DemandRatio != th.DemandRatio ||
-			len(back.ClosedForm) != len(th.ClosedForm) || back.Surplus.Mean != th.Surplus.Mean {
+			len(back.ClosedForm) != len(th.ClosedForm) || !same(back.Surplus.Mean, th.Surplus.Mean) || len(back.Corridors) != len(th.Corridors) {
 			t.Errorf("%s: theory.json reads back as %+v, want %+v", name, back, th)
 		}
 	}
