@@ -21,9 +21,8 @@ type Net struct {
 // hubState is an exchange's state for clearing one hub of a network.
 type hubState struct {
 	net         *Net
-	elsewhere   []*Job // the jobs waiting at other hubs
-	here        []*Job // scratch for the hub's jobs
-	hubCarriers []int  // the carriers with a truck at the hub
+	buckets     [][]*Job // per hub: the jobs waiting there
+	hubCarriers []int    // the carriers with a truck at the hub
 	none        [1]int // the carrier failures are reported at when no truck is there
 	dests       []int
 	truckAsks   [][]float64
@@ -48,32 +47,56 @@ type Load struct {
 	Cost    float64 // its carrier's cost of carrying them
 }
 
-// DepartHub clears the jobs waiting at hub h (Job.From == h) against the
-// trucks present there at time now, and returns in loads (reused) what each
-// truck took. A truck carries jobs of one destination (Job.To) within its
-// capacity; the broker maximises the total spread (market's
-// Broker.AssignLanes). The hub's jobs are priced, paid and aged as at a
-// one-hub departure (DepartAll); the jobs at other hubs are not touched.
-// With no truck the hub's jobs only age (holding costs, failures). When
-// the trucks are of different carriers and the hub's jobs share one
-// destination the clearing is exactly DepartAll's, so a one-hub market
-// written as a network gives the same results.
-func (x *Exchange) DepartHub(now float64, h int, trucks []Truck, loads []Load) []Load {
+// DepartHubs clears every hub of a network at time now: the jobs waiting
+// at hub h (Job.From == h) against the trucks present there, trucks[h], and
+// returns in loads[h] (reused) what each of them took. A truck carries jobs
+// of one destination (Job.To) within its capacity; the broker maximises the
+// total spread (market's Broker.AssignLanes). Each hub's jobs are priced,
+// paid and aged as at a one-hub departure (DepartAll); a hub with jobs but
+// no truck only ages them (holding costs, failures); a hub with neither is
+// skipped. When a hub's trucks are of different carriers and its jobs share
+// one destination its clearing is exactly DepartAll's, so a one-hub market
+// written as a network gives the same results. Hubs clear in index order;
+// the jobs waiting afterwards are listed hub by hub, each hub's in order of
+// arrival. The work is linear in the jobs and trucks, plus each hub's
+// clearing.
+func (x *Exchange) DepartHubs(now float64, trucks [][]Truck, loads [][]Load) [][]Load {
+	hs := &x.hub
+	nh := len(trucks)
+	for len(hs.buckets) < nh {
+		hs.buckets = append(hs.buckets, nil)
+	}
+	for h := range nh {
+		hs.buckets[h] = hs.buckets[h][:0]
+	}
+	for _, j := range x.waiting {
+		hs.buckets[j.From] = append(hs.buckets[j.From], j)
+	}
+	all := x.waiting[:0]
+	for len(loads) < nh {
+		loads = append(loads, nil)
+	}
+	for h := range nh {
+		loads[h] = loads[h][:0]
+		if len(trucks[h]) == 0 && len(hs.buckets[h]) == 0 {
+			continue
+		}
+		x.waiting = hs.buckets[h]
+		loads[h] = x.departHub(now, h, trucks[h], loads[h])
+		hs.buckets[h] = x.waiting
+	}
+	for h := range nh {
+		all = append(all, hs.buckets[h]...)
+	}
+	clear(all[len(all):cap(all)])
+	x.waiting = all
+	return loads
+}
+
+// departHub clears hub h, whose jobs are x.waiting, against trucks.
+func (x *Exchange) departHub(now float64, h int, trucks []Truck, loads []Load) []Load {
 	x.view.Hub, x.view.Net = h, x.hub.net
 	defer func() { x.view.Hub, x.view.Net = 0, nil }()
-	// Take the hub's jobs apart, in order of arrival.
-	x.hub.elsewhere = x.hub.elsewhere[:0]
-	here := x.hub.here[:0]
-	for _, j := range x.waiting {
-		if j.From == h {
-			here = append(here, j)
-		} else {
-			x.hub.elsewhere = append(x.hub.elsewhere, j)
-		}
-	}
-	x.hub.here = here
-	x.waiting, x.hub.here = x.hub.here, x.waiting[:0]
-	loads = loads[:0]
 	for range trucks {
 		loads = append(loads, Load{Dest: -1})
 	}
@@ -100,7 +123,6 @@ func (x *Exchange) DepartHub(now float64, h int, trucks []Truck, loads []Load) [
 		x.clearLanes(now, trucks, loads)
 		x.settle(x.hub.hubCarriers)
 	}
-	x.mergeWaiting()
 	return loads
 }
 
@@ -121,25 +143,6 @@ func oneDestination(jobs []*Job) bool {
 		}
 	}
 	return true
-}
-
-// mergeWaiting puts the hub's remaining jobs (x.waiting) back among the
-// others (x.hub.elsewhere), in order of arrival (ID).
-func (x *Exchange) mergeWaiting() {
-	here := x.waiting
-	merged := x.hub.here[:0]
-	i, k := 0, 0
-	for i < len(here) || k < len(x.hub.elsewhere) {
-		if k == len(x.hub.elsewhere) || (i < len(here) && here[i].ID < x.hub.elsewhere[k].ID) {
-			merged = append(merged, here[i])
-			i++
-		} else {
-			merged = append(merged, x.hub.elsewhere[k])
-			k++
-		}
-	}
-	clear(x.hub.elsewhere)
-	x.hub.here, x.waiting = here[:0], merged
 }
 
 // clearLanes quotes the hub's jobs (one bid each, one ask per job from

@@ -147,3 +147,67 @@ func scaledBalanced(tb testing.TB, k int) scenario.Config {
 	}
 	return sc
 }
+
+// ringNetwork is a network of hubs on a ring, lanes to both neighbours
+// taking one epoch, trucks per hub full-truckload trucks of one carrier,
+// and demand from each hub to each neighbour of mean trucks/4 loads a day,
+// so that the load per truck is the same at every size. Shippers bid their
+// reservation and the carrier asks its cost: the work is the network's, not
+// the learning's.
+func ringNetwork(hubs, trucks int) scenario.Config {
+	sc := scenario.Default()
+	sc.Name, sc.P2Compat = "ring", false
+	sc.Jobs.Volume, sc.Jobs.Due = scenario.Range{Min: 1, Max: 1}, scenario.Range{Min: 1, Max: 3}
+	sc.Shippers[0].Strategy.Kind = scenario.KindTruthful
+	name := func(h int) string { return fmt.Sprint("h", (h+hubs)%hubs) }
+	for h := range hubs {
+		sc.Network.Hubs = append(sc.Network.Hubs, scenario.Hub{Name: name(h)})
+	}
+	for h := range hubs {
+		for _, g := range []int{h + 1, h - 1} {
+			if hubs == 2 && g == h-1 {
+				continue // one lane each way between two hubs
+			}
+			sc.Network.Lanes = append(sc.Network.Lanes, scenario.Lane{From: name(h), To: name(g), Distance: 100, Time: 1})
+			sc.Network.Demand = append(sc.Network.Demand, scenario.OD{From: name(h), To: name(g), Arrivals: scenario.Range{Min: 0, Max: trucks / 2}})
+		}
+	}
+	sc.Carriers[0].Capacity = 1
+	sc.Carriers[0].EmptyCostRate = 0.05
+	for h := range hubs {
+		sc.Carriers[0].Trucks = append(sc.Carriers[0].Trucks, scenario.Fleet{Hub: name(h), Count: trucks})
+	}
+	return sc
+}
+
+// BenchmarkNetworkEpoch is the cost of one epoch of a network (arrivals,
+// every hub's clearing, travel and repositioning) as the number of hubs
+// and of trucks per hub grow, the load per truck held constant. The
+// ns/epoch/truck metric stays flat when the cost is proportional to hubs
+// times trucks per hub.
+func BenchmarkNetworkEpoch(b *testing.B) {
+	for _, hubs := range []int{2, 4, 8, 16} {
+		for _, trucks := range []int{4, 16} {
+			b.Run(fmt.Sprintf("hubs=%d/trucks=%d", hubs, trucks), func(b *testing.B) {
+				sc := ringNetwork(hubs, trucks)
+				if ps := sc.Validate(); len(ps) > 0 {
+					b.Fatal(ps)
+				}
+				r, err := newReplicate(&sc, 0)
+				if err != nil {
+					b.Fatal(err)
+				}
+				r.use(r.streams(1))
+				const horizon = 99
+				b.ReportAllocs()
+				for b.Loop() {
+					r.w.episode(horizon)
+					_ = r.x.EndEpisode()
+				}
+				perEpoch := float64(b.Elapsed().Nanoseconds()) / float64(b.N) / (horizon + 1)
+				b.ReportMetric(perEpoch, "ns/epoch")
+				b.ReportMetric(perEpoch/float64(hubs*trucks), "ns/epoch/truck")
+			})
+		}
+	}
+}

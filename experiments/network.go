@@ -46,9 +46,10 @@ type network struct {
 	start  []int // per truck: its hub at the start of an episode
 	net    agents.Net
 
-	present []agents.Truck
-	ids     []int // the trucks in present
-	loads   []agents.Load
+	present [][]agents.Truck // per hub: the trucks at its clearing
+	ids     [][]int          // per hub: their indices
+	loads   [][]agents.Load  // per hub: what they took
+	out     [][]int          // per hub: the hubs a lane leads to
 	capAt   []float64 // per hub: capacity there or bound there
 	land    landing
 
@@ -148,6 +149,14 @@ func newNetwork(sc *scenario.Config, w *world, x *agents.Exchange) *network {
 		n.net.Trucks[t.carrier]++
 	}
 	n.capAt = make([]float64, n.hubs)
+	n.present, n.ids, n.out = make([][]agents.Truck, n.hubs), make([][]int, n.hubs), make([][]int, n.hubs)
+	for a := range n.hubs {
+		for b := range n.hubs {
+			if n.lane[a][b] >= 0 {
+				n.out[a] = append(n.out[a], b)
+			}
+		}
+	}
 	x.SetNet(&n.net)
 	return n
 }
@@ -221,27 +230,24 @@ func (n *network) depart(now float64, cs []int) {
 		}
 		return false
 	}
-	waiting := n.net.Waiting // volume per hub before clearing
 	for h := range n.hubs {
-		n.present, n.ids = n.present[:0], n.ids[:0]
-		for i, t := range n.trucks {
-			if !t.moving && t.hub == h && departing(t.carrier) {
-				n.present = append(n.present, agents.Truck{Carrier: t.carrier, Capacity: t.capacity})
-				n.ids = append(n.ids, i)
+		n.present[h], n.ids[h] = n.present[h][:0], n.ids[h][:0]
+	}
+	for i, t := range n.trucks {
+		if !t.moving && departing(t.carrier) {
+			n.present[t.hub] = append(n.present[t.hub], agents.Truck{Carrier: t.carrier, Capacity: t.capacity})
+			n.ids[t.hub] = append(n.ids[t.hub], i)
+		}
+	}
+	n.loads = n.x.DepartHubs(now, n.present, n.loads)
+	for h := range n.hubs {
+		if n.cleared != nil && (len(n.ids[h]) > 0 || len(n.loads[h]) > 0) {
+			n.cleared(now, h, n.ids[h], n.loads[h])
+		}
+		for k, l := range n.loads[h] {
+			if l.Dest >= 0 {
+				n.move(now, n.ids[h][k], l.Dest, &l)
 			}
-		}
-		if len(n.present) == 0 && waiting[h] == 0 {
-			continue
-		}
-		n.loads = n.x.DepartHub(now, h, n.present, n.loads)
-		if n.cleared != nil {
-			n.cleared(now, h, n.ids, n.loads)
-		}
-		for k, l := range n.loads {
-			if l.Dest < 0 {
-				continue
-			}
-			n.move(now, n.ids[k], l.Dest, &l)
 		}
 	}
 	if n.rule == scenario.RepositionDemand {
@@ -287,8 +293,8 @@ func (n *network) reposition(now float64, departing func(int) bool) {
 		}
 		h, c := t.hub, float64(t.capacity)
 		best, bestScore := -1, 0.0
-		for g := range n.hubs {
-			if g == h || n.lane[h][g] < 0 {
+		for _, g := range n.out[h] {
+			if g == h {
 				continue
 			}
 			// What it would find there, against what accumulates here
