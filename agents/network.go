@@ -23,7 +23,7 @@ type hubState struct {
 	net         *Net
 	buckets     [][]*Job // per hub: the jobs waiting there
 	hubCarriers []int    // the carriers with a truck at the hub
-	none        [1]int // the carrier failures are reported at when no truck is there
+	none        [1]int   // the carrier failures are reported at when no truck is there
 	dests       []int
 	truckAsks   [][]float64
 }

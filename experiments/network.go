@@ -50,7 +50,7 @@ type network struct {
 	ids     [][]int          // per hub: their indices
 	loads   [][]agents.Load  // per hub: what they took
 	out     [][]int          // per hub: the hubs a lane leads to
-	capAt   []float64 // per hub: capacity there or bound there
+	capAt   []float64        // per hub: capacity there or bound there
 	land    landing
 
 	stats *laneStats // what the evaluation measures; nil while not measuring
