@@ -156,3 +156,68 @@ func TestNetworkResume(t *testing.T) {
 		t.Errorf("lanes of the resumed run differ from the uninterrupted run's (%d rows):\n%s\n%s", len(full.Lanes.Rows), a.String(), b.String())
 	}
 }
+
+// TestCorridorLearned is issue 16's first check, on `freightsim run
+// corridor --replicates 8` (the preset as shipped, 600 training episodes):
+// on the weak direction (Milan to Rotterdam) the learned price per unit of
+// transport cost is below the strong direction's, in every replicate
+// (measured: 1.54 against 2.11 on average, each replicate's ratio 1.34 to
+// 1.42); and the empty-kilometre share equals the imbalance of the flows
+// carried, (L_s - L_w) / (2 L_s) in loaded trips (the lanes have equal
+// length), within the bound that truck conservation gives: over an
+// evaluation point's episodes, trips south minus trips north equal the
+// trucks that ended an episode in Milan rather than Rotterdam, at most the
+// fleet per episode (10 * 4), and any empty trip south adds to the share,
+// so |share - imbalance| <= (10*4 + 2*E_s) / (2*L_s - 10*4), 0.037 to 0.065
+// (measured differences: at most 0.011).
+func TestCorridorLearned(t *testing.T) {
+	if testing.Short() {
+		t.Skip("eight learned corridors, about 3 s: skipped with -short")
+	}
+	sc, err := scenario.Resolve("corridor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Replicates = 8
+	res, err := Run(context.Background(), sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := func(name string) int { return res.Lanes.Column(name) }
+	share := res.Evaluations.Column("empty_km_share")
+	last := int64(sc.Training.Episodes)
+	for rep := range int64(sc.Replicates) {
+		var strong, weak []float64 // loaded, empty, price per cost
+		for _, r := range res.Lanes.Rows {
+			if r.Keys[0] != rep || r.Keys[1] != last {
+				continue
+			}
+			v := []float64{r.Values[col("loaded_trips")], r.Values[col("empty_trips")], r.Values[col("price_per_cost")]}
+			if r.Keys[2] == 0 {
+				strong = v
+			} else {
+				weak = v
+			}
+		}
+		if strong == nil || weak == nil {
+			t.Fatalf("replicate %d: lanes at episode %d missing", rep, last)
+		}
+		t.Logf("replicate %d: price per cost strong %.3f, weak %.3f; loaded trips %v : %v, empty %v : %v", rep, strong[2], weak[2], strong[0], weak[0], strong[1], weak[1])
+		if !(weak[2] < strong[2]) {
+			t.Errorf("replicate %d: back-haul price per cost %.3f not below the head-haul's %.3f", rep, weak[2], strong[2])
+		}
+		var got float64
+		for _, r := range res.Evaluations.Rows {
+			if r.Keys[0] == rep && r.Keys[1] == last {
+				got = r.Values[share]
+			}
+		}
+		ls, lw, es := strong[0], weak[0], strong[1]
+		imbalance := (ls - lw) / (2 * ls)
+		tol := (10*4 + 2*es) / (2*ls - 10*4)
+		t.Logf("replicate %d: empty-km share %.4f, imbalance of the flows carried %.4f, bound %.4f", rep, got, imbalance, tol)
+		if math.Abs(got-imbalance) > tol {
+			t.Errorf("replicate %d: empty-km share %.4f differs from the imbalance %.4f by more than %.4f", rep, got, imbalance, tol)
+		}
+	}
+}
