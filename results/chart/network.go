@@ -144,7 +144,11 @@ func LanePrices(lanes *results.Table, hubs []Hub) (*Figure, error) {
 	c.legend("paid by shippers", bp)
 	c.legend("received by carriers", br)
 	c.p.NominalY(names...)
-	c.p.X.Min = 0
+	top := 1.0
+	for i := range pay {
+		top = max(top, pay[i], recv[i])
+	}
+	c.p.X.Min, c.p.X.Max = 0, 1.05*top
 	one, err := plotter.NewLine(plotter.XYs{{X: 1, Y: -0.5}, {X: 1, Y: float64(len(rows)) - 0.5}})
 	if err != nil {
 		return nil, err
