@@ -373,6 +373,10 @@ func resizeFloats(s []float64, n int) []float64 {
 
 // finish hands a job's records to the learners and the observer and returns it to the pool.
 func (x *Exchange) finish(j *Job, shipped bool, c int) {
+	if shipped && x.hub.holdCargo {
+		x.hold(j, c) // network.go: the carrier learns when the truck leaves its destination
+		return
+	}
 	if x.Learning {
 		if l, ok := x.Shippers[j.Shipper].Strategy.(Learner); ok {
 			l.Learn(&j.Ship)

@@ -26,6 +26,51 @@ type hubState struct {
 	none        [1]int   // the carrier failures are reported at when no truck is there
 	dests       []int
 	truckAsks   [][]float64
+
+	holdCargo bool     // keep shipped jobs for their carrier's learning until the truck leaves again (HoldCargo)
+	cargo     [][]*Job // per truck of the hub's clearing: the jobs it took, held
+}
+
+// HoldCargo makes the exchange keep each shipped job's carrier record open
+// until the caller releases it with [Exchange.Release]: the shipper learns
+// and the observer hears of the job when it ships, as always, and the other
+// carriers learn from their quotes; the carrier that carries it learns
+// when the job is released, after the caller has paid its record what the
+// truck's next move costs or saves (see Load.Cargo). A network uses it to
+// charge a truck's empty return to the loads that brought it there and to
+// credit a load that takes the truck on instead.
+func (x *Exchange) HoldCargo(on bool) { x.hub.holdCargo = on }
+
+// hold is finish for a shipped job whose carrier record stays open.
+func (x *Exchange) hold(j *Job, c int) {
+	if x.Learning {
+		if l, ok := x.Shippers[j.Shipper].Strategy.(Learner); ok {
+			l.Learn(&j.Ship)
+		}
+		for k, car := range x.Carriers {
+			if l, ok := car.Strategy.(Learner); ok && k != c {
+				l.Learn(&j.Carry[k])
+			}
+		}
+	}
+	if x.Observer != nil {
+		x.Observer.Finished(j, true, c)
+	}
+	for len(x.hub.cargo) <= j.truck {
+		x.hub.cargo = append(x.hub.cargo, nil)
+	}
+	x.hub.cargo[j.truck] = append(x.hub.cargo[j.truck], j)
+}
+
+// Release closes the carrier record of a held job (see HoldCargo): carrier
+// c learns from it when learning, and the job returns to the pool.
+func (x *Exchange) Release(j *Job, c int) {
+	if x.Learning {
+		if l, ok := x.Carriers[c].Strategy.(Learner); ok {
+			l.Learn(&j.Carry[c])
+		}
+	}
+	x.recycle(j)
 }
 
 // SetNet gives the exchange the network view its strategies see (View.Net).
@@ -45,6 +90,12 @@ type Load struct {
 	Pay     float64 // what their shippers pay
 	Receive float64 // what its carrier receives
 	Cost    float64 // its carrier's cost of carrying them
+
+	// Cargo holds the jobs, with their carrier records open, when the
+	// exchange holds cargo (HoldCargo); the caller releases them
+	// (Release). Its buffer is reused by the next DepartHubs with the same
+	// loads: copy it to keep it.
+	Cargo []*Job
 }
 
 // DepartHubs clears every hub of a network at time now: the jobs waiting
@@ -97,8 +148,13 @@ func (x *Exchange) DepartHubs(now float64, trucks [][]Truck, loads [][]Load) [][
 func (x *Exchange) departHub(now float64, h int, trucks []Truck, loads []Load) []Load {
 	x.view.Hub, x.view.Net = h, x.hub.net
 	defer func() { x.view.Hub, x.view.Net = 0, nil }()
-	for range trucks {
-		loads = append(loads, Load{Dest: -1})
+	for k := range trucks {
+		if k < cap(loads) {
+			loads = loads[:k+1]
+			loads[k] = Load{Dest: -1, Cargo: loads[k].Cargo[:0]} // keep the cargo buffer
+		} else {
+			loads = append(loads, Load{Dest: -1})
+		}
 	}
 	x.hub.hubCarriers = x.hub.hubCarriers[:0]
 	for _, t := range trucks {
@@ -116,14 +172,28 @@ func (x *Exchange) departHub(now float64, h int, trucks []Truck, loads []Load) [
 			if c := x.shipped[i]; c >= 0 {
 				k := slices.IndexFunc(trucks, func(t Truck) bool { return t.Carrier == c })
 				loads[k].add(j, x.pay[i], x.receive[i], x.Carriers[c].Cost(j))
+				j.truck = k
 			}
 		}
-		x.settle(x.hub.hubCarriers)
+		x.settleHub(trucks, loads)
 	default:
 		x.clearLanes(now, trucks, loads)
-		x.settle(x.hub.hubCarriers)
+		x.settleHub(trucks, loads)
 	}
 	return loads
+}
+
+// settleHub settles a hub's clearing and hands the held cargo to loads.
+func (x *Exchange) settleHub(trucks []Truck, loads []Load) {
+	for k := range min(len(trucks), len(x.hub.cargo)) {
+		x.hub.cargo[k] = x.hub.cargo[k][:0]
+	}
+	x.settle(x.hub.hubCarriers)
+	for k := range loads {
+		if x.hub.holdCargo && k < len(x.hub.cargo) {
+			loads[k].Cargo = append(loads[k].Cargo[:0], x.hub.cargo[k]...)
+		}
+	}
 }
 
 func (l *Load) add(j *Job, pay, receive, cost float64) {
@@ -201,6 +271,7 @@ func (x *Exchange) clearLanes(now float64, trucks []Truck, loads []Load) {
 			c := trucks[k].Carrier
 			x.shipped[i], x.pay[i], x.receive[i] = c, a.Pay[i], a.Receive[i]
 			loads[k].add(x.waiting[i], a.Pay[i], a.Receive[i], x.Carriers[c].Cost(x.waiting[i]))
+			x.waiting[i].truck = k
 		}
 	}
 	for k, t := range trucks {

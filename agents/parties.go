@@ -27,6 +27,7 @@ type Job struct {
 	CostFactors []float64
 
 	// In a continuous double auction round (see CDA):
+	truck      int     // in a network: the index, among the trucks of its hub's clearing, of the truck it ships on
 	tradedWith int     // the carrier it traded with, or -1
 	price      float64 // the price it traded at
 	orderID    int64   // its resting bid in the book, 0 if none
@@ -37,7 +38,7 @@ func (j *Job) reset() {
 	j.ID, j.Volume, j.Distance, j.Due, j.Due0 = 0, 0, 0, 0, 0
 	j.Value, j.Reserve, j.Shares, j.Shipper, j.Bid, j.Ask = 0, 0, false, 0, 0, 0
 	j.From, j.To = 0, 0
-	j.tradedWith, j.price, j.orderID = -1, 0, 0
+	j.tradedWith, j.price, j.orderID, j.truck = -1, 0, 0, 0
 	j.Ship.Reset()
 	for i := range j.Carry {
 		j.Carry[i].Reset()

@@ -32,15 +32,17 @@ type network struct {
 	x   *agents.Exchange
 	eng *sim.Engine
 
-	hubs     int
-	dist     [][]float64 // [from][to], NaN without a lane
-	time     [][]float64
-	lane     [][]int // [from][to]: index into scenario lanes, -1 without one
-	gens     []agents.Generator
-	from, to []int // per demand row
-	rule     scenario.Reposition
-	empty    []float64 // per carrier: empty cost rate
-	rate     []float64 // per hub: expected volume arising per epoch
+	hubs         int
+	dist         [][]float64 // [from][to], NaN without a lane
+	time         [][]float64
+	lane         [][]int // [from][to]: index into scenario lanes, -1 without one
+	gens         []agents.Generator
+	from, to     []int // per demand row
+	rule         scenario.Reposition
+	holdCargo    bool      // empty_returns cargo
+	unattributed float64   // empty running no cargo bore (a truck that had delivered nothing), for tests
+	empty        []float64 // per carrier: empty cost rate
+	rate         []float64 // per hub: expected volume arising per epoch
 
 	trucks []truck
 	start  []int // per truck: its hub at the start of an episode
@@ -62,10 +64,11 @@ type network struct {
 
 type truck struct {
 	carrier, capacity int
-	hub               int     // where it is, or where it goes while moving
-	moving            bool    // on a lane
-	arrive            float64 // when it lands, while moving
-	idleSince         float64 // since when it waits at its hub
+	hub               int           // where it is, or where it goes while moving
+	moving            bool          // on a lane
+	arrive            float64       // when it lands, while moving
+	idleSince         float64       // since when it waits at its hub
+	cargo             []*agents.Job // with empty_returns cargo: the jobs it last delivered, their carrier records open
 }
 
 type landing struct{ n *network }
@@ -148,6 +151,8 @@ func newNetwork(sc *scenario.Config, w *world, x *agents.Exchange) *network {
 	for _, t := range n.trucks {
 		n.net.Trucks[t.carrier]++
 	}
+	n.holdCargo = nw.EmptyReturns == scenario.EmptyToCargo
+	x.HoldCargo(n.holdCargo)
 	n.capAt = make([]float64, n.hubs)
 	n.present, n.ids, n.out = make([][]agents.Truck, n.hubs), make([][]int, n.hubs), make([][]int, n.hubs)
 	for a := range n.hubs {
@@ -270,6 +275,12 @@ func (n *network) move(now float64, i, to int, l *agents.Load) {
 		if n.stats != nil {
 			n.stats.emptyCost += cost
 		}
+		if len(t.cargo) == 0 {
+			n.unattributed += cost
+		}
+	}
+	if n.holdCargo {
+		n.passOn(t, n.empty[t.carrier]*n.dist[from][to], l)
 	}
 	t.moving, t.hub, t.arrive = true, to, now+n.time[from][to]
 	n.eng.Schedule(t.arrive, n.land, 0)
@@ -314,9 +325,49 @@ func (n *network) reposition(now float64, departing func(int) bool) {
 	}
 }
 
+// passOn settles a truck's empty_returns when it leaves a hub along a lane
+// whose empty running costs e: the jobs it delivered there bear e in their
+// carrier's learning (shared by volume) and are released; if it leaves
+// loaded (l), its new jobs are credited e (shared by volume), the empty run
+// they spare it, and held. The charges and credits cancel over a round
+// trip; the carrier's money (its Reward) is untouched: it pays empty
+// running when it happens.
+func (n *network) passOn(t *truck, e float64, l *agents.Load) {
+	had := len(t.cargo) > 0
+	if had {
+		var v float64
+		for _, j := range t.cargo {
+			v += float64(j.Volume)
+		}
+		for _, j := range t.cargo {
+			j.Carry[t.carrier].Pay(-e * float64(j.Volume) / v)
+			n.x.Release(j, t.carrier)
+		}
+	}
+	clear(t.cargo)
+	t.cargo = t.cargo[:0]
+	if l == nil {
+		return
+	}
+	for _, j := range l.Cargo {
+		if had {
+			j.Carry[t.carrier].Pay(e * float64(j.Volume) / float64(l.Volume))
+		}
+		t.cargo = append(t.cargo, j)
+	}
+}
+
 // finish adds the idle time of the trucks still waiting at the end of an
-// episode, at time end.
+// episode, at time end, and releases the cargo still held.
 func (n *network) finish(end float64) {
+	for i := range n.trucks {
+		t := &n.trucks[i]
+		for _, j := range t.cargo {
+			n.x.Release(j, t.carrier)
+		}
+		clear(t.cargo)
+		t.cargo = t.cargo[:0]
+	}
 	if n.stats == nil {
 		return
 	}

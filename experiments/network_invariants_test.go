@@ -150,10 +150,12 @@ func TestNetworkInvariants(t *testing.T) {
 	tri := threeHubs()
 	drop := threeHubs()
 	drop.P2Compat = true
+	cargo := threeHubs()
+	cargo.Network.EmptyReturns = scenario.EmptyToCargo
 	for _, c := range []struct {
 		name string
 		sc   scenario.Config
-	}{{"corridor", corridor}, {"three hubs", tri}, {"three hubs, jobs dropped at the end", drop}} {
+	}{{"corridor", corridor}, {"three hubs", tri}, {"three hubs, jobs dropped at the end", drop}, {"three hubs, empty returns borne by cargo", cargo}} {
 		errs, jobs := runChecked(t, &c.sc, 5)
 		if jobs == 0 {
 			t.Fatalf("%s: no job arrived", c.name)
@@ -208,7 +210,7 @@ func fuzzNetwork(data []byte) scenario.Config {
 	}
 	sc := threeHubs()
 	hubs := 1 + at(0)%3
-	sc.Network = scenario.Network{Reposition: scenario.Reposition(at(1) % 2)}
+	sc.Network = scenario.Network{Reposition: scenario.Reposition(at(1) % 2), EmptyReturns: scenario.EmptyReturns(at(1) / 2 % 2)}
 	for h := range hubs {
 		sc.Network.Hubs = append(sc.Network.Hubs, scenario.Hub{Name: fmt.Sprint("h", h)})
 	}
@@ -253,4 +255,57 @@ func FuzzNetwork(f *testing.F) {
 			t.Error(e)
 		}
 	})
+}
+
+// totalLearner asks the carrier's cost and adds up the rewards of the
+// records it learns from.
+type totalLearner struct {
+	agents.TruthfulAsk
+	total float64
+}
+
+func (l *totalLearner) Learn(rec *agents.Record) { l.total += rec.Total }
+func (l *totalLearner) Update() error            { return nil }
+
+// TestEmptyReturnsCargo: with empty_returns cargo, the carriers' learning
+// signals add up to their money: the rewards of the job records a carrier
+// learns from, over an episode, equal its reward (what it received minus
+// its costs, empty running included) plus the empty running that no cargo
+// bore (trucks repositioning that had delivered nothing). On the corridor
+// and on a three-hub network, to rounding (1e-9 relative).
+func TestEmptyReturnsCargo(t *testing.T) {
+	corridor, err := scenario.Resolve("corridor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range []scenario.Config{corridor, threeHubs()} {
+		sc.Network.EmptyReturns = scenario.EmptyToCargo
+		for i := range sc.Carriers {
+			sc.Carriers[i].Strategy = scenario.Strategy{Kind: scenario.KindCustom, Name: "total"}
+		}
+		learners := map[int]*totalLearner{}
+		r, err := newReplicate(&sc, 0, map[string]StrategyFunc{"total": func(a Agent) (agents.Strategy, error) {
+			learners[a.Index] = &totalLearner{}
+			return learners[a.Index], nil
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.use(r.streams(1))
+		r.x.Learning = true
+		r.w.episode(sc.Training.Horizon)
+		var signals, money float64
+		for i, c := range r.x.Carriers {
+			signals += learners[i].total
+			money += c.Reward
+		}
+		want := money + r.w.net.unattributed
+		if math.Abs(signals-want) > 1e-9*math.Abs(want) {
+			t.Errorf("%s: learned rewards add up to %v, want the carriers' money %v plus unattributed empty running %v", sc.Name, signals, money, r.w.net.unattributed)
+		}
+		t.Logf("%s: learned %v = money %v + unattributed %v", sc.Name, signals, money, r.w.net.unattributed)
+		if err := r.x.EndEpisode(); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -23,7 +23,27 @@ type Network struct {
 	Lanes      []Lane     `yaml:"lanes,omitempty"`
 	Demand     []OD       `yaml:"demand,omitempty"`
 	Reposition Reposition `yaml:"reposition,omitempty"` // what a truck with no load does: "demand" or "wait"
+	// EmptyReturns says who bears a truck's empty running in the carriers'
+	// learning: "carrier" (its total only) or "cargo" (the loads that
+	// brought the truck, and a load that takes it on instead is credited).
+	EmptyReturns EmptyReturns `yaml:"empty_returns,omitempty"`
 }
+
+// EmptyReturns is who bears empty running in the carriers' learning.
+type EmptyReturns uint8
+
+// The values of EmptyReturns.
+const (
+	EmptyToCarrier EmptyReturns = iota // carrier
+	EmptyToCargo                       // cargo
+)
+
+var emptyReturnsEnum = config.Enum{What: "a bearer of empty returns", Names: []string{"carrier", "cargo"}}
+
+func (v EmptyReturns) String() string                    { return emptyReturnsEnum.Name(int(v)) }
+func (v EmptyReturns) MarshalText() ([]byte, error)      { return []byte(v.String()), nil }
+func (v *EmptyReturns) UnmarshalText(b []byte) error     { return setEnum(v, emptyReturnsEnum, string(b)) }
+func (v *EmptyReturns) UnmarshalYAML(n *yaml.Node) error { return decodeEnum(v, emptyReturnsEnum, n) }
 
 // Hub is a place where jobs arise and trucks meet them.
 type Hub struct {
