@@ -3,6 +3,7 @@ package experiments
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strings"
@@ -219,5 +220,33 @@ func TestCorridorLearned(t *testing.T) {
 		if math.Abs(got-imbalance) > tol {
 			t.Errorf("replicate %d: empty-km share %.4f differs from the imbalance %.4f by more than %.4f", rep, got, imbalance, tol)
 		}
+	}
+}
+
+// TestNetworkWorkers: a network run's tables are the same byte for byte
+// on one worker and on two.
+func TestNetworkWorkers(t *testing.T) {
+	sc, err := scenario.Resolve("network")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Replicates, sc.Training.Episodes, sc.Evaluation.Every = 3, 4, 2
+	sc.Training.Horizon, sc.Evaluation.Horizon = 20, 20
+	var out [2]string
+	for k, workers := range []int{1, 2} {
+		res, err := Run(context.Background(), sc, Options{Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, tab := range []interface{ WriteCSV(w io.Writer) error }{res.Lanes, res.Evaluations, res.Episodes} {
+			if err := tab.WriteCSV(&b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out[k] = b.String()
+	}
+	if out[0] != out[1] {
+		t.Error("the network's tables differ between one worker and two")
 	}
 }
