@@ -32,6 +32,15 @@
 // rewards that followed them; a job's return from a decision is the
 // undiscounted sum of its rewards from that decision to its end.
 //
+// A freight network clears hub by hub ([Exchange.DepartHubs]): the jobs
+// waiting at a hub (Job.From) go to the [Truck]s present there, each truck
+// taking jobs of one destination (Job.To) within its capacity, as market's
+// Broker.AssignLanes assigns them; strategies may see the network through
+// View.Net (the features backhaul, dest_outbound, dest_waiting, fleet_here
+// and fleet_dest). With [Exchange.HoldCargo] a shipped job's carrier record
+// stays open until the truck moves on, so that what the move costs or
+// spares can be paid to it.
+//
 // Nothing here knows a clock: package experiments schedules arrivals and
 // departures on the engine of package sim and calls the Exchange.
 package agents

@@ -15,6 +15,17 @@
 // policy update; an evaluation point runs evaluation.episodes episodes of
 // epochs 0..evaluation.horizon without learning.
 //
+// # Networks
+//
+// A scenario with network.hubs is a freight network (network.go): jobs
+// arise per origin-destination row at each hub every epoch; at each
+// departure time every hub clears against the trucks there; a loaded truck
+// lands at its destination after the lane's travel time (an arrival event);
+// a truck without a load waits or repositions empty by the scenario's rule.
+// Evaluation points measure each lane (lanes.csv, [LaneColumns]) and the
+// network's empty running and idle time ([NetworkMetrics]). A one-hub
+// market written as a network gives the same results bit for bit.
+//
 // # Episode ends and p2_compat
 //
 // With p2_compat on, jobs still waiting when an episode ends are dropped,
