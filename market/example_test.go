@@ -136,3 +136,29 @@ func ExampleBroker_Assign() {
 	// job 2: carrier 1, price 24
 	// loads [6 6], spread 33, exact true
 }
+
+// Two trucks at a hub, each carrying jobs of one destination. Jobs 0 and
+// 1 go to hub 7, job 2 to hub 9. Each truck holds 4 units: the first takes
+// jobs 0 and 1 (spread 10 + 6) to hub 7, the second job 2 (spread 12) to
+// hub 9; two trucks to hub 7 would leave job 2 behind.
+func ExampleBroker_AssignLanes() {
+	bids := []float64{30, 20, 40}
+	asks := [][]float64{
+		{20, 14, 28}, // truck 0's asks for jobs 0, 1, 2
+		{20, 14, 28}, // truck 1's
+	}
+	volumes := []int{2, 2, 3}
+	dests := []int{7, 7, 9}
+	capacities := []int{4, 4}
+	b := market.Broker{Tie: market.TieMaxVolume, Price: market.PriceRule{Kind: market.Spread}}
+	a := b.AssignLanes(bids, asks, volumes, dests, capacities)
+	for j, t := range a.Carrier {
+		fmt.Printf("job %d: truck %d to hub %d\n", j, t, a.Dest[t])
+	}
+	fmt.Printf("loads %v, spread %v\n", a.Load, a.Spread)
+	// Output:
+	// job 0: truck 0 to hub 7
+	// job 1: truck 0 to hub 7
+	// job 2: truck 1 to hub 9
+	// loads [4 3], spread 28
+}
