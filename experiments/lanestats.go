@@ -153,3 +153,75 @@ func networkFigures(dir string) ([]*chart.Figure, error) {
 	}
 	return []*chart.Figure{prices, m}, nil
 }
+
+// CorridorColumns are the value columns of corridors.csv, one row per
+// replicate, evaluation point and pair of hubs with lanes both ways (keys
+// replicate, episode, head_from, head_to): the head-haul is the direction
+// of the larger expected flow in the demand table (with equal flows, the
+// lane listed first), the back-haul the other.
+func CorridorColumns() []results.Metric {
+	return []results.Metric{
+		{Name: "head_volume", Description: "volume shipped on the head-haul"},
+		{Name: "back_volume", Description: "volume shipped on the back-haul"},
+		{Name: "head_price_per_cost", Description: "what shippers paid per unit of transport cost on the head-haul"},
+		{Name: "back_price_per_cost", Description: "what shippers paid per unit of transport cost on the back-haul"},
+		{Name: "price_ratio", Description: "head_price_per_cost / back_price_per_cost"},
+		{Name: "head_receive_per_cost", Description: "what carriers received per unit of transport cost on the head-haul"},
+		{Name: "back_receive_per_cost", Description: "what carriers received per unit of transport cost on the back-haul"},
+		{Name: "receive_ratio", Description: "head_receive_per_cost / back_receive_per_cost"},
+	}
+}
+
+// CorridorTable pairs the lanes of a network run's lanes table (lanes.csv)
+// into corridors: head-haul against back-haul (see CorridorColumns).
+func CorridorTable(lanes *results.Table, sc *scenario.Config) *results.Table {
+	nw := &sc.Network
+	flow := map[[2]int]float64{}
+	for k, d := range nw.Demand {
+		a, b := nw.HubIndex(d.From), nw.HubIndex(d.To)
+		flow[[2]int{a, b}] += agents.IntRange(d.Arrivals).Mean() * agents.IntRange(sc.ODVolume(k)).Mean()
+	}
+	t := &results.Table{Keys: []string{"replicate", "episode", "head_from", "head_to"}, Values: names(CorridorColumns())}
+	col := func(name string) int { return lanes.Column(name) }
+	vol, pay, recv := col("volume"), col("price_per_cost"), col("receive_per_cost")
+	// Rows come per point in the order of the scenario's lanes.
+	type key struct{ rep, ep, from, to int64 }
+	at := map[key]results.Row{}
+	var points [][2]int64
+	for _, r := range lanes.Rows {
+		k := key{r.Keys[0], r.Keys[1], r.Keys[2], r.Keys[3]}
+		if _, seen := at[k]; !seen && (len(points) == 0 || points[len(points)-1] != [2]int64{k.rep, k.ep}) {
+			points = append(points, [2]int64{k.rep, k.ep})
+		}
+		at[k] = r
+	}
+	ratio := func(a, b float64) float64 {
+		if b == 0 || math.IsNaN(a) || math.IsNaN(b) {
+			return math.NaN()
+		}
+		return a / b
+	}
+	for _, p := range points {
+		for i, l := range nw.Lanes {
+			a, b := nw.HubIndex(l.From), nw.HubIndex(l.To)
+			j := nw.LaneIndex(b, a)
+			if a == b || j < 0 {
+				continue
+			}
+			fab, fba := flow[[2]int{a, b}], flow[[2]int{b, a}]
+			if fab < fba || (fab == fba && j < i) {
+				continue // the pair's row comes from its head-haul lane
+			}
+			h, okH := at[key{p[0], p[1], int64(a), int64(b)}]
+			w, okW := at[key{p[0], p[1], int64(b), int64(a)}]
+			if !okH || !okW {
+				continue
+			}
+			t.Append([]int64{p[0], p[1], int64(a), int64(b)}, []float64{
+				h.Values[vol], w.Values[vol], h.Values[pay], w.Values[pay], ratio(h.Values[pay], w.Values[pay]),
+				h.Values[recv], w.Values[recv], ratio(h.Values[recv], w.Values[recv]),
+			})
+		}
+	}
+	return t
+}

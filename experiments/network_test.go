@@ -250,3 +250,36 @@ func TestNetworkWorkers(t *testing.T) {
 		t.Error("the network's tables differ between one worker and two")
 	}
 }
+
+// TestCorridorTable pairs a corridor's lanes: the head-haul is
+// Rotterdam to Milan (3 loads a day against 1), whichever lane shipped
+// more in the table.
+func TestCorridorTable(t *testing.T) {
+	sc, err := scenario.Resolve("corridor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lanes := newLanesTable()
+	row := func(rep, ep, from, to int64, volume, pay, recv float64) {
+		v := make([]float64, len(lanes.Values))
+		v[lanes.Column("volume")], v[lanes.Column("price_per_cost")], v[lanes.Column("receive_per_cost")] = volume, pay, recv
+		lanes.Append([]int64{rep, ep, from, to}, v)
+	}
+	row(0, 10, 0, 1, 30, 2, 1.5)
+	row(0, 10, 1, 0, 40, 1, 1.2) // more volume north here: still the back-haul
+	row(1, 10, 0, 1, 20, 3, 1)
+	row(1, 10, 1, 0, 0, math.NaN(), math.NaN())
+	got := CorridorTable(lanes, &sc)
+	want := [][]float64{{30, 40, 2, 1, 2, 1.5, 1.2, 1.25}, {20, 0, 3, math.NaN(), math.NaN(), 1, math.NaN(), math.NaN()}}
+	if len(got.Rows) != 2 {
+		t.Fatalf("want 2 rows, got %v", got.Rows)
+	}
+	for i, w := range want {
+		if k := got.Rows[i].Keys; k[0] != int64(i) || k[1] != 10 || k[2] != 0 || k[3] != 1 {
+			t.Errorf("row %d keys %v, want [%d 10 0 1]", i, k, i)
+		}
+		if fmt.Sprint(got.Rows[i].Values) != fmt.Sprint(w) {
+			t.Errorf("row %d: %v, want %v", i, got.Rows[i].Values, w)
+		}
+	}
+}

@@ -387,7 +387,7 @@ func WriteRun(dir string, res *Result, m Manifest, f Formats) error {
 	for _, t := range []struct {
 		name string
 		t    *results.Table
-	}{{"evaluations", res.Evaluations}, {"episodes", res.Episodes}, {"trades", res.Trades}, {"lanes", res.Lanes}} {
+	}{{"evaluations", res.Evaluations}, {"episodes", res.Episodes}, {"trades", res.Trades}, {"lanes", res.Lanes}, {"corridors", corridors(res)}} {
 		for _, ext := range []struct {
 			ext   string
 			on    bool
@@ -439,4 +439,13 @@ func (res *Result) theory() *equilibrium.Theory {
 		res.Theory = equilibrium.NewTheory(&res.Scenario)
 	}
 	return res.Theory
+}
+
+// corridors is a network run's corridors.csv (CorridorTable), nil for a
+// one-hub market.
+func corridors(res *Result) *results.Table {
+	if res.Lanes == nil {
+		return nil
+	}
+	return CorridorTable(res.Lanes, &res.Scenario)
 }
