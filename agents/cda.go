@@ -3,6 +3,7 @@ package agents
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/freightsim/freightsim/market"
 )
@@ -23,23 +24,60 @@ import (
 // Carriers quote with fixed strategies: an ask for anonymous capacity is not
 // a decision about any one job, so there is nothing a carrier's learning
 // could attribute rewards to.
+//
+// On a freight network (OpenHubs, SettleHubs) every hub has its own order
+// books, one per lane leaving it (its jobs for one destination), and the
+// sellers are the trucks present at the hub when the round opens, each with
+// its own capacity. A truck that has not traded asks on every lane of its
+// hub that has jobs, in the order of the destinations, at one unit price
+// per lane (its carrier prices a job of the lane); its first trade commits
+// it to that lane's destination and withdraws its asks on the others, so a
+// truck carries jobs of one destination, within its capacity. A bid rests
+// and trades on its job's lane only. A round's quotes are drawn among the
+// traders of all hubs, as on one hub; with one hub, one lane and one truck
+// per carrier it is the one-hub auction, draw for draw.
 type CDA struct {
 	Book market.Book
 
 	x        *Exchange
-	left     []int   // per carrier: capacity not yet sold this round
-	askID    []int64 // per carrier: its resting ask, 0 if none
+	left     []int   // per seller (a carrier; on a network, a truck): capacity not yet sold this round
+	askID    []int64 // per carrier: its resting ask, 0 if none (one hub)
 	nextID   int64
 	orders   []market.Order
 	cl       market.Clearing
 	bidders  []int // scratch: waiting jobs that may quote
-	carriers []int // scratch: carriers that may quote
+	carriers []int // scratch: sellers that may quote
 	all      []int // every carrier, for watching
 	// shouting: some trader watches every shout (ZIP); lastQuote is the
 	// quote just made.
 	shouting  bool
 	lastQuote float64
 	first     []*Job // scratch of shout: per shipper, the job it shouts for
+
+	net  bool    // the round is on a network (OpenHubs)
+	hubs cdaHubs // the network's books and trucks
+}
+
+// cdaHubs is a round of a continuous double auction on a network.
+type cdaHubs struct {
+	n       int            // hubs
+	trucks  [][]Truck      // per hub: the trucks present (the caller's)
+	first   []int          // per hub: the seller index of its first truck; one more entry, the sellers
+	hubOf   []int          // per seller: its hub
+	dest    []int          // per seller: the destination it is committed to, -1 before its first trade
+	asks    [][]laneAsk    // per seller: its resting asks
+	books   []*market.Book // per lane h*n+d; nil until used
+	jobs    [][]*Job       // per lane h*n+d: its waiting jobs, in order of arrival
+	lanes   []int          // the lanes with jobs this round, ascending
+	hubJobs [][]*Job       // per hub: its waiting jobs
+	dests   [][]int        // per hub: the destinations of its jobs, ascending
+	unsold  []int          // scratch: per carrier, capacity unsold at a hub
+}
+
+// laneAsk is a truck's resting ask on the lane to dest.
+type laneAsk struct {
+	dest int
+	id   int64
 }
 
 // NewCDA returns a continuous double auction on x.
@@ -53,13 +91,23 @@ func NewCDA(x *Exchange, price market.TradePrice) *CDA {
 func (c *CDA) Open() {
 	x := c.x
 	c.Book.Reset()
+	c.net = false
 	c.left = c.left[:0]
 	c.askID = c.askID[:0]
+	for _, car := range x.Carriers {
+		c.left = append(c.left, car.Capacity)
+		c.askID = append(c.askID, 0)
+	}
+	c.open()
+}
+
+// open is what every round's opening does: it marks the watching
+// strategies and readies the waiting jobs.
+func (c *CDA) open() {
+	x := c.x
 	c.all = c.all[:0]
 	c.shouting = false
 	for i, car := range x.Carriers {
-		c.left = append(c.left, car.Capacity)
-		c.askID = append(c.askID, 0)
 		c.all = append(c.all, i)
 		c.shouting = c.mark(car.Strategy) || c.shouting
 	}
@@ -69,6 +117,61 @@ func (c *CDA) Open() {
 	for _, j := range x.waiting {
 		j.tradedWith, j.orderID = -1, 0
 	}
+}
+
+// OpenHubs starts a round on a network of len(trucks) hubs: empty books,
+// and for sale the capacity of the trucks present at each hub h, trucks[h]
+// (kept until SettleHubs). Jobs trade at the hub where they wait
+// (Job.From), for their destination (Job.To).
+func (c *CDA) OpenHubs(trucks [][]Truck) {
+	x, hb := c.x, &c.hubs
+	c.net = true
+	n := len(trucks)
+	if hb.n != n {
+		*hb = cdaHubs{n: n, books: make([]*market.Book, n*n), jobs: make([][]*Job, n*n), hubJobs: make([][]*Job, n), dests: make([][]int, n)}
+	}
+	hb.trucks = trucks
+	c.left, hb.first, hb.hubOf, hb.dest = c.left[:0], hb.first[:0], hb.hubOf[:0], hb.dest[:0]
+	for h, ts := range trucks {
+		hb.first = append(hb.first, len(c.left))
+		for _, t := range ts {
+			c.left = append(c.left, t.Capacity)
+			hb.hubOf = append(hb.hubOf, h)
+			hb.dest = append(hb.dest, -1)
+		}
+	}
+	hb.first = append(hb.first, len(c.left))
+	for len(hb.asks) < len(c.left) {
+		hb.asks = append(hb.asks, nil)
+	}
+	for s := range c.left {
+		hb.asks[s] = hb.asks[s][:0]
+	}
+	for _, l := range hb.lanes {
+		hb.books[l].Reset()
+		hb.jobs[l] = hb.jobs[l][:0]
+	}
+	for h := range n {
+		hb.hubJobs[h], hb.dests[h] = hb.hubJobs[h][:0], hb.dests[h][:0]
+	}
+	hb.lanes = hb.lanes[:0]
+	for _, j := range x.waiting {
+		l := j.From*n + j.To
+		if len(hb.jobs[l]) == 0 {
+			hb.lanes = append(hb.lanes, l)
+		}
+		hb.jobs[l] = append(hb.jobs[l], j)
+		hb.hubJobs[j.From] = append(hb.hubJobs[j.From], j)
+	}
+	slices.Sort(hb.lanes)
+	for _, l := range hb.lanes {
+		if hb.books[l] == nil {
+			hb.books[l] = &market.Book{}
+		}
+		hb.books[l].Price = c.Book.Price
+		hb.dests[l/n] = append(hb.dests[l/n], l%n)
+	}
+	c.open()
 }
 
 // Traders is how many traders may quote now.
@@ -107,55 +210,179 @@ func (c *CDA) Quote(now float64, rng *rand.Rand) bool {
 		return false
 	}
 	v := &x.view
-	v.Observe(x.waiting, x.P2Running)
+	if !c.net {
+		v.Observe(x.waiting, x.P2Running)
+	}
 	v.Now = now
 	k := rng.IntN(n)
-	var fills []market.Fill
+	if c.net {
+		defer func() { v.Hub, v.Net = 0, nil }()
+	}
 	if k < len(c.bidders) {
-		j := x.waiting[c.bidders[k]]
-		sh := x.Shippers[j.Shipper]
-		v.Carrier, v.Capacity = x.Carriers[0], c.leftTotal()
-		j.Bid = sh.Strategy.Quote(sh.Rand, j, v, &j.Ship)
-		c.lastQuote = j.Bid
-		if j.orderID != 0 {
-			c.Book.Cancel(j.orderID)
-		}
-		c.nextID++
-		j.orderID = c.nextID
-		fills = c.Book.Submit(market.BookOrder{ID: j.orderID, Owner: -1 - c.bidders[k], Side: market.Buy, Qty: 1, Price: bookPrice(j.Bid)})
+		c.bid(c.bidders[k])
+	} else if c.net {
+		c.askLanes(c.carriers[k-len(c.bidders)])
 	} else {
-		ci := c.carriers[k-len(c.bidders)]
-		car := x.Carriers[ci]
-		v.Carrier, v.Capacity = car, c.left[ci]
-		rep := x.waiting[0] // every job costs the carrier the same: any one stands for a unit
-		ask := car.Strategy.Quote(car.Rand, rep, v, &rep.Carry[ci])
-		if c.askID[ci] != 0 {
-			c.Book.Cancel(c.askID[ci])
-		}
-		c.nextID++
-		c.askID[ci] = c.nextID
-		car.ask = ask
-		c.lastQuote = ask
-		fills = c.Book.Submit(market.BookOrder{ID: c.askID[ci], Owner: ci, Side: market.Sell, Qty: c.left[ci], Price: bookPrice(ask)})
-	}
-	for _, f := range fills {
-		j := x.waiting[-1-f.BuyOwner]
-		j.tradedWith, j.price, j.orderID = f.SellOwner, f.Price, 0
-		c.left[f.SellOwner] -= f.Qty
-		if c.left[f.SellOwner] == 0 {
-			c.askID[f.SellOwner] = 0
-		}
-	}
-	if c.shouting {
-		ask := k >= len(c.bidders)
-		if len(fills) == 0 {
-			c.shout(Shout{Ask: ask, Price: c.lastQuote})
-		}
-		for _, f := range fills {
-			c.shout(Shout{Ask: ask, Price: f.Price, Traded: true})
-		}
+		c.ask(c.carriers[k-len(c.bidders)])
 	}
 	return true
+}
+
+// bid lets waiting job i's shipper quote.
+func (c *CDA) bid(i int) {
+	x, v := c.x, &c.x.view
+	j := x.waiting[i]
+	sh := x.Shippers[j.Shipper]
+	book := &c.Book
+	if c.net {
+		hb := &c.hubs
+		h := j.From
+		c.seeHub(h)
+		v.Carrier, v.Capacity = x.Carriers[0], 0
+		if ts := hb.trucks[h]; len(ts) > 0 {
+			v.Carrier = x.Carriers[ts[0].Carrier]
+		}
+		for s := hb.first[h]; s < hb.first[h+1]; s++ {
+			v.Capacity += c.left[s]
+		}
+		book = hb.books[h*hb.n+j.To]
+	} else {
+		v.Carrier, v.Capacity = x.Carriers[0], c.leftTotal()
+	}
+	j.Bid = sh.Strategy.Quote(sh.Rand, j, v, &j.Ship)
+	c.lastQuote = j.Bid
+	if j.orderID != 0 {
+		book.Cancel(j.orderID)
+	}
+	c.nextID++
+	j.orderID = c.nextID
+	fills := book.Submit(market.BookOrder{ID: j.orderID, Owner: -1 - i, Side: market.Buy, Qty: 1, Price: bookPrice(j.Bid)})
+	c.trade(fills)
+	c.shouted(false, fills, j.From, j.To)
+}
+
+// ask lets carrier ci ask for its capacity left (one hub).
+func (c *CDA) ask(ci int) {
+	x, v := c.x, &c.x.view
+	car := x.Carriers[ci]
+	v.Carrier, v.Capacity = car, c.left[ci]
+	rep := x.waiting[0] // every job costs the carrier the same: any one stands for a unit
+	ask := car.Strategy.Quote(car.Rand, rep, v, &rep.Carry[ci])
+	if c.askID[ci] != 0 {
+		c.Book.Cancel(c.askID[ci])
+	}
+	c.nextID++
+	c.askID[ci] = c.nextID
+	car.ask = ask
+	c.lastQuote = ask
+	fills := c.Book.Submit(market.BookOrder{ID: c.askID[ci], Owner: ci, Side: market.Sell, Qty: c.left[ci], Price: bookPrice(ask)})
+	c.trade(fills)
+	c.shouted(true, fills, 0, 0)
+}
+
+// askLanes lets truck s of a network ask for its capacity left: on the
+// lane it is committed to, or on each lane of its hub with jobs until one
+// trades.
+func (c *CDA) askLanes(s int) {
+	hb := &c.hubs
+	h := hb.hubOf[s]
+	c.seeHub(h)
+	if d := hb.dest[s]; d >= 0 {
+		c.askLane(s, d)
+		return
+	}
+	for _, d := range hb.dests[h] {
+		if c.askLane(s, d) > 0 {
+			return
+		}
+	}
+}
+
+// askLane lets truck s ask on the lane from its hub to d, at its carrier's
+// price for a job of that lane, and returns the number of fills.
+func (c *CDA) askLane(s, d int) int {
+	x, v, hb := c.x, &c.x.view, &c.hubs
+	h := hb.hubOf[s]
+	ci := hb.trucks[h][s-hb.first[h]].Carrier
+	car := x.Carriers[ci]
+	v.Carrier, v.Capacity = car, c.left[s]
+	l := h*hb.n + d
+	rep := hb.jobs[l][0] // every job of a lane costs the carrier the same
+	ask := car.Strategy.Quote(car.Rand, rep, v, &rep.Carry[ci])
+	k := slices.IndexFunc(hb.asks[s], func(a laneAsk) bool { return a.dest == d })
+	if k >= 0 {
+		hb.books[l].Cancel(hb.asks[s][k].id)
+	} else {
+		k = len(hb.asks[s])
+		hb.asks[s] = append(hb.asks[s], laneAsk{dest: d})
+	}
+	c.nextID++
+	hb.asks[s][k].id = c.nextID
+	car.ask = ask
+	c.lastQuote = ask
+	fills := hb.books[l].Submit(market.BookOrder{ID: c.nextID, Owner: s, Side: market.Sell, Qty: c.left[s], Price: bookPrice(ask)})
+	c.trade(fills)
+	c.shouted(true, fills, h, d)
+	return len(fills)
+}
+
+// seeHub sets the view of a quote at hub h of a network.
+func (c *CDA) seeHub(h int) {
+	x, v := c.x, &c.x.view
+	v.Observe(c.hubs.hubJobs[h], x.P2Running)
+	v.Hub, v.Net = h, x.hub.net
+}
+
+// trade records fills: each bought job trades with its seller, whose
+// capacity left shrinks; on a network the seller, a truck, is committed to
+// the job's destination.
+func (c *CDA) trade(fills []market.Fill) {
+	x := c.x
+	for _, f := range fills {
+		j := x.waiting[-1-f.BuyOwner]
+		s := f.SellOwner
+		j.tradedWith, j.price, j.orderID = s, f.Price, 0
+		c.left[s] -= f.Qty
+		if c.net {
+			c.commit(s, j.To)
+		} else if c.left[s] == 0 {
+			c.askID[s] = 0
+		}
+	}
+}
+
+// commit binds truck s to destination d: its asks on other lanes are
+// withdrawn.
+func (c *CDA) commit(s, d int) {
+	hb := &c.hubs
+	if hb.dest[s] == d {
+		return
+	}
+	hb.dest[s] = d
+	h := hb.hubOf[s]
+	keep := hb.asks[s][:0]
+	for _, a := range hb.asks[s] {
+		if a.dest == d {
+			keep = append(keep, a)
+		} else {
+			hb.books[h*hb.n+a.dest].Cancel(a.id)
+		}
+	}
+	hb.asks[s] = keep
+}
+
+// shouted tells the watching traders of a quote (an ask if ask) on the
+// lane from hub h to d (on a network) and of its fills.
+func (c *CDA) shouted(ask bool, fills []market.Fill, h, d int) {
+	if !c.shouting {
+		return
+	}
+	if len(fills) == 0 {
+		c.shout(Shout{Ask: ask, Price: c.lastQuote}, h, d)
+	}
+	for _, f := range fills {
+		c.shout(Shout{Ask: ask, Price: f.Price, Traded: true}, h, d)
+	}
 }
 
 // mark reports whether s watches shouts and, in an evaluation round, marks
@@ -170,16 +397,23 @@ func (c *CDA) mark(s Strategy) bool {
 
 // shout tells every trader whose strategy watches shouts of s: a shipper
 // once, for its first job that has not traded (or, if all have, its first
-// job, inactive); a carrier for a unit of its capacity.
-func (c *CDA) shout(s Shout) {
+// job, inactive); a carrier for a unit of its capacity. On a network the
+// shout is on the lane from hub h to d: a shipper hears of it for its jobs
+// of that lane, a carrier with the cost of a job of the lane, active if one
+// of its trucks at h may still sell on the lane.
+func (c *CDA) shout(s Shout, h, d int) {
 	x := c.x
+	jobs := x.waiting
+	if c.net {
+		jobs = c.hubs.jobs[h*c.hubs.n+d]
+	}
 	// Each shipper's first job that has not traded, else its first job: one
 	// pass over the waiting jobs.
 	c.first = c.first[:0]
 	for range x.Shippers {
 		c.first = append(c.first, nil)
 	}
-	for _, j := range x.waiting {
+	for _, j := range jobs {
 		if f := c.first[j.Shipper]; f == nil || f.tradedWith >= 0 && j.tradedWith < 0 {
 			c.first[j.Shipper] = j
 		}
@@ -190,14 +424,30 @@ func (c *CDA) shout(s Shout) {
 			w.Shout(sh.Rand, s, j.Reserve, j.tradedWith < 0)
 		}
 	}
-	if len(x.waiting) == 0 {
+	if len(jobs) == 0 {
 		return
 	}
 	for ci, car := range x.Carriers {
 		if w, ok := car.Strategy.(ShoutWatcher); ok {
-			w.Shout(car.Rand, s, car.Cost(x.waiting[0]), c.left[ci] > 0)
+			w.Shout(car.Rand, s, car.Cost(jobs[0]), c.active(ci, h, d))
 		}
 	}
+}
+
+// active reports whether carrier ci may still sell: capacity left (one
+// hub), or a truck at hub h with capacity left that may take the lane to d.
+func (c *CDA) active(ci, h, d int) bool {
+	if !c.net {
+		return c.left[ci] > 0
+	}
+	hb := &c.hubs
+	for k, t := range hb.trucks[h] {
+		s := hb.first[h] + k
+		if t.Carrier == ci && c.left[s] > 0 && (hb.dest[s] < 0 || hb.dest[s] == d) {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *CDA) leftTotal() int {
@@ -236,25 +486,7 @@ func (c *CDA) Settle(now float64) {
 		}
 	}
 	for ci, car := range x.Carriers {
-		cl := market.Clearing{Selected: c.cl.Selected[:0], Pay: c.cl.Pay[:0], Receive: c.cl.Receive[:0]}
-		c.orders = c.orders[:0]
-		for i, j := range x.waiting {
-			c.orders = append(c.orders, market.Order{Volume: j.Volume, Bid: j.Bid, Ask: car.ask})
-			if x.shipped[i] == ci {
-				cl.Selected = append(cl.Selected, i)
-				cl.Pay = append(cl.Pay, x.pay[i])
-				cl.Receive = append(cl.Receive, x.receive[i])
-				cl.Volume += j.Volume
-				cl.Spread += j.Bid - car.ask
-			}
-		}
-		c.cl.Selected, c.cl.Pay, c.cl.Receive = cl.Selected, cl.Pay, cl.Receive
-		if x.Observer != nil {
-			x.Observer.Cleared(now, ci, car.Capacity, c.orders, &cl)
-		}
-		if cl.Volume > 0 {
-			car.Reward -= car.FixedCost
-		}
+		c.report(now, ci, car.Capacity, func(i int) bool { return x.shipped[i] == ci })
 	}
 	x.asks = x.asks[:0]
 	for _, car := range x.Carriers {
@@ -266,6 +498,13 @@ func (c *CDA) Settle(now float64) {
 	}
 	x.watch(c.all, c.left)
 	x.settle(c.all)
+	c.forget()
+}
+
+// forget ends an evaluation round: the watching strategies forget what
+// they adapted in it.
+func (c *CDA) forget() {
+	x := c.x
 	if c.shouting && !x.Learning {
 		for _, sh := range x.Shippers {
 			if w, ok := sh.Strategy.(ShoutWatcher); ok {
@@ -277,5 +516,90 @@ func (c *CDA) Settle(now float64) {
 				w.Reset()
 			}
 		}
+	}
+}
+
+// SettleHubs ends a network's round (OpenHubs) at time now and returns in
+// loads[h] (reused) what each truck of hub h took, as Exchange.DepartHubs
+// does: at each hub, the jobs that traded ship on their truck at their
+// trade price, the others wait or fail; the observer hears of each truck
+// as of a carrier's clearing; a hub's carriers that watch hear of their
+// trades and of their unsold units.
+func (c *CDA) SettleHubs(now float64, loads [][]Load) [][]Load {
+	loads = c.x.forHubs(c.hubs.trucks, loads, func(h int, ts []Truck, ls []Load) []Load { return c.settleHub(now, h, ts, ls) })
+	c.forget()
+	return loads
+}
+
+// settleHub settles hub h, whose jobs are x.waiting, and its trucks.
+func (c *CDA) settleHub(now float64, h int, trucks []Truck, loads []Load) []Load {
+	x, hb := c.x, &c.hubs
+	x.view.Hub, x.view.Net = h, x.hub.net
+	defer func() { x.view.Hub, x.view.Net = 0, nil }()
+	n := len(x.waiting)
+	x.shipped = resizeInts(x.shipped, n, -1)
+	x.pay = resizeFloats(x.pay, n)
+	x.receive = resizeFloats(x.receive, n)
+	if len(trucks) == 0 {
+		x.settle(x.hub.none[:])
+		return loads
+	}
+	first := hb.first[h]
+	for i, j := range x.waiting {
+		if j.tradedWith >= 0 {
+			k := j.tradedWith - first
+			car := x.Carriers[trucks[k].Carrier]
+			x.shipped[i], x.pay[i], x.receive[i] = car.Index, j.price, j.price
+			loads[k].add(j, j.price, j.price, car.Cost(j))
+			j.truck = k
+		}
+	}
+	for k, t := range trucks {
+		c.report(now, t.Carrier, t.Capacity, func(i int) bool { return x.shipped[i] >= 0 && x.waiting[i].truck == k })
+	}
+	cs := x.hub.hubCarriers
+	for len(x.asks) < len(cs) {
+		x.asks = append(x.asks, nil)
+	}
+	hb.unsold = resizeInts(hb.unsold, len(x.Carriers), 0)
+	for k, ci := range cs {
+		row := x.asks[k][:0]
+		for range n {
+			row = append(row, x.Carriers[ci].ask)
+		}
+		x.asks[k] = row
+	}
+	for k, t := range trucks {
+		hb.unsold[t.Carrier] += c.left[first+k]
+	}
+	x.watch(cs, hb.unsold)
+	x.settleHub(trucks, loads)
+	return loads
+}
+
+// report tells the observer what carrier ci's departure of capacity
+// capacity took (the waiting jobs i for which took(i)) and charges its
+// fixed cost if it took anything.
+func (c *CDA) report(now float64, ci, capacity int, took func(i int) bool) {
+	x := c.x
+	car := x.Carriers[ci]
+	cl := market.Clearing{Selected: c.cl.Selected[:0], Pay: c.cl.Pay[:0], Receive: c.cl.Receive[:0]}
+	c.orders = c.orders[:0]
+	for i, j := range x.waiting {
+		c.orders = append(c.orders, market.Order{Volume: j.Volume, Bid: j.Bid, Ask: car.ask})
+		if took(i) {
+			cl.Selected = append(cl.Selected, i)
+			cl.Pay = append(cl.Pay, x.pay[i])
+			cl.Receive = append(cl.Receive, x.receive[i])
+			cl.Volume += j.Volume
+			cl.Spread += j.Bid - car.ask
+		}
+	}
+	c.cl.Selected, c.cl.Pay, c.cl.Receive = cl.Selected, cl.Pay, cl.Receive
+	if x.Observer != nil {
+		x.Observer.Cleared(now, ci, capacity, c.orders, &cl)
+	}
+	if cl.Volume > 0 {
+		car.Reward -= car.FixedCost
 	}
 }

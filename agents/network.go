@@ -112,6 +112,15 @@ type Load struct {
 // arrival. The work is linear in the jobs and trucks, plus each hub's
 // clearing.
 func (x *Exchange) DepartHubs(now float64, trucks [][]Truck, loads [][]Load) [][]Load {
+	return x.forHubs(trucks, loads, func(h int, ts []Truck, ls []Load) []Load { return x.departHub(now, h, ts, ls) })
+}
+
+// forHubs calls each for every hub h with jobs or trucks, x.waiting being
+// the jobs waiting at h (Job.From == h) and loads[h] a Load per truck
+// (reused; Dest -1), and puts the jobs still waiting afterwards back in
+// x.waiting, hub by hub, each hub's in order of arrival. each settles the
+// hub's jobs.
+func (x *Exchange) forHubs(trucks [][]Truck, loads [][]Load, each func(h int, trucks []Truck, loads []Load) []Load) [][]Load {
 	hs := &x.hub
 	nh := len(trucks)
 	for len(hs.buckets) < nh {
@@ -133,7 +142,7 @@ func (x *Exchange) DepartHubs(now float64, trucks [][]Truck, loads [][]Load) [][
 			continue
 		}
 		x.waiting = hs.buckets[h]
-		loads[h] = x.departHub(now, h, trucks[h], loads[h])
+		loads[h] = each(h, trucks[h], x.hub.prepare(trucks[h], loads[h]))
 		hs.buckets[h] = x.waiting
 	}
 	for h := range nh {
@@ -144,10 +153,10 @@ func (x *Exchange) DepartHubs(now float64, trucks [][]Truck, loads [][]Load) [][
 	return loads
 }
 
-// departHub clears hub h, whose jobs are x.waiting, against trucks.
-func (x *Exchange) departHub(now float64, h int, trucks []Truck, loads []Load) []Load {
-	x.view.Hub, x.view.Net = h, x.hub.net
-	defer func() { x.view.Hub, x.view.Net = 0, nil }()
+// prepare readies a hub's clearing: a Load per truck with no destination
+// (keeping the cargo buffers of loads), and the carriers with a truck
+// there, in order of their first truck.
+func (hs *hubState) prepare(trucks []Truck, loads []Load) []Load {
 	for k := range trucks {
 		if k < cap(loads) {
 			loads = loads[:k+1]
@@ -156,12 +165,19 @@ func (x *Exchange) departHub(now float64, h int, trucks []Truck, loads []Load) [
 			loads = append(loads, Load{Dest: -1})
 		}
 	}
-	x.hub.hubCarriers = x.hub.hubCarriers[:0]
+	hs.hubCarriers = hs.hubCarriers[:0]
 	for _, t := range trucks {
-		if !slices.Contains(x.hub.hubCarriers, t.Carrier) {
-			x.hub.hubCarriers = append(x.hub.hubCarriers, t.Carrier)
+		if !slices.Contains(hs.hubCarriers, t.Carrier) {
+			hs.hubCarriers = append(hs.hubCarriers, t.Carrier)
 		}
 	}
+	return loads
+}
+
+// departHub clears hub h, whose jobs are x.waiting, against trucks.
+func (x *Exchange) departHub(now float64, h int, trucks []Truck, loads []Load) []Load {
+	x.view.Hub, x.view.Net = h, x.hub.net
+	defer func() { x.view.Hub, x.view.Net = 0, nil }()
 	switch {
 	case len(trucks) == 0:
 		x.shipped = resizeInts(x.shipped, len(x.waiting), -1)

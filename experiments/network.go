@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"math"
+	"slices"
 
 	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/experiments/scenario"
@@ -48,12 +49,13 @@ type network struct {
 	start  []int // per truck: its hub at the start of an episode
 	net    agents.Net
 
-	present [][]agents.Truck // per hub: the trucks at its clearing
-	ids     [][]int          // per hub: their indices
-	loads   [][]agents.Load  // per hub: what they took
-	out     [][]int          // per hub: the hubs a lane leads to
-	capAt   []float64        // per hub: capacity there or bound there
-	land    landing
+	present    [][]agents.Truck // per hub: the trucks at its clearing
+	ids        [][]int          // per hub: their indices
+	loads      [][]agents.Load  // per hub: what they took
+	out        [][]int          // per hub: the hubs a lane leads to
+	capAt      []float64        // per hub: capacity there or bound there
+	inClearing []bool           // per truck: whether it was at the latest clearing
+	land       landing
 
 	stats *laneStats // what the evaluation measures; nil while not measuring
 
@@ -154,6 +156,7 @@ func newNetwork(sc *scenario.Config, w *world, x *agents.Exchange) *network {
 	n.holdCargo = nw.EmptyReturns == scenario.EmptyToCargo
 	x.HoldCargo(n.holdCargo)
 	n.capAt = make([]float64, n.hubs)
+	n.inClearing = make([]bool, len(n.trucks))
 	n.present, n.ids, n.out = make([][]agents.Truck, n.hubs), make([][]int, n.hubs), make([][]int, n.hubs)
 	for a := range n.hubs {
 		for b := range n.hubs {
@@ -225,26 +228,48 @@ func (n *network) view() {
 // depart clears every hub at time now against the trucks of the departing
 // carriers cs there, moves the loaded trucks and repositions the others.
 func (n *network) depart(now float64, cs []int) {
+	n.gather(now, func(c int) bool { return slices.Contains(cs, c) })
+	n.loads = n.x.DepartHubs(now, n.present, n.loads)
+	n.dispatch(now)
+}
+
+// openRound opens a round of the continuous double auction at time now:
+// the trucks landed by then trade at their hubs until the round settles.
+func (n *network) openRound(now float64) {
+	n.gather(now, func(int) bool { return true })
+	n.w.cda.OpenHubs(n.present)
+}
+
+// settleRound settles the round at time now: the trucks that traded leave
+// loaded, those of the round that did not may reposition. Trucks that
+// landed during the round wait for the next.
+func (n *network) settleRound(now float64) {
+	n.loads = n.w.cda.SettleHubs(now, n.loads)
+	n.dispatch(now)
+}
+
+// gather lands the trucks due by now, updates the view and lists, hub by
+// hub, the trucks there of the carriers for which take is true: the trucks
+// of the clearing.
+func (n *network) gather(now float64, take func(carrier int) bool) {
 	n.landDue(now)
 	n.view()
-	departing := func(c int) bool {
-		for _, d := range cs {
-			if d == c {
-				return true
-			}
-		}
-		return false
-	}
 	for h := range n.hubs {
 		n.present[h], n.ids[h] = n.present[h][:0], n.ids[h][:0]
 	}
+	clear(n.inClearing)
 	for i, t := range n.trucks {
-		if !t.moving && departing(t.carrier) {
+		if !t.moving && take(t.carrier) {
 			n.present[t.hub] = append(n.present[t.hub], agents.Truck{Carrier: t.carrier, Capacity: t.capacity})
 			n.ids[t.hub] = append(n.ids[t.hub], i)
+			n.inClearing[i] = true
 		}
 	}
-	n.loads = n.x.DepartHubs(now, n.present, n.loads)
+}
+
+// dispatch moves the trucks of the clearing that took a load (n.loads) and
+// repositions the others.
+func (n *network) dispatch(now float64) {
 	for h := range n.hubs {
 		if n.cleared != nil && (len(n.ids[h]) > 0 || len(n.loads[h]) > 0) {
 			n.cleared(now, h, n.ids[h], n.loads[h])
@@ -256,7 +281,7 @@ func (n *network) depart(now float64, cs []int) {
 		}
 	}
 	if n.rule == scenario.RepositionDemand {
-		n.reposition(now, departing)
+		n.reposition(now)
 	}
 }
 
@@ -286,9 +311,9 @@ func (n *network) move(now float64, i, to int, l *agents.Load) {
 	n.eng.Schedule(t.arrive, n.land, 0)
 }
 
-// reposition applies the demand rule to the idle trucks of the departing
-// carriers.
-func (n *network) reposition(now float64, departing func(int) bool) {
+// reposition applies the demand rule to the trucks of the clearing left
+// idle.
+func (n *network) reposition(now float64) {
 	clear(n.net.Waiting)
 	for _, j := range n.x.Waiting() {
 		n.net.Waiting[j.From] += j.Volume
@@ -299,7 +324,7 @@ func (n *network) reposition(now float64, departing func(int) bool) {
 	}
 	for i := range n.trucks {
 		t := &n.trucks[i]
-		if t.moving || !departing(t.carrier) || t.capacity == 0 {
+		if t.moving || !n.inClearing[i] || t.capacity == 0 {
 			continue
 		}
 		h, c := t.hub, float64(t.capacity)

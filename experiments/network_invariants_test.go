@@ -3,6 +3,7 @@ package experiments
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/freightsim/freightsim/agents"
@@ -152,10 +153,26 @@ func TestNetworkInvariants(t *testing.T) {
 	drop.P2Compat = true
 	cargo := threeHubs()
 	cargo.Network.EmptyReturns = scenario.EmptyToCargo
+	cdaCorridor := corridor
+	cdaCorridor.Carriers = slices.Clone(corridor.Carriers)
+	for i := range cdaCorridor.Carriers {
+		cdaCorridor.Carriers[i].Strategy.Kind = scenario.KindZIC
+		cdaCorridor.Carriers[i].Strategy.Cap = 4000
+	}
+	asAuction(&cdaCorridor)
+	cdaTri := threeHubs()
+	asAuction(&cdaTri)
+	cdaTri.Carriers[0].Strategy.Kind, cdaTri.Carriers[0].Strategy.Cap = scenario.KindZIC, 60
+	cdaTri.Shippers = append(cdaTri.Shippers, scenario.DefaultShipper())
+	cdaTri.Shippers[1].Strategy.Kind = scenario.KindZIP
+	cdaCargo := cdaTri
+	cdaCargo.Network.EmptyReturns = scenario.EmptyToCargo
+	cdaCargo.Market.Price = scenario.PriceMidpoint
 	for _, c := range []struct {
 		name string
 		sc   scenario.Config
-	}{{"corridor", corridor}, {"three hubs", tri}, {"three hubs, jobs dropped at the end", drop}, {"three hubs, empty returns borne by cargo", cargo}} {
+	}{{"corridor", corridor}, {"three hubs", tri}, {"three hubs, jobs dropped at the end", drop}, {"three hubs, empty returns borne by cargo", cargo},
+		{"corridor, cda", cdaCorridor}, {"three hubs, cda", cdaTri}, {"three hubs, cda, empty returns borne by cargo", cdaCargo}} {
 		errs, jobs := runChecked(t, &c.sc, 5)
 		if jobs == 0 {
 			t.Fatalf("%s: no job arrived", c.name)
@@ -198,9 +215,22 @@ func threeHubs() scenario.Config {
 	return sc
 }
 
+// asAuction makes network sc clear by continuous double auction: jobs of
+// volume 1 (the demand rows' own volumes too), trading at the resting
+// order's price. Its carriers must not learn.
+func asAuction(sc *scenario.Config) {
+	sc.Market.Clearing, sc.Market.Price, sc.Market.Quotes = scenario.CDA, scenario.PriceResting, 3
+	sc.Jobs.Volume = scenario.Range{Min: 1, Max: 1}
+	sc.Network.Demand = slices.Clone(sc.Network.Demand)
+	for k := range sc.Network.Demand {
+		sc.Network.Demand[k].Volume = scenario.Range{}
+	}
+}
+
 // fuzzNetwork builds a small valid network from fuzz bytes: 1 to 3 hubs,
 // lanes between all (and from each hub to itself), demand, travel times
-// and fleets drawn from the bytes.
+// and fleets drawn from the bytes; cleared by the knapsack broker or by
+// continuous double auction.
 func fuzzNetwork(data []byte) scenario.Config {
 	at := func(i int) int {
 		if len(data) == 0 {
@@ -237,6 +267,10 @@ func fuzzNetwork(data []byte) scenario.Config {
 		sc.Carriers[i].Schedule.Period = 0.5 * float64(1+at(k+6+i)%3)
 	}
 	sc.Training.Horizon = 12
+	if at(1)/4%2 == 1 {
+		asAuction(&sc)
+		sc.Carriers[1].Strategy.Kind = scenario.KindZIP // not markup: zip watches the shouts
+	}
 	return sc
 }
 
@@ -248,6 +282,8 @@ func FuzzNetwork(f *testing.F) {
 	f.Add([]byte{1, 1, 199, 0, 2, 0, 3, 3, 9, 11, 4})
 	f.Add([]byte{0, 0, 10, 7, 1, 1, 1, 1})
 	f.Add([]byte("a freight network with trucks on lanes"))
+	f.Add([]byte{2, 4, 50, 3, 1, 2, 3, 7, 1, 2, 3})
+	f.Add([]byte{1, 7, 199, 0, 2, 0, 3, 3, 9, 11, 4})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sc := fuzzNetwork(data)
 		errs, _ := runChecked(t, &sc, 2)

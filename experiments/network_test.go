@@ -15,9 +15,10 @@ import (
 
 // asOneHub writes sc, a one-hub market, as a network of one hub: one lane
 // from the hub back to it taking one epoch (every carrier here departs
-// every epoch, so its truck is back for its next departure), one demand
-// row with the job ranges, one truck per carrier at the hub, capacities
-// as sc's (demand_ratio applied).
+// every epoch, so its truck is back for its next departure; in a
+// continuous double auction, half an epoch: a round settles at t+0.5 and
+// the next opens at t+1), one demand row with the job ranges, one truck
+// per carrier at the hub, capacities as sc's (demand_ratio applied).
 func asOneHub(sc scenario.Config) scenario.Config {
 	caps := sc.Capacities()
 	sc.DemandRatio = 0
@@ -27,9 +28,13 @@ func asOneHub(sc scenario.Config) scenario.Config {
 		sc.Carriers[i].Trucks = []scenario.Fleet{{Hub: "depot", Count: 1}}
 	}
 	j := sc.Jobs
+	back := 1.0
+	if sc.Market.Clearing == scenario.CDA {
+		back = 0.5
+	}
 	sc.Network = scenario.Network{
 		Hubs:   []scenario.Hub{{Name: "depot"}},
-		Lanes:  []scenario.Lane{{From: "depot", To: "depot", Distance: 55, Time: 1}},
+		Lanes:  []scenario.Lane{{From: "depot", To: "depot", Distance: 55, Time: back}},
 		Demand: []scenario.OD{{From: "depot", To: "depot", Arrivals: j.Arrivals, Volume: j.Volume, Due: j.Due, Distance: j.Distance}},
 	}
 	return sc
@@ -48,35 +53,68 @@ func TestOneHubNetworkIsTheMarket(t *testing.T) {
 			t.Fatal(err)
 		}
 		old.Training.Episodes, old.Evaluation.Every, old.Evaluation.Horizon = 30, 10, 100
-		net := asOneHub(old)
-		if ps := net.Validate(); len(ps) > 0 {
-			t.Fatalf("%s as a network: %v", name, ps)
+		sameAsOneHub(t, name, old)
+	}
+}
+
+// TestOneHubNetworkIsTheAuction: a one-hub market cleared by continuous
+// double auction, written as a network, gives the same results to the
+// last bit: one hub, one lane, one truck per carrier, so every round has
+// one book and the same traders in the same order. The market has
+// learning, ZIP and zero-intelligence shippers against ZIP and
+// zero-intelligence carriers (so shouts and watching are at work), more
+// jobs than capacity, and jobs played out at the end.
+func TestOneHubNetworkIsTheAuction(t *testing.T) {
+	old, err := scenario.ResolveWith("balanced", cdaSets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Training.Episodes, old.Evaluation.Every, old.Evaluation.Horizon = 30, 10, 60
+	sameAsOneHub(t, "balanced, cda", old)
+}
+
+// cdaSets turn the balanced preset into a continuous double auction.
+var cdaSets = []string{
+	"market.clearing=cda", "market.price=resting", "market.quotes=3",
+	"jobs.volume={min: 1, max: 1}", "jobs.distance={min: 50, max: 50}", "jobs.arrivals={min: 0, max: 14}",
+	"shippers[1].strategy.kind=zip", "shippers[2].strategy.kind=zi-c", "shippers[2].strategy.floor=0",
+	"carriers[0].strategy.kind=zi-c", "carriers[0].strategy.cap=30", "carriers[1].strategy.kind=zip",
+	"carriers[0].capacity=3", "carriers[1].capacity=3",
+}
+
+// sameAsOneHub runs sc and sc written as a one-hub network and fails unless
+// every evaluation and training figure is equal.
+func sameAsOneHub(t *testing.T, name string, old scenario.Config) {
+	t.Helper()
+	net := asOneHub(old)
+	if ps := net.Validate(); len(ps) > 0 {
+		t.Fatalf("%s as a network: %v", name, ps)
+	}
+	a, err := Run(context.Background(), old, Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Run(context.Background(), net, Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	points := old.Training.Episodes/old.Evaluation.Every + 1
+	if b.Lanes == nil || len(b.Lanes.Rows) != points {
+		t.Fatalf("%s as a network: want a lane row per evaluation point (%d), got %v", name, points, b.Lanes)
+	}
+	width := len(a.Evaluations.Values)
+	if !slices.Equal(a.Evaluations.Values, b.Evaluations.Values[:width]) {
+		t.Fatalf("%s: columns differ: %v and %v", name, a.Evaluations.Values, b.Evaluations.Values)
+	}
+	for i, ra := range a.Evaluations.Rows {
+		rb := b.Evaluations.Rows[i]
+		if !slices.Equal(ra.Keys, rb.Keys) || fmt.Sprint(ra.Values) != fmt.Sprint(rb.Values[:width]) {
+			t.Fatalf("%s, evaluation row %d:\n old way %v\n network %v", name, i, ra.Values, rb.Values[:width])
 		}
-		a, err := Run(context.Background(), old, Options{Workers: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := Run(context.Background(), net, Options{Workers: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if b.Lanes == nil || len(b.Lanes.Rows) != 4 {
-			t.Fatalf("%s as a network: want a lane row per evaluation point (4), got %v", name, b.Lanes)
-		}
-		width := len(a.Evaluations.Values)
-		if !slices.Equal(a.Evaluations.Values, b.Evaluations.Values[:width]) {
-			t.Fatalf("%s: columns differ: %v and %v", name, a.Evaluations.Values, b.Evaluations.Values)
-		}
-		for i, ra := range a.Evaluations.Rows {
-			rb := b.Evaluations.Rows[i]
-			if !slices.Equal(ra.Keys, rb.Keys) || fmt.Sprint(ra.Values) != fmt.Sprint(rb.Values[:width]) {
-				t.Fatalf("%s, evaluation row %d:\n old way %v\n network %v", name, i, ra.Values, rb.Values[:width])
-			}
-		}
-		for i, ra := range a.Episodes.Rows {
-			if fmt.Sprint(ra.Values) != fmt.Sprint(b.Episodes.Rows[i].Values) {
-				t.Fatalf("%s, training episode %d:\n old way %v\n network %v", name, i, ra.Values, b.Episodes.Rows[i].Values)
-			}
+	}
+	for i, ra := range a.Episodes.Rows {
+		if fmt.Sprint(ra.Values) != fmt.Sprint(b.Episodes.Rows[i].Values) {
+			t.Fatalf("%s, training episode %d:\n old way %v\n network %v", name, i, ra.Values, b.Episodes.Rows[i].Values)
 		}
 	}
 }

@@ -56,7 +56,11 @@ type round struct{ w *world }
 // [t, t+0.5), about quotes per trader, and its settlement at t+0.5.
 func (r round) Handle(now float64, t int64) {
 	w := r.w
-	w.cda.Open()
+	if w.net != nil {
+		w.net.openRound(now)
+	} else {
+		w.cda.Open()
+	}
 	k := int(math.Round(w.quotes * float64(w.cda.Traders())))
 	for i := range k {
 		w.eng.Schedule(now+0.5*float64(i+1)/float64(k+1), w.quoteEvent, t)
@@ -75,7 +79,11 @@ type settlement struct{ w *world }
 // without arrivals, while jobs are to be played out.
 func (s settlement) Handle(now float64, t int64) {
 	w := s.w
-	w.cda.Settle(now)
+	if w.net != nil {
+		w.net.settleRound(now)
+	} else {
+		w.cda.Settle(now)
+	}
 	if t >= int64(w.horizon) && w.drain && len(w.x.Waiting()) > 0 {
 		w.eng.Schedule(now+0.5, w.openRound, t+1)
 	}

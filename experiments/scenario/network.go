@@ -267,11 +267,38 @@ func (sc *Config) validateNetwork() config.Problems {
 	if trucks > MaxTrucks {
 		bad("carriers", "%d trucks in all: want at most %d", trucks, MaxTrucks)
 	}
-	if sc.Market.Clearing == CDA {
-		bad("market.clearing", "cda: a network clears per hub by the knapsack broker only; want knapsack")
-	}
 	if len(sc.Jobs.Fixed) > 0 {
 		bad("jobs.fixed", "a network draws its jobs from network.demand: want no fixed jobs")
+	}
+	return ps
+}
+
+// validateUnitLanes is validateUnitJobs for a network: a continuous double
+// auction trades units of capacity on each lane, so every job of a lane has
+// volume 1 and the lane's one distance.
+func (sc *Config) validateUnitLanes() config.Problems {
+	var ps config.Problems
+	n := &sc.Network
+	dist := map[[2]string]Range{}
+	for k, d := range n.Demand {
+		p := fmt.Sprintf("network.demand[%d]", k)
+		if v := sc.ODVolume(k); v.Min != 1 || v.Max != 1 {
+			field := p + ".volume"
+			if d.Volume == (Range{}) {
+				field = "jobs.volume"
+			}
+			ps = append(ps, config.Problem{Field: field, Msg: fmt.Sprintf("%d to %d: a continuous double auction trades units of capacity: want every job of volume 1", v.Min, v.Max)})
+		}
+		r := sc.ODDistance(k)
+		if r.Min != r.Max {
+			ps = append(ps, config.Problem{Field: p + ".distance", Msg: "want min = max: every job of a lane of one distance, so that a unit of capacity on it has one cost"})
+			continue
+		}
+		key := [2]string{d.From, d.To}
+		if o, ok := dist[key]; ok && o != r {
+			ps = append(ps, config.Problem{Field: p + ".distance", Msg: fmt.Sprintf("%d, but an earlier row from %s to %s has %d: want one distance per lane, so that a unit of capacity on it has one cost", r.Min, d.From, d.To, o.Min)})
+		}
+		dist[key] = r
 	}
 	return ps
 }

@@ -69,7 +69,8 @@ func TestNetworkProblems(t *testing.T) {
 		{"bad count", "count: 3", "count: 0", "carriers[0].trucks[0].count"},
 		{"duplicate hub", "{name: b, x: 1, y: 0}", "{name: a, x: 1, y: 0}", "network.hubs[1].name"},
 		{"bad rule", "  demand:\n", "  reposition: dmand\n  demand:\n", "network.reposition"},
-		{"cda", "p2_compat: false", "p2_compat: false\nmarket: {clearing: cda, price: resting}", "market.clearing"},
+		{"cda, jobs.volume", "p2_compat: false", "p2_compat: false\nmarket: {clearing: cda, price: resting}", "jobs.volume: 1 to 10: a continuous double auction trades units"},
+		{"cda, a row's volume", "p2_compat: false", "p2_compat: false\nmarket: {clearing: cda, price: resting}", "network.demand[1].volume: 2 to 4: a continuous double auction trades units"},
 	} {
 		src := strings.Replace(twoHubs, c.old, c.want, 1)
 		if src == twoHubs && c.want != "" {
@@ -82,5 +83,28 @@ func TestNetworkProblems(t *testing.T) {
 	// Trucks without a network.
 	if _, err := Parse("x", []byte("name: x\ncarriers: [{trucks: [{hub: a, count: 1}]}]\n")); err == nil || !strings.Contains(err.Error(), "carriers[0].trucks") {
 		t.Errorf("trucks without a network: %v, want a problem at carriers[0].trucks", err)
+	}
+}
+
+// TestNetworkAuction: a network clears by continuous double auction when
+// every job has volume 1 and every lane one distance; a row with a range
+// of distances, or two rows of one lane with different distances, are
+// reported at the row.
+func TestNetworkAuction(t *testing.T) {
+	unit := strings.Replace(twoHubs, ", volume: {min: 2, max: 4}", "", 1) + "jobs: {volume: {min: 1, max: 1}}\nmarket: {clearing: cda, price: midpoint}\n"
+	if _, err := Parse("unit", []byte(unit)); err != nil {
+		t.Fatalf("a network of unit jobs with a continuous double auction: %v", err)
+	}
+	for _, c := range []struct{ edit, old, want, field string }{
+		{"a range of distances", "max: 6}}", "max: 6}, distance: {min: 90, max: 110}}", "network.demand[0].distance: want min = max"},
+		{"two distances on a lane", "max: 2}}", "max: 2}}\n    - {from: b, to: a, arrivals: {min: 0, max: 1}, distance: {min: 80, max: 80}}", "network.demand[2].distance: 80, but an earlier row from b to a has 100"},
+	} {
+		src := strings.Replace(unit, c.old, c.want, 1)
+		if src == unit {
+			t.Fatalf("%s: the edit did not apply", c.edit)
+		}
+		if _, err := Parse("edit", []byte(src)); err == nil || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%s: %v, want a problem at %s", c.edit, err, c.field)
+		}
 	}
 }

@@ -120,6 +120,9 @@ func (sc *Config) validateUnitJobs() config.Problems {
 		}
 		return ps
 	}
+	if sc.IsNetwork() {
+		return sc.validateUnitLanes()
+	}
 	if sc.Jobs.Volume.Min != 1 || sc.Jobs.Volume.Max != 1 {
 		ps = append(ps, config.Problem{Field: "jobs.volume", Msg: why})
 	}
