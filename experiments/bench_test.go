@@ -187,7 +187,7 @@ func ringNetwork(hubs, trucks int) scenario.Config {
 // times trucks per hub.
 func BenchmarkNetworkEpoch(b *testing.B) {
 	for _, hubs := range []int{2, 4, 8, 16} {
-		for _, trucks := range []int{4, 16} {
+		for _, trucks := range []int{4, 16, 64} {
 			b.Run(fmt.Sprintf("hubs=%d/trucks=%d", hubs, trucks), func(b *testing.B) {
 				sc := ringNetwork(hubs, trucks)
 				if ps := sc.Validate(); len(ps) > 0 {

@@ -1,6 +1,7 @@
 package market
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -89,6 +90,8 @@ func (b *Broker) assignLanes(bids []float64, asks [][]float64, volumes, dests, c
 			a = b.AssignExact(bids, asks, volumes, capacities)
 		case m == 1:
 			a = b.Assign(bids, asks, volumes, capacities)
+		case alikeUnits(asks, volumes, capacities):
+			a = b.dealUnits(bids, asks[0], capacities)
 		default:
 			a = b.AssignHeuristic(bids, asks, volumes, capacities)
 		}
@@ -119,7 +122,11 @@ func (b *Broker) assignLanes(bids []float64, asks [][]float64, volumes, dests, c
 		choice = b.lanesExact(bids, asks, volumes, capacities, groups)
 		out.Exact = true
 	} else {
-		choice = b.lanesSequential(bids, asks, volumes, capacities, groups)
+		if alikeUnits(asks, volumes, capacities) {
+			choice = b.lanesSequentialUnits(bids, asks[0], capacities[0], m, groups)
+		} else {
+			choice = b.lanesSequential(bids, asks, volumes, capacities, groups)
+		}
 		if m <= maxLaneSearchTrucks {
 			b.lanesImprove(bids, asks, volumes, capacities, groups, choice)
 		}
@@ -186,6 +193,8 @@ func (b *Broker) solveGroup(bids []float64, asks [][]float64, volumes, capacitie
 		return b.AssignExact(sb, sa, sv, sc)
 	case len(sc) == 1:
 		return b.Assign(sb, sa, sv, sc) // Clear's exact knapsack
+	case alikeUnits(sa, sv, sc):
+		return b.dealUnits(sb, sa[0], sc)
 	}
 	return b.AssignHeuristic(sb, sa, sv, sc)
 }
@@ -447,4 +456,134 @@ func (b *Broker) lanesExact(bids []float64, asks [][]float64, volumes, capacitie
 		best[t]--
 	}
 	return best
+}
+
+// Trucks alike and jobs of one unit: the case of one carrier's full-truckload
+// (or pallet) fleet at a hub, where AssignLanes needs no search. Trucks alike
+// in capacity and asks are interchangeable, and a job of volume 1 fits in any
+// room, so the jobs that k such trucks of capacity c should take are the
+// k*c of largest spread, and a truck's best knapsack on a lane is the c
+// largest spreads left there. Both are found by sorting, in O(n log n) for n
+// jobs, where the knapsacks and the assignment heuristic cost a multiple of
+// the trucks times the jobs.
+
+// alikeUnits reports whether there are at least two trucks, all of one
+// capacity and one row of asks, and every job has volume 1.
+func alikeUnits(asks [][]float64, volumes, capacities []int) bool {
+	if len(capacities) < 2 {
+		return false
+	}
+	for t := 1; t < len(capacities); t++ {
+		if capacities[t] != capacities[0] || !slices.Equal(asks[t], asks[0]) {
+			return false
+		}
+	}
+	for _, v := range volumes {
+		if v != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// eligible reports whether a job of this spread may trade under the tie rule.
+func (b *Broker) eligible(s float64) bool {
+	return s > 0 || (s == 0 && b.Tie == TieMaxVolume)
+}
+
+// bySpread sorts jobs by decreasing spread, ties by increasing index: the
+// order in which Clear's knapsack prefers jobs of volume 1.
+func bySpread(jobs []int, bids, ask []float64) {
+	slices.SortFunc(jobs, func(i, j int) int {
+		if c := cmp.Compare(bids[j]-ask[j], bids[i]-ask[i]); c != 0 {
+			return c
+		}
+		return cmp.Compare(i, j)
+	})
+}
+
+// dealUnits assigns jobs of volume 1 to alike trucks (capacities, one row of
+// asks): the eligible jobs of largest spread (ties: lower index), as many as
+// the trucks hold, dealt to the trucks in order of index, each job in order
+// of index going to the first truck with room. The result is optimal
+// (Exact), and its spread the one a knapsack of the trucks' total capacity
+// reaches.
+func (b *Broker) dealUnits(bids, ask []float64, capacities []int) Assignment {
+	n, m := len(bids), len(capacities)
+	a := Assignment{Carrier: make([]int, n), Pay: make([]float64, n), Receive: make([]float64, n), Load: make([]int, m), Exact: true}
+	var jobs []int
+	for j := range n {
+		a.Carrier[j] = -1
+		if b.eligible(bids[j] - ask[j]) {
+			jobs = append(jobs, j)
+		}
+	}
+	room := 0
+	for _, c := range capacities {
+		room += c
+	}
+	bySpread(jobs, bids, ask)
+	jobs = jobs[:min(len(jobs), room)]
+	slices.Sort(jobs)
+	t := 0
+	for _, j := range jobs {
+		for a.Load[t] == capacities[t] {
+			t++
+		}
+		a.Carrier[j] = t
+		a.Load[t]++
+	}
+	for j, t := range a.Carrier {
+		if t < 0 {
+			continue
+		}
+		pay, receive := b.Price.Prices(bids[j], ask[j])
+		a.Pay[j], a.Receive[j] = pay, receive
+		a.Volume++
+		a.Spread += bids[j] - ask[j]
+		a.Kept += pay - receive
+	}
+	return a
+}
+
+// lanesSequentialUnits is lanesSequential for m alike trucks of capacity
+// c (one row of asks) and jobs of volume 1: each truck in turn takes the
+// lane whose c largest spreads left (ties: lower index) add up to the most,
+// compared as lanesSequential compares its knapsacks (spread summed in
+// order of index, then the tie rule on volume, then the lower destination).
+func (b *Broker) lanesSequentialUnits(bids, ask []float64, c, m int, groups []laneGroup) []int {
+	lists := make([][]int, len(groups)) // per destination: its eligible jobs, best first
+	for k, g := range groups {
+		for _, j := range g.jobs {
+			if b.eligible(bids[j] - ask[j]) {
+				lists[k] = append(lists[k], j)
+			}
+		}
+		bySpread(lists[k], bids, ask)
+	}
+	next := make([]int, len(groups)) // per destination: its best job not taken
+	var sel []int
+	choice := make([]int, m)
+	for t := range choice {
+		choice[t] = -1
+		bestS, bestV := 0.0, 0
+		for k := range groups {
+			if c == 0 || next[k] == len(lists[k]) {
+				continue
+			}
+			sel = append(sel[:0], lists[k][next[k]:min(len(lists[k]), next[k]+c)]...)
+			slices.Sort(sel)
+			var s float64
+			for _, j := range sel {
+				s += bids[j] - ask[j]
+			}
+			if choice[t] < 0 || b.better(s, len(sel), bestS, bestV) {
+				choice[t], bestS, bestV = k, s, len(sel)
+			}
+		}
+		if k := choice[t]; k >= 0 {
+			next[k] = min(len(lists[k]), next[k]+c)
+		}
+	}
+	return choice
 }
