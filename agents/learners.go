@@ -65,14 +65,7 @@ func (l *PGLearner) Quote(rng *rand.Rand, j *Job, v *View, rec *Record) float64 
 // Learn adds the finished record's decisions with their returns to the
 // episode's batch; the rule applies the risk utility.
 func (l *PGLearner) Learn(rec *Record) {
-	if rec.Len() == 0 {
-		return
-	}
-	l.rets = rec.Returns(l.rets)
-	for i, ret := range l.rets {
-		l.batch.Add(rec.Features(i), rec.Action[i], rec.Mean[i], rec.Sigma[i], ret, rec.Group[i])
-	}
-	l.batch.EndTrajectory()
+	l.rets = rec.addTo(l.batch, l.rets)
 }
 
 // Update applies the episode's policy-gradient step and empties the batch.

@@ -1,9 +1,11 @@
 package agents
 
 import (
+	"math/rand/v2"
 	"slices"
 
 	"github.com/freightsim/freightsim/market"
+	"github.com/freightsim/freightsim/policy"
 )
 
 // Net is what the agents may see of a freight network at a clearing: per
@@ -316,3 +318,72 @@ func (x *Exchange) clearLanes(now float64, trucks []Truck, loads []Load) {
 	}
 	x.watch(cs, nil)
 }
+
+// Repositioner is a carrier's learned choice of where a truck without a
+// load goes: it stays, or drives empty along a lane to another hub. Each
+// candidate c (staying first) is described by RepositionFeatures features
+// psi_c; the policy draws a utility u_c ~ N(theta . psi_c, sigma) for every
+// candidate and the truck takes the largest (a random-utility choice). The
+// utilities are Gaussian actions of package policy's linear policy, each
+// recorded as a decision with the return that followed the choice (the
+// truck's rewards from then to the end of the episode: what its loads
+// earned, less its empty running), and learned by REINFORCE with a
+// baseline per group, as the pricing policies are (P2's rule). The
+// expected return's gradient is the sum of the utilities' scores times the
+// return, since the choice is a function of the utilities.
+//
+// The features of a candidate: whether it moves (1) or stays (0); the
+// volume it would find per unit of truck capacity, x/(1+x), the demand
+// rule's score (see the network's reposition rule); the empty running
+// cost, over the dearest empty move from the hub; the travel time, over
+// the longest from the hub. Staying has the score of the own hub and no
+// cost or time.
+type Repositioner struct {
+	Policy *policy.Linear
+	Rule   policy.Reinforce
+
+	batch *policy.Batch
+	rets  []float64
+}
+
+// RepositionFeatures is the number of features of a repositioning candidate.
+const RepositionFeatures = 4
+
+// NewRepositioner returns a repositioner whose policy has zero weights (a
+// uniform random choice) and standard deviation sigma.
+func NewRepositioner(sigma float64, rule policy.Reinforce) *Repositioner {
+	return &Repositioner{Policy: policy.NewLinear(RepositionFeatures, sigma), Rule: rule, batch: policy.NewBatch(RepositionFeatures)}
+}
+
+// Choose draws a utility for each candidate, whose features are
+// psi[c*RepositionFeatures:(c+1)*RepositionFeatures], records each as a
+// decision of rec in baseline group group, and returns the candidate of
+// the largest utility (ties: the first).
+func (r *Repositioner) Choose(rng *rand.Rand, psi []float64, rec *Record, group int) int {
+	best, top := 0, 0.0
+	for c := range len(psi) / RepositionFeatures {
+		phi := psi[c*RepositionFeatures : (c+1)*RepositionFeatures]
+		u, mu := r.Policy.Sample(rng, phi)
+		rec.Decide(phi, u, mu, r.Policy.Sigma, group)
+		if c == 0 || u > top {
+			best, top = c, u
+		}
+	}
+	return best
+}
+
+// Learn adds a truck's record of the episode to the batch: each utility
+// with the return of its choice.
+func (r *Repositioner) Learn(rec *Record) {
+	r.rets = rec.addTo(r.batch, r.rets)
+}
+
+// Update applies the episode's REINFORCE update and empties the batch.
+func (r *Repositioner) Update() error {
+	err := r.Rule.Update(r.Policy, r.batch)
+	r.batch.Reset()
+	return err
+}
+
+// Discard empties the batch without learning from it.
+func (r *Repositioner) Discard() { r.batch.Reset() }

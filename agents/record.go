@@ -1,5 +1,7 @@
 package agents
 
+import "github.com/freightsim/freightsim/policy"
+
 // Record is one side's trajectory for one job: the decisions a strategy took
 // for it (features, action, mean, standard deviation, baseline group) and
 // the reward that followed each decision until the next one. Fixed
@@ -71,4 +73,19 @@ func (r *Record) Reset() {
 	r.Group = r.Group[:0]
 	r.Reward = r.Reward[:0]
 	r.pending, r.Total = 0, 0
+}
+
+// addTo adds the record's decisions with their returns to b as one
+// trajectory, using rets as scratch, and returns rets. A record without a
+// decision adds nothing.
+func (r *Record) addTo(b *policy.Batch, rets []float64) []float64 {
+	if r.Len() == 0 {
+		return rets
+	}
+	rets = r.Returns(rets)
+	for i, ret := range rets {
+		b.Add(r.Features(i), r.Action[i], r.Mean[i], r.Sigma[i], ret, r.Group[i])
+	}
+	b.EndTrajectory()
+	return rets
 }

@@ -45,14 +45,7 @@ func (l *Trained) Quote(rng *rand.Rand, j *Job, v *View, rec *Record) float64 {
 // Learn adds the finished record's decisions with their returns to the
 // episode's batch, as one trajectory.
 func (l *Trained) Learn(rec *Record) {
-	if rec.Len() == 0 {
-		return
-	}
-	l.rets = rec.Returns(l.rets)
-	for i, ret := range l.rets {
-		l.batch.Add(rec.Features(i), rec.Action[i], rec.Mean[i], rec.Sigma[i], ret, rec.Group[i])
-	}
-	l.batch.EndTrajectory()
+	l.rets = rec.addTo(l.batch, l.rets)
 }
 
 // Update applies the rule to the episode's batch and empties it.

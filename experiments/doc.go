@@ -21,7 +21,10 @@
 // arise per origin-destination row at each hub every epoch; at each
 // departure time every hub clears against the trucks there; a loaded truck
 // lands at its destination after the lane's travel time (an arrival event);
-// a truck without a load waits or repositions empty by the scenario's rule.
+// a truck without a load waits or repositions empty by the scenario's rule
+// or by a choice its carrier learns (agents.Repositioner). With
+// market.clearing cda every hub trades by continuous double auction, a
+// book per lane, each epoch (agents.CDA.OpenHubs).
 // Evaluation points measure each lane (lanes.csv, [LaneColumns]) and the
 // network's empty running and idle time ([NetworkMetrics]). A one-hub
 // market written as a network gives the same results bit for bit.

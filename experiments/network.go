@@ -1,11 +1,13 @@
 package experiments
 
 import (
+	"errors"
 	"math"
 	"slices"
 
 	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/experiments/scenario"
+	"github.com/freightsim/freightsim/policy"
 	"github.com/freightsim/freightsim/sim"
 )
 
@@ -28,6 +30,13 @@ import (
 // volume waiting now; r: expected volume arising per epoch; K: capacity of
 // the trucks there or on their way, itself included at h; ties: the lower
 // hub); its carrier pays empty_cost_rate * distance. With "wait" it stays.
+// A truck of a carrier that learns its repositioning (carriers[].reposition
+// learn) chooses instead by its carrier's agents.Repositioner (choose).
+//
+// With a continuous double auction (market.clearing cda) there are no
+// departures: each epoch's round opens at t with the trucks landed by then
+// (openRound), and at its settlement, t + 0.5, the trucks that traded
+// leave loaded and the others of the round reposition (settleRound).
 type network struct {
 	w   *world
 	x   *agents.Exchange
@@ -42,6 +51,7 @@ type network struct {
 	rule         scenario.Reposition
 	holdCargo    bool      // empty_returns cargo
 	unattributed float64   // empty running no cargo bore (a truck that had delivered nothing), for tests
+	err          error     // a learned reposition that diverged
 	empty        []float64 // per carrier: empty cost rate
 	rate         []float64 // per hub: expected volume arising per epoch
 
@@ -49,12 +59,15 @@ type network struct {
 	start  []int // per truck: its hub at the start of an episode
 	net    agents.Net
 
-	present    [][]agents.Truck // per hub: the trucks at its clearing
-	ids        [][]int          // per hub: their indices
-	loads      [][]agents.Load  // per hub: what they took
-	out        [][]int          // per hub: the hubs a lane leads to
-	capAt      []float64        // per hub: capacity there or bound there
-	inClearing []bool           // per truck: whether it was at the latest clearing
+	present    [][]agents.Truck       // per hub: the trucks at its clearing
+	ids        [][]int                // per hub: their indices
+	loads      [][]agents.Load        // per hub: what they took
+	out        [][]int                // per hub: the hubs a lane leads to
+	capAt      []float64              // per hub: capacity there or bound there
+	inClearing []bool                 // per truck: whether it was at the latest clearing
+	learners   []*agents.Repositioner // per carrier: its learned reposition, nil for the rule
+	psi        []float64              // scratch: features of the candidates of a learned reposition
+	cands      []int                  // scratch: their hubs, -1 to stay
 	land       landing
 
 	stats *laneStats // what the evaluation measures; nil while not measuring
@@ -71,6 +84,7 @@ type truck struct {
 	arrive            float64       // when it lands, while moving
 	idleSince         float64       // since when it waits at its hub
 	cargo             []*agents.Job // with empty_returns cargo: the jobs it last delivered, their carrier records open
+	rec               agents.Record // with a learned reposition: its choices and the rewards that followed
 }
 
 type landing struct{ n *network }
@@ -152,6 +166,13 @@ func newNetwork(sc *scenario.Config, w *world, x *agents.Exchange) *network {
 	}
 	for _, t := range n.trucks {
 		n.net.Trucks[t.carrier]++
+	}
+	for _, car := range sc.Carriers {
+		var l *agents.Repositioner
+		if car.Reposition == scenario.RepositionLearn {
+			l = agents.NewRepositioner(1, policy.Reinforce{AlphaMu: 0.1, AlphaSigma: 0.01, MinSigma: 0.05})
+		}
+		n.learners = append(n.learners, l)
 	}
 	n.holdCargo = nw.EmptyReturns == scenario.EmptyToCargo
 	x.HoldCargo(n.holdCargo)
@@ -280,7 +301,7 @@ func (n *network) dispatch(now float64) {
 			}
 		}
 	}
-	if n.rule == scenario.RepositionDemand {
+	if n.rule == scenario.RepositionDemand || slices.ContainsFunc(n.learners, func(l *agents.Repositioner) bool { return l != nil }) {
 		n.reposition(now)
 	}
 }
@@ -293,6 +314,13 @@ func (n *network) move(now float64, i, to int, l *agents.Load) {
 	if n.stats != nil {
 		n.stats.idle += now - t.idleSince
 		n.stats.trip(n.lane[from][to], t.capacity, n.dist[from][to], l)
+	}
+	if n.learners[t.carrier] != nil {
+		if l == nil {
+			t.rec.Pay(-n.empty[t.carrier] * n.dist[from][to])
+		} else {
+			t.rec.Pay(l.Receive - l.Cost - n.x.Carriers[t.carrier].FixedCost)
+		}
 	}
 	if l == nil {
 		cost := n.empty[t.carrier] * n.dist[from][to]
@@ -327,27 +355,80 @@ func (n *network) reposition(now float64) {
 		if t.moving || !n.inClearing[i] || t.capacity == 0 {
 			continue
 		}
-		h, c := t.hub, float64(t.capacity)
-		best, bestScore := -1, 0.0
-		for _, g := range n.out[h] {
-			if g == h {
-				continue
-			}
-			// What it would find there, against what accumulates here
-			// while it travels.
-			tau := n.time[h][g]
-			here := (float64(n.net.Waiting[h]) + n.rate[h]*tau) / n.capAt[h]
-			if s := (float64(n.net.Waiting[g]) + n.rate[g]*tau) / (n.capAt[g] + c); s > here && (best < 0 || s > bestScore) {
-				best, bestScore = g, s
-			}
+		best := -1
+		if l := n.learners[t.carrier]; l != nil {
+			best = n.choose(now, i, l)
+		} else if n.rule == scenario.RepositionDemand {
+			best = n.byDemand(t)
 		}
 		if best < 0 {
 			continue
 		}
-		n.capAt[h] -= c
+		c := float64(t.capacity)
+		n.capAt[t.hub] -= c
 		n.capAt[best] += c
 		n.move(now, i, best, nil)
 	}
+}
+
+// byDemand is the demand rule's choice for truck t: the hub to drive to,
+// or -1 to stay.
+func (n *network) byDemand(t *truck) int {
+	h, c := t.hub, float64(t.capacity)
+	best, bestScore := -1, 0.0
+	for _, g := range n.out[h] {
+		if g == h {
+			continue
+		}
+		// What it would find there, against what accumulates here
+		// while it travels.
+		tau := n.time[h][g]
+		here := (float64(n.net.Waiting[h]) + n.rate[h]*tau) / n.capAt[h]
+		if s := (float64(n.net.Waiting[g]) + n.rate[g]*tau) / (n.capAt[g] + c); s > here && (best < 0 || s > bestScore) {
+			best, bestScore = g, s
+		}
+	}
+	return best
+}
+
+// choose is the learned choice (l, its carrier's) for truck i at time now:
+// the hub to drive to, or -1 to stay. The candidates are staying and every
+// other hub a lane leads to; their features are agents.Repositioner's,
+// scored like the demand rule's, over one epoch for staying and over the
+// trip for moving. The decision's baseline group is the tenth of the
+// episode it falls in.
+func (n *network) choose(now float64, i int, l *agents.Repositioner) int {
+	t := &n.trucks[i]
+	h, c := t.hub, float64(t.capacity)
+	squash := func(x float64) float64 { return x / (1 + x) }
+	var maxCost, maxTime float64
+	for _, g := range n.out[h] {
+		if g != h {
+			maxCost, maxTime = max(maxCost, n.empty[t.carrier]*n.dist[h][g]), max(maxTime, n.time[h][g])
+		}
+	}
+	share := func(x, of float64) float64 {
+		if of == 0 {
+			return 0
+		}
+		return x / of
+	}
+	n.psi = append(n.psi[:0], 0, squash((float64(n.net.Waiting[h])+n.rate[h])/n.capAt[h]), 0, 0)
+	n.cands = append(n.cands[:0], -1)
+	for _, g := range n.out[h] {
+		if g == h {
+			continue
+		}
+		tau := n.time[h][g]
+		n.psi = append(n.psi, 1, squash((float64(n.net.Waiting[g])+n.rate[g]*tau)/(n.capAt[g]+c)),
+			share(n.empty[t.carrier]*n.dist[h][g], maxCost), share(tau, maxTime))
+		n.cands = append(n.cands, g)
+	}
+	if len(n.cands) == 1 {
+		return -1
+	}
+	group := int(10 * now / float64(n.w.horizon+1))
+	return n.cands[l.Choose(n.x.Carriers[t.carrier].Rand, n.psi, &t.rec, max(group, 0))]
 }
 
 // passOn settles a truck's empty_returns when it leaves a hub along a lane
@@ -393,6 +474,7 @@ func (n *network) finish(end float64) {
 		clear(t.cargo)
 		t.cargo = t.cargo[:0]
 	}
+	n.learnReposition()
 	if n.stats == nil {
 		return
 	}
@@ -404,4 +486,28 @@ func (n *network) finish(end float64) {
 		}
 	}
 	n.stats.truckTime += end * float64(len(n.trucks))
+}
+
+// learnReposition ends an episode for the learned repositions: each
+// truck's record goes to its carrier's learner, which updates when the
+// exchange learns and forgets the episode otherwise.
+func (n *network) learnReposition() {
+	for i := range n.trucks {
+		t := &n.trucks[i]
+		if l := n.learners[t.carrier]; l != nil && n.x.Learning {
+			l.Learn(&t.rec)
+		}
+		t.rec.Reset()
+	}
+	for _, l := range n.learners {
+		switch {
+		case l == nil:
+		case n.x.Learning:
+			if err := l.Update(); err != nil {
+				n.err = errors.Join(n.err, err)
+			}
+		default:
+			l.Discard()
+		}
+	}
 }

@@ -168,11 +168,14 @@ func TestNetworkInvariants(t *testing.T) {
 	cdaCargo := cdaTri
 	cdaCargo.Network.EmptyReturns = scenario.EmptyToCargo
 	cdaCargo.Market.Price = scenario.PriceMidpoint
+	learned := threeHubs()
+	learned.Carriers[1].Reposition = scenario.RepositionLearn
 	for _, c := range []struct {
 		name string
 		sc   scenario.Config
 	}{{"corridor", corridor}, {"three hubs", tri}, {"three hubs, jobs dropped at the end", drop}, {"three hubs, empty returns borne by cargo", cargo},
-		{"corridor, cda", cdaCorridor}, {"three hubs, cda", cdaTri}, {"three hubs, cda, empty returns borne by cargo", cdaCargo}} {
+		{"corridor, cda", cdaCorridor}, {"three hubs, cda", cdaTri}, {"three hubs, cda, empty returns borne by cargo", cdaCargo},
+		{"three hubs, a learned reposition", learned}} {
 		errs, jobs := runChecked(t, &c.sc, 5)
 		if jobs == 0 {
 			t.Fatalf("%s: no job arrived", c.name)
@@ -230,7 +233,7 @@ func asAuction(sc *scenario.Config) {
 // fuzzNetwork builds a small valid network from fuzz bytes: 1 to 3 hubs,
 // lanes between all (and from each hub to itself), demand, travel times
 // and fleets drawn from the bytes; cleared by the knapsack broker or by
-// continuous double auction.
+// continuous double auction; trucks repositioned by rule or learned.
 func fuzzNetwork(data []byte) scenario.Config {
 	at := func(i int) int {
 		if len(data) == 0 {
@@ -267,6 +270,9 @@ func fuzzNetwork(data []byte) scenario.Config {
 		sc.Carriers[i].Schedule.Period = 0.5 * float64(1+at(k+6+i)%3)
 	}
 	sc.Training.Horizon = 12
+	if at(1)/8%2 == 1 {
+		sc.Carriers[0].Reposition = scenario.RepositionLearn
+	}
 	if at(1)/4%2 == 1 {
 		asAuction(&sc)
 		sc.Carriers[1].Strategy.Kind = scenario.KindZIP // not markup: zip watches the shouts
@@ -284,6 +290,7 @@ func FuzzNetwork(f *testing.F) {
 	f.Add([]byte("a freight network with trucks on lanes"))
 	f.Add([]byte{2, 4, 50, 3, 1, 2, 3, 7, 1, 2, 3})
 	f.Add([]byte{1, 7, 199, 0, 2, 0, 3, 3, 9, 11, 4})
+	f.Add([]byte{2, 12, 50, 3, 1, 2, 3, 7, 1, 2, 3})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sc := fuzzNetwork(data)
 		errs, _ := runChecked(t, &sc, 2)

@@ -152,6 +152,9 @@ func (r *replicate) run(ctx context.Context, tick func()) error {
 		if err := r.x.EndEpisode(); err != nil {
 			return fmt.Errorf("replicate %d, episode %d: %w", r.index, ep, err)
 		}
+		if r.w.net != nil && r.w.net.err != nil {
+			return fmt.Errorf("replicate %d, episode %d: learned reposition: %w", r.index, ep, r.w.net.err)
+		}
 		e := &r.obs.episode
 		r.episodes = append(r.episodes, []float64{shipperReward, carrierReward,
 			e.MeanBid(), e.MeanAsk(), e.MeanPrice(), e.ShipShare(), e.Utilization(), r.sigma()})

@@ -93,6 +93,27 @@ func (v Reposition) MarshalText() ([]byte, error)      { return []byte(v.String(
 func (v *Reposition) UnmarshalText(b []byte) error     { return setEnum(v, repositionEnum, string(b)) }
 func (v *Reposition) UnmarshalYAML(n *yaml.Node) error { return decodeEnum(v, repositionEnum, n) }
 
+// CarrierReposition is how a carrier's trucks without a load choose where
+// to go.
+type CarrierReposition uint8
+
+// The values of CarrierReposition.
+const (
+	RepositionByRule CarrierReposition = iota // rule: network.reposition
+	RepositionLearn                           // learn
+)
+
+var carrierRepositionEnum = config.Enum{What: "a carrier's repositioning", Names: []string{"rule", "learn"}}
+
+func (v CarrierReposition) String() string               { return carrierRepositionEnum.Name(int(v)) }
+func (v CarrierReposition) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+func (v *CarrierReposition) UnmarshalText(b []byte) error {
+	return setEnum(v, carrierRepositionEnum, string(b))
+}
+func (v *CarrierReposition) UnmarshalYAML(n *yaml.Node) error {
+	return decodeEnum(v, carrierRepositionEnum, n)
+}
+
 // Limits on the keys that size a network's work.
 const (
 	MaxHubs   = 64     // network.hubs
@@ -174,6 +195,9 @@ func (sc *Config) validateNetwork() config.Problems {
 		for i, c := range sc.Carriers {
 			if len(c.Trucks) > 0 {
 				bad(fmt.Sprintf("carriers[%d].trucks", i), "trucks need a network: want network.hubs, or no trucks")
+			}
+			if c.Reposition != RepositionByRule {
+				bad(fmt.Sprintf("carriers[%d].reposition", i), "%s: repositioning needs a network: want rule, or network.hubs", c.Reposition)
 			}
 		}
 		return ps

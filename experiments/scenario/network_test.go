@@ -80,6 +80,13 @@ func TestNetworkProblems(t *testing.T) {
 			t.Errorf("%s: %v, want a problem at %s", c.edit, err, c.field)
 		}
 	}
+	// A learned reposition without a network.
+	if _, err := Parse("x", []byte("name: x\ncarriers: [{reposition: learn}]\n")); err == nil || !strings.Contains(err.Error(), "carriers[0].reposition: learn: repositioning needs a network") {
+		t.Errorf("a learned reposition without a network: %v, want a problem at carriers[0].reposition", err)
+	}
+	if _, err := Parse("x", []byte(strings.Replace(twoHubs, "empty_cost_rate: 0.5", "empty_cost_rate: 0.5\n    reposition: lern", 1))); err == nil || !strings.Contains(err.Error(), "carriers[0].reposition") {
+		t.Errorf("an unknown reposition: %v, want a problem at carriers[0].reposition", err)
+	}
 	// Trucks without a network.
 	if _, err := Parse("x", []byte("name: x\ncarriers: [{trucks: [{hub: a, count: 1}]}]\n")); err == nil || !strings.Contains(err.Error(), "carriers[0].trucks") {
 		t.Errorf("trucks without a network: %v, want a problem at carriers[0].trucks", err)

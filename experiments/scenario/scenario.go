@@ -93,6 +93,9 @@ type Carrier struct {
 	// In a network (see Network):
 	Trucks        []Fleet `yaml:"trucks,omitempty"`          // its trucks, each of Capacity, by starting hub
 	EmptyCostRate float64 `yaml:"empty_cost_rate,omitempty"` // cost per distance unit of a truck running empty
+	// Reposition is how its trucks without a load choose where to go:
+	// "rule", network.reposition; "learn", a policy learned by REINFORCE.
+	Reposition CarrierReposition `yaml:"reposition,omitempty"`
 
 	typeErrors []string // what did not decode (see UnmarshalYAML); reported by Parse
 }
