@@ -39,15 +39,15 @@ import (
 type CDA struct {
 	Book market.Book
 
-	x        *Exchange
-	left     []int   // per seller (a carrier; on a network, a truck): capacity not yet sold this round
-	askID    []int64 // per carrier: its resting ask, 0 if none (one hub)
-	nextID   int64
-	orders   []market.Order
-	cl       market.Clearing
-	bidders  []int // scratch: waiting jobs that may quote
-	carriers []int // scratch: sellers that may quote
-	all      []int // every carrier, for watching
+	x       *Exchange
+	left    []int   // per seller (a carrier; on a network, a truck): capacity not yet sold this round
+	askID   []int64 // per carrier: its resting ask, 0 if none (one hub)
+	nextID  int64
+	orders  []market.Order
+	cl      market.Clearing
+	bidders activeSet // the waiting jobs that may quote: those that have not traded
+	sellers activeSet // the sellers that may quote: those with capacity left
+	all     []int     // every carrier, for watching
 	// shouting: some trader watches every shout (ZIP); lastQuote is the
 	// quote just made.
 	shouting  bool
@@ -114,8 +114,16 @@ func (c *CDA) open() {
 	for _, sh := range x.Shippers {
 		c.shouting = c.mark(sh.Strategy) || c.shouting
 	}
-	for _, j := range x.waiting {
+	c.bidders.reset(len(x.waiting))
+	for i, j := range x.waiting {
 		j.tradedWith, j.orderID = -1, 0
+		c.bidders.add(i, 1)
+	}
+	c.sellers.reset(len(c.left))
+	for s, l := range c.left {
+		if l > 0 {
+			c.sellers.add(s, 1)
+		}
 	}
 }
 
@@ -175,37 +183,13 @@ func (c *CDA) OpenHubs(trucks [][]Truck) {
 }
 
 // Traders is how many traders may quote now.
-func (c *CDA) Traders() int {
-	n := 0
-	for _, j := range c.x.waiting {
-		if j.tradedWith < 0 {
-			n++
-		}
-	}
-	for _, l := range c.left {
-		if l > 0 {
-			n++
-		}
-	}
-	return n
-}
+func (c *CDA) Traders() int { return c.bidders.count + c.sellers.count }
 
 // Quote lets one trader, chosen uniformly by rng, quote at time now, and
 // trades whatever crosses. It reports whether anyone could quote.
 func (c *CDA) Quote(now float64, rng *rand.Rand) bool {
 	x := c.x
-	c.bidders, c.carriers = c.bidders[:0], c.carriers[:0]
-	for i, j := range x.waiting {
-		if j.tradedWith < 0 {
-			c.bidders = append(c.bidders, i)
-		}
-	}
-	for i, l := range c.left {
-		if l > 0 {
-			c.carriers = append(c.carriers, i)
-		}
-	}
-	n := len(c.bidders) + len(c.carriers)
+	n := c.Traders()
 	if n == 0 || len(x.waiting) == 0 {
 		return false
 	}
@@ -218,12 +202,12 @@ func (c *CDA) Quote(now float64, rng *rand.Rand) bool {
 	if c.net {
 		defer func() { v.Hub, v.Net = 0, nil }()
 	}
-	if k < len(c.bidders) {
-		c.bid(c.bidders[k])
+	if nb := c.bidders.count; k < nb {
+		c.bid(c.bidders.kth(k))
 	} else if c.net {
-		c.askLanes(c.carriers[k-len(c.bidders)])
+		c.askLanes(c.sellers.kth(k - nb))
 	} else {
-		c.ask(c.carriers[k-len(c.bidders)])
+		c.ask(c.sellers.kth(k - nb))
 	}
 	return true
 }
@@ -342,7 +326,11 @@ func (c *CDA) trade(fills []market.Fill) {
 		j := x.waiting[-1-f.BuyOwner]
 		s := f.SellOwner
 		j.tradedWith, j.price, j.orderID = s, f.Price, 0
+		c.bidders.add(-1-f.BuyOwner, -1)
 		c.left[s] -= f.Qty
+		if c.left[s] == 0 {
+			c.sellers.add(s, -1)
+		}
 		if c.net {
 			c.commit(s, j.To)
 		} else if c.left[s] == 0 {
@@ -602,4 +590,43 @@ func (c *CDA) report(now float64, ci, capacity int, took func(i int) bool) {
 	if cl.Volume > 0 {
 		car.Reward -= car.FixedCost
 	}
+}
+
+// activeSet is a set of the indices 0..n-1 that finds its k-th smallest
+// member in O(log n): a Fenwick tree of 0/1 counts. A quote draws its
+// trader among those that may quote without listing them, so that a round
+// costs O(log n) per quote, not O(n), for n traders.
+type activeSet struct {
+	tree  []int // 1-based Fenwick tree
+	count int   // members
+	top   int   // the largest power of two <= n
+}
+
+// reset empties the set over indices 0..n-1.
+func (a *activeSet) reset(n int) {
+	a.tree = resizeInts(a.tree, n+1, 0)
+	a.count, a.top = 0, 1
+	for a.top*2 <= n {
+		a.top *= 2
+	}
+}
+
+// add adds d (1: insert, -1: remove) to index i's count.
+func (a *activeSet) add(i, d int) {
+	a.count += d
+	for i++; i < len(a.tree); i += i & -i {
+		a.tree[i] += d
+	}
+}
+
+// kth returns the k-th smallest member, k from 0 (k < count).
+func (a *activeSet) kth(k int) int {
+	pos := 0
+	for step := a.top; step > 0; step /= 2 {
+		if next := pos + step; next < len(a.tree) && a.tree[next] <= k {
+			pos = next
+			k -= a.tree[next]
+		}
+	}
+	return pos // the 1-based position pos+1, as a 0-based index
 }

@@ -186,10 +186,23 @@ func ringNetwork(hubs, trucks int) scenario.Config {
 // ns/epoch/truck metric stays flat when the cost is proportional to hubs
 // times trucks per hub.
 func BenchmarkNetworkEpoch(b *testing.B) {
+	benchNetwork(b, func(sc *scenario.Config) {})
+}
+
+// BenchmarkNetworkEpochCDA is BenchmarkNetworkEpoch with every hub trading
+// by continuous double auction (4 quotes per trader per round).
+func BenchmarkNetworkEpochCDA(b *testing.B) {
+	benchNetwork(b, func(sc *scenario.Config) {
+		sc.Market.Clearing, sc.Market.Price, sc.Market.Quotes = scenario.CDA, scenario.PriceResting, 4
+	})
+}
+
+func benchNetwork(b *testing.B, edit func(*scenario.Config)) {
 	for _, hubs := range []int{2, 4, 8, 16} {
 		for _, trucks := range []int{4, 16, 64} {
 			b.Run(fmt.Sprintf("hubs=%d/trucks=%d", hubs, trucks), func(b *testing.B) {
 				sc := ringNetwork(hubs, trucks)
+				edit(&sc)
 				if ps := sc.Validate(); len(ps) > 0 {
 					b.Fatal(ps)
 				}
