@@ -39,7 +39,11 @@
 // View.Net (the features backhaul, dest_outbound, dest_waiting, fleet_here
 // and fleet_dest). With [Exchange.HoldCargo] a shipped job's carrier record
 // stays open until the truck moves on, so that what the move costs or
-// spares can be paid to it.
+// spares can be paid to it. A network may trade by continuous double
+// auction instead ([CDA.OpenHubs], [CDA.SettleHubs]): a book per lane at
+// each hub, the trucks present as sellers, each committed to one
+// destination by its first trade. A [Repositioner] is a carrier's learned
+// choice of where a truck without a load goes.
 //
 // Nothing here knows a clock: package experiments schedules arrivals and
 // departures on the engine of package sim and calls the Exchange.
