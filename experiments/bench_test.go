@@ -14,11 +14,13 @@ import (
 // BenchmarkP2Replicate is one full replicate of smart-containers-2020 on one
 // goroutine: 4001 training episodes of 101 epochs, their updates, and five
 // evaluations of 1001 epochs. The author's Python code needs 281 s of CPU
-// for the same work (MODEL section 7).
+// for the same work (MODEL section 7). cpu-s/op is its CPU time (user and
+// system, all threads), steadier than the time on a loaded machine.
 func BenchmarkP2Replicate(b *testing.B) {
 	sc := scenario.Default()
 	b.ReportAllocs()
 	var events uint64
+	cpu := cpuSeconds()
 	for b.Loop() {
 		r, err := newReplicate(&sc, 0)
 		if err != nil {
@@ -30,6 +32,7 @@ func BenchmarkP2Replicate(b *testing.B) {
 		events += r.events
 	}
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric((cpuSeconds()-cpu)/float64(b.N), "cpu-s/op")
 }
 
 // BenchmarkBestResponseEvaluation is the unit of the equilibrium
@@ -100,10 +103,15 @@ func BenchmarkBestResponse(b *testing.B) {
 //	go test -run '^$' -bench Scaling -benchtime 1x -cpu 1 -scaling.max 100 ./experiments
 var scalingMax = flag.Int("scaling.max", 10, "the largest size of BenchmarkScaling, in multiples of the balanced preset")
 
+// scalingCandidates is market.candidates in BenchmarkScaling: 0 has every
+// carrier quote every job, and the work grows as jobs times carriers.
+var scalingCandidates = flag.Int("scaling.candidates", 2, "market.candidates of BenchmarkScaling's markets (0: every carrier quotes every job)")
+
 // BenchmarkScaling runs one short replicate of the balanced preset scaled
 // by k: 3k shippers, 2k carriers of capacity scaled with demand, arrivals up
 // to 30k an epoch, each job quoted by 2 carriers as in balanced
-// (market.candidates 2: k segments of 2 carriers); 2 training and 2
+// (market.candidates 2: k segments of 2 carriers; -scaling.candidates
+// changes it); 2 training and 2
 // evaluation episodes of 11 epochs (the setup of issue 13's table). It
 // reports the time per replicate, its CPU time (user and system, all
 // threads: cpu-s/op) and the process's peak resident memory so far
@@ -116,7 +124,7 @@ func BenchmarkScaling(b *testing.B) {
 			break
 		}
 		b.Run(fmt.Sprintf("size=%dx", k), func(b *testing.B) {
-			sc := scaledBalanced(b, k, 2)
+			sc := scaledBalanced(b, k, *scalingCandidates)
 			b.ReportAllocs()
 			cpu := cpuSeconds()
 			for b.Loop() {
