@@ -63,6 +63,7 @@ type Exchange struct {
 	lastPrice float64 // the mean price of the episode's latest clearing with a trade
 	traded    bool    // whether the episode has seen a trade
 	cl        market.Clearing
+	clMany    market.Clearing // one carrier's part of an assignment, told to the observer
 	view      View
 	nextID    int64
 	learners  []Learner
@@ -344,7 +345,8 @@ func (x *Exchange) clearMany(now float64, cs []int) {
 	}
 	for k, c := range cs {
 		car := x.Carriers[c]
-		cl := market.Clearing{Selected: x.cl.Selected[:0], Pay: x.cl.Pay[:0], Receive: x.cl.Receive[:0]}
+		cl := &x.clMany // a field, not a local that the observer's call would move to the heap
+		*cl = market.Clearing{Selected: cl.Selected[:0], Pay: cl.Pay[:0], Receive: cl.Receive[:0]}
 		x.orders = x.orders[:0]
 		for i, j := range x.waiting {
 			x.orders = append(x.orders, market.Order{Volume: j.Volume, Bid: j.Bid, Ask: x.asks[k][i]})
@@ -357,9 +359,8 @@ func (x *Exchange) clearMany(now float64, cs []int) {
 				cl.Kept += a.Pay[i] - a.Receive[i]
 			}
 		}
-		x.cl.Selected, x.cl.Pay, x.cl.Receive = cl.Selected, cl.Pay, cl.Receive // keep the grown buffers
 		if x.Observer != nil {
-			x.Observer.Cleared(now, c, car.Capacity, x.orders, &cl)
+			x.Observer.Cleared(now, c, car.Capacity, x.orders, cl)
 		}
 		if cl.Volume > 0 {
 			car.Reward -= car.FixedCost

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/freightsim/freightsim/agents"
@@ -161,6 +162,48 @@ func scaledBalanced(tb testing.TB, k, candidates int) scenario.Config {
 		tb.Fatal(ps)
 	}
 	return sc
+}
+
+// BenchmarkEpisode is one training episode of a preset after a warm-up:
+// arrivals, clearings, learning and the episode's update, on the training
+// streams. allocs/epoch is what the steady state allocates per epoch; 0
+// means an episode leaves no garbage.
+func BenchmarkEpisode(b *testing.B) {
+	for _, preset := range []string{"smart-containers-2020", "balanced", "capacity-driven"} {
+		b.Run(preset, func(b *testing.B) {
+			sc, err := scenario.Resolve(preset)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r, err := newReplicate(&sc, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r.use(r.streams(1))
+			r.x.Learning = true
+			episode := func() {
+				r.obs.episode.Reset()
+				r.w.episode(sc.Training.Horizon)
+				if err := r.x.EndEpisode(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for range 20 {
+				episode() // warm-up: buffers grow to their steady size
+			}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			b.ResetTimer()
+			for b.Loop() {
+				episode()
+			}
+			b.StopTimer()
+			runtime.ReadMemStats(&after)
+			epochs := float64(b.N) * float64(sc.Training.Horizon+1)
+			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/epochs, "allocs/epoch")
+			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/epochs, "B/epoch")
+		})
+	}
 }
 
 // ringNetwork is a network of hubs on a ring, lanes to both neighbours
