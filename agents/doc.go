@@ -32,6 +32,11 @@
 // rewards that followed them; a job's return from a decision is the
 // undiscounted sum of its rewards from that decision to its end.
 //
+// In a large market every carrier quoting every job costs jobs times
+// carriers; with [Exchange.Candidates] the carriers form segments and each
+// job is quoted by, and ships with, its segment's carriers only, so that a
+// job's work and memory stay bounded.
+//
 // A freight network clears hub by hub ([Exchange.DepartHubs]): the jobs
 // waiting at a hub (Job.From) go to the [Truck]s present there, each truck
 // taking jobs of one destination (Job.To) within its capacity, as market's

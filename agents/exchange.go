@@ -37,6 +37,17 @@ type Exchange struct {
 	Learning  bool     // pass finished jobs to learning strategies
 	Observer  Observer // may be nil
 	Solver    Solver   // how the clearings with several carriers were solved, counted
+	// Candidates, when above 0 and below the number of carriers, bounds the
+	// carriers that quote each job, so that the work and the memory of a
+	// job do not grow with the number of carriers. The carriers are split,
+	// in order of index, into segments of Candidates carriers (the last
+	// may hold fewer), and each job belongs to one segment: its ID modulo
+	// the number of segments. A job is quoted by, can ship with and ages
+	// at the departures of its segment's carriers only; shippers quote for
+	// it seeing its segment's queue. 0: every departing carrier quotes
+	// every job. Neither a network's hubs nor a continuous double auction
+	// use segments.
+	Candidates int
 
 	waiting   []*Job
 	free      []*Job
@@ -52,10 +63,42 @@ type Exchange struct {
 	lastPrice float64 // the mean price of the episode's latest clearing with a trade
 	traded    bool    // whether the episode has seen a trade
 	cl        market.Clearing
+	clMany    market.Clearing // one carrier's part of an assignment, told to the observer
 	view      View
 	nextID    int64
 	learners  []Learner
 	hub       hubState // clearing one hub of a network (network.go)
+	segJobs   [][]*Job // per segment: its waiting jobs, at a clearing
+	segCs     [][]int  // per segment: its departing carriers, at a clearing
+}
+
+// Segments is the number of segments of the market (see Candidates): 1
+// when every carrier quotes every job.
+func (x *Exchange) Segments() int {
+	m := x.Candidates
+	if m <= 0 || m >= len(x.Carriers) {
+		return 1
+	}
+	return (len(x.Carriers) + m - 1) / m
+}
+
+// Segment returns the segment of job j and its carriers, lo to hi-1.
+func (x *Exchange) Segment(j *Job) (s, lo, hi int) {
+	g := x.Segments()
+	if g == 1 {
+		return 0, 0, len(x.Carriers)
+	}
+	s = int(j.ID % int64(g))
+	return s, s * x.Candidates, min((s+1)*x.Candidates, len(x.Carriers))
+}
+
+// carry is carrier c's record of job j: j.Carry[c], or with segments the
+// record of c's place in j's segment.
+func (x *Exchange) carry(j *Job, c int) *Record {
+	if x.Segments() > 1 {
+		return &j.Carry[c%x.Candidates]
+	}
+	return &j.Carry[c]
 }
 
 // NewJob returns a zeroed job from the exchange's pool with the next ID
@@ -68,7 +111,11 @@ func (x *Exchange) NewJob() *Job {
 	} else {
 		j = new(Job)
 	}
-	for len(j.Carry) < len(x.Carriers) {
+	records := len(x.Carriers)
+	if x.Segments() > 1 {
+		records = x.Candidates
+	}
+	for len(j.Carry) < records {
 		j.Carry = append(j.Carry, Record{})
 	}
 	j.ID = x.nextID
@@ -100,9 +147,53 @@ func (x *Exchange) Depart(now float64, c int) {
 // heuristic with a measured gap otherwise). Shippers quote seeing the first
 // departing carrier in v.Carrier and the departures' total capacity in
 // v.Capacity; each carrier quotes seeing itself.
+//
+// With segments (Candidates), each segment with a departing carrier clears
+// on its own, in order of segment; the waiting list is then grouped by
+// segment, each in order of arrival.
 func (x *Exchange) DepartAll(now float64, cs []int) {
+	if g := x.Segments(); g > 1 {
+		x.departSegments(now, cs, g)
+		return
+	}
 	x.quoteClear(now, cs)
 	x.settle(cs)
+}
+
+// departSegments is DepartAll in a market of g segments.
+func (x *Exchange) departSegments(now float64, cs []int, g int) {
+	for len(x.segJobs) < g {
+		x.segJobs = append(x.segJobs, nil)
+		x.segCs = append(x.segCs, nil)
+	}
+	for s := range g {
+		x.segJobs[s], x.segCs[s] = x.segJobs[s][:0], x.segCs[s][:0]
+	}
+	for _, j := range x.waiting {
+		s := int(j.ID % int64(g))
+		x.segJobs[s] = append(x.segJobs[s], j)
+	}
+	for _, c := range cs {
+		s := c / x.Candidates
+		x.segCs[s] = append(x.segCs[s], c)
+	}
+	all := x.waiting
+	for s := range g {
+		if len(x.segCs[s]) == 0 {
+			continue
+		}
+		x.waiting = x.segJobs[s]
+		x.quoteClear(now, x.segCs[s])
+		x.settle(x.segCs[s])
+		x.segJobs[s] = x.waiting
+	}
+	w := all[:0]
+	for s := range g {
+		w = append(w, x.segJobs[s]...)
+		clear(x.segJobs[s][:cap(x.segJobs[s])])
+	}
+	clear(all[len(w):])
+	x.waiting = w
 }
 
 // quoteClear is DepartAll but for the settlement: the waiting jobs are
@@ -134,7 +225,7 @@ func (x *Exchange) quoteClear(now float64, cs []int) {
 		v.Carrier, v.Capacity = car, car.Capacity
 		asks := x.asks[k][:0]
 		for _, j := range x.waiting {
-			j.Ask = car.Strategy.Quote(car.Rand, j, v, &j.Carry[c])
+			j.Ask = car.Strategy.Quote(car.Rand, j, v, x.carry(j, c))
 			asks = append(asks, j.Ask)
 			if len(cs) == 1 {
 				x.orders = append(x.orders, market.Order{Volume: j.Volume, Bid: j.Bid, Ask: j.Ask})
@@ -163,7 +254,7 @@ func (x *Exchange) settle(cs []int) {
 			j.Ship.Pay(r)
 			sh.Reward += r
 			rc := x.receive[i] - car.Cost(j)
-			j.Carry[c].Pay(rc)
+			x.carry(j, c).Pay(rc)
 			car.Reward += rc
 			x.finish(j, true, c)
 		case j.Due == 0:
@@ -254,7 +345,8 @@ func (x *Exchange) clearMany(now float64, cs []int) {
 	}
 	for k, c := range cs {
 		car := x.Carriers[c]
-		cl := market.Clearing{Selected: x.cl.Selected[:0], Pay: x.cl.Pay[:0], Receive: x.cl.Receive[:0]}
+		cl := &x.clMany // a field, not a local that the observer's call would move to the heap
+		*cl = market.Clearing{Selected: cl.Selected[:0], Pay: cl.Pay[:0], Receive: cl.Receive[:0]}
 		x.orders = x.orders[:0]
 		for i, j := range x.waiting {
 			x.orders = append(x.orders, market.Order{Volume: j.Volume, Bid: j.Bid, Ask: x.asks[k][i]})
@@ -267,9 +359,8 @@ func (x *Exchange) clearMany(now float64, cs []int) {
 				cl.Kept += a.Pay[i] - a.Receive[i]
 			}
 		}
-		x.cl.Selected, x.cl.Pay, x.cl.Receive = cl.Selected, cl.Pay, cl.Receive // keep the grown buffers
 		if x.Observer != nil {
-			x.Observer.Cleared(now, c, car.Capacity, x.orders, &cl)
+			x.Observer.Cleared(now, c, car.Capacity, x.orders, cl)
 		}
 		if cl.Volume > 0 {
 			car.Reward -= car.FixedCost
@@ -381,9 +472,10 @@ func (x *Exchange) finish(j *Job, shipped bool, c int) {
 		if l, ok := x.Shippers[j.Shipper].Strategy.(Learner); ok {
 			l.Learn(&j.Ship)
 		}
-		for k, car := range x.Carriers {
-			if l, ok := car.Strategy.(Learner); ok {
-				l.Learn(&j.Carry[k])
+		_, lo, hi := x.Segment(j)
+		for k := lo; k < hi; k++ {
+			if l, ok := x.Carriers[k].Strategy.(Learner); ok {
+				l.Learn(x.carry(j, k))
 			}
 		}
 	}

@@ -235,3 +235,74 @@ func TestRecordReturns(t *testing.T) {
 		t.Errorf("features of decision 1: %v, want [3 4]", f)
 	}
 }
+
+// quoteLog asks the carrier's cost and logs which carrier quoted which job.
+type quoteLog struct{ quoted map[[2]int64]int }
+
+func (q *quoteLog) Quote(_ *rand.Rand, j *Job, v *View, rec *Record) float64 {
+	q.quoted[[2]int64{int64(v.Carrier.Index), j.ID}]++
+	rec.Decide([]float64{1}, 0, 0, 1, j.Due)
+	return v.Carrier.Cost(j)
+}
+
+type shippedWith struct{ carrier map[int64]int }
+
+func (s *shippedWith) Cleared(float64, int, int, []market.Order, *market.Clearing) {}
+func (s *shippedWith) Finished(j *Job, shipped bool, c int) {
+	if shipped {
+		s.carrier[j.ID] = c
+	}
+}
+
+// TestExchangeSegments: with Candidates 2 and five carriers the market has
+// three segments (carriers 0-1, 2-3 and 4); job i belongs to segment i mod
+// 3, is quoted by its segment's carriers only, once each, and ships with one
+// of them. With Candidates at least the number of carriers, every carrier
+// quotes every job.
+func TestExchangeSegments(t *testing.T) {
+	for _, c := range []struct{ candidates, segments int }{{2, 3}, {5, 1}, {0, 1}} {
+		log := &quoteLog{quoted: map[[2]int64]int{}}
+		obs := &shippedWith{carrier: map[int64]int{}}
+		x := &Exchange{
+			Shippers:   []*Shipper{{HoldingCost: 1, Penalty: 20, Strategy: TruthfulBid{}}},
+			Broker:     market.P2Acceptance(),
+			Observer:   obs,
+			Candidates: c.candidates,
+		}
+		for i := range 5 {
+			x.Carriers = append(x.Carriers, &Carrier{Index: i, Capacity: 100, CostRate: 0.1, Strategy: log})
+		}
+		if g := x.Segments(); g != c.segments {
+			t.Fatalf("candidates %d, 5 carriers: %d segments, want %d", c.candidates, g, c.segments)
+		}
+		const jobs = 9
+		for range jobs {
+			x.addJob(1, 0, 10) // cost 1, reservation 20: ships with any carrier that quotes it
+		}
+		x.DepartAll(0.5, []int{0, 1, 2, 3, 4})
+		for id := range int64(jobs) {
+			s, lo, hi := x.Segment(&Job{ID: id})
+			if c.segments == 1 && (s != 0 || lo != 0 || hi != 5) {
+				t.Errorf("candidates %d: job %d in segment %d, carriers %d..%d, want the one segment of all 5", c.candidates, id, s, lo, hi-1)
+			}
+			if c.segments == 3 && (s != int(id%3) || lo != 2*s || hi != min(2*s+2, 5)) {
+				t.Errorf("candidates 2: job %d in segment %d, carriers %d..%d, want segment %d", id, s, lo, hi-1, id%3)
+			}
+			for car := range 5 {
+				want := 0
+				if car >= lo && car < hi {
+					want = 1
+				}
+				if got := log.quoted[[2]int64{int64(car), id}]; got != want {
+					t.Errorf("candidates %d: carrier %d quoted job %d %d times, want %d", c.candidates, car, id, got, want)
+				}
+			}
+			if k, ok := obs.carrier[id]; !ok || k < lo || k >= hi {
+				t.Errorf("candidates %d: job %d shipped with carrier %d (shipped %v), want one of %d..%d", c.candidates, id, k, ok, lo, hi-1)
+			}
+		}
+		if len(x.Waiting()) != 0 {
+			t.Errorf("candidates %d: %d jobs still waiting, want none", c.candidates, len(x.Waiting()))
+		}
+	}
+}

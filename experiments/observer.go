@@ -22,7 +22,11 @@ type observer struct {
 	bench          market.Broker // the efficient benchmark's solver, apart from the exchange's broker
 	arrivedValues  []float64     // this evaluation episode's arrivals: reservations,
 	arrivedVolumes []int         // volumes,
-	arrivedCosts   [][]float64   // and each carrier's costs
+	arrivedCosts   [][]float64   // and each carrier's costs (with segments, of its segment's jobs only)
+	arrivedSegment []int         // with segments: each arrival's segment
+	segJobs        [][]int       // with segments, scratch: each segment's arrivals
+	segValues      []float64     // scratch: one segment's reservations
+	segVolumes     []int         // and volumes
 	offered        []int         // capacity each carrier offered this evaluation episode
 	benchStats     Benchmark     // how the episodes' benchmarks were computed
 
@@ -43,11 +47,16 @@ func (o *observer) Arrived(jobs []*agents.Job) {
 	for len(o.arrivedCosts) < len(o.x.Carriers) {
 		o.arrivedCosts = append(o.arrivedCosts, nil)
 	}
+	segments := o.x.Segments() > 1
 	for _, j := range jobs {
 		o.arrivedValues = append(o.arrivedValues, j.Reserve)
 		o.arrivedVolumes = append(o.arrivedVolumes, j.Volume)
-		for c, car := range o.x.Carriers {
-			o.arrivedCosts[c] = append(o.arrivedCosts[c], car.Cost(j))
+		s, lo, hi := o.x.Segment(j)
+		if segments {
+			o.arrivedSegment = append(o.arrivedSegment, s)
+		}
+		for c := lo; c < hi; c++ {
+			o.arrivedCosts[c] = append(o.arrivedCosts[c], o.x.Carriers[c].Cost(j))
 		}
 	}
 }
@@ -81,16 +90,53 @@ func (o *observer) benchmark() {
 			}
 		}
 		costs := o.arrivedCosts[:len(o.x.Carriers)]
-		sp := o.bench.EfficientSurplus(o.arrivedValues, costs, o.arrivedVolumes, caps)
+		var sp market.Surplus
+		if g := o.x.Segments(); g > 1 {
+			sp = o.segmentedSurplus(g, costs, caps)
+		} else {
+			sp = o.bench.EfficientSurplus(o.arrivedValues, costs, o.arrivedVolumes, caps)
+		}
 		o.benchStats.add(sp)
 		s := sp.Lower
 		o.ev.AddBenchmark(s)
 	}
-	o.arrivedValues, o.arrivedVolumes = o.arrivedValues[:0], o.arrivedVolumes[:0]
+	o.arrivedValues, o.arrivedVolumes, o.arrivedSegment = o.arrivedValues[:0], o.arrivedVolumes[:0], o.arrivedSegment[:0]
 	for c := range o.arrivedCosts {
 		o.arrivedCosts[c] = o.arrivedCosts[c][:0]
 	}
 	clear(o.offered)
+}
+
+// segmentedSurplus is the efficient benchmark of a market of g segments
+// (agents.Exchange.Candidates): the sum of its segments' benchmarks, each
+// over its own jobs and carriers, in order of segment. It is exact when
+// every segment's is, and computed by bounds when any segment's is.
+func (o *observer) segmentedSurplus(g int, costs [][]float64, caps []int) market.Surplus {
+	for len(o.segJobs) < g {
+		o.segJobs = append(o.segJobs, nil)
+	}
+	for s := range g {
+		o.segJobs[s] = o.segJobs[s][:0]
+	}
+	for i, s := range o.arrivedSegment {
+		o.segJobs[s] = append(o.segJobs[s], i)
+	}
+	total := market.Surplus{Exact: true}
+	m := o.x.Candidates
+	for s := range g {
+		o.segValues, o.segVolumes = o.segValues[:0], o.segVolumes[:0]
+		for _, i := range o.segJobs[s] {
+			o.segValues = append(o.segValues, o.arrivedValues[i])
+			o.segVolumes = append(o.segVolumes, o.arrivedVolumes[i])
+		}
+		lo, hi := s*m, min((s+1)*m, len(caps))
+		sp := o.bench.EfficientSurplus(o.segValues, costs[lo:hi], o.segVolumes, caps[lo:hi])
+		total.Lower += sp.Lower
+		total.Upper += sp.Upper
+		total.Exact = total.Exact && sp.Exact
+		total.Method = max(total.Method, sp.Method)
+	}
+	return total
 }
 
 func (o *observer) Cleared(now float64, c, capacity int, orders []market.Order, cl *market.Clearing) {

@@ -45,8 +45,9 @@ func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyF
 	r := &replicate{sc: sc, index: index, seed: seed.Replicate(sc.Seed, index)}
 	kind, _ := sc.Market.Price.Knapsack() // unused by a continuous double auction
 	x := &agents.Exchange{
-		Broker:    &market.Broker{Tie: sc.Market.Tie.Rule(), Price: market.PriceRule{Kind: kind, K: sc.Market.K}},
-		P2Running: sc.P2Compat,
+		Broker:     &market.Broker{Tie: sc.Market.Tie.Rule(), Price: market.PriceRule{Kind: kind, K: sc.Market.K}},
+		P2Running:  sc.P2Compat,
+		Candidates: sc.Market.Candidates,
 	}
 	var strategies map[string]StrategyFunc
 	if len(custom) > 0 {

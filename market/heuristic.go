@@ -86,7 +86,14 @@ func (b *Broker) heuristic() {
 	a.hBest = grow(a.hBest, a.n)
 	var bestS float64
 	var bestT int
+	equalCaps := !slices.ContainsFunc(a.capacity, func(k int) bool { return k != a.capacity[0] })
 	for start := range 4 {
+		if start == 1 && equalCaps {
+			// With equal capacities both sequential orders are the index
+			// order (stable sorts): start 1 would repeat start 0 step by
+			// step and could not beat it.
+			continue
+		}
 		for j := range a.n {
 			a.cur[j] = -1
 		}

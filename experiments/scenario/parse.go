@@ -282,6 +282,14 @@ func (sc *Config) Validate() config.Problems {
 		}
 		ps = append(ps, c.Strategy.validate(p+".strategy", false)...)
 	}
+	switch c := sc.Market.Candidates; {
+	case c < 0:
+		bad("market.candidates", "%d: want the number of carriers that quote each job, >= 1, or 0 for every carrier", c)
+	case c > 0 && sc.Market.Clearing == CDA:
+		bad("market.candidates", "%d: a continuous double auction has no segments; want 0", c)
+	case c > 0 && sc.IsNetwork():
+		bad("market.candidates", "%d: a network's hubs have no segments; want 0", c)
+	}
 	switch sc.Market.Clearing {
 	case Knapsack:
 		if _, ok := sc.Market.Price.Knapsack(); !ok {

@@ -166,6 +166,11 @@ type Market struct {
 	Price    Price    `yaml:"price"`    // knapsack: "spread", "k-double" or "pay-as-bid"; cda: "resting" or "midpoint"
 	K        float64  `yaml:"k"`        // k of the k-double rule, in [0,1]
 	Quotes   float64  `yaml:"quotes"`   // cda: quotes per trader per round, on average
+	// Candidates bounds the carriers that quote each job (knapsack
+	// clearing, one hub): the carriers form segments of this many, in
+	// order, and each job belongs to one (agents.Exchange.Candidates). 0:
+	// every departing carrier quotes every job.
+	Candidates int `yaml:"candidates"`
 }
 
 // Default returns the smart-container scenario of van Heeswijk (2020), with
