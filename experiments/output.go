@@ -141,6 +141,7 @@ func PrepareDir(dir string, overwrite bool) error {
 // unfinished says whether it holds an unfinished one, and how far it got.
 func PrepareOutput(dir string, overwrite bool, standard []string, unfinished func() (string, bool), listed func() []string) error {
 	entries, err := os.ReadDir(dir)
+	entries = entriesBesidesLock(entries)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return os.MkdirAll(dir, 0o755)
@@ -325,11 +326,7 @@ func readCSV(path string, nkeys int) (*results.Table, error) {
 // nothing to resume: Resume returns nil and the run starts afresh. The
 // errors wrap [ErrRunComplete] or [ErrResumeMismatch].
 func Resume(dir string, sc scenario.Config, trades bool) ([]*ReplicateResult, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) || err == nil && len(entries) == 0 {
-		return nil, nil
-	}
-	if err != nil {
+	if empty, err := IsEmptyDir(dir); err != nil || empty {
 		return nil, err
 	}
 	path := filepath.Join(dir, "config.yaml")

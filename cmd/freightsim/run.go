@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/freightsim/freightsim/experiments"
+	"github.com/freightsim/freightsim/experiments/lock"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/results"
 )
@@ -125,10 +126,11 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 		return err
 	}
 	start := time.Now()
-	out := o.out
-	if out == "" {
-		out = filepath.Join("runs", sc.Name+"-"+start.Format("20060102-150405"))
+	out, unlock, err := openOutput(o.out, "runs", sc.Name+"-"+start.Format("20060102-150405"))
+	if err != nil {
+		return err
 	}
+	defer unlock()
 	stderr := cmd.ErrOrStderr()
 
 	var done []*experiments.ReplicateResult
@@ -141,9 +143,6 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 		case errors.Is(err, experiments.ErrResumeMismatch):
 			return usageError{err}
 		case err != nil:
-			return err
-		}
-		if err := os.MkdirAll(out, 0o755); err != nil {
 			return err
 		}
 	} else if err := experiments.PrepareDir(out, o.force); err != nil {
@@ -221,6 +220,27 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 	}
 	return stoppedError{fmt.Sprintf("%s: %d of %d replicate(s) finished and are kept in %s\nto finish the run: %s",
 		msg, len(m.Completed), sc.Replicates, out, resume), runErr}
+}
+
+// openOutput creates and locks the output directory out, or, when out is
+// "", a new directory parent/name (with a suffix if that is taken), and
+// returns it with the function that unlocks it. A directory that another
+// process writes, or a path that is a file, is a usage error.
+func openOutput(out, parent, name string) (string, func(), error) {
+	if out == "" {
+		var err error
+		if out, err = experiments.NewDir(parent, name); err != nil {
+			return "", nil, err
+		}
+	}
+	l, err := experiments.LockDir(out)
+	if errors.Is(err, lock.ErrHeld) || errors.Is(err, experiments.ErrNotDir) {
+		return "", nil, usageError{fmt.Errorf("--out %w", err)}
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	return out, func() { l.Release() }, nil
 }
 
 // stoppedError is a run that stopped before its end: it says what was kept

@@ -119,13 +119,15 @@ func runSweep(cmd *cobra.Command, o *sweepOptions, file string, argv []string) e
 		return listPoints(stdout, sw, shard)
 	}
 	start := time.Now()
-	out := o.out
-	if out == "" {
-		out = filepath.Join("sweeps", sw.Name+"-"+start.Format("20060102-150405"))
-		if !shard.Whole() {
-			out += fmt.Sprintf("-shard%dof%d", shard.Index, shard.Count)
-		}
+	name := sw.Name + "-" + start.Format("20060102-150405")
+	if !shard.Whole() {
+		name += fmt.Sprintf("-shard%dof%d", shard.Index, shard.Count)
 	}
+	out, unlock, err := openOutput(o.out, "sweeps", name)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 
 	var d *sweep.Dir
 	if o.resume {
