@@ -400,7 +400,7 @@ func WriteRun(dir string, res *Result, m Manifest, f Formats) error {
 			files = append(files, file{t.name + ext.ext, ext.write(t.t)})
 		}
 	}
-	files = append(files, file{"summary.json", jsonWriter(res.Summary)}, file{"theory.json", jsonWriter(res.theory())})
+	files = append(files, file{"summary.json", jsonWriter(res.Summary)}, file{"theory.json", theoryWriter(res.theory())})
 	m.Files = []string{"config.yaml"}
 	for _, fl := range files {
 		m.Files = append(m.Files, fl.name)
@@ -428,6 +428,19 @@ func jsonWriter(v any) func(io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(v)
 	}
+}
+
+// theoryWriter writes th as JSON; a demand ratio that is not a number
+// (no capacity at all: +Inf) is written as null, with a note.
+func theoryWriter(th *equilibrium.Theory) func(io.Writer) error {
+	if r := th.DemandRatio; !math.IsInf(r, 0) && !math.IsNaN(r) {
+		return jsonWriter(th)
+	}
+	return jsonWriter(struct {
+		*equilibrium.Theory
+		DemandRatio     *float64 `json:"demand_ratio"`
+		DemandRatioNote string   `json:"demand_ratio_note"`
+	}{th, nil, fmt.Sprintf("%v: the carriers offer no capacity", th.DemandRatio)})
 }
 
 // theory is res.Theory, computed now for a result built without it.
