@@ -104,7 +104,7 @@ func (r *Result) Complete() bool {
 // the other replicates when one fails; it then returns the replicates that
 // finished together with the error.
 func Run(ctx context.Context, sc scenario.Config, opt Options) (*Result, error) {
-	if ps := sc.Validate(); len(ps) > 0 {
+	if ps := append(sc.Validate(), Unrunnable(&sc, opt.Strategies)...); len(ps) > 0 {
 		for i := range ps {
 			ps[i].File = sc.Name
 		}

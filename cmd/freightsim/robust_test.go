@@ -113,3 +113,72 @@ func TestOutNamingAFileIsAUsageError(t *testing.T) {
 		t.Error("the file named by --out was changed")
 	}
 }
+
+// The commands of issue 14 that crashed, hung or ran something else than
+// asked: each is now exit 2, with the flag or file named, and nothing written.
+func TestCommandsOfValuesBeyondTheLimitsExitTwoAndWriteNothing(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	empty := filepath.Join(dir, "empty.yaml")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--set", "carriers[0].capacity=1000000000000000000", "--set", "evaluation.horizon=10"}, "--set carriers[0].capacity=1000000000000000000: carriers[0].capacity"},
+		{[]string{"run", "--set", "jobs.arrivals.max=9223372036854775807"}, "jobs.arrivals.max"},
+		{[]string{"run", "--set", "jobs.due.max=1000000000000000"}, "jobs.due.max"},
+		{[]string{"run", "--set", "jobs.value={dist: lognormal, mu: 800, sigma: 1}"}, "jobs.value.mu"},
+		{[]string{"run", "strategic-bidding-stochastic", "--set", "shippers[0].penalty=1e300"}, "shippers[0].penalty"},
+		{[]string{"run", "--set", "carriers[0].cost_rate=5e-324"}, "carriers[0].cost_rate"},
+		{[]string{"run", "--set", "shippers[0].strategy={policy: mlp, hidden: [1000000000]}"}, "hidden[0]"},
+		{[]string{"run", "--replicates", "1000000000"}, "--replicates 1000000000: replicates"},
+		{[]string{"run", "--episodes", "1000000000000"}, "--episodes 1000000000000: training.episodes"},
+		{[]string{"run", "--set", "carriers[0].schedule.period=1e-300"}, "schedule.period"},
+		{[]string{"run", "--set", "carriers[0].capacity=80.5"}, "80.5 is not a whole number"},
+		{[]string{"run", "--set", "name=../../x"}, "name"},
+		{[]string{"run", "--set", "carriers[0].strategy={kind: custom, name: mine}"}, "carriers[0].strategy.kind: custom"},
+		{[]string{"run", empty}, "empty: want a scenario"},
+	} {
+		code, _, stderr := freightsim(t, append(c.args, "--quiet", "--no-plots")...)
+		if code != exitUsage || !strings.Contains(stderr, c.want) || strings.Contains(stderr, "goroutine") {
+			t.Errorf("%q: exit %d, %q; want exit 2 naming %q", c.args, code, stderr, c.want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("refused commands wrote %v; want nothing besides empty.yaml", entries)
+	}
+}
+
+// A sweep axis of whole numbers with a fraction in it ran 40 labelled 40.5.
+func TestSweepAxisOfWholeNumbersRefusesAFraction(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ text, want string }{
+		{"base: smart-containers-2020\naxes:\n  - key: carriers[0].capacity\n    values: [40.5, 80]\n", "40.5 is not a whole number"},
+		{"base: smart-containers-2020\naxes:\n  - key: carriers[0].capacity\n    from: 10\n    to: 1000\n    steps: 1000000000\n", "steps: 1000000000 is too many"},
+		{"base: smart-containers-2020\nreplicates: 1000000000\naxes:\n  - key: carriers[0].capacity\n    values: [40, 80]\n", "replicates: 1000000000 is too large"},
+	} {
+		code, _, stderr := freightsim(t, "sweep", writeSweepFile(t, dir, c.text), "--list")
+		if code != exitUsage || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: exit %d, %q; want exit 2 saying %q", c.text, code, stderr, c.want)
+		}
+	}
+}
+
+// capacity: 0 (allowed) ran to its end and then failed writing theory.json (+Inf).
+func TestZeroCapacityRunsToTheEnd(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "run")
+	code, _, stderr := freightsim(t, "run", "--set", "carriers[0].capacity=0", "--episodes", "5", "--out", out, "--quiet", "--no-plots")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	theory := string(read(t, filepath.Join(out, "theory.json")))
+	if !strings.Contains(theory, `"demand_ratio": null`) || !strings.Contains(theory, "no capacity") {
+		t.Errorf("theory.json of a market with no capacity: want demand_ratio null with a note, got\n%s", theory)
+	}
+	if m, err := experiments.ReadManifest(out); err != nil || !m.Complete {
+		t.Errorf("manifest %+v, %v: want complete", m, err)
+	}
+}

@@ -121,6 +121,9 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 		}
 		sc.Training.Episodes = o.episodes
 	}
+	if err := checkScenario(cmd, name, &sc); err != nil {
+		return err
+	}
 	formats, err := outputFlags(o.workers, o.format, o.resume, o.force, o.out, "run")
 	if err != nil {
 		return err
@@ -220,6 +223,30 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 	}
 	return stoppedError{fmt.Sprintf("%s: %d of %d replicate(s) finished and are kept in %s\nto finish the run: %s",
 		msg, len(m.Completed), sc.Replicates, out, resume), runErr}
+}
+
+// flagKeys are the scenario keys that flags of run set.
+var flagKeys = map[string]string{"seed": "seed", "replicates": "replicates", "training.episodes": "episodes"}
+
+// checkScenario validates sc, the scenario named name once flags changed
+// it, and checks that the command line can run it, before anything is
+// written: a problem of a key that a flag set names the flag.
+func checkScenario(cmd *cobra.Command, name string, sc *scenario.Config) error {
+	ps := append(sc.Validate(), experiments.Unrunnable(sc, nil)...)
+	if len(ps) == 0 {
+		return nil
+	}
+	if name == "" {
+		name = scenario.DefaultPreset
+	}
+	for i := range ps {
+		if flag, ok := flagKeys[ps[i].Field]; ok && cmd.Flags().Changed(flag) {
+			ps[i].File = "--" + flag + " " + cmd.Flags().Lookup(flag).Value.String()
+		} else if ps[i].File == "" {
+			ps[i].File = name
+		}
+	}
+	return usageError{ps}
 }
 
 // openOutput creates and locks the output directory out, or, when out is
