@@ -1,6 +1,8 @@
 package experiments
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -82,6 +84,9 @@ const PlotsDir = "plots"
 // Formats selects the files the tables are written as.
 type Formats struct {
 	CSV, Parquet bool
+	// Plots draws the figures (WritePlots) of a run with finished
+	// replicates, from its CSV tables, before its manifest is written.
+	Plots bool
 }
 
 // ParseFormats reads csv, parquet or both.
@@ -213,6 +218,10 @@ type replicateFile struct {
 	Events      uint64 `json:"events"`
 	EpisodesRun int    `json:"episodes_run"`
 	Trades      bool   `json:"trades"`
+	// SHA256 is the SHA-256 of each table file, written before this file:
+	// a replicate whose tables do not match (a file cut or changed) is
+	// not kept, and runs again.
+	SHA256 map[string]string `json:"sha256"`
 }
 
 func replicateDir(dir string, i int) string {
@@ -230,17 +239,40 @@ func WriteReplicate(dir string, rep *ReplicateResult) error {
 		name string
 		t    *results.Table
 	}{{"evaluations.csv", rep.Evaluations}, {"episodes.csv", rep.Episodes}, {"trades.csv", rep.Trades}, {"lanes.csv", rep.Lanes}}
+	sums := map[string]string{}
 	for _, f := range tables {
-		if f.t != nil {
-			if err := results.WriteCSVFile(filepath.Join(d, f.name), f.t); err != nil {
-				return err
-			}
+		if f.t == nil {
+			continue
 		}
+		h := sha256.New()
+		if err := results.WriteFile(filepath.Join(d, f.name), func(w io.Writer) error { return f.t.WriteCSV(io.MultiWriter(w, h)) }); err != nil {
+			return err
+		}
+		sums[f.name] = hex.EncodeToString(h.Sum(nil))
 	}
 	return results.WriteJSON(filepath.Join(d, "replicate.json"), replicateFile{
 		Replicate: rep.Index, Seed: strconv.FormatUint(rep.Seed, 10),
-		Events: rep.Events, EpisodesRun: rep.EpisodesRun, Trades: rep.Trades != nil,
+		Events: rep.Events, EpisodesRun: rep.EpisodesRun, Trades: rep.Trades != nil, SHA256: sums,
 	})
+}
+
+// intact reports whether the table files of the replicate in d are those
+// its replicate.json was written after, byte for byte.
+func (rf *replicateFile) intact(d string, names ...string) bool {
+	for _, name := range names {
+		want, ok := rf.SHA256[name]
+		if !ok {
+			return false
+		}
+		b, err := os.ReadFile(filepath.Join(d, name))
+		if err != nil {
+			return false
+		}
+		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != want {
+			return false
+		}
+	}
+	return true
 }
 
 // LoadReplicates reads back the replicates kept in dir by [WriteReplicate],
@@ -279,6 +311,16 @@ func LoadReplicates(dir string, sc scenario.Config, trades bool) ([]*ReplicateRe
 		case rf.Trades != trades:
 			return nil, fmt.Errorf("%w: the run in %s %s trades: resume it %s --trades", ErrResumeMismatch, dir,
 				map[bool]string{true: "records", false: "does not record"}[rf.Trades], map[bool]string{true: "with", false: "without"}[rf.Trades])
+		}
+		tables := []string{"evaluations.csv", "episodes.csv"}
+		if sc.IsNetwork() {
+			tables = append(tables, "lanes.csv")
+		}
+		if trades {
+			tables = append(tables, "trades.csv")
+		}
+		if !rf.intact(d, tables...) {
+			continue // a table cut or changed since it was kept: the replicate runs again
 		}
 		rep := &ReplicateResult{Index: i, Seed: seed.Replicate(sc.Seed, i), Events: rf.Events, EpisodesRun: rf.EpisodesRun}
 		if rep.Evaluations, err = readCSV(filepath.Join(d, "evaluations.csv"), 2); err != nil {
@@ -365,9 +407,12 @@ func Resume(dir string, sc scenario.Config, trades bool) ([]*ReplicateResult, er
 
 // WriteRun writes a run's files into dir: config.yaml (the effective
 // scenario), the tables as CSV and/or Parquet (evaluations, episodes, and
-// trades when recorded), summary.json and, last, manifest.json, each
-// atomically. It removes the table files of the other format, and once the
-// run is complete, the replicates kept for resuming it.
+// trades when recorded), summary.json, the figures (with f.Plots) and, last,
+// manifest.json, each atomically: a manifest that says complete is written
+// after every other file. It removes the table files of the other format,
+// and once the run is complete, the replicates kept for resuming it. Figures
+// that cannot be drawn leave the run incomplete (failed), its replicates
+// kept, and are returned as the error.
 func WriteRun(dir string, res *Result, m Manifest, f Formats) error {
 	if !f.CSV && !f.Parquet {
 		f.CSV = true
@@ -405,7 +450,6 @@ func WriteRun(dir string, res *Result, m Manifest, f Formats) error {
 	for _, fl := range files {
 		m.Files = append(m.Files, fl.name)
 	}
-	files = append(files, file{"manifest.json", jsonWriter(m)})
 	for _, name := range stale {
 		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
@@ -415,6 +459,21 @@ func WriteRun(dir string, res *Result, m Manifest, f Formats) error {
 		if err := results.WriteFile(filepath.Join(dir, fl.name), fl.write); err != nil {
 			return err
 		}
+	}
+	var plotErr error
+	if f.Plots && f.CSV && len(m.Completed) > 0 {
+		figs, err := WritePlots(dir)
+		if err != nil {
+			plotErr = fmt.Errorf("drawing the figures: %w", err)
+			m.Complete, m.Status, m.Error = false, StatusFailed, strings.TrimSpace(m.Error+"\n"+plotErr.Error())
+		}
+		m.Files = append(m.Files, figs...)
+	}
+	if err := results.WriteFile(filepath.Join(dir, "manifest.json"), jsonWriter(m)); err != nil {
+		return errors.Join(plotErr, err)
+	}
+	if plotErr != nil {
+		return plotErr
 	}
 	if m.Complete {
 		return os.RemoveAll(filepath.Join(dir, replicatesDir))

@@ -1,8 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -180,5 +186,140 @@ func TestZeroCapacityRunsToTheEnd(t *testing.T) {
 	}
 	if m, err := experiments.ReadManifest(out); err != nil || !m.Complete {
 		t.Errorf("manifest %+v, %v: want complete", m, err)
+	}
+}
+
+// A journal line changed after it was written (a value, or a seed with a
+// CRC to match) was copied into runs.csv: now resume and merge refuse it.
+func TestResumeRefusesAChangedJournalLine(t *testing.T) {
+	dir := t.TempDir()
+	sw := filepath.Join(dir, "s")
+	if code, _, stderr := freightsim(t, "sweep", tinySweep, "--out", sw, "--quiet"); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	path := filepath.Join(sw, "journal.jsonl")
+	orig := read(t, path)
+	lines := strings.SplitAfter(string(orig), "\n")
+	crc := func(body string) string {
+		return fmt.Sprintf(`%s,"crc":"%08x"}`, body[:len(body)-1], crc32.Checksum([]byte(body), crc32.MakeTable(crc32.Castagnoli)))
+	}
+	withoutCRC := func(l string) string { // the line as it was checksummed
+		l = strings.TrimSuffix(l, "\n")
+		return l[:strings.LastIndex(l, `,"crc":`)] + "}"
+	}
+	body := withoutCRC(lines[1])
+	seedRE := regexp.MustCompile(`"seed":"(\d+)"`)
+	for _, c := range []struct {
+		name, line, want string
+	}{
+		{"a value changed", strings.Replace(lines[1], `"values":[`, `"values":[1`, 1), "changed after it was written"},
+		{"no crc", body + "\n", "no crc"},
+		{"another seed, with a matching crc", crc(seedRE.ReplaceAllString(body, `"seed":"12345"`)) + "\n", "has seed 12345, not "},
+	} {
+		changed := append(slices.Clone(lines[:1]), c.line)
+		changed = append(changed, lines[2:]...)
+		if err := os.WriteFile(path, []byte(strings.Join(changed, "")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := freightsim(t, "sweep", tinySweep, "--out", sw, "--quiet", "--resume")
+		if code == 0 || !strings.Contains(stderr, c.want) || !strings.Contains(stderr, "line 2") {
+			t.Errorf("%s: --resume exit %d, %q; want a refusal naming line 2 and saying %q", c.name, code, stderr, c.want)
+		}
+	}
+	if err := os.WriteFile(path, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := freightsim(t, "sweep", tinySweep, "--out", sw, "--quiet", "--resume"); code != 0 {
+		t.Errorf("the journal as written: --resume exit %d\n%s", code, stderr)
+	}
+}
+
+// merge accepted shards built by different revisions of the code.
+func TestMergeRefusesShardsOfTwoRevisions(t *testing.T) {
+	dir := t.TempDir()
+	var shards []string
+	for i, rev := range []string{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"} {
+		s := filepath.Join(dir, "s"+strconv.Itoa(i))
+		if code, _, stderr := freightsim(t, "sweep", tinySweep, "--out", s, "--shard", strconv.Itoa(i)+"/2", "--quiet"); code != 0 {
+			t.Fatalf("shard %d: exit %d\n%s", i, code, stderr)
+		}
+		path := filepath.Join(s, "manifest.json")
+		var m map[string]any
+		if err := json.Unmarshal(read(t, path), &m); err != nil {
+			t.Fatal(err)
+		}
+		m["vcs_revision"], m["vcs_modified"] = rev, false
+		b, _ := json.Marshal(m)
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		shards = append(shards, s)
+	}
+	merged := filepath.Join(dir, "merged")
+	code, _, stderr := freightsim(t, append([]string{"merge", merged}, shards...)...)
+	if code != exitUsage || !strings.Contains(stderr, "revision aaaaaaaa") || !strings.Contains(stderr, "revision bbbbbbbb") {
+		t.Errorf("merge of shards of two revisions: exit %d, %q; want exit 2 naming both revisions", code, stderr)
+	}
+	if _, err := os.Stat(merged); err == nil {
+		t.Error("a refused merge wrote its output directory")
+	}
+}
+
+// A kept replicate's table cut mid-number was read back as data: --resume
+// exited 0 with a wrong summary.json. Now the replicate runs again.
+func TestResumeRunsAgainAReplicateWhoseTableWasCut(t *testing.T) {
+	base := t.TempDir()
+	fresh := filepath.Join(base, "fresh")
+	if code, _, stderr := freightsim(t, args("--out", fresh)...); code != 0 {
+		t.Fatalf("uninterrupted run: exit %d\n%s", code, stderr)
+	}
+	dir := filepath.Join(base, "cut")
+	interruptedRun(t, dir, false, 0, 2)
+	path := filepath.Join(dir, "replicates", "0002", "evaluations.csv")
+	b := read(t, path)
+	if err := os.WriteFile(path, b[:len(b)-5], 0o644); err != nil { // mid-number, no final newline
+		t.Fatal(err)
+	}
+	// A temporary file left by a writer killed before its rename.
+	tmp := filepath.Join(dir, ".summary.json.123456")
+	if err := os.WriteFile(tmp, []byte("{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := freightsim(t, args("--out", dir, "--resume")...)
+	if code != 0 {
+		t.Fatalf("--resume: exit %d\n%s", code, stderr)
+	}
+	for _, f := range []string{"summary.json", "evaluations.csv", "episodes.csv"} {
+		if !bytes.Equal(read(t, filepath.Join(dir, f)), read(t, filepath.Join(fresh, f))) {
+			t.Errorf("%s of the resumed run differs from the uninterrupted run's: the cut table was read as data", f)
+		}
+	}
+	if m := manifestOf(t, dir); !slices.Equal(m.Loaded, []int{0}) {
+		t.Errorf("loaded replicates %v: want only 0 (2's table was cut, so it runs again)", m.Loaded)
+	}
+	if _, err := os.Stat(tmp); err == nil {
+		t.Error("the temporary file of a killed writer survived the resume")
+	}
+}
+
+// A run killed while it drew its figures left a manifest saying complete.
+func TestManifestSaysCompleteOnlyAfterTheFigures(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	code, _, stderr := freightsim(t, "run", "--episodes", "5", "--out", dir, "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	m := manifestOf(t, dir)
+	figures := 0
+	for _, f := range m.Files {
+		if strings.HasPrefix(f, "plots/") {
+			figures++
+			if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+				t.Errorf("the manifest lists %s, which is not there", f)
+			}
+		}
+	}
+	if !m.Complete || figures == 0 {
+		t.Errorf("manifest: complete %v with %d figures listed; want complete, listing the figures it was written after", m.Complete, figures)
 	}
 }

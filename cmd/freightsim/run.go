@@ -194,22 +194,9 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 	if !m.Complete {
 		m.Resume = resume
 	}
+	formats.Plots = !o.noPlots
 	if err := experiments.WriteRun(out, res, m, formats); err != nil {
 		return errors.Join(runErr, err)
-	}
-	if len(m.Completed) > 0 && !o.noPlots && formats.CSV {
-		files, err := experiments.WritePlots(out)
-		if err != nil {
-			return errors.Join(runErr, fmt.Errorf("drawing the figures: %w", err))
-		}
-		written, err := experiments.ReadManifest(out) // as WriteRun completed it
-		if err != nil {
-			return errors.Join(runErr, err)
-		}
-		written.Files = append(written.Files, files...)
-		if err := experiments.WriteManifest(out, written); err != nil {
-			return errors.Join(runErr, err)
-		}
 	}
 	if len(m.Completed) > 0 {
 		printSummary(cmd.OutOrStdout(), res, out)

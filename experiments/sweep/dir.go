@@ -140,7 +140,7 @@ func Resume(dir string, sw *Spec, shard Shard) (*Dir, error) {
 		}
 	}
 	d := newDir(dir, sw, shard)
-	x, err := readJournalIndex(dir, 0)
+	x, err := readJournalIndex(dir, 0, sw)
 	if errors.Is(err, ErrNotADir) {
 		return d, writeSweepFiles(dir, sw) // stopped before its first run: start it again
 	}
