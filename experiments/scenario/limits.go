@@ -34,6 +34,7 @@ const (
 	MaxDistance     = 1_000_000  // distance units of a job
 	MaxCapacity     = 1_000_000  // a carrier's capacity per departure, after demand_ratio
 	MaxWaiting      = 100_000    // jobs that may wait at once: arrivals.max x (due.max + 1) x clearings per epoch
+	MaxKnapsack     = 1e9        // cells of a clearing's knapsack table: jobs waiting x the capacity they may fill (125 MB of bits, about a second)
 	MaxAgents       = 1_000      // shippers, carriers, fixed jobs (trucks and hubs: MaxTrucks, MaxHubs)
 	MaxHidden       = 1_024      // width of a hidden layer
 	MaxLayers       = 8          // hidden layers
@@ -139,9 +140,16 @@ func (sc *Config) validateLimits() config.Problems {
 		bad("jobs.arrivals.max", "%d jobs per epoch, waiting up to %d clearings, at %.4g clearings per epoch: up to %.4g jobs wait at once; want at most %d",
 			sc.Jobs.Arrivals.Max, sc.Jobs.Due.Max, clearings, w, MaxWaiting)
 	}
+	w := float64(sc.Jobs.Arrivals.Max) * float64(sc.Jobs.Due.Max+1) * clearings
 	for i, c := range sc.Capacities() {
+		p := fmt.Sprintf("carriers[%d].capacity", i)
 		if c > MaxCapacity {
-			bad(fmt.Sprintf("carriers[%d].capacity", i), "%d after scaling to demand_ratio %v is too large: want at most %d", c, sc.DemandRatio, MaxCapacity)
+			bad(p, "%d after scaling to demand_ratio %v is too large: want at most %d", c, sc.DemandRatio, MaxCapacity)
+			continue
+		}
+		if cells := w * math.Min(float64(c), w*float64(sc.Jobs.Volume.Max)); len(sc.Jobs.Fixed) == 0 && !sc.IsNetwork() && cells > MaxKnapsack {
+			bad(p, "%d volume units, filled from up to %.4g waiting jobs: a knapsack table of %.3g cells per clearing; want at most %.0g (less capacity, fewer arrivals or a shorter due)",
+				c, w, cells, MaxKnapsack)
 		}
 	}
 	return ps
