@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -489,17 +491,57 @@ func jsonWriter(v any) func(io.Writer) error {
 	}
 }
 
-// theoryWriter writes th as JSON; a demand ratio that is not a number
-// (no capacity at all: +Inf) is written as null, with a note.
+// theoryWriter writes th as JSON. A value that is infinite (a ratio to a
+// capacity or a cost of 0) is written as null, with a note: encoding/json
+// refuses it, and the run, finished, failed at its last file.
 func theoryWriter(th *equilibrium.Theory) func(io.Writer) error {
-	if r := th.DemandRatio; !math.IsInf(r, 0) && !math.IsNaN(r) {
+	if !replaceInf(reflect.ValueOf(th).Elem()) {
 		return jsonWriter(th)
 	}
-	return jsonWriter(struct {
-		*equilibrium.Theory
-		DemandRatio     *float64 `json:"demand_ratio"`
-		DemandRatioNote string   `json:"demand_ratio_note"`
-	}{th, nil, fmt.Sprintf("%v: the carriers offer no capacity", th.DemandRatio)})
+	return func(w io.Writer) error {
+		var b bytes.Buffer
+		if err := jsonWriter(struct {
+			*equilibrium.Theory
+			Note string `json:"infinite_values_note"`
+		}{th, "null stands for an infinite value: a ratio to a capacity, a cost or a distance of 0"})(&b); err != nil {
+			return err
+		}
+		out := strings.ReplaceAll(b.String(), infText, "null")
+		_, err := io.WriteString(w, out)
+		return err
+	}
+}
+
+// infText is how encoding/json writes math.MaxFloat64, which replaceInf
+// puts for an infinite value.
+var infText = strconv.FormatFloat(math.MaxFloat64, 'g', -1, 64)
+
+// replaceInf replaces every infinite float under v (settable), +Inf or
+// -Inf, by math.MaxFloat64 and reports whether it met one.
+func replaceInf(v reflect.Value) bool {
+	met := false
+	switch v.Kind() {
+	case reflect.Float64:
+		if math.IsInf(v.Float(), 0) && v.CanSet() {
+			v.SetFloat(math.MaxFloat64)
+			met = true
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			met = replaceInf(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				met = replaceInf(v.Field(i)) || met
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			met = replaceInf(v.Index(i)) || met
+		}
+	}
+	return met
 }
 
 // theory is res.Theory, computed now for a result built without it.

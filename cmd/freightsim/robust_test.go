@@ -165,6 +165,7 @@ func TestSweepAxisOfWholeNumbersRefusesAFraction(t *testing.T) {
 		{"base: smart-containers-2020\naxes:\n  - key: carriers[0].capacity\n    values: [40.5, 80]\n", "40.5 is not a whole number"},
 		{"base: smart-containers-2020\naxes:\n  - key: carriers[0].capacity\n    from: 10\n    to: 1000\n    steps: 1000000000\n", "steps: 1000000000 is too many"},
 		{"base: smart-containers-2020\nreplicates: 1000000000\naxes:\n  - key: carriers[0].capacity\n    values: [40, 80]\n", "replicates: 1000000000 is too large"},
+		{"base: smart-containers-2020\nset:\n  carriers[0].strategy: {kind: custom, name: x}\naxes:\n  - key: carriers[0].capacity\n    values: [40, 80]\n", "carriers[0].strategy.kind: custom"},
 	} {
 		code, _, stderr := freightsim(t, "sweep", writeSweepFile(t, dir, c.text), "--list")
 		if code != exitUsage || !strings.Contains(stderr, c.want) {
@@ -173,15 +174,25 @@ func TestSweepAxisOfWholeNumbersRefusesAFraction(t *testing.T) {
 	}
 }
 
-// capacity: 0 (allowed) ran to its end and then failed writing theory.json (+Inf).
+// capacity: 0 (allowed) ran to its end and then failed writing theory.json
+// (+Inf); so did a corridor with a cost rate or a lane distance of 0 (the
+// boundary sweep).
 func TestZeroCapacityRunsToTheEnd(t *testing.T) {
+	for _, c := range [][]string{{"corridor", "carriers[0].cost_rate=0"}, {"corridor", "network.lanes[0].distance=0"}} {
+		out := filepath.Join(t.TempDir(), "run")
+		if code, _, stderr := freightsim(t, "run", c[0], "--set", c[1], "--episodes", "3", "--out", out, "--quiet", "--no-plots"); code != 0 {
+			t.Errorf("%s --set %s: exit %d\n%s", c[0], c[1], code, stderr)
+		} else if theory := string(read(t, filepath.Join(out, "theory.json"))); !strings.Contains(theory, "null stands for an infinite value") {
+			t.Errorf("%s --set %s: theory.json has no note on its infinite values:\n%s", c[0], c[1], theory)
+		}
+	}
 	out := filepath.Join(t.TempDir(), "run")
 	code, _, stderr := freightsim(t, "run", "--set", "carriers[0].capacity=0", "--episodes", "5", "--out", out, "--quiet", "--no-plots")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	theory := string(read(t, filepath.Join(out, "theory.json")))
-	if !strings.Contains(theory, `"demand_ratio": null`) || !strings.Contains(theory, "no capacity") {
+	if !strings.Contains(theory, `"demand_ratio": null`) || !strings.Contains(theory, "null stands for an infinite value") {
 		t.Errorf("theory.json of a market with no capacity: want demand_ratio null with a note, got\n%s", theory)
 	}
 	if m, err := experiments.ReadManifest(out); err != nil || !m.Complete {

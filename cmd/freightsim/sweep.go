@@ -206,6 +206,16 @@ func loadSweep(file string, sets []string) (*sweep.Spec, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
+	// A strategy of kind custom runs only from a Go program: every run
+	// would fail. The first point stands for the base.
+	if sc, err := sw.PointScenario(0); err == nil {
+		if ps := experiments.Unrunnable(&sc, nil); len(ps) > 0 {
+			for i := range ps {
+				ps[i].File = file + " (its base)"
+			}
+			return nil, usageError{ps}
+		}
+	}
 	return sw, nil
 }
 
