@@ -124,6 +124,8 @@ func TestMessagesNameTheRightKeyAndNoGoType(t *testing.T) {
 		{"seed: [1]\n", nil, `:1: seed: a list: want a whole number >= 0`},
 		{"", []string{"carriers=[[1]]"}, `--set carriers=[[1]]: carriers[0]: a list: want a mapping of its fields`},
 		{"", []string{"shippers[0].strategy.kind=[1]"}, `shippers[0].strategy.kind: a list where a strategy is wanted`},
+		{"", []string{"jobs.due.min=9"}, `--set jobs.due.min=9: jobs.due.max: 5 is below min 9: want max >= min (with preset smart-containers-2020:29)`},
+		{"jobs:\n  due: {min: 7, max: 5}\n", []string{"seed=3"}, `s.yaml:2: jobs.due.max: 5 is below min 7`},
 	} {
 		name := ""
 		if c.file != "" {
