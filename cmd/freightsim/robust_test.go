@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -13,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/freightsim/freightsim/experiments"
 	"github.com/freightsim/freightsim/experiments/lock"
@@ -332,5 +335,57 @@ func TestManifestSaysCompleteOnlyAfterTheFigures(t *testing.T) {
 	}
 	if !m.Complete || figures == 0 {
 		t.Errorf("manifest: complete %v with %d figures listed; want complete, listing the figures it was written after", m.Complete, figures)
+	}
+}
+
+// `sweep --resume` started while the sweep still ran damaged its journal
+// for good. Now it is refused, and the sweep completes intact.
+func TestConcurrentSweepResumeIsRefused(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs it: skipped with -short")
+	}
+	base := t.TempDir()
+	bin := buildBinary(t, base)
+	// 100 runs of about 10 ms, one after the other: a second or more.
+	file := writeSweepFile(t, base, "name: busy\nbase: smart-containers-2020\nset:\n  training.episodes: 400\n  training.horizon: 20\n  evaluation.horizon: 100\n"+
+		"axes:\n  - key: carriers[0].capacity\n    values: [40, 60, 80, 100, 120]\nreplicates: 20\nmetrics: [ship_share]\nplots: false\n")
+	sweepCmd := func(out string, extra ...string) *exec.Cmd {
+		return exec.Command(bin, append([]string{"sweep", file, "--out", out, "--workers", "1", "--quiet"}, extra...)...)
+	}
+	fresh := filepath.Join(base, "fresh")
+	if out, err := sweepCmd(fresh).CombinedOutput(); err != nil {
+		t.Fatalf("a sweep alone: %v\n%s", err, out)
+	}
+	out := filepath.Join(base, "busy")
+	first := sweepCmd(out)
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(60 * time.Second); journalLines(filepath.Join(out, "journal.jsonl")) < 2; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			first.Process.Kill()
+			t.Fatal("the sweep wrote no run in 60 s")
+		}
+	}
+	second := sweepCmd(out, "--resume")
+	msg, err := second.CombinedOutput()
+	var ee *exec.ExitError
+	firstErr := first.Wait()
+	if m, _ := sweep.ReadManifest(out); err == nil && m.Complete && journalLines(filepath.Join(out, "journal.jsonl")) == 101 {
+		t.Skip("the sweep finished before the second could start: nothing to refuse")
+	}
+	if !errors.As(err, &ee) || ee.ExitCode() != exitUsage || !strings.Contains(string(msg), "is being written by another process (pid "+strconv.Itoa(first.Process.Pid)) {
+		t.Errorf("sweep --resume while the sweep runs: %v, %s; want exit 2 naming the first's pid %d", err, msg, first.Process.Pid)
+	}
+	if firstErr != nil {
+		t.Fatalf("the first sweep: %v", firstErr)
+	}
+	for _, f := range []string{"runs.csv", "aggregate.csv"} {
+		if !bytes.Equal(read(t, filepath.Join(fresh, f)), read(t, filepath.Join(out, f))) {
+			t.Errorf("%s of the sweep that a second writer tried to resume differs from the sweep alone's", f)
+		}
+	}
+	if n := journalLines(filepath.Join(out, "journal.jsonl")); n != 101 {
+		t.Errorf("the journal has %d lines, want the header and 100 runs", n)
 	}
 }
