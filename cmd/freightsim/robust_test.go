@@ -156,6 +156,10 @@ func TestCommandsOfValuesBeyondTheLimitsExitTwoAndWriteNothing(t *testing.T) {
 			t.Errorf("%q: exit %d, %q; want exit 2 naming %q", c.args, code, stderr, c.want)
 		}
 	}
+	code, _, stderr := freightsim(t, "validate", "smart-containers-2020", "--set", "carriers[0].strategy={kind: custom, name: mine}")
+	if code != exitUsage || !strings.Contains(stderr, "carriers[0].strategy.kind: custom") {
+		t.Errorf("validate of a scenario that run refuses (kind custom): exit %d, %q; want exit 2", code, stderr)
+	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("refused commands wrote %v; want nothing besides empty.yaml", entries)
 	}
