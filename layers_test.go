@@ -23,11 +23,12 @@ var allowed = map[string][]string{
 	"agents":                  {"market", "policy"},
 	"experiments/seed":        {},
 	"experiments/config":      {},
+	"experiments/lock":        {},
 	"experiments/scenario":    {"agents", "market", "policy", "experiments/config"},
 	"experiments/equilibrium": {"agents", "market", "policy", "results", "results/chart", "experiments/seed", "experiments/scenario"},
-	"experiments":             {"agents", "market", "policy", "policy/ppo", "results", "results/chart", "sim", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
+	"experiments":             {"agents", "market", "policy", "policy/ppo", "results", "results/chart", "sim", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium", "experiments/lock"},
 	"experiments/sweep":       {"experiments", "results", "results/chart", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
-	"cmd/freightsim":          {"experiments", "results", "results/chart", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium", "experiments/sweep"},
+	"cmd/freightsim":          {"experiments", "results", "results/chart", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium", "experiments/sweep", "experiments/lock"},
 
 	// Sensitivity analysis is a room of results, which it alone may use.
 	"results/sensitivity": {"results"},

@@ -1,6 +1,9 @@
 package experiments
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -82,6 +86,9 @@ const PlotsDir = "plots"
 // Formats selects the files the tables are written as.
 type Formats struct {
 	CSV, Parquet bool
+	// Plots draws the figures (WritePlots) of a run with finished
+	// replicates, from its CSV tables, before its manifest is written.
+	Plots bool
 }
 
 // ParseFormats reads csv, parquet or both.
@@ -141,6 +148,7 @@ func PrepareDir(dir string, overwrite bool) error {
 // unfinished says whether it holds an unfinished one, and how far it got.
 func PrepareOutput(dir string, overwrite bool, standard []string, unfinished func() (string, bool), listed func() []string) error {
 	entries, err := os.ReadDir(dir)
+	entries = entriesBesidesLock(entries)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return os.MkdirAll(dir, 0o755)
@@ -212,6 +220,10 @@ type replicateFile struct {
 	Events      uint64 `json:"events"`
 	EpisodesRun int    `json:"episodes_run"`
 	Trades      bool   `json:"trades"`
+	// SHA256 is the SHA-256 of each table file, written before this file:
+	// a replicate whose tables do not match (a file cut or changed) is
+	// not kept, and runs again.
+	SHA256 map[string]string `json:"sha256"`
 }
 
 func replicateDir(dir string, i int) string {
@@ -229,17 +241,40 @@ func WriteReplicate(dir string, rep *ReplicateResult) error {
 		name string
 		t    *results.Table
 	}{{"evaluations.csv", rep.Evaluations}, {"episodes.csv", rep.Episodes}, {"trades.csv", rep.Trades}, {"lanes.csv", rep.Lanes}}
+	sums := map[string]string{}
 	for _, f := range tables {
-		if f.t != nil {
-			if err := results.WriteCSVFile(filepath.Join(d, f.name), f.t); err != nil {
-				return err
-			}
+		if f.t == nil {
+			continue
 		}
+		h := sha256.New()
+		if err := results.WriteFile(filepath.Join(d, f.name), func(w io.Writer) error { return f.t.WriteCSV(io.MultiWriter(w, h)) }); err != nil {
+			return err
+		}
+		sums[f.name] = hex.EncodeToString(h.Sum(nil))
 	}
 	return results.WriteJSON(filepath.Join(d, "replicate.json"), replicateFile{
 		Replicate: rep.Index, Seed: strconv.FormatUint(rep.Seed, 10),
-		Events: rep.Events, EpisodesRun: rep.EpisodesRun, Trades: rep.Trades != nil,
+		Events: rep.Events, EpisodesRun: rep.EpisodesRun, Trades: rep.Trades != nil, SHA256: sums,
 	})
+}
+
+// intact reports whether the table files of the replicate in d are those
+// its replicate.json was written after, byte for byte.
+func (rf *replicateFile) intact(d string, names ...string) bool {
+	for _, name := range names {
+		want, ok := rf.SHA256[name]
+		if !ok {
+			return false
+		}
+		b, err := os.ReadFile(filepath.Join(d, name))
+		if err != nil {
+			return false
+		}
+		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != want {
+			return false
+		}
+	}
+	return true
 }
 
 // LoadReplicates reads back the replicates kept in dir by [WriteReplicate],
@@ -278,6 +313,16 @@ func LoadReplicates(dir string, sc scenario.Config, trades bool) ([]*ReplicateRe
 		case rf.Trades != trades:
 			return nil, fmt.Errorf("%w: the run in %s %s trades: resume it %s --trades", ErrResumeMismatch, dir,
 				map[bool]string{true: "records", false: "does not record"}[rf.Trades], map[bool]string{true: "with", false: "without"}[rf.Trades])
+		}
+		tables := []string{"evaluations.csv", "episodes.csv"}
+		if sc.IsNetwork() {
+			tables = append(tables, "lanes.csv")
+		}
+		if trades {
+			tables = append(tables, "trades.csv")
+		}
+		if !rf.intact(d, tables...) {
+			continue // a table cut or changed since it was kept: the replicate runs again
 		}
 		rep := &ReplicateResult{Index: i, Seed: seed.Replicate(sc.Seed, i), Events: rf.Events, EpisodesRun: rf.EpisodesRun}
 		if rep.Evaluations, err = readCSV(filepath.Join(d, "evaluations.csv"), 2); err != nil {
@@ -325,11 +370,7 @@ func readCSV(path string, nkeys int) (*results.Table, error) {
 // nothing to resume: Resume returns nil and the run starts afresh. The
 // errors wrap [ErrRunComplete] or [ErrResumeMismatch].
 func Resume(dir string, sc scenario.Config, trades bool) ([]*ReplicateResult, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) || err == nil && len(entries) == 0 {
-		return nil, nil
-	}
-	if err != nil {
+	if empty, err := IsEmptyDir(dir); err != nil || empty {
 		return nil, err
 	}
 	path := filepath.Join(dir, "config.yaml")
@@ -368,9 +409,12 @@ func Resume(dir string, sc scenario.Config, trades bool) ([]*ReplicateResult, er
 
 // WriteRun writes a run's files into dir: config.yaml (the effective
 // scenario), the tables as CSV and/or Parquet (evaluations, episodes, and
-// trades when recorded), summary.json and, last, manifest.json, each
-// atomically. It removes the table files of the other format, and once the
-// run is complete, the replicates kept for resuming it.
+// trades when recorded), summary.json, the figures (with f.Plots) and, last,
+// manifest.json, each atomically: a manifest that says complete is written
+// after every other file. It removes the table files of the other format,
+// and once the run is complete, the replicates kept for resuming it. Figures
+// that cannot be drawn leave the run incomplete (failed), its replicates
+// kept, and are returned as the error.
 func WriteRun(dir string, res *Result, m Manifest, f Formats) error {
 	if !f.CSV && !f.Parquet {
 		f.CSV = true
@@ -403,12 +447,11 @@ func WriteRun(dir string, res *Result, m Manifest, f Formats) error {
 			files = append(files, file{t.name + ext.ext, ext.write(t.t)})
 		}
 	}
-	files = append(files, file{"summary.json", jsonWriter(res.Summary)}, file{"theory.json", jsonWriter(res.theory())})
+	files = append(files, file{"summary.json", jsonWriter(res.Summary)}, file{"theory.json", theoryWriter(res.theory())})
 	m.Files = []string{"config.yaml"}
 	for _, fl := range files {
 		m.Files = append(m.Files, fl.name)
 	}
-	files = append(files, file{"manifest.json", jsonWriter(m)})
 	for _, name := range stale {
 		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
@@ -418,6 +461,21 @@ func WriteRun(dir string, res *Result, m Manifest, f Formats) error {
 		if err := results.WriteFile(filepath.Join(dir, fl.name), fl.write); err != nil {
 			return err
 		}
+	}
+	var plotErr error
+	if f.Plots && f.CSV && len(m.Completed) > 0 {
+		figs, err := WritePlots(dir)
+		if err != nil {
+			plotErr = fmt.Errorf("drawing the figures: %w", err)
+			m.Complete, m.Status, m.Error = false, StatusFailed, strings.TrimSpace(m.Error+"\n"+plotErr.Error())
+		}
+		m.Files = append(m.Files, figs...)
+	}
+	if err := results.WriteFile(filepath.Join(dir, "manifest.json"), jsonWriter(m)); err != nil {
+		return errors.Join(plotErr, err)
+	}
+	if plotErr != nil {
+		return plotErr
 	}
 	if m.Complete {
 		return os.RemoveAll(filepath.Join(dir, replicatesDir))
@@ -431,6 +489,59 @@ func jsonWriter(v any) func(io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(v)
 	}
+}
+
+// theoryWriter writes th as JSON. A value that is infinite (a ratio to a
+// capacity or a cost of 0) is written as null, with a note: encoding/json
+// refuses it, and the run, finished, failed at its last file.
+func theoryWriter(th *equilibrium.Theory) func(io.Writer) error {
+	if !replaceInf(reflect.ValueOf(th).Elem()) {
+		return jsonWriter(th)
+	}
+	return func(w io.Writer) error {
+		var b bytes.Buffer
+		if err := jsonWriter(struct {
+			*equilibrium.Theory
+			Note string `json:"infinite_values_note"`
+		}{th, "null stands for an infinite value: a ratio to a capacity, a cost or a distance of 0"})(&b); err != nil {
+			return err
+		}
+		out := strings.ReplaceAll(b.String(), infText, "null")
+		_, err := io.WriteString(w, out)
+		return err
+	}
+}
+
+// infText is how encoding/json writes math.MaxFloat64, which replaceInf
+// puts for an infinite value.
+var infText = strconv.FormatFloat(math.MaxFloat64, 'g', -1, 64)
+
+// replaceInf replaces every infinite float under v (settable), +Inf or
+// -Inf, by math.MaxFloat64 and reports whether it met one.
+func replaceInf(v reflect.Value) bool {
+	met := false
+	switch v.Kind() {
+	case reflect.Float64:
+		if math.IsInf(v.Float(), 0) && v.CanSet() {
+			v.SetFloat(math.MaxFloat64)
+			met = true
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			met = replaceInf(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				met = replaceInf(v.Field(i)) || met
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			met = replaceInf(v.Index(i)) || met
+		}
+	}
+	return met
 }
 
 // theory is res.Theory, computed now for a result built without it.

@@ -228,7 +228,7 @@ func TestPrepareDirAndWriteRun(t *testing.T) {
 }
 
 func TestParseFormats(t *testing.T) {
-	for in, want := range map[string]Formats{"csv": {CSV: true}, "parquet": {Parquet: true}, "both": {true, true}} {
+	for in, want := range map[string]Formats{"csv": {CSV: true}, "parquet": {Parquet: true}, "both": {CSV: true, Parquet: true}} {
 		if got, err := ParseFormats(in); err != nil || got != want {
 			t.Errorf("ParseFormats(%q) = %+v, %v", in, got, err)
 		}

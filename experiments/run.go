@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -102,7 +104,7 @@ func (r *Result) Complete() bool {
 // the other replicates when one fails; it then returns the replicates that
 // finished together with the error.
 func Run(ctx context.Context, sc scenario.Config, opt Options) (*Result, error) {
-	if ps := sc.Validate(); len(ps) > 0 {
+	if ps := append(sc.Validate(), Unrunnable(&sc, opt.Strategies)...); len(ps) > 0 {
 		for i := range ps {
 			ps[i].File = sc.Name
 		}
@@ -126,8 +128,17 @@ func Run(ctx context.Context, sc scenario.Config, opt Options) (*Result, error) 
 	}
 	start := time.Now()
 	theory := make(chan *equilibrium.Theory, 1)
-	go func() { theory <- equilibrium.NewTheory(&sc) }() // alongside the replicates: it depends on the scenario alone
-	runCtx, stop := context.WithCancel(ctx)              // stops the other replicates when one fails
+	var theoryErr error
+	go func() { // alongside the replicates: it depends on the scenario alone
+		defer func() {
+			if v := recover(); v != nil {
+				theoryErr = &PanicError{Scenario: sc.Name, BaseSeed: sc.Seed, Replicate: -1, Value: fmt.Sprint(v), Stack: string(debug.Stack())}
+				theory <- &equilibrium.Theory{Scenario: sc.Name, ClosedFormNote: "not computed: " + theoryErr.Error()}
+			}
+		}()
+		theory <- equilibrium.NewTheory(&sc)
+	}()
+	runCtx, stop := context.WithCancel(ctx) // stops the other replicates when one fails
 	defer stop()
 	errs := make([]error, n)
 	events := make([]uint64, n)
@@ -220,6 +231,9 @@ feed:
 		Episode:    sc.Training.Episodes,
 		Metrics:    results.SummarizeAt(res.Evaluations, 1, int64(sc.Training.Episodes)),
 	}
+	if theoryErr != nil {
+		failed = append(failed, theoryErr)
+	}
 	if len(failed) > 0 {
 		return res, errors.Join(failed...)
 	}
@@ -241,7 +255,13 @@ func RunReplicate(ctx context.Context, sc *scenario.Config, i int, opt Options) 
 
 // runReplicate runs replicate i to its end and returns its rows, with the
 // events and episodes it ran (also when it fails or is stopped).
-func runReplicate(ctx context.Context, sc *scenario.Config, i int, opt Options) (*ReplicateResult, uint64, int, error) {
+func runReplicate(ctx context.Context, sc *scenario.Config, i int, opt Options) (rep *ReplicateResult, events uint64, eps int, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			rep, err = nil, &PanicError{Scenario: sc.Name, BaseSeed: sc.Seed, Replicate: i, Seed: seed.Replicate(sc.Seed, i),
+				Value: fmt.Sprint(v), Stack: string(debug.Stack())}
+		}
+	}()
 	r, err := newReplicate(sc, i, opt.Strategies)
 	if err != nil {
 		return nil, 0, 0, err
@@ -250,11 +270,11 @@ func runReplicate(ctx context.Context, sc *scenario.Config, i int, opt Options) 
 		r.obs.trades = newTradesTable()
 	}
 	err = r.run(ctx, opt.Progress)
-	eps := len(r.episodes) + len(r.epochs)*sc.Evaluation.Episodes
+	eps = len(r.episodes) + len(r.epochs)*sc.Evaluation.Episodes
 	if err != nil {
 		return nil, r.events, eps, err
 	}
-	rep := &ReplicateResult{Index: i, Seed: r.seed, Events: r.events, EpisodesRun: eps, Measured: r.measured, Equilibrium: r.final,
+	rep = &ReplicateResult{Index: i, Seed: r.seed, Events: r.events, EpisodesRun: eps, Measured: r.measured, Equilibrium: r.final,
 		Solver: r.x.Solver, Benchmark: r.obs.benchStats,
 		Evaluations: &results.Table{Keys: evaluationKeys(), Values: MetricNames(*sc)},
 		Episodes:    &results.Table{Keys: evaluationKeys(), Values: names(results.EpisodeColumns())},
@@ -268,6 +288,51 @@ func runReplicate(ctx context.Context, sc *scenario.Config, i int, opt Options) 
 		rep.Episodes.Append([]int64{int64(i), int64(ep)}, row)
 	}
 	return rep, r.events, eps, nil
+}
+
+// PanicError is a replicate that panicked: a bug of the model or of the
+// validation that let its scenario through. It names what reproduces it.
+type PanicError struct {
+	Scenario  string
+	BaseSeed  uint64
+	Replicate int
+	Seed      uint64 // the replicate's seed, derived from BaseSeed
+	Value     string // what the panic said
+	Stack     string // the goroutine's stack where it panicked
+}
+
+func (e *PanicError) Error() string {
+	where := ""
+	if f := panicFrame(e.Stack); f != "" {
+		where = " at " + f
+	}
+	what := fmt.Sprintf("replicate %d of scenario %s (base seed %d, replicate seed %d)", e.Replicate, e.Scenario, e.BaseSeed, e.Seed)
+	if e.Replicate < 0 {
+		what = fmt.Sprintf("the theory (theory.json) of scenario %s", e.Scenario)
+	}
+	return fmt.Sprintf("%s crashed%s: %s\n"+
+		"this is a bug: please report it with the run's config.yaml, which reproduces it with --seed %d",
+		what, where, e.Value, e.BaseSeed)
+}
+
+// panicFrame is the function and file:line of the stack's frame that
+// panicked: the first below runtime's panic machinery.
+func panicFrame(stack string) string {
+	lines := strings.Split(stack, "\n")
+	for k, l := range lines {
+		if !strings.HasPrefix(l, "panic(") {
+			continue
+		}
+		for f := k + 2; f+1 < len(lines); f += 2 { // function, then its file:line
+			if fn := strings.TrimSpace(lines[f]); !strings.HasPrefix(fn, "runtime.") && fn != "" {
+				if i := strings.LastIndexByte(fn, '('); i > 0 && strings.HasSuffix(fn, ")") {
+					fn = fn[:i] // without its arguments' addresses
+				}
+				return fn + " (" + strings.Fields(strings.TrimSpace(lines[f+1]) + " ")[0] + ")"
+			}
+		}
+	}
+	return ""
 }
 
 // checkDone checks that rep, given as replicate i of sc, has the tables a

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/config"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/policy"
 )
@@ -135,4 +136,27 @@ func learner(sc *scenario.Config, st scenario.Strategy, f agents.Features, rng *
 		return nil, err
 	}
 	return l, nil
+}
+
+// Unrunnable lists, as located problems, the agents of sc whose strategy
+// kind custom names no strategy of custom: a run of sc would fail at its
+// first replicate, so a caller checks it before writing anything.
+func Unrunnable(sc *scenario.Config, custom map[string]StrategyFunc) config.Problems {
+	var ps config.Problems
+	check := func(p string, st scenario.Strategy) {
+		if st.Kind != scenario.KindCustom {
+			return
+		}
+		if _, ok := custom[st.Name]; !ok {
+			ps = append(ps, config.Problem{Field: p + ".kind", Msg: fmt.Sprintf(
+				"custom (named %q) runs only from a Go program that gives experiments.Run the strategy of that name (Options.Strategies); the command line has none: want learn, truthful, markup, linear, zi-c or zip", st.Name)})
+		}
+	}
+	for i, s := range sc.Shippers {
+		check(fmt.Sprintf("shippers[%d].strategy", i), s.Strategy)
+	}
+	for i, c := range sc.Carriers {
+		check(fmt.Sprintf("carriers[%d].strategy", i), c.Strategy)
+	}
+	return ps
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -39,8 +40,16 @@ func main() {
 	os.Exit(execute(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// execute runs the command line args and returns the exit code.
-func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// execute runs the command line args and returns the exit code. A panic
+// of the command's own goroutine is a bug: exit 1 with its stack, never 2,
+// the code of a usage error (the Go runtime exits 2 on a panic).
+func execute(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(stderr, "freightsim: internal error (a bug: please report it with the command line): %v\n%s", v, debug.Stack())
+			code = exitFailed
+		}
+	}()
 	root := newRootCmd(append([]string{"freightsim"}, args...), stdout, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)

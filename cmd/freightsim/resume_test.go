@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -157,6 +159,18 @@ func TestResumeReadsFinishedReplicatesFromDisk(t *testing.T) {
 		tab.Rows[i].Values[0] = 12345
 	}
 	if err := results.WriteCSVFile(path, tab); err != nil {
+		t.Fatal(err)
+	}
+	// The changed table's checksum, as if the run had written it so.
+	meta := filepath.Join(dir, "replicates", "0001", "replicate.json")
+	var rf map[string]any
+	if err := json.Unmarshal(read(t, meta), &rf); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(read(t, path))
+	rf["sha256"].(map[string]any)["evaluations.csv"] = hex.EncodeToString(sum[:])
+	b, _ := json.Marshal(rf)
+	if err := os.WriteFile(meta, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, stderr := freightsim(t, args("--out", dir, "--resume", "--trades")...); code != 0 {

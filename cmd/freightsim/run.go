@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/freightsim/freightsim/experiments"
+	"github.com/freightsim/freightsim/experiments/lock"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/results"
 )
@@ -120,15 +121,19 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 		}
 		sc.Training.Episodes = o.episodes
 	}
+	if err := checkScenario(cmd, name, &sc); err != nil {
+		return err
+	}
 	formats, err := outputFlags(o.workers, o.format, o.resume, o.force, o.out, "run")
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	out := o.out
-	if out == "" {
-		out = filepath.Join("runs", sc.Name+"-"+start.Format("20060102-150405"))
+	out, unlock, err := openOutput(o.out, "runs", sc.Name+"-"+start.Format("20060102-150405"))
+	if err != nil {
+		return err
 	}
+	defer unlock()
 	stderr := cmd.ErrOrStderr()
 
 	var done []*experiments.ReplicateResult
@@ -141,9 +146,6 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 		case errors.Is(err, experiments.ErrResumeMismatch):
 			return usageError{err}
 		case err != nil:
-			return err
-		}
-		if err := os.MkdirAll(out, 0o755); err != nil {
 			return err
 		}
 	} else if err := experiments.PrepareDir(out, o.force); err != nil {
@@ -192,22 +194,9 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 	if !m.Complete {
 		m.Resume = resume
 	}
+	formats.Plots = !o.noPlots
 	if err := experiments.WriteRun(out, res, m, formats); err != nil {
 		return errors.Join(runErr, err)
-	}
-	if len(m.Completed) > 0 && !o.noPlots && formats.CSV {
-		files, err := experiments.WritePlots(out)
-		if err != nil {
-			return errors.Join(runErr, fmt.Errorf("drawing the figures: %w", err))
-		}
-		written, err := experiments.ReadManifest(out) // as WriteRun completed it
-		if err != nil {
-			return errors.Join(runErr, err)
-		}
-		written.Files = append(written.Files, files...)
-		if err := experiments.WriteManifest(out, written); err != nil {
-			return errors.Join(runErr, err)
-		}
 	}
 	if len(m.Completed) > 0 {
 		printSummary(cmd.OutOrStdout(), res, out)
@@ -221,6 +210,51 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 	}
 	return stoppedError{fmt.Sprintf("%s: %d of %d replicate(s) finished and are kept in %s\nto finish the run: %s",
 		msg, len(m.Completed), sc.Replicates, out, resume), runErr}
+}
+
+// flagKeys are the scenario keys that flags of run set.
+var flagKeys = map[string]string{"seed": "seed", "replicates": "replicates", "training.episodes": "episodes"}
+
+// checkScenario validates sc, the scenario named name once flags changed
+// it, and checks that the command line can run it, before anything is
+// written: a problem of a key that a flag set names the flag.
+func checkScenario(cmd *cobra.Command, name string, sc *scenario.Config) error {
+	ps := append(sc.Validate(), experiments.Unrunnable(sc, nil)...)
+	if len(ps) == 0 {
+		return nil
+	}
+	if name == "" {
+		name = scenario.DefaultPreset
+	}
+	for i := range ps {
+		if flag, ok := flagKeys[ps[i].Field]; ok && cmd.Flags().Changed(flag) {
+			ps[i].File = "--" + flag + " " + cmd.Flags().Lookup(flag).Value.String()
+		} else if ps[i].File == "" {
+			ps[i].File = name
+		}
+	}
+	return usageError{ps}
+}
+
+// openOutput creates and locks the output directory out, or, when out is
+// "", a new directory parent/name (with a suffix if that is taken), and
+// returns it with the function that unlocks it. A directory that another
+// process writes, or a path that is a file, is a usage error.
+func openOutput(out, parent, name string) (string, func(), error) {
+	if out == "" {
+		var err error
+		if out, err = experiments.NewDir(parent, name); err != nil {
+			return "", nil, err
+		}
+	}
+	l, err := experiments.LockDir(out)
+	if errors.Is(err, lock.ErrHeld) || errors.Is(err, experiments.ErrNotDir) {
+		return "", nil, usageError{fmt.Errorf("--out %w", err)}
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	return out, func() { l.Release() }, nil
 }
 
 // stoppedError is a run that stopped before its end: it says what was kept

@@ -119,13 +119,15 @@ func runSweep(cmd *cobra.Command, o *sweepOptions, file string, argv []string) e
 		return listPoints(stdout, sw, shard)
 	}
 	start := time.Now()
-	out := o.out
-	if out == "" {
-		out = filepath.Join("sweeps", sw.Name+"-"+start.Format("20060102-150405"))
-		if !shard.Whole() {
-			out += fmt.Sprintf("-shard%dof%d", shard.Index, shard.Count)
-		}
+	name := sw.Name + "-" + start.Format("20060102-150405")
+	if !shard.Whole() {
+		name += fmt.Sprintf("-shard%dof%d", shard.Index, shard.Count)
 	}
+	out, unlock, err := openOutput(o.out, "sweeps", name)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 
 	var d *sweep.Dir
 	if o.resume {
@@ -203,6 +205,16 @@ func loadSweep(file string, sets []string) (*sweep.Spec, error) {
 	sw, err := sweep.LoadWith(file, sets)
 	if err != nil {
 		return nil, usageError{err}
+	}
+	// A strategy of kind custom runs only from a Go program: every run
+	// would fail. The first point stands for the base.
+	if sc, err := sw.PointScenario(0); err == nil {
+		if ps := experiments.Unrunnable(&sc, nil); len(ps) > 0 {
+			for i := range ps {
+				ps[i].File = file + " (its base)"
+			}
+			return nil, usageError{ps}
+		}
 	}
 	return sw, nil
 }

@@ -33,6 +33,9 @@ what a run would write as config.yaml.`,
 			if err != nil {
 				return err
 			}
+			if err := checkScenario(cmd, args[0], &sc); err != nil {
+				return err // what freightsim run would refuse: a strategy of kind custom
+			}
 			w := cmd.OutOrStdout()
 			if o.print {
 				b, err := yaml.Marshal(sc)

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -198,4 +199,41 @@ func NodeText(n *yaml.Node) (string, error) {
 		s = `""`
 	}
 	return s, nil
+}
+
+// MaxNodes bounds the nodes of a YAML document with its aliases expanded:
+// a few aliases nesting each other ("billion laughs") would otherwise make
+// a walk of the document take gigabytes and hours.
+const MaxNodes = 1_000_000
+
+// CheckSize returns an error if n, with every alias expanded, has more
+// than MaxNodes nodes. It counts without expanding, each node once.
+func CheckSize(n *yaml.Node) error {
+	memo := map[*yaml.Node]float64{}
+	var size func(*yaml.Node, int) float64
+	size = func(n *yaml.Node, depth int) float64 {
+		if n == nil {
+			return 0
+		}
+		if s, ok := memo[n]; ok {
+			return s
+		}
+		if depth > 10_000 {
+			return math.Inf(1) // an alias cycle, or nesting no scenario has
+		}
+		memo[n] = math.Inf(1) // a cycle through n is infinite
+		s := 1.0
+		if n.Kind == yaml.AliasNode {
+			s += size(n.Alias, depth+1)
+		}
+		for _, c := range n.Content {
+			s += size(c, depth+1)
+		}
+		memo[n] = s
+		return s
+	}
+	if s := size(n, 0); s > MaxNodes {
+		return fmt.Errorf("the document expands its aliases to %.3g values: want at most %d (aliases that nest each other multiply)", s, MaxNodes)
+	}
+	return nil
 }

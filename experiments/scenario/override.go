@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 
 	"github.com/freightsim/freightsim/experiments/config"
 	"gopkg.in/yaml.v3"
@@ -52,7 +53,12 @@ func ParseWith(file string, data []byte, sets []string) (Config, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return Parse(file, data) // reports the syntax error with its line
 	}
-	base, _ := Parse(file, data) // the file's effective scenario: where a list the file omits comes from
+	if _, err := oneDocument(file, data); err != nil {
+		return Default(), err // a second document, or aliases that expand without bound
+	}
+	base, baseErr := Parse(file, data) // the file's effective scenario: where a list the file omits comes from
+	var baseProbs config.Problems
+	config.AsProblems(baseErr, &baseProbs)
 	var eff yaml.Node
 	if err := eff.Encode(base); err != nil {
 		return Config{}, err
@@ -110,6 +116,18 @@ func ParseWith(file string, data []byte, sets []string) (Config, error) {
 			continue
 		}
 		p.File, p.Line = file, config.LineOf(orig, p.Field)
+		if len(applied) > 0 && !hasProblem(baseProbs, p) {
+			// The file alone is valid here: the overrides made the
+			// combination wrong (jobs.due.min=9 over a file's max 5).
+			if p.Line > 0 {
+				p.Msg += fmt.Sprintf(" (with %s:%d)", file, p.Line)
+			} else {
+				p.Msg += " (with the default)"
+			}
+			p.File, p.Line = overrideNames(sets), 0
+			setProbs = append(setProbs, p)
+			continue
+		}
 		fileProbs = append(fileProbs, p)
 	}
 	if len(fileProbs)+len(setProbs) > 0 {
@@ -118,6 +136,26 @@ func ParseWith(file string, data []byte, sets []string) (Config, error) {
 		return sc, append(fileProbs, setProbs...)
 	}
 	return sc, nil
+}
+
+// hasProblem reports whether ps has a problem of p's field with p's message.
+func hasProblem(ps config.Problems, p config.Problem) bool {
+	for _, q := range ps {
+		if q.Field == p.Field && q.Msg == p.Msg {
+			return true
+		}
+	}
+	return false
+}
+
+// overrideNames locates a problem that the overrides sets made together
+// with the file: "--set a=1" or "--set a=1 --set b=2".
+func overrideNames(sets []string) string {
+	names := make([]string, len(sets))
+	for i, a := range sets {
+		names[i] = FlagName(a)
+	}
+	return strings.Join(names, " ")
 }
 
 // FlagName is how problems of the override assignment are located: "--set key.path=value".

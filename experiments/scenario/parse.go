@@ -23,6 +23,9 @@ func Load(path string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
+	if err := notEmpty(path, data); err != nil {
+		return Config{}, err
+	}
 	return Parse(path, data)
 }
 
@@ -33,9 +36,9 @@ func Load(path string) (Config, error) {
 // values of the wrong type, and values out of range, NaN or infinite.
 func Parse(file string, data []byte) (Config, error) {
 	sc := Default()
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return sc, config.Problems{config.SyntaxProblem(file, err)}
+	root, err := oneDocument(file, data)
+	if err != nil {
+		return sc, err
 	}
 	idx := config.NewIndex(file)
 	if len(root.Content) > 0 {
@@ -67,6 +70,40 @@ func Parse(file string, data []byte) (Config, error) {
 		return sc, probs.Sorted()
 	}
 	return sc, nil
+}
+
+// notEmpty refuses a scenario file that holds no keys: the defaults it
+// would run are more likely a mistake (a file not yet saved) than meant.
+func notEmpty(file string, data []byte) error {
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) == nil && (len(root.Content) == 0 || config.IsNull(root.Content[0])) {
+		return config.Problems{{File: file, Msg: "empty: want a scenario, a mapping of keys (freightsim scenarios show PRESET prints one; {} runs the defaults)"}}
+	}
+	return nil
+}
+
+// oneDocument parses data, the text of file, as at most one YAML document
+// that is not an alias bomb (config.CheckSize), or returns the problem.
+func oneDocument(file string, data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var root yaml.Node
+	if err := dec.Decode(&root); errors.Is(err, io.EOF) {
+		return &root, nil // no document: the defaults
+	} else if err != nil {
+		return nil, config.Problems{config.SyntaxProblem(file, err)}
+	}
+	if err := config.CheckSize(&root); err != nil {
+		return nil, config.Problems{{File: file, Msg: err.Error()}}
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
+		line := next.Line
+		if err != nil {
+			line = 0
+		}
+		return nil, config.Problems{{File: file, Line: line, Msg: "a second YAML document (after ---): a scenario file holds one; remove the ---, or put each scenario in its own file"}}
+	}
+	return &root, nil
 }
 
 // validateFixed checks the keys of a fixed strategy, with the strategy's
@@ -230,6 +267,8 @@ func (sc *Config) Validate() config.Problems {
 
 	if sc.Name == "" {
 		bad("name", "empty: want a name for the scenario")
+	} else if !validName(sc.Name) {
+		bad("name", "%q: want a name of letters, digits and - _ . + (no / or \\, not starting with a dot, at most 100 characters): it names the run's directory", sc.Name)
 	}
 	atLeast("replicates", sc.Replicates, 1)
 	atLeast("training.episodes", sc.Training.Episodes, 0)
@@ -319,6 +358,30 @@ func (sc *Config) Validate() config.Problems {
 	atLeast("equilibrium.eval_episodes", eq.EvalEpisodes, 2)
 	atLeast("equilibrium.max_evaluations", eq.MaxEvaluations, 1)
 	number("equilibrium.sigma", eq.Sigma, 0, inf)
+	return withLimits(ps, sc.validateLimits())
+}
+
+// validName reports whether name can be a directory name's part, runs/NAME-TIME.
+func validName(name string) bool {
+	if len(name) > 100 || strings.HasPrefix(name, ".") {
+		return false
+	}
+	for _, r := range name {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.+", r)
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// withLimits appends the limit problems of fields that have no problem yet.
+func withLimits(ps, limits config.Problems) config.Problems {
+	for _, p := range limits {
+		if !config.Related(p.Field, ps) {
+			ps = append(ps, p)
+		}
+	}
 	return ps
 }
 

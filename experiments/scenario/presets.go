@@ -57,5 +57,8 @@ func source(nameOrFile string) (label string, data []byte, err error) {
 		return "", nil, fmt.Errorf("%q is neither a preset (%s) nor a readable file: %w",
 			nameOrFile, strings.Join(Presets(), ", "), err)
 	}
+	if err := notEmpty(nameOrFile, data); err != nil {
+		return "", nil, err
+	}
 	return nameOrFile, data, nil
 }

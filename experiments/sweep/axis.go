@@ -137,6 +137,8 @@ func (sw *Spec) readAxis(file, p string, a axisFile, n *yaml.Node, idx *config.I
 			at("steps", "a %s design samples the range: steps is for a grid", sw.Design)
 		case !sampled && a.Steps < 2:
 			at("steps", "%d: a grid range wants steps >= 2, the number of values from..to (for one value, write values: [x])", a.Steps)
+		case !sampled && a.Steps > scenario.MaxSweepSteps:
+			at("steps", "%d is too many: want at most %d values from..to", a.Steps, scenario.MaxSweepSteps)
 		}
 		if len(probs) > 0 {
 			return ax, probs

@@ -115,12 +115,10 @@ func writeSweepFiles(dir string, sw *Spec) error {
 // empty dir has nothing to resume: the sweep starts afresh. The errors wrap
 // [ErrMismatch].
 func Resume(dir string, sw *Spec, shard Shard) (*Dir, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) || err == nil && len(entries) == 0 {
-		return Create(dir, sw, shard, false)
-	}
-	if err != nil {
+	if empty, err := experiments.IsEmptyDir(dir); err != nil {
 		return nil, err
+	} else if empty {
+		return Create(dir, sw, shard, false)
 	}
 	shard = shard.norm()
 	old, err := os.ReadFile(filepath.Join(dir, "sweep.yaml"))
@@ -142,7 +140,7 @@ func Resume(dir string, sw *Spec, shard Shard) (*Dir, error) {
 		}
 	}
 	d := newDir(dir, sw, shard)
-	x, err := readJournalIndex(dir, 0)
+	x, err := readJournalIndex(dir, 0, sw)
 	if errors.Is(err, ErrNotADir) {
 		return d, writeSweepFiles(dir, sw) // stopped before its first run: start it again
 	}

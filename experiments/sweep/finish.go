@@ -43,7 +43,7 @@ func Finish(dir string, sw *Spec, f experiments.Formats) (*Finished, error) {
 	if !f.CSV && !f.Parquet {
 		f.CSV = true
 	}
-	x, err := readJournalIndex(dir, 0)
+	x, err := readJournalIndex(dir, 0, sw)
 	if err != nil {
 		return nil, err
 	}

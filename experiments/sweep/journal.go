@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"math"
 	"os"
 	"slices"
 	"strconv"
 
+	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -19,10 +21,12 @@ import (
 // the order the runs finished, appended and synced as each finishes:
 //
 //	{"journal":"freightsim sweep","version":1,"sweep":"<hash>","name":"risk","shard":"0/1","axes":["risk"],"columns":["avg_bidding_cost",...]}
-//	{"point":3,"replicate":1,"seed":"1234","status":"ok","wall_seconds":0.12,"axes":["0.05"],"values":[-51.2,null,...]}
-//	{"point":4,"replicate":0,"seed":"5678","status":"failed","wall_seconds":0.03,"axes":["0.1"],"values":[null,...],"error":"..."}
+//	{"point":3,"replicate":1,"seed":"1234","status":"ok","wall_seconds":0.12,"axes":["0.05"],"values":[-51.2,null,...],"crc":"1a2b3c4d"}
+//	{"point":4,"replicate":0,"seed":"5678","status":"failed","wall_seconds":0.03,"axes":["0.1"],"values":[null,...],"error":"...","crc":"5e6f7a8b"}
 //
-// values follow the header's columns; null is a missing value (NaN), and
+// Each run's line ends with "crc", the CRC-32C of the line without it (hex),
+// so that a line changed after it was written is refused, not read as a
+// run. values follow the header's columns; null is a missing value (NaN), and
 // "+Inf" and "-Inf" are infinite ones. Numbers are written as the shortest
 // decimal that reads back to the same float64, so the final tables read
 // from a journal are those of the runs, bit for bit.
@@ -30,7 +34,7 @@ import (
 const (
 	journalName    = "journal.jsonl"
 	journalKind    = "freightsim sweep"
-	journalVersion = 1
+	journalVersion = 2 // 2: a CRC on each run's line
 	statusOK       = "ok"
 	statusFailed   = "failed"
 )
@@ -117,10 +121,41 @@ func (r *Record) marshal() ([]byte, error) {
 	for i, v := range r.Values {
 		w.Values[i] = jsonFloat(v)
 	}
-	return json.Marshal(w)
+	b, err := json.Marshal(w)
+	if err != nil {
+		return nil, err
+	}
+	return append(b[:len(b)-1], fmt.Sprintf(`,"crc":"%08x"}`, crc32.Checksum(b, castagnoli))...), nil
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// crcSuffix is the end of a run's line: its CRC, 8 hex digits, then }.
+const crcSuffix = `,"crc":"12345678"}`
+
+// checkCRC returns the line b without its CRC, as it was checksummed, after
+// checking the CRC.
+func checkCRC(b []byte) ([]byte, error) {
+	n := len(b) - len(crcSuffix)
+	if n < 1 || !bytes.HasPrefix(b[n:], []byte(`,"crc":"`)) || b[len(b)-1] != '}' {
+		return nil, errors.New("no crc at the end of the line: the line is damaged")
+	}
+	want, err := strconv.ParseUint(string(b[n+8:len(b)-2]), 16, 32)
+	if err != nil {
+		return nil, fmt.Errorf("crc %q is not 8 hex digits: the line is damaged", b[n+8:len(b)-2])
+	}
+	body := append(b[:n:n], '}')
+	if got := crc32.Checksum(body, castagnoli); uint64(got) != want {
+		return nil, fmt.Errorf("the line's crc is %08x, its content's %08x: the line was changed after it was written", want, got)
+	}
+	return body, nil
 }
 
 func unmarshalRecord(b []byte, columns int) (Record, error) {
+	b, err := checkCRC(b)
+	if err != nil {
+		return Record{}, err
+	}
 	var w recordJSON
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -178,7 +213,10 @@ var ErrNotADir = errors.New("not a sweep directory")
 // readJournalIndex reads the journal of dir: its header and where each
 // run's line is. It checks every line (so a run that did not finish is not
 // taken for one that did) and that no run is there twice.
-func readJournalIndex(dir string, file int32) (*journalIndex, error) {
+//
+// With sw, it also checks that each line is a run of sw: its seed derived
+// from the sweep's seed, its axes' values those of its point.
+func readJournalIndex(dir string, file int32, sw *Spec) (*journalIndex, error) {
 	path := dir + string(os.PathSeparator) + journalName
 	x := &journalIndex{path: path}
 	seen := map[[2]int32]int{}
@@ -195,6 +233,11 @@ func readJournalIndex(dir string, file int32) (*journalIndex, error) {
 		r, err := unmarshalRecord(l.Data, len(x.header.Columns))
 		if err != nil {
 			return fmt.Errorf("%s, line %d: %w", path, l.Number, err)
+		}
+		if sw != nil {
+			if err := sw.checkRecord(&r); err != nil {
+				return fmt.Errorf("%s, line %d: %w: the journal is damaged", path, l.Number, err)
+			}
 		}
 		key := [2]int32{int32(r.Point), int32(r.Replicate)}
 		if first, dup := seen[key]; dup {
@@ -215,6 +258,27 @@ func readJournalIndex(dir string, file int32) (*journalIndex, error) {
 	}
 	x.torn = torn
 	return x, nil
+}
+
+// checkRecord checks that r is a run of sw: a point and replicate of the
+// sweep, the seed derived for them, and the point's axis values.
+func (sw *Spec) checkRecord(r *Record) error {
+	if r.Point < 0 || r.Point >= sw.Points() || r.Replicate < 0 || r.Replicate >= sw.Replicates {
+		return fmt.Errorf("run (point %d, replicate %d) is not one of the sweep's %d points x %d replicates", r.Point, r.Replicate, sw.Points(), sw.Replicates)
+	}
+	if want := seed.Run(sw.Seed, r.Point, r.Replicate); r.Seed != want {
+		return fmt.Errorf("run (point %d, replicate %d) has seed %d, not %d, the seed derived from the sweep's seed %d", r.Point, r.Replicate, r.Seed, want, sw.Seed)
+	}
+	vals := sw.Point(r.Point)
+	if len(r.Axes) != len(vals) {
+		return fmt.Errorf("run (point %d, replicate %d) has %d axis values, the sweep %d axes", r.Point, r.Replicate, len(r.Axes), len(vals))
+	}
+	for a, v := range vals {
+		if r.Axes[a] != v.Text {
+			return fmt.Errorf("run (point %d, replicate %d) has %s = %s, the point %s", r.Point, r.Replicate, sw.Axes[a].Name, r.Axes[a], v.Text)
+		}
+	}
+	return nil
 }
 
 // sortRefs orders runs by (point, replicate, journal).

@@ -42,7 +42,7 @@ func Merge(out string, dirs []string, opt MergeOptions) (*Result, error) {
 	var xs []*journalIndex
 	var shards []Shard
 	for i, d := range dirs {
-		x, err := readJournalIndex(d, int32(i))
+		x, err := readJournalIndex(d, int32(i), nil)
 		if err != nil {
 			return nil, err
 		}
@@ -68,6 +68,14 @@ func Merge(out string, dirs []string, opt MergeOptions) (*Result, error) {
 	if sw.hash != xs[0].header.Sweep {
 		return nil, fmt.Errorf("%w: the sweep in %s reads as sweep %.12s, but its journal is of sweep %.12s: was it written by another version of freightsim?",
 			ErrMismatch, dirs[0], sw.hash, xs[0].header.Sweep)
+	}
+	for i, d := range dirs { // every line a run of this sweep, before anything is written
+		if _, err := readJournalIndex(d, int32(i), sw); err != nil {
+			return nil, err
+		}
+	}
+	if err := sameRevision(dirs); err != nil {
+		return nil, err
 	}
 	var refs []runRef
 	var paths []string
@@ -115,6 +123,28 @@ func Merge(out string, dirs []string, opt MergeOptions) (*Result, error) {
 		return nil, err
 	}
 	return &Result{Dir: out, Manifest: m, Complete: true, Finished: true}, nil
+}
+
+// sameRevision checks that the shards in dirs were run by one revision of
+// the code, where their manifests know it: results of two versions of the
+// code would be mixed in one table, as a resume refuses to.
+func sameRevision(dirs []string) error {
+	first, at := "", ""
+	for _, d := range dirs {
+		m, err := ReadManifest(d)
+		if err != nil || m.Revision == "" || m.Modified {
+			continue
+		}
+		if first == "" {
+			first, at = m.Revision, d
+			continue
+		}
+		if m.Revision != first {
+			return fmt.Errorf("%w: %s was run by revision %s and %s by revision %s: its results would mix two versions of the code; run the shards again with one binary",
+				ErrMismatch, at, first, d, m.Revision)
+		}
+	}
+	return nil
 }
 
 // sameDir reports whether a and b name the same existing directory.
@@ -165,7 +195,7 @@ func writeMergedJournal(out string, sw *Spec, refs []runRef, paths []string) err
 
 // failedRunsOf names the first failed runs of the journal in dir.
 func failedRunsOf(dir string, sw *Spec) []FailedRun {
-	x, err := readJournalIndex(dir, 0)
+	x, err := readJournalIndex(dir, 0, sw)
 	if err != nil {
 		return nil
 	}

@@ -145,6 +145,9 @@ func ParseWith(file string, data []byte, sets []string) (*Spec, error) {
 	} else {
 		return nil, config.Problems{{File: file, Msg: "empty: a sweep names at least its base scenario, e.g. base: smart-containers-2020 (see docs/SWEEPS.md)"}}
 	}
+	if err := config.CheckSize(doc); err != nil {
+		return nil, config.Problems{{File: file, Msg: err.Error()}}
+	}
 	idx := config.NewIndex(file)
 	idx.Walk(doc, reflect.TypeOf(fileYAML{}), "")
 	probs := idx.Problems
@@ -177,6 +180,8 @@ func ParseWith(file string, data []byte, sets []string) (*Spec, error) {
 		sw.Replicates = *f.Replicates
 		if sw.Replicates < 1 {
 			at("replicates", "%d is too small: want a whole number >= 1", sw.Replicates)
+		} else if sw.Replicates > scenario.MaxReplicates {
+			at("replicates", "%d is too large: want at most %d", sw.Replicates, scenario.MaxReplicates)
 		}
 	}
 	if f.Plots != nil {

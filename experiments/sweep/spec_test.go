@@ -323,7 +323,7 @@ func TestSweepRunIsReplicateOfRun(t *testing.T) {
     values: [5, 10]
 `)
 	dir := runSweep(t, sw, "s", Options{Workers: 2})
-	x, err := readJournalIndex(dir, 0)
+	x, err := readJournalIndex(dir, 0, sw)
 	if err != nil {
 		t.Fatal(err)
 	}
