@@ -79,7 +79,7 @@ every finished replicate, and exits with code 130; the same command with
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "write the run into `DIR` (default runs/NAME-YYYYMMDD-HHMMSS)")
-	f.Uint64Var(&o.seed, "seed", 0, "base seed (default: the scenario's)")
+	f.Var(seedFlag{&o.seed}, "seed", "base seed (default: the scenario's); a table's signed seed column is read as the same seed")
 	f.IntVarP(&o.replicates, "replicates", "r", 0, "independent replicates (default: the scenario's)")
 	f.IntVar(&o.episodes, "episodes", 0, "training episodes (default: the scenario's)")
 	f.IntVarP(&o.workers, "workers", "w", 0, "replicates run at once (default: number of CPUs)")

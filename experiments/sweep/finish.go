@@ -212,7 +212,7 @@ type finisher struct {
 func (fz *finisher) runColumns() []column {
 	cols := []column{{"point", colInt}, {"replicate", colInt}}
 	cols = append(cols, fz.sw.axisColumns()...)
-	cols = append(cols, column{"seed", colUint}, column{"status", colText}, column{"error", colText})
+	cols = append(cols, column{"seed", colSeed}, column{"status", colText}, column{"error", colText})
 	for _, c := range fz.sw.columns {
 		cols = append(cols, column{c, colFloat})
 	}
@@ -247,10 +247,14 @@ func (fz *finisher) runRows(emit func([]cell) error) error {
 func (fz *finisher) aggregateColumns() []column {
 	cols := []column{{"point", colInt}}
 	cols = append(cols, fz.sw.axisColumns()...)
-	cols = append(cols, column{"replicates_ok", colFloat}, column{"replicates_failed", colFloat})
+	cols = append(cols, column{"replicates_ok", colInt}, column{"replicates_failed", colInt})
 	for _, m := range fz.sw.Metrics {
 		for _, s := range statSuffixes() {
-			cols = append(cols, column{m + s, colFloat})
+			k := colFloat
+			if s == "_n" {
+				k = colInt
+			}
+			cols = append(cols, column{m + s, k})
 		}
 	}
 	return cols
@@ -290,14 +294,14 @@ func (fz *finisher) aggregateRows(emit func([]cell) error, pt *results.Table) er
 		vals := sw.Point(int(p))
 		row = append(row[:0], cell{i: int64(p)})
 		row = sw.axisCells(row, vals)
-		row = append(row, cell{f: float64(ok)}, cell{f: float64(failed)})
+		row = append(row, cell{i: int64(ok)}, cell{i: int64(failed)})
 		var plotVals []float64
 		if pt != nil {
 			plotVals = sw.plotAxes(vals)
 		}
 		for m := range xs {
 			st := results.Summarize(xs[m])
-			row = append(row, cell{f: st.Mean}, cell{f: st.SD}, cell{f: st.CI95Low}, cell{f: st.CI95High}, cell{f: float64(st.N)})
+			row = append(row, cell{f: st.Mean}, cell{f: st.SD}, cell{f: st.CI95Low}, cell{f: st.CI95High}, cell{i: int64(st.N)})
 			if pt != nil {
 				plotVals = append(plotVals, st.Mean, st.CI95Low, st.CI95High)
 			}

@@ -305,7 +305,7 @@ func (sw *Spec) Episodes(p int) int { return int(sw.episodes[p]) }
 
 // pointColumns are the columns of points.csv.
 func (sw *Spec) pointColumns() []column {
-	cols := []column{{"point", colInt}, {"seed", colUint}}
+	cols := []column{{"point", colInt}, {"seed", colSeed}}
 	return append(cols, sw.axisColumns()...)
 }
 
@@ -313,7 +313,10 @@ func (sw *Spec) axisColumns() []column {
 	var cols []column
 	for _, ax := range sw.Axes {
 		k := colText
-		if ax.Numeric {
+		switch {
+		case ax.Numeric && ax.Integer:
+			k = colInt
+		case ax.Numeric:
 			k = colFloat
 		}
 		cols = append(cols, column{ax.Name, k})
@@ -324,7 +327,9 @@ func (sw *Spec) axisColumns() []column {
 // axisCells appends the cells of a point's axis values.
 func (sw *Spec) axisCells(row []cell, vals []AxisValue) []cell {
 	for a, v := range vals {
-		if sw.Axes[a].Numeric {
+		if ax := &sw.Axes[a]; ax.Numeric && ax.Integer {
+			row = append(row, cell{i: int64(v.Num)})
+		} else if ax.Numeric {
 			row = append(row, cell{f: v.Num})
 		} else {
 			row = append(row, cell{s: v.Text})
