@@ -20,7 +20,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/freightsim/freightsim/experiments"
-	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/experiments/sweep"
 	"github.com/freightsim/freightsim/results"
 )
@@ -250,7 +249,7 @@ func listPoints(w io.Writer, sw *sweep.Spec, shard sweep.Shard) error {
 		if !shard.Whole() && !ownsAny(shard, p, sw.Replicates) {
 			continue
 		}
-		row := []string{strconv.Itoa(p), strconv.FormatUint(seed.Point(sw.Seed, p), 10), strconv.Itoa(sw.Episodes(p) + 1)}
+		row := []string{strconv.Itoa(p), strconv.FormatUint(sw.PointSeed(p), 10), strconv.Itoa(sw.Episodes(p) + 1)}
 		for _, v := range sw.Point(p) {
 			row = append(row, v.Text)
 		}

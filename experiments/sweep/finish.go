@@ -22,6 +22,8 @@ import (
 //	               <metric>_mean, _sd, _ci95_low, _ci95_high and _n (results.Summarize
 //	               over the point's successful replicates); the layout that
 //	               chart.MetricVsAxis and chart.HeatMap read
+//	sensitivity.csv  with a morris or sobol design, the indices of each
+//	               aggregated metric (see sensitivity.go)
 //	plots/         the figures of the aggregated metrics (see plots.go)
 //
 // Both tables depend only on the journal's runs, never on the order in
@@ -72,8 +74,8 @@ func Finish(dir string, sw *Spec, f experiments.Formats) (*Finished, error) {
 		cols []column
 		rows func(emit func([]cell) error) error
 	}
-	var plotTable *results.Table
-	if sw.Plots {
+	var plotTable *results.Table // the means of the figures, and of the sensitivity analysis
+	if sw.Plots || sw.sens != nil {
 		plotTable = fz.plotTable()
 	}
 	filled := false // the figures' table, filled by the first aggregate written
@@ -105,13 +107,40 @@ func Finish(dir string, sw *Spec, f experiments.Formats) (*Finished, error) {
 			out.Files = append(out.Files, t.name+ext.ext)
 		}
 	}
+	var sens []sensitivityResult
+	for _, ext := range []struct {
+		ext string
+		on  bool
+	}{{".csv", f.CSV}, {".parquet", f.Parquet}} {
+		path := filepath.Join(dir, "sensitivity"+ext.ext)
+		if sw.sens == nil || !ext.on {
+			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return nil, err
+			}
+			continue
+		}
+		if sens == nil {
+			var skipped []string
+			if sens, skipped, err = sw.analyze(plotTable); err != nil {
+				return nil, err
+			}
+			out.Skipped = append(out.Skipped, skipped...)
+		}
+		if err := writeTable(path, sensitivityColumns(), ext.ext == ".parquet", sw.sensitivityRows(sens)); err != nil {
+			return nil, err
+		}
+		out.Files = append(out.Files, "sensitivity"+ext.ext)
+	}
 	plots := filepath.Join(dir, "plots")
 	if err := os.RemoveAll(plots); err != nil {
 		return nil, err
 	}
 	if sw.Plots {
 		figs, skipped := sw.figures(plotTable)
-		out.Skipped = skipped
+		for _, r := range sens {
+			figs = append(figs, sensitivityFigure(r))
+		}
+		out.Skipped = append(out.Skipped, skipped...)
 		if len(figs) > 0 {
 			if err := os.MkdirAll(plots, 0o755); err != nil {
 				return nil, err
