@@ -28,6 +28,7 @@ type sweepOptions struct {
 	out      string
 	workers  int
 	shard    string
+	shards   int
 	format   string
 	quiet    bool
 	resume   bool
@@ -64,21 +65,27 @@ how the sweep is split into shards.
 Ctrl-C, SIGTERM or a crash (even kill -9) loses only the runs under way: the
 same command with --resume runs the rest. --shard i/n runs every n-th run
 (run k = point * replicates + replicate, when k mod n = i), for several
-machines or a Slurm job array (SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT
-are read when --shard is not given); freightsim merge combines the shards.`,
+machines or an array job. Without --shard, the index is read from the array
+job's environment: SLURM_ARRAY_TASK_ID (Slurm, with SLURM_ARRAY_TASK_COUNT),
+JOB_COMPLETION_INDEX (a Kubernetes indexed Job), AWS_BATCH_JOB_ARRAY_INDEX (AWS
+Batch) or BATCH_TASK_INDEX (Google Cloud Batch, with BATCH_TASK_COUNT), the
+number of shards from --shards n where the scheduler does not give it;
+HTCondor passes --shard $(Process)/n. freightsim merge combines the shards.`,
 		Example: `  freightsim sweep docs/sweeps/risk-carrier.yaml --out sweeps/risk
   freightsim sweep my-sweep.yaml --list                 # the points, without running them
   freightsim sweep my-sweep.yaml --scenario 3 > p3.yaml # point 3 as a scenario for freightsim run
   freightsim sweep my-sweep.yaml --set training.episodes=500 --out sweeps/short   # a quicker look
   freightsim sweep my-sweep.yaml --out sweeps/s --resume
-  freightsim sweep my-sweep.yaml --out sweeps/s1 --shard 1/4   # one machine of four`,
+  freightsim sweep my-sweep.yaml --out sweeps/s1 --shard 1/4   # one machine of four
+  freightsim sweep my-sweep.yaml --out /data/s/$JOB_COMPLETION_INDEX --shards 8   # a Kubernetes indexed Job`,
 		Args: exactArgs(1, "a sweep file"),
 		RunE: func(cmd *cobra.Command, args []string) error { return runSweep(cmd, o, args[0], argv) },
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "write the sweep into `DIR` (default sweeps/NAME-YYYYMMDD-HHMMSS)")
 	f.IntVarP(&o.workers, "workers", "w", 0, "runs at once (default: number of CPUs)")
-	f.StringVar(&o.shard, "shard", "", "run shard `i/n` of the runs: those k with k mod n = i")
+	f.StringVar(&o.shard, "shard", "", "run shard `i/n` of the runs: those k with k mod n = i (HTCondor: --shard $(Process)/n)")
+	f.IntVar(&o.shards, "shards", 0, "the number of shards `n`, the shard's index read from the array job's environment (Kubernetes JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX; Slurm and Google Cloud Batch give n too)")
 	f.StringVar(&o.format, "format", "csv", "write the tables as `FORMAT`: csv, parquet or both")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print no progress")
 	f.BoolVar(&o.resume, "resume", false, "finish the sweep in --out (starts it if --out is empty)")
@@ -110,7 +117,7 @@ func runSweep(cmd *cobra.Command, o *sweepOptions, file string, argv []string) e
 	if err != nil {
 		return err
 	}
-	shard, from, err := shardOf(o.shard)
+	shard, from, err := shardOf(o.shard, o.shards)
 	if err != nil {
 		return usageError{err}
 	}
@@ -206,30 +213,36 @@ func loadSweep(file string, sets []string) (*sweep.Spec, error) {
 	return sw, nil
 }
 
-// shardOf is the shard given by --shard, else by a Slurm job array's
-// environment, else the whole sweep; from says which.
-func shardOf(flag string) (sweep.Shard, string, error) {
+// shardOf is the shard given by --shard, else by an array job's
+// environment (sweep.ShardFromEnv, the count from --shards if given), else
+// the whole sweep; from says which.
+func shardOf(flag string, count int) (sweep.Shard, string, error) {
 	if flag != "" {
 		s, err := sweep.ParseShard(flag)
 		if err != nil {
 			return s, "", fmt.Errorf("--shard: %w", err)
 		}
+		if count > 0 && s.Count != count {
+			return s, "", fmt.Errorf("--shard %s and --shards %d: give one", flag, count)
+		}
 		return s, "--shard", nil
 	}
-	id, count := os.Getenv("SLURM_ARRAY_TASK_ID"), os.Getenv("SLURM_ARRAY_TASK_COUNT")
-	if id == "" || count == "" {
-		return sweep.Shard{}, "", nil
+	s, from, err := sweep.ShardFromEnv(os.Getenv, count)
+	if err != nil {
+		return s, "", usageError{err}
 	}
-	i, errI := strconv.Atoi(id)
-	n, errN := strconv.Atoi(count)
-	lo := 0
-	if m := os.Getenv("SLURM_ARRAY_TASK_MIN"); m != "" {
-		lo, _ = strconv.Atoi(m)
+	if from == "" && count > 0 {
+		return s, "", usageError{fmt.Errorf("--shards %d: no array task index in the environment (%s); give --shard i/%d", count, shardVars(), count)}
 	}
-	if errI != nil || errN != nil || n < 1 || i-lo < 0 || i-lo >= n {
-		return sweep.Shard{}, "", fmt.Errorf("SLURM_ARRAY_TASK_ID=%s, SLURM_ARRAY_TASK_MIN=%d, SLURM_ARRAY_TASK_COUNT=%s do not make a shard: give --shard i/n", id, lo, count)
+	return s, "from " + from, nil
+}
+
+func shardVars() string {
+	var vs []string
+	for _, e := range sweep.ShardEnv {
+		vs = append(vs, e.Index)
 	}
-	return sweep.Shard{Index: i - lo, Count: n}, "from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT", nil
+	return strings.Join(vs, ", ")
 }
 
 // listPoints prints the sweep's points (of the shard's runs) as a table.

@@ -112,18 +112,7 @@ func TestSweepSensitivityShards(t *testing.T) {
 	sw := parseSweep(t, sensSweep(DesignSobol, 8))
 	local := runSweep(t, sw, "local", Options{Workers: 2})
 	base := t.TempDir()
-	var dirs []string
-	for i := range 3 {
-		dir := filepath.Join(base, fmt.Sprintf("shard%d", i))
-		d, err := Create(dir, sw, Shard{i, 3}, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := d.Run(context.Background(), Options{Workers: 1}); err != nil {
-			t.Fatal(err)
-		}
-		dirs = append(dirs, dir)
-	}
+	dirs := runShards(t, sw, base, 3, func(i int) Shard { return Shard{i, 3} })
 	merged := filepath.Join(base, "merged")
 	if _, err := Merge(merged, dirs, MergeOptions{}); err != nil {
 		t.Fatal(err)
@@ -170,4 +159,23 @@ func TestSweepSensitivityPointsFromSeed(t *testing.T) {
 	if !same || other {
 		t.Errorf("same seed, same points: %v; another seed, the same points: %v", same, other)
 	}
+}
+
+// runShards runs each of the n shards of sw into its own directory under
+// base, each shard given by shardOf(i), and returns the directories.
+func runShards(t *testing.T, sw *Spec, base string, n int, shardOf func(i int) Shard) []string {
+	t.Helper()
+	var dirs []string
+	for i := range n {
+		dir := filepath.Join(base, fmt.Sprintf("shard%d", i))
+		d, err := Create(dir, sw, shardOf(i), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Run(context.Background(), Options{Workers: 1}); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, dir)
+	}
+	return dirs
 }
