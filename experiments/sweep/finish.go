@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/freightsim/freightsim/experiments"
@@ -164,9 +165,16 @@ func coverage(sw *Spec, refs []runRef, dirs []string, shards []Shard) error {
 	nd, nm := 0, 0
 	k := 0 // the next run expected
 	R := sw.Replicates
+	var shardMissing map[int]bool // shards (by index) that own a missing run
+	if len(shards) > 0 {
+		shardMissing = map[int]bool{}
+	}
 	miss := func(upTo int) {
 		for ; k < upTo; k++ {
 			nm++
+			if shardMissing != nil {
+				shardMissing[k%shards[0].norm().Count] = true
+			}
 			if len(missing) < show {
 				where := ""
 				for i, s := range shards {
@@ -219,13 +227,30 @@ func coverage(sw *Spec, refs []runRef, dirs []string, shards []Shard) error {
 			fmt.Fprintf(&b, "\n  ... and %d more", nm-show)
 		}
 	}
-	return &CoverageError{Doubled: nd, Missing: nm, msg: b.String()}
+	ce := &CoverageError{Doubled: nd, Missing: nm}
+	if len(shardMissing) > 0 {
+		n := shards[0].norm().Count
+		for i := range n {
+			if shardMissing[i] {
+				ce.Shards = append(ce.Shards, i)
+			}
+		}
+		idx := make([]string, len(ce.Shards))
+		for i, s := range ce.Shards {
+			idx[i] = strconv.Itoa(s)
+		}
+		list := strings.Join(idx, ",")
+		fmt.Fprintf(&b, "\nshards missing or unfinished, %d of %d, by index: %s\n  run only these again (--shard i/%d), e.g. sbatch --array=%s slurm/array.sbatch, then merge", len(ce.Shards), n, list, n, list)
+	}
+	ce.msg = b.String()
+	return ce
 }
 
 // CoverageError reports runs of a sweep that are missing from, or doubled
 // in, the directories given.
 type CoverageError struct {
 	Doubled, Missing int
+	Shards           []int // the indices of the shards that own a missing run, in increasing order
 	msg              string
 }
 
