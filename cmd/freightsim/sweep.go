@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -322,6 +323,7 @@ func printSweepSummary(w io.Writer, sw *sweep.Spec, res *sweep.Result) {
 		return
 	}
 	printAggregate(w, sw, filepath.Join(res.Dir, "aggregate.csv"))
+	printSensitivity(w, filepath.Join(res.Dir, "sensitivity.csv"))
 	for _, s := range m.PlotsSkipped {
 		fmt.Fprintf(w, "not drawn: %s\n", s)
 	}
@@ -359,7 +361,7 @@ func printAggregate(w io.Writer, sw *sweep.Spec, path string) {
 	for _, r := range recs[1:min(len(recs), maxPoints+1)] {
 		row := []string{r[0]}
 		for _, ax := range sw.Axes {
-			row = append(row, r[col[ax.Name]])
+			row = append(row, sigFigures(r[col[ax.Name]]))
 		}
 		row = append(row, r[col["replicates_ok"]])
 		for _, m := range metrics {
@@ -374,18 +376,79 @@ func printAggregate(w io.Writer, sw *sweep.Spec, path string) {
 	}
 }
 
+// meanCI is a mean and the half-width of its interval, read from a table:
+// the half-width to two significant digits, 0 when it is below the float
+// rounding of the mean (a constant metric's interval of 1e-16).
 func meanCI(mean, lo, hi string) string {
 	m, err := strconv.ParseFloat(mean, 64)
-	if err != nil {
+	if err != nil || math.IsNaN(m) {
 		return "-"
 	}
 	s := num(m)
 	l, errL := strconv.ParseFloat(lo, 64)
 	h, errH := strconv.ParseFloat(hi, 64)
 	if errL == nil && errH == nil {
-		s += " ± " + results.FormatFloat(roundSig((h-l)/2, 2))
+		half := (h - l) / 2
+		if half <= 1e-9*math.Max(1, math.Abs(m)) {
+			half = 0
+		}
+		s += " ± " + results.FormatFloat(roundSig(half, 2))
 	}
 	return s
+}
+
+// sigFigures writes a number of a table to 4 significant digits (a whole
+// number as it is); text as it is.
+func sigFigures(field string) string {
+	x, err := strconv.ParseFloat(field, 64)
+	if err != nil {
+		return field
+	}
+	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return results.FormatFloat(roundSig(x, 4))
+}
+
+// printSensitivity prints the indices of sensitivity.csv, if there is one:
+// a line per metric and axis, each index with the half-width of its
+// interval.
+func printSensitivity(w io.Writer, path string) {
+	f, err := os.Open(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) < 2 {
+		return
+	}
+	var kinds []string
+	type key struct{ metric, factor string }
+	var keys []key
+	cells := map[key]map[string]string{}
+	for _, r := range recs[1:] {
+		k := key{r[0], r[1]}
+		if cells[k] == nil {
+			cells[k] = map[string]string{}
+			keys = append(keys, k)
+		}
+		if !slices.Contains(kinds, r[2]) {
+			kinds = append(kinds, r[2])
+		}
+		cells[k][r[2]] = meanCI(r[3], r[4], r[5])
+	}
+	fmt.Fprintf(w, "sensitivity (%s, 95%% bootstrap CI; all in %s):\n", strings.Join(kinds, ", "), path)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "metric\taxis\t"+strings.Join(kinds, "\t")+"\t")
+	for _, k := range keys {
+		row := []string{k.metric, k.factor}
+		for _, kind := range kinds {
+			row = append(row, cells[k][kind])
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	tw.Flush()
 }
 
 // roundSig rounds x to n significant digits.

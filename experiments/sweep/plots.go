@@ -286,6 +286,7 @@ func sensitivityFigure(r sensitivityResult) *chart.Figure {
 		data.Append([]int64{int64(f)}, rows[f])
 	}
 	p.NominalX(ix.Factors...)
+	p.X.Min, p.X.Max = -0.6, float64(nf)-0.4+0.5 // room at the right for the legend
 	p.Add(plotter.NewGrid())
 	return &chart.Figure{Name: "sensitivity_" + r.metric, Plot: p, Data: data}
 }
