@@ -334,13 +334,8 @@ func printSweepSummary(w io.Writer, sw *sweep.Spec, res *sweep.Result) {
 // metrics at the first points of aggregate.csv.
 func printAggregate(w io.Writer, sw *sweep.Spec, path string) {
 	const maxPoints, maxMetrics = 20, 4
-	f, err := os.Open(path)
-	if err != nil {
-		return
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(recs) < 2 {
+	recs := readTable(path)
+	if len(recs) < 2 {
 		return
 	}
 	col := map[string]int{}
@@ -410,17 +405,23 @@ func sigFigures(field string) string {
 	return results.FormatFloat(roundSig(x, 4))
 }
 
+// readTable reads a CSV file's records; nil if it cannot.
+func readTable(path string) [][]string {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	recs, _ := csv.NewReader(f).ReadAll()
+	return recs
+}
+
 // printSensitivity prints the indices of sensitivity.csv, if there is one:
 // a line per metric and axis, each index with the half-width of its
 // interval.
 func printSensitivity(w io.Writer, path string) {
-	f, err := os.Open(path)
-	if err != nil {
-		return
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(recs) < 2 {
+	recs := readTable(path)
+	if len(recs) < 2 {
 		return
 	}
 	var kinds []string
