@@ -3,6 +3,7 @@ package sweep
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -107,6 +108,15 @@ func Finish(dir string, sw *Spec, f experiments.Formats) (*Finished, error) {
 			}
 			out.Files = append(out.Files, t.name+ext.ext)
 		}
+	}
+	points := filepath.Join(dir, "points.parquet") // points.csv is written when the sweep starts
+	if f.Parquet {
+		if err := results.WriteFile(points, func(w io.Writer) error { return sw.WritePoints(w, true) }); err != nil {
+			return nil, err
+		}
+		out.Files = append(out.Files, "points.parquet")
+	} else if err := os.Remove(points); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
 	}
 	var sens []sensitivityResult
 	for _, ext := range []struct {
