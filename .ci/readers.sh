@@ -44,6 +44,30 @@ fi
 (cd "$work" && npm init -y > /dev/null && npm install --no-audit --no-fund --loglevel=error @duckdb/node-api@1.5.6-r.1 > /dev/null)
 echo "node $(node --version), @duckdb/node-api $(node -p "require('$work/node_modules/@duckdb/node-api/package.json').version")"
 
+# The checks' bookkeeping, shared by the scripts below: check() prints ok or
+# FAIL for each, done() the counts, and exits 1 if any failed.
+cat > "$work/check.mjs" <<'EOF'
+let passed = 0, failed = 0;
+export const check = (what, ok, detail) => {
+  if (ok) { passed++; console.log(`ok   ${what}`); }
+  else { failed++; console.log(`FAIL ${what}: ${detail}`); }
+};
+export const done = name => { console.log(`${name}: ${passed} passed, ${failed} failed`); process.exit(failed ? 1 : 0); };
+EOF
+cat > "$work/check.py" <<'EOF'
+import sys
+passed = failed = 0
+def check(what, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1; print("ok  ", what)
+    else:
+        failed += 1; print("FAIL", what + ":", detail)
+def done(name):
+    print(f"{name}: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+EOF
+
 step "a small run, CSV and Parquet, with trades"
 go build -o "$work/freightsim" ./cmd/freightsim
 run="$work/run"
@@ -65,11 +89,7 @@ const lines = t => readFileSync(`${dir}/${t}.csv`, 'utf8').trimEnd().split('\n')
 const db = await DuckDBInstance.create(':memory:');
 const c = await db.connect();
 const rows = async sql => (await c.runAndReadAll(sql)).getRowObjectsJS();
-let passed = 0, failed = 0;
-const check = (what, ok, detail) => {
-  if (ok) { passed++; console.log(`ok   ${what}`); }
-  else { failed++; console.log(`FAIL ${what}: ${detail}`); }
-};
+import { check, done } from './check.mjs';
 const csv = t => `read_csv('${dir}/${t}.csv', header = true)`;
 const pq = t => `read_parquet('${dir}/${t}.parquet')`;
 const keys = { evaluations: 2, episodes: 2, trades: 6 };
@@ -107,13 +127,12 @@ check('trades.parquet: pay-as-bid, every trade above cost (P2\'s market)', ok ==
 const [{ r }] = await rows(`select list(distinct replicate order by replicate) as r from ${pq('episodes')}`);
 check(`episodes.parquet: replicates ${JSON.stringify(r.map(Number))} as in manifest.json`, JSON.stringify(r.map(Number)) === JSON.stringify(manifest.completed_replicates), JSON.stringify(manifest.completed_replicates));
 
-console.log(`duckdb: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+done('duckdb');
 EOF
 (cd "$work" && node duck.mjs "$run")
 
 step "pandas reads the CSV tables"
-/usr/bin/python3 - "$run" <<'EOF'
+PYTHONPATH="$work" /usr/bin/python3 - "$run" <<'EOF'
 import json, math, sys
 import pandas as pd
 
@@ -121,13 +140,7 @@ d = sys.argv[1]
 summary = json.load(open(f"{d}/summary.json"))
 manifest = json.load(open(f"{d}/manifest.json"))
 reps, last = manifest["replicates"], summary["episode"]
-passed = failed = 0
-def check(what, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1; print("ok  ", what)
-    else:
-        failed += 1; print("FAIL", what + ":", detail)
+from check import check, done
 
 for t, n in [("evaluations", reps * 2), ("episodes", reps * (last + 1)), ("trades", None)]:
     df = pd.read_csv(f"{d}/{t}.csv")
@@ -150,8 +163,7 @@ for m in ["avg_bidding_cost", "cost_per_job", "mean_winning_bid"]:
 check("evaluations.csv: sigma_carrier is missing (NaN) in every row", ev["sigma_carrier"].isna().all(), str(ev["sigma_carrier"].head()))
 check(f"evaluations.csv: replicates {sorted(ev.replicate.unique().tolist())} as in manifest.json",
       sorted(ev.replicate.unique().tolist()) == manifest["completed_replicates"])
-print(f"pandas: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+done("pandas")
 EOF
 
 step "a grid sweep and a Sobol' sweep, CSV and Parquet"
@@ -169,11 +181,7 @@ const [dir, ...tables] = process.argv.slice(2);
 const db = await DuckDBInstance.create(':memory:');
 const c = await db.connect();
 const rows = async sql => (await c.runAndReadAll(sql)).getRowObjectsJS();
-let passed = 0, failed = 0;
-const check = (what, ok, detail) => {
-  if (ok) { passed++; console.log(`ok   ${what}`); }
-  else { failed++; console.log(`FAIL ${what}: ${detail}`); }
-};
+import { check, done } from './check.mjs';
 // The type freightsim means for each column: keys, counts and seeds are
 // whole numbers; status, error, the names of the sensitivity table and the
 // text axis (tie) are text; every other column is a number.
@@ -220,24 +228,17 @@ for (const t of ['sweep/points', 'sweep/runs']) {
   const [{ neg, n }] = await rows(`select count(*) filter (where seed < 0) as neg, count(*) as n from read_csv_auto('${dir}/${t}.csv')`);
   check(`${t}.csv: seeds read as BIGINT, ${neg} of ${n} negative (seeds at or above 2^63, written as the int64 of the same bits)`, Number(neg) > 0, 'no seed above 2^63 to check');
 }
-console.log(`duckdb: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+done('duckdb');
 EOF
 (cd "$work" && node tables.mjs "$work" "${tables[@]}")
 
 step "pandas: every CSV table, types and values as DuckDB reads the Parquet file"
-/usr/bin/python3 - "$work" "${tables[@]}" <<'EOF'
+PYTHONPATH="$work" /usr/bin/python3 - "$work" "${tables[@]}" <<'EOF'
 import json, math, sys
 import pandas as pd
 
 d, tables = sys.argv[1], sys.argv[2:]
-passed = failed = 0
-def check(what, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1; print("ok  ", what)
-    else:
-        failed += 1; print("FAIL", what + ":", detail)
+from check import check, done
 
 def nan(x):
     return isinstance(x, float) and math.isnan(x)
@@ -281,8 +282,7 @@ for t in tables:
     check(f"{t}.csv: every column of the type and values DuckDB reads from the Parquet file" +
           (f" (empty in every row, float64 NaN to pandas: {', '.join(empty)})" if empty else ""), not bad, "; ".join(bad))
     print(f"     ({t}.csv: pandas's default float parser, without float_precision=\"round_trip\", is off by a relative {ulp:.2g} at most)")
-print(f"pandas: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+done("pandas")
 EOF
 
 step "a seed read from a table reruns its run"
@@ -296,18 +296,12 @@ print(int(p.point[i]), int(p.seed[i]))' "$work/sweep")
 echo "point $point: seed $seed in points.csv"
 "$work/freightsim" sweep testdata/sweeps/readers.yaml --scenario "$point" > "$work/point.yaml"
 "$work/freightsim" run "$work/point.yaml" --seed "$seed" --out "$work/rerun" --quiet > /dev/null
-/usr/bin/python3 - "$work" "$point" "$seed" <<'EOF'
+PYTHONPATH="$work" /usr/bin/python3 - "$work" "$point" "$seed" <<'EOF'
 import json, math, sys
 import pandas as pd
 
 d, point, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-passed = failed = 0
-def check(what, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1; print("ok  ", what)
-    else:
-        failed += 1; print("FAIL", what + ":", detail)
+from check import check, done
 
 as_int64 = lambda u: u - (1 << 64) if u >= 1 << 63 else u
 yaml_seed = int(next(l for l in open(f"{d}/point.yaml") if l.startswith("seed:")).split()[1])
@@ -325,8 +319,7 @@ metrics = [c for c in final.columns if c in runs.columns and c not in ("replicat
 diff = [(c, r) for c in metrics for r, (a, b) in enumerate(zip(runs[c].tolist(), final[c].tolist()))
         if not (a == b or math.isnan(a) and math.isnan(b))]
 check(f"runs.csv's {len(metrics)} metrics of point {point} are the rerun's final evaluation, value for value", not diff, diff[:5])
-print(f"seeds: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+done("seeds")
 EOF
 
 step "readers: ok ($(( $(date +%s) - start )) s)"
