@@ -169,8 +169,8 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 		return err
 	}
 	if !o.quiet {
-		fmt.Fprintf(stderr, "freightsim: running %s, %d replicate(s) of %d training episodes, into %s\n",
-			sc.Name, sc.Replicates, sc.Training.Episodes+1, out)
+		fmt.Fprintf(stderr, "freightsim: running %s, %d replicate(s) of %s, into %s\n",
+			sc.Name, sc.Replicates, episodesText(sc.Training.Episodes), out)
 		if o.resume {
 			fmt.Fprintf(stderr, "freightsim: resuming: %d of %d replicate(s) finished before and are read from %s\n",
 				loaded, sc.Replicates, filepath.Join(out, "replicates"))
@@ -298,7 +298,7 @@ func printSummary(w io.Writer, res *experiments.Result, out string) {
 	if done < s.Replicates {
 		reps = fmt.Sprintf("%d of %d replicate(s)", done, s.Replicates)
 	}
-	fmt.Fprintf(w, "%s: final evaluation after %d training episodes, %s, seed %d\n", s.Scenario, s.Episode, reps, s.Seed)
+	fmt.Fprintf(w, "%s: final evaluation after %s, %s, seed %d\n", s.Scenario, episodesText(s.Episode), reps, s.Seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "metric\tmean\tsd\t95% CI low\t95% CI high\tn\t")
 	for _, name := range res.Evaluations.Values {
@@ -317,6 +317,13 @@ func printSummary(w io.Writer, res *experiments.Result, out string) {
 		rate += fmt.Sprintf("; measuring the distance to equilibrium took %.1f s, summed over replicates", res.Measured.Seconds())
 	}
 	fmt.Fprintf(w, "wrote %s (%.1f s%s)\n", out, res.Wall.Seconds(), rate)
+}
+
+// episodesText counts the training episodes of training.episodes n as
+// every message says it: episodes 0..n, n+1 of them (each followed by a
+// policy update), as the progress bar counts them.
+func episodesText(n int) string {
+	return fmt.Sprintf("%d training episodes (0..%d)", n+1, n)
 }
 
 func num(x float64) string {

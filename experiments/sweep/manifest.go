@@ -81,7 +81,7 @@ const seedRule = "point p runs the base scenario with seed seed.Derive(seed, p) 
 func newManifest(sw *Spec, shard Shard, command []string, workers int, start time.Time) Manifest {
 	b := experiments.BuildInfo()
 	if workers <= 0 {
-		workers = -1
+		workers = runtime.GOMAXPROCS(0) // Dir.Run records how many ran
 	}
 	return Manifest{
 		Version: b.Version, Revision: b.Revision, Modified: b.Modified, RevisionFrom: b.From,

@@ -121,6 +121,7 @@ func (d *Dir) runAll(ctx context.Context, j *results.Journal, opt Options, m *Ma
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = max(1, min(workers, d.Owned-d.Done))
+	m.Workers = workers // the manifest says how many ran, not what was asked
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 

@@ -201,7 +201,7 @@ func ParseWith(file string, data []byte, sets []string) (*Spec, error) {
 		}
 		at("design", "%s", msg)
 	}
-	sampled := sw.Design != DesignGrid
+	sampled := slices.Contains(designs[1:], sw.Design) // every design but grid
 	switch {
 	case sampled && f.Samples < 1:
 		what := "the number of points to draw"
