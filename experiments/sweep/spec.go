@@ -305,7 +305,7 @@ func (sw *Spec) readBase(file string, doc *yaml.Node, idx *config.Index, extra [
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return config.Problems{{File: file, Line: idx.Line("base"), Field: "base",
-				Msg: fmt.Sprintf("%q is neither a preset (%s) nor a readable scenario file (paths are relative to the sweep file): %v", name, strings.Join(scenario.Presets(), ", "), err)}}
+				Msg: fmt.Sprintf("%q is neither a preset (%s) nor a readable scenario file (paths are relative to the sweep file): %v%s", name, strings.Join(scenario.Presets(), ", "), err, scenario.PresetHint(name))}}
 		}
 		label, data = path, b
 	}
