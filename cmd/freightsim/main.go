@@ -29,6 +29,13 @@ type usageError struct{ err error }
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
+// reportedError is an error the command has printed already, in its place
+// among what it printed: execute only sets the exit code from it.
+type reportedError struct{ err error }
+
+func (e reportedError) Error() string { return e.err.Error() }
+func (e reportedError) Unwrap() error { return e.err }
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -47,7 +54,9 @@ func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "freightsim:", err)
+	if !errors.As(err, new(reportedError)) {
+		fmt.Fprintln(stderr, "freightsim:", err)
+	}
 	var ue usageError
 	switch {
 	case errors.As(err, &ue):

@@ -209,18 +209,23 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 			return errors.Join(runErr, err)
 		}
 	}
+	var stopped error
+	if runErr != nil {
+		// Said before the summary, so that "interrupted" comes before
+		// "wrote" on a terminal.
+		msg := runErr.Error() + "\nfailed"
+		if errors.Is(runErr, context.Canceled) {
+			msg = "interrupted"
+		}
+		stopped = stoppedError{fmt.Sprintf("%s: %d of %d replicate(s) finished and are kept in %s\nto finish the run: %s",
+			msg, len(m.Completed), sc.Replicates, out, resume), runErr}
+		fmt.Fprintln(stderr, "freightsim:", stopped)
+		stopped = reportedError{stopped}
+	}
 	if len(m.Completed) > 0 {
 		printSummary(cmd.OutOrStdout(), res, out)
 	}
-	if runErr == nil {
-		return nil
-	}
-	msg := runErr.Error() + "\nfailed"
-	if errors.Is(runErr, context.Canceled) {
-		msg = "interrupted"
-	}
-	return stoppedError{fmt.Sprintf("%s: %d of %d replicate(s) finished and are kept in %s\nto finish the run: %s",
-		msg, len(m.Completed), sc.Replicates, out, resume), runErr}
+	return stopped
 }
 
 // stoppedError is a run that stopped before its end: it says what was kept
