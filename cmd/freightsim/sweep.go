@@ -46,15 +46,19 @@ func newSweepCmd(argv []string) *cobra.Command {
 		Use:   "sweep SWEEP.yaml",
 		Short: "Run a scenario over a grid or sample of parameter values, each point over replicates",
 		Long: `sweep runs a sweep file (docs/SWEEPS.md): a base scenario, the keys that vary
-(axes: lists of values, linear or log ranges), a design (grid, random, lhs),
+(axes: lists of values, linear or log ranges), a design (grid, random, lhs, or
+morris and sobol for a sensitivity analysis),
 replicates per point, a seed and the metrics to aggregate. It writes into the
 sweep directory:
 
   journal.jsonl     every run as it finishes (synced to disk): what --resume reads
   runs.csv          one row per run: point, replicate, axes, seed, status, error, metrics
   aggregate.csv     one row per point: mean, sd, 95 % CI and n of each aggregated metric
-  plots/            each metric against each numeric axis, heat maps of two
-  points.csv        every point: its seed and axis values
+  sensitivity.csv   morris, sobol: each metric's indices for each axis, with bootstrap CIs
+  plots/            each metric against each numeric axis, heat maps of two;
+                    the sensitivity indices as bars with their intervals
+  points.csv        every point: its seed and axis values (seeds >= 2^63 as the
+                    negative int64 of the same bits, which --seed reads back)
   sweep.yaml, base.yaml, manifest.json
                     the effective sweep and base scenario, and provenance
 
