@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Reads every kind of table freightsim writes back with two independent
-# readers, DuckDB (npm @duckdb/node-api) and pandas (Debian's python3-pandas),
-# and checks that they read the same, value for value and type for type:
+# Reads every kind of table freightsim writes back with independent readers,
+# DuckDB (npm @duckdb/node-api), pandas (Debian's python3-pandas) and polars
+# (npm nodejs-polars), and checks that they read the same, value for value
+# and type for type:
 #
 #   - a run's tables (evaluations, episodes, trades), CSV and Parquet;
 #   - a grid sweep's tables (runs, aggregate, points), with an axis of whole
@@ -41,7 +42,8 @@ if ! /usr/bin/python3 -c 'import pandas' 2>/dev/null || ! command -v node >/dev/
   apt-get install -y -qq --no-install-recommends "${pkgs[@]}" > /dev/null
 fi
 /usr/bin/python3 -c 'import pandas; print("pandas", pandas.__version__)'
-(cd "$work" && npm init -y > /dev/null && npm install --no-audit --no-fund --loglevel=error @duckdb/node-api@1.5.6-r.1 > /dev/null)
+(cd "$work" && npm init -y > /dev/null && npm install --no-audit --no-fund --loglevel=error @duckdb/node-api@1.5.6-r.1 \
+  nodejs-polars@0.26.1 nodejs-polars-linux-x64-gnu@0.26.1 > /dev/null)
 echo "node $(node --version), @duckdb/node-api $(node -p "require('$work/node_modules/@duckdb/node-api/package.json').version")"
 
 # The checks' bookkeeping, shared by the scripts below: check() prints ok or
@@ -284,6 +286,28 @@ for t in tables:
     print(f"     ({t}.csv: pandas's default float parser, without float_precision=\"round_trip\", is off by a relative {ulp:.2g} at most)")
 done("pandas")
 EOF
+
+step "polars (nodejs-polars): every table, the CSV against the Parquet file"
+cat > "$work/polars.mjs" <<'EOF'
+import pl from 'nodejs-polars';
+import { check, done } from './check.mjs';
+
+const [dir, ...tables] = process.argv.slice(2);
+for (const t of tables) {
+  const c = pl.readCSV(`${dir}/${t}.csv`), p = pl.readParquet(`${dir}/${t}.parquet`);
+  // A column empty in every row has no type in a CSV file: polars reads it
+  // as String; it is compared as the Parquet file types it.
+  const empty = p.columns.filter(n => p.getColumn(n).nullCount() === p.height);
+  const bad = p.columns.filter(n => !empty.includes(n) && String(c.getColumn(n).dtype) !== String(p.getColumn(n).dtype))
+    .map(n => `${n}: ${c.getColumn(n).dtype} from the CSV, ${p.getColumn(n).dtype} from the Parquet file`);
+  check(`${t}: ${p.width} columns of the same types from the CSV and the Parquet file` + (empty.length ? ` (empty: ${empty.join(', ')})` : ''),
+    JSON.stringify(c.columns) === JSON.stringify(p.columns) && bad.length === 0, bad.join('; ') || `${c.columns} vs ${p.columns}`);
+  const cc = c.withColumns(...empty.map(n => pl.col(n).cast(p.getColumn(n).dtype)));
+  check(`${t}: the CSV and the Parquet file hold the same ${p.height} rows, value for value`, cc.frameEqual(p, true), 'the frames differ');
+}
+done('polars');
+EOF
+(cd "$work" && node polars.mjs "$work" "${tables[@]}")
 
 step "a seed read from a table reruns its run"
 # The point with the smallest seed in points.csv, as pandas reads it: a
