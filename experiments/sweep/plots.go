@@ -287,7 +287,9 @@ func sensitivityFigure(r sensitivityResult) *chart.Figure {
 	}
 	p.NominalX(ix.Factors...)
 	p.X.Min, p.X.Max = -0.6, float64(nf)-0.4+0.5 // room at the right for the legend
-	p.Add(plotter.NewGrid())
+	grid := plotter.NewGrid()
+	grid.Vertical.Color = nil // the axes are categories: no line through their bars
+	p.Add(grid)
 	return &chart.Figure{Name: "sensitivity_" + r.metric, Plot: p, Data: data}
 }
 
