@@ -118,29 +118,9 @@ func Finish(dir string, sw *Spec, f experiments.Formats) (*Finished, error) {
 	} else if err := os.Remove(points); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	var sens []sensitivityResult
-	for _, ext := range []struct {
-		ext string
-		on  bool
-	}{{".csv", f.CSV}, {".parquet", f.Parquet}} {
-		path := filepath.Join(dir, "sensitivity"+ext.ext)
-		if sw.sens == nil || !ext.on {
-			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return nil, err
-			}
-			continue
-		}
-		if sens == nil {
-			var skipped []string
-			if sens, skipped, err = sw.analyze(plotTable); err != nil {
-				return nil, err
-			}
-			out.Skipped = append(out.Skipped, skipped...)
-		}
-		if err := writeTable(path, sensitivityColumns(), ext.ext == ".parquet", sw.sensitivityRows(sens)); err != nil {
-			return nil, err
-		}
-		out.Files = append(out.Files, "sensitivity"+ext.ext)
+	sens, err := sw.writeSensitivity(dir, f, plotTable, out)
+	if err != nil {
+		return nil, err
 	}
 	plots := filepath.Join(dir, "plots")
 	if err := os.RemoveAll(plots); err != nil {

@@ -1,10 +1,15 @@
 package sweep
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 
+	"github.com/freightsim/freightsim/experiments"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
 	"github.com/freightsim/freightsim/results/sensitivity"
@@ -130,4 +135,37 @@ func (sw *Spec) sensitivityRows(res []sensitivityResult) func(emit func([]cell) 
 		}
 		return nil
 	}
+}
+
+// writeSensitivity writes sensitivity.csv and .parquet in the formats f
+// from the means of the figures' table t, and removes those of other
+// formats (and of a sweep of another design); it returns the analysis, and
+// adds what it wrote to out.
+func (sw *Spec) writeSensitivity(dir string, f experiments.Formats, t *results.Table, out *Finished) ([]sensitivityResult, error) {
+	var sens []sensitivityResult
+	for _, ext := range []struct {
+		ext string
+		on  bool
+	}{{".csv", f.CSV}, {".parquet", f.Parquet}} {
+		path := filepath.Join(dir, "sensitivity"+ext.ext)
+		if sw.sens == nil || !ext.on {
+			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return nil, err
+			}
+			continue
+		}
+		if sens == nil {
+			res, skipped, err := sw.analyze(t)
+			if err != nil {
+				return nil, err
+			}
+			sens = res
+			out.Skipped = append(out.Skipped, skipped...)
+		}
+		if err := writeTable(path, sensitivityColumns(), ext.ext == ".parquet", sw.sensitivityRows(sens)); err != nil {
+			return nil, err
+		}
+		out.Files = append(out.Files, "sensitivity"+ext.ext)
+	}
+	return sens, nil
 }
