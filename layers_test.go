@@ -27,10 +27,11 @@ var allowed = map[string][]string{
 	"experiments/scenario":    {"agents", "market", "policy", "experiments/config"},
 	"experiments/equilibrium": {"agents", "market", "policy", "results", "results/chart", "experiments/seed", "experiments/scenario"},
 	"experiments":             {"agents", "market", "policy", "policy/ppo", "results", "results/chart", "sim", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium", "experiments/lock"},
-	"experiments/sweep":       {"experiments", "results", "results/chart", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
+	"experiments/sweep":       {"experiments", "results", "results/chart", "results/sensitivity", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
 	"cmd/freightsim":          {"experiments", "results", "results/chart", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium", "experiments/sweep", "experiments/lock"},
 
-	// Sensitivity analysis is a room of results, which it alone may use.
+	// Sensitivity analysis is a room of results, which it alone may use;
+	// sweeps with a morris or sobol design use it.
 	"results/sensitivity": {"results"},
 	// A test bench of small markets for the learners (internal to policy).
 	"policy/internal/game": {"policy", "policy/ppo", "agents", "market"},

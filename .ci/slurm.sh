@@ -142,14 +142,18 @@ go build -o "$work/freightsim" ./cmd/freightsim
 bin="$work/freightsim"
 
 step "write the sweep's jobs with freightsim slurm, and submit them"
-"$bin" slurm "$sweep" --out "$work/cluster" --tasks "$tasks" --time 00:10:00
+# --max-array-size 3 splits the 4 tasks into two job arrays, of 3 and 1 tasks,
+# as freightsim slurm does for a cluster's MaxArraySize.
+"$bin" slurm "$sweep" --out "$work/cluster" --tasks "$tasks" --max-array-size 3 --time 00:10:00
 bash "$work/cluster/slurm/submit.sh"
 # shellcheck disable=SC1091
 . "$work/cluster/slurm/jobs"
-[ -n "${array_job:-}" ] && [ -n "${merge_job:-}" ] || die "submit.sh did not write the job ids"
+[ -n "${array_jobs:-}" ] && [ -n "${merge_job:-}" ] || die "submit.sh did not write the job ids"
+set -- $array_jobs
+[ $# = 2 ] || die "submit.sh submitted $# job arrays ($array_jobs), want 2 (4 tasks, MaxArraySize 3)"
 
-step "wait for the job array $array_job and the merge job $merge_job"
-queued() { [ -n "$(timeout 10 squeue -h -j "$array_job,$merge_job" 2>/dev/null)" ]; }
+step "wait for the job arrays $array_jobs and the merge job $merge_job"
+queued() { [ -n "$(timeout 10 squeue -h -j "${array_jobs// /,},$merge_job" 2>/dev/null)" ]; }
 waited=0
 while queued; do
   sleep 0.5

@@ -41,7 +41,7 @@ type Manifest struct {
 	Resume          string    `json:"resume,omitempty"`            // the command that finishes an incomplete run
 	Trades          bool      `json:"trades"`
 	Files           []string  `json:"files,omitempty"` // the result files written, besides manifest.json
-	Workers         int       `json:"workers"`         // -1: as many as CPUs
+	Workers         int       `json:"workers"`         // replicates run at once (at most the CPUs, or --workers, and the replicates)
 	Start           time.Time `json:"start"`
 	End             time.Time `json:"end,omitzero"`
 	WallSeconds     float64   `json:"wall_seconds"`      // of this invocation
@@ -144,12 +144,15 @@ func BuildInfo() Build {
 }
 
 // NewManifest describes a run of sc by command with the given workers
-// (0 for as many as CPUs), started at start and not yet finished.
+// (0 for as many as CPUs), started at start and not yet finished. The
+// manifest records the replicates run at once: the CPUs for 0, at most the
+// replicates.
 func NewManifest(sc scenario.Config, command []string, workers int, start time.Time) Manifest {
 	b := BuildInfo()
 	if workers <= 0 {
-		workers = -1
+		workers = runtime.GOMAXPROCS(0)
 	}
+	workers = max(1, min(workers, sc.Replicates))
 	m := Manifest{
 		Version: b.Version, Revision: b.Revision, Modified: b.Modified, RevisionFrom: b.From,
 		GoVersion:  runtime.Version(),

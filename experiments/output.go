@@ -38,7 +38,7 @@ func WritePlots(dir string) ([]string, error) {
 	case err != nil:
 		return nil, err
 	default:
-		opt.Refs = th.References
+		opt.Refs = th.ChartReferences()
 		if !math.IsNaN(th.Band.Low) && !math.IsNaN(th.Band.High) {
 			opt.Band = &chart.Band{Low: th.Band.Low, High: th.Band.High, Label: "equilibrium band of a job worth shipping"}
 		}

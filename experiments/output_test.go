@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -160,8 +161,8 @@ func TestManifestFinish(t *testing.T) {
 	}
 	for _, c := range cases {
 		m := NewManifest(sc, []string{"freightsim"}, 0, time.Now())
-		if m.Status != StatusRunning || len(m.ReplicateSeeds) != 2 || m.Workers != -1 {
-			t.Errorf("a new manifest: status %s, seeds %v, workers %d; want running, 2 seeds, -1", m.Status, m.ReplicateSeeds, m.Workers)
+		if w := min(runtime.GOMAXPROCS(0), 2); m.Status != StatusRunning || len(m.ReplicateSeeds) != 2 || m.Workers != w {
+			t.Errorf("a new manifest: status %s, seeds %v, workers %d; want running, 2 seeds, %d (the CPUs, at most the replicates)", m.Status, m.ReplicateSeeds, m.Workers, w)
 		}
 		m.Finish(res, c.err)
 		if m.Status != c.status || m.Complete != c.complete || !slices.Equal(m.Completed, []int{0}) || !slices.Equal(m.Loaded, []int{0}) || m.EventsPerSec != 10 || m.Error == "" {

@@ -12,8 +12,8 @@ type Metric struct {
 // theta_0, theta_1, ... in feature order.
 func P2Metrics() []Metric {
 	return []Metric{
-		{"avg_bidding_cost", "money per decision", "P2's own figure: mean over remaining-due groups 0..5 of the mean return of a bid decision in that group (negative: a cost)"},
-		{"cost_per_job", "money per job", "mean total cost of a finished job: price paid, holding and failure penalties"},
+		{"avg_bidding_cost", "money per decision", "P2's own figure, with P2's sign: mean over remaining-due groups 0..5 of the mean return of a bid decision in that group; a return, so negative when bidding costs the shipper (P2) and positive when jobs earn more than they pay (P1's reservations); of opposite sign to cost_per_job"},
+		{"cost_per_job", "money per job", "mean total cost of a finished job: price paid, holding and failure penalties, minus the job's value where jobs have one (P1); a cost, so negative when jobs gain; of opposite sign to avg_bidding_cost"},
 		{"ship_share", "fraction", "share of finished jobs that shipped before their due"},
 		{"utilization", "fraction", "shipped volume / offered capacity"},
 		{"mean_winning_bid", "money per job", "mean bid of a shipped job"},

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Table is a tidy table: integer key columns (replicate, episode, ...)
@@ -51,7 +52,37 @@ func FormatFloat(x float64) string {
 	return strconv.FormatFloat(x, 'g', -1, 64)
 }
 
-// WriteCSV writes the table with a header line.
+// FormatCell is how a float is written in a CSV table: as FormatFloat, with
+// ".0" after a whole number (1.0, not 1), so that every reader that guesses
+// types from the text (DuckDB's read_csv_auto, pandas, polars) reads a float
+// column as floats even when all its values are whole, the type it has in
+// the Parquet file. NaN is an empty field (missing); infinities are
+// "inf" and "-inf", which DuckDB, pandas and polars read as floats.
+func FormatCell(x float64) string {
+	switch {
+	case math.IsInf(x, 1):
+		return "inf"
+	case math.IsInf(x, -1):
+		return "-inf"
+	}
+	s := FormatFloat(x)
+	if s != "" && !strings.ContainsAny(s, ".e") {
+		s += ".0"
+	}
+	return s
+}
+
+// ParseCell reads a float written by FormatCell (or FormatFloat): an empty
+// field is NaN.
+func ParseCell(f string) (float64, error) {
+	if f == "" {
+		return math.NaN(), nil
+	}
+	return strconv.ParseFloat(f, 64)
+}
+
+// WriteCSV writes the table with a header line: keys as integers, values
+// as FormatCell writes them.
 func (t *Table) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	header := append(append([]string(nil), t.Keys...), t.Values...)
@@ -64,7 +95,7 @@ func (t *Table) WriteCSV(w io.Writer) error {
 			rec[i] = strconv.FormatInt(k, 10)
 		}
 		for i, v := range r.Values {
-			rec[len(r.Keys)+i] = FormatFloat(v)
+			rec[len(r.Keys)+i] = FormatCell(v)
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -102,9 +133,7 @@ func ReadCSV(r io.Reader, nkeys int) (*Table, error) {
 				}
 				continue
 			}
-			if f == "" {
-				row.Values[i-nkeys] = math.NaN()
-			} else if row.Values[i-nkeys], err = strconv.ParseFloat(f, 64); err != nil {
+			if row.Values[i-nkeys], err = ParseCell(f); err != nil {
 				return nil, fmt.Errorf("line %d, column %s: %q is not a number", line, header[i], f)
 			}
 		}

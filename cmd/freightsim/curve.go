@@ -27,7 +27,7 @@ type curveOptions struct {
 	force      bool
 }
 
-func newCurveCmd() *cobra.Command {
+func newCurveCmd(argv []string) *cobra.Command {
 	o := &curveOptions{}
 	cmd := &cobra.Command{
 		Use:   "curve [PRESET|FILE.yaml]",
@@ -50,7 +50,7 @@ With no argument it draws the curve of the balanced preset.`,
   freightsim curve balanced --ratios 0.25,0.5,0.75,1,1.5,2,3,4 --replicates 4 --episodes 2000 --out runs/curve-fine`,
 		Args:              maxArgs(1),
 		ValidArgsFunction: completeScenario(true),
-		RunE:              func(cmd *cobra.Command, args []string) error { return runCurve(cmd, o, args) },
+		RunE:              func(cmd *cobra.Command, args []string) error { return runCurve(cmd, o, args, argv) },
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "write the curve into `DIR` (default runs/curve-NAME-YYYYMMDD-HHMMSS)")
@@ -65,7 +65,7 @@ With no argument it draws the curve of the balanced preset.`,
 	return cmd
 }
 
-func runCurve(cmd *cobra.Command, o *curveOptions, args []string) error {
+func runCurve(cmd *cobra.Command, o *curveOptions, args, argv []string) error {
 	name := "balanced"
 	if len(args) == 1 {
 		name = args[0]
@@ -106,6 +106,7 @@ func runCurve(cmd *cobra.Command, o *curveOptions, args []string) error {
 		fmt.Fprintf(stderr, "freightsim: the equilibrium curve of %s at %d ratios, %d replicate(s) of %d episodes each, into %s\n",
 			sc.Name, len(ratios), o.replicates, sc.Training.Episodes+1, out)
 	}
+	start := time.Now()
 	bar := newProgress(stderr, len(ratios)*o.replicates*(sc.Training.Episodes+1), o.quiet, "curve")
 	t, err := experiments.Curve(cmd.Context(), sc, experiments.CurveOptions{
 		Ratios: ratios, Replicates: o.replicates, Workers: o.workers, Progress: bar.tick,
@@ -124,10 +125,26 @@ func runCurve(cmd *cobra.Command, o *curveOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	files := []string{"config.yaml", "curve.csv"}
 	for _, f := range figs {
 		if err := f.Save(out); err != nil {
 			return err
 		}
+		files = append(files, f.Name+".png", f.Name+".svg", f.Name+".csv")
+	}
+	// Provenance, as a run's: version, command (with the ratios), scenario,
+	// seed, replicates at each ratio, workers, times, machine.
+	msc := sc
+	msc.Replicates = o.replicates
+	m := experiments.NewManifest(msc, argv, o.workers, start)
+	m.Status, m.Complete, m.Files = experiments.StatusComplete, true, files
+	for i := range o.replicates {
+		m.Completed = append(m.Completed, i)
+	}
+	m.End = time.Now().UTC().Round(time.Millisecond)
+	m.WallSeconds = time.Since(start).Seconds()
+	if err := experiments.WriteManifest(out, m); err != nil {
+		return err
 	}
 	printCurve(cmd.OutOrStdout(), t, out)
 	return nil

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/freightsim/freightsim/experiments"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -34,6 +37,15 @@ func TestCurveWritesTheCurveAndItsFigures(t *testing.T) {
 		for _, ext := range []string{".png", ".svg", ".csv"} {
 			read(t, filepath.Join(out, f+ext))
 		}
+	}
+	// A manifest, as a run's: the command, complete, the files it wrote.
+	var m experiments.Manifest
+	if err := json.Unmarshal(read(t, filepath.Join(out, "manifest.json")), &m); err != nil {
+		t.Fatal(err)
+	}
+	if !m.Complete || m.Scenario != "capacity-driven" || m.Replicates != 2 || m.Workers < 1 || !slices.Contains(m.Command, "0.5,2") ||
+		!slices.Contains(m.Files, "curve.csv") || !slices.Contains(m.Files, "sweep_utilization_vs_demand_ratio_theory.png") {
+		t.Errorf("curve's manifest.json: %+v", m)
 	}
 	if code, _, _ := freightsim(t, "curve", "--ratios", "1,-2", "--out", filepath.Join(t.TempDir(), "x")); code != exitUsage {
 		t.Errorf("a negative ratio: exit %d, want 2", code)

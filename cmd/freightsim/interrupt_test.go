@@ -40,6 +40,11 @@ func TestInterruptAndResume(t *testing.T) {
 			cmd := exec.Command(bin, append(slices.Clone(run), "--out", out)...)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if sig == syscall.SIGINT {
+				// One pipe for both, as on a terminal: what is printed
+				// keeps its order.
+				cmd.Stderr = &stdout
+			}
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
@@ -65,11 +70,20 @@ func TestInterruptAndResume(t *testing.T) {
 				t.Errorf("manifest: complete %v, status %s, completed %v; want incomplete, interrupted, the %d replicates kept in replicates/",
 					m.Complete, m.Status, m.Completed, finished)
 			}
-			if !strings.Contains(stderr.String(), "interrupted: ") || !strings.Contains(stderr.String(), "--out "+out+" --resume") {
-				t.Errorf("stderr does not say how to resume:\n%s", stderr.String())
+			errOut := stderr.String()
+			if sig == syscall.SIGINT {
+				errOut = stdout.String()
+			}
+			if !strings.Contains(errOut, "interrupted: ") || !strings.Contains(errOut, "--out "+out+" --resume") {
+				t.Errorf("stderr does not say how to resume:\n%s", errOut)
 			}
 			if !strings.Contains(stdout.String(), "of 10 replicate(s)") {
 				t.Errorf("stdout does not summarise the finished replicates:\n%s", stdout.String())
+			}
+			// Where both go to one screen: interrupted, then what was
+			// written, in that order.
+			if i, w := strings.Index(stdout.String(), "interrupted: "), strings.Index(stdout.String(), "\nwrote "); sig == syscall.SIGINT && (i < 0 || w < 0 || i > w) {
+				t.Errorf("\"interrupted\" (at %d) should come before \"wrote\" (at %d):\n%s", i, w, stdout.String())
 			}
 
 			resumed, err := exec.Command(bin, append(slices.Clone(run), "--out", out, "--resume", "--quiet")...).CombinedOutput()

@@ -30,6 +30,13 @@ type usageError struct{ err error }
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
+// reportedError is an error the command has printed already, in its place
+// among what it printed: execute only sets the exit code from it.
+type reportedError struct{ err error }
+
+func (e reportedError) Error() string { return e.err.Error() }
+func (e reportedError) Unwrap() error { return e.err }
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -56,7 +63,9 @@ func execute(ctx context.Context, args []string, stdout, stderr io.Writer) (code
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "freightsim:", err)
+	if !errors.As(err, new(reportedError)) {
+		fmt.Fprintln(stderr, "freightsim:", err)
+	}
 	var ue usageError
 	switch {
 	case errors.As(err, &ue):
@@ -96,7 +105,7 @@ configuration (nothing is written); 130 interrupted by Ctrl-C or SIGTERM
 	})
 	root.SetOut(stdout) // before the completion command, which keeps the writer
 	root.SetErr(stderr)
-	root.AddCommand(newRunCmd(argv), newScenariosCmd(), newValidateCmd(), newVersionCmd(), newPlotCmd(), newEquilibriumCmd(), newCurveCmd())
+	root.AddCommand(newRunCmd(argv), newScenariosCmd(), newValidateCmd(), newVersionCmd(), newPlotCmd(), newEquilibriumCmd(), newCurveCmd(argv))
 	root.AddCommand(newSweepCmd(argv), newMergeCmd(argv), newSlurmCmd(argv))
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {

@@ -25,7 +25,7 @@ func (o *measureOptions) flags(cmd *cobra.Command) {
 	f.BoolVar(&o.measure, "measure", false, "measure how far the scenario's profile is from a Nash equilibrium: each agent's best response and gap")
 	f.IntVar(&o.episodes, "episodes", 0, "with --measure: train this many episodes first (0: measure the profile as configured)")
 	f.IntVar(&o.replicates, "replicates", 1, "with --measure: independent replicates (a 95 % interval over them when more than one)")
-	f.Uint64Var(&o.seed, "seed", 0, "with --measure: the base seed (default: the scenario's)")
+	f.Var(seedFlag{&o.seed}, "seed", "with --measure: the base seed (default: the scenario's)")
 	f.IntVarP(&o.workers, "workers", "w", 0, "with --measure: replicates at once (default: number of CPUs)")
 }
 

@@ -16,7 +16,8 @@ import (
 type progress struct {
 	mu    sync.Mutex
 	bar   *progressbar.ProgressBar
-	w     io.Writer
+	w     io.Writer // plain lines, when not a terminal
+	term  io.Writer // the terminal the bar is drawn on
 	total int
 	done  int
 	tenth int // tenths of the way reported so far
@@ -39,6 +40,7 @@ func newProgress(w io.Writer, total int, quiet bool, what string) *progress {
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionClearOnFinish(),
 		)
+		p.term = w
 		return p
 	}
 	p.w = w
@@ -72,5 +74,8 @@ func (p *progress) tick() {
 func (p *progress) finish() {
 	if p.bar != nil {
 		_ = p.bar.Finish()
+		// Clear the whole line: the terminal echoed a Ctrl-C as ^C after
+		// the bar, which clearing the bar alone leaves behind.
+		fmt.Fprint(p.term, "\r\x1b[K")
 	}
 }

@@ -176,7 +176,7 @@ func TestResumeReadsFinishedReplicatesFromDisk(t *testing.T) {
 	if code, _, stderr := freightsim(t, args("--out", dir, "--resume", "--trades")...); code != 0 {
 		t.Fatalf("--resume --trades: exit %d\n%s", code, stderr)
 	}
-	if !strings.Contains(string(read(t, filepath.Join(dir, "evaluations.csv"))), "\n1,30,12345,") {
+	if !strings.Contains(string(read(t, filepath.Join(dir, "evaluations.csv"))), "\n1,30,12345.0,") {
 		t.Error("the resumed run did not take replicate 1 from disk: its changed value is not in evaluations.csv")
 	}
 	if len(read(t, filepath.Join(dir, "trades.csv"))) < 1000 {

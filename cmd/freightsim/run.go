@@ -80,7 +80,7 @@ every finished replicate, and exits with code 130; the same command with
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "write the run into `DIR` (default runs/NAME-YYYYMMDD-HHMMSS)")
-	f.Uint64Var(&o.seed, "seed", 0, "base seed (default: the scenario's)")
+	f.Var(seedFlag{&o.seed}, "seed", "base seed (default: the scenario's); a table's signed seed column is read as the same seed")
 	f.IntVarP(&o.replicates, "replicates", "r", 0, "independent replicates (default: the scenario's)")
 	f.IntVar(&o.episodes, "episodes", 0, "training episodes (default: the scenario's)")
 	f.IntVarP(&o.workers, "workers", "w", 0, "replicates run at once (default: number of CPUs)")
@@ -171,8 +171,8 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 		return err
 	}
 	if !o.quiet {
-		fmt.Fprintf(stderr, "freightsim: running %s, %d replicate(s) of %d training episodes, into %s\n",
-			sc.Name, sc.Replicates, sc.Training.Episodes+1, out)
+		fmt.Fprintf(stderr, "freightsim: running %s, %d replicate(s) of %s, into %s\n",
+			sc.Name, sc.Replicates, episodesText(sc.Training.Episodes), out)
 		if o.resume {
 			fmt.Fprintf(stderr, "freightsim: resuming: %d of %d replicate(s) finished before and are read from %s\n",
 				loaded, sc.Replicates, filepath.Join(out, "replicates"))
@@ -198,18 +198,23 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 	if err := experiments.WriteRun(out, res, m, formats); err != nil {
 		return errors.Join(runErr, err)
 	}
+	var stopped error
+	if runErr != nil {
+		// Said before the summary, so that "interrupted" comes before
+		// "wrote" on a terminal.
+		msg := runErr.Error() + "\nfailed"
+		if errors.Is(runErr, context.Canceled) {
+			msg = "interrupted"
+		}
+		stopped = stoppedError{fmt.Sprintf("%s: %d of %d replicate(s) finished and are kept in %s\nto finish the run: %s",
+			msg, len(m.Completed), sc.Replicates, out, resume), runErr}
+		fmt.Fprintln(stderr, "freightsim:", stopped)
+		stopped = reportedError{stopped}
+	}
 	if len(m.Completed) > 0 {
 		printSummary(cmd.OutOrStdout(), res, out)
 	}
-	if runErr == nil {
-		return nil
-	}
-	msg := runErr.Error() + "\nfailed"
-	if errors.Is(runErr, context.Canceled) {
-		msg = "interrupted"
-	}
-	return stoppedError{fmt.Sprintf("%s: %d of %d replicate(s) finished and are kept in %s\nto finish the run: %s",
-		msg, len(m.Completed), sc.Replicates, out, resume), runErr}
+	return stopped
 }
 
 // flagKeys are the scenario keys that flags of run set.
@@ -332,7 +337,7 @@ func printSummary(w io.Writer, res *experiments.Result, out string) {
 	if done < s.Replicates {
 		reps = fmt.Sprintf("%d of %d replicate(s)", done, s.Replicates)
 	}
-	fmt.Fprintf(w, "%s: final evaluation after %d training episodes, %s, seed %d\n", s.Scenario, s.Episode, reps, s.Seed)
+	fmt.Fprintf(w, "%s: final evaluation after %s, %s, seed %d\n", s.Scenario, episodesText(s.Episode), reps, s.Seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "metric\tmean\tsd\t95% CI low\t95% CI high\tn\t")
 	for _, name := range res.Evaluations.Values {
@@ -351,6 +356,13 @@ func printSummary(w io.Writer, res *experiments.Result, out string) {
 		rate += fmt.Sprintf("; measuring the distance to equilibrium took %.1f s, summed over replicates", res.Measured.Seconds())
 	}
 	fmt.Fprintf(w, "wrote %s (%.1f s%s)\n", out, res.Wall.Seconds(), rate)
+}
+
+// episodesText counts the training episodes of training.episodes n as
+// every message says it: episodes 0..n, n+1 of them (each followed by a
+// policy update), as the progress bar counts them.
+func episodesText(n int) string {
+	return fmt.Sprintf("%d training episodes (0..%d)", n+1, n)
 }
 
 func num(x float64) string {

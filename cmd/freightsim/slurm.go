@@ -43,8 +43,10 @@ func newSlurmCmd(argv []string) *cobra.Command {
   sweep.yaml, base.yaml   the effective sweep, which the tasks run
 
 Each task gets --points-per-task points' worth of runs (default 1), or the runs
-are spread over --tasks tasks; an array has at most --max-array-size tasks
-(Slurm's default MaxArraySize, 1001). The jobs run this binary, by its
+are spread over --tasks tasks. More tasks than --max-array-size (the
+cluster's MaxArraySize; Slurm's default is 1001) are split into several job
+arrays, which submit.sh submits one after the other, the merge job depending
+on all of them. The jobs run this binary, by its
 absolute path (--binary to choose another). Submit with bash DIR/slurm/submit.sh;
 if a task fails or hits its time limit, run submit.sh again: finished shards
 end at once, the others resume, and the merge follows.`,
@@ -109,8 +111,12 @@ func runSlurm(cmd *cobra.Command, o *slurmOptions, file string, argv []string) e
 		return usageError{err}
 	}
 	w := cmd.OutOrStdout()
-	fmt.Fprintf(w, "sweep %s: %d runs (%d points x %d replicates) in a job array of %d tasks, %d to %d runs each, %d CPU(s) each\n",
-		sw.Name, sw.Runs(), sw.Points(), sw.Replicates, job.Tasks, job.RunsPerTask[0], job.RunsPerTask[1], max(o.cpus, 1))
+	arrays := "a job array"
+	if job.Arrays > 1 {
+		arrays = fmt.Sprintf("%d job arrays (MaxArraySize %d)", job.Arrays, o.maxArray)
+	}
+	fmt.Fprintf(w, "sweep %s: %d runs (%d points x %d replicates) in %s of %d tasks, %d to %d runs each, %d CPU(s) each\n",
+		sw.Name, sw.Runs(), sw.Points(), sw.Replicates, arrays, job.Tasks, job.RunsPerTask[0], job.RunsPerTask[1], max(o.cpus, 1))
 	fmt.Fprintf(w, "wrote %s: array.sbatch, merge.sbatch, submit.sh\n", job.Dir)
 	fmt.Fprintf(w, "submit:  bash %s\nresults: %s (written by the merge job)\n", shellQuote(job.Submit), job.Results)
 	return nil

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,7 +21,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/freightsim/freightsim/experiments"
-	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/experiments/sweep"
 	"github.com/freightsim/freightsim/results"
 )
@@ -29,6 +29,7 @@ type sweepOptions struct {
 	out      string
 	workers  int
 	shard    string
+	shards   int
 	format   string
 	quiet    bool
 	resume   bool
@@ -45,15 +46,19 @@ func newSweepCmd(argv []string) *cobra.Command {
 		Use:   "sweep SWEEP.yaml",
 		Short: "Run a scenario over a grid or sample of parameter values, each point over replicates",
 		Long: `sweep runs a sweep file (docs/SWEEPS.md): a base scenario, the keys that vary
-(axes: lists of values, linear or log ranges), a design (grid, random, lhs),
+(axes: lists of values, linear or log ranges), a design (grid, random, lhs, or
+morris and sobol for a sensitivity analysis),
 replicates per point, a seed and the metrics to aggregate. It writes into the
 sweep directory:
 
   journal.jsonl     every run as it finishes (synced to disk): what --resume reads
   runs.csv          one row per run: point, replicate, axes, seed, status, error, metrics
   aggregate.csv     one row per point: mean, sd, 95 % CI and n of each aggregated metric
-  plots/            each metric against each numeric axis, heat maps of two
-  points.csv        every point: its seed and axis values
+  sensitivity.csv   morris, sobol: each metric's indices for each axis, with bootstrap CIs
+  plots/            each metric against each numeric axis, heat maps of two;
+                    the sensitivity indices as bars with their intervals
+  points.csv        every point: its seed and axis values (seeds >= 2^63 as the
+                    negative int64 of the same bits, which --seed reads back)
   sweep.yaml, base.yaml, manifest.json
                     the effective sweep and base scenario, and provenance
 
@@ -65,21 +70,27 @@ how the sweep is split into shards.
 Ctrl-C, SIGTERM or a crash (even kill -9) loses only the runs under way: the
 same command with --resume runs the rest. --shard i/n runs every n-th run
 (run k = point * replicates + replicate, when k mod n = i), for several
-machines or a Slurm job array (SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT
-are read when --shard is not given); freightsim merge combines the shards.`,
+machines or an array job. Without --shard, the index is read from the array
+job's environment: SLURM_ARRAY_TASK_ID (Slurm, with SLURM_ARRAY_TASK_COUNT),
+JOB_COMPLETION_INDEX (a Kubernetes indexed Job), AWS_BATCH_JOB_ARRAY_INDEX (AWS
+Batch) or BATCH_TASK_INDEX (Google Cloud Batch, with BATCH_TASK_COUNT), the
+number of shards from --shards n where the scheduler does not give it;
+HTCondor passes --shard $(Process)/n. freightsim merge combines the shards.`,
 		Example: `  freightsim sweep docs/sweeps/risk-carrier.yaml --out sweeps/risk
   freightsim sweep my-sweep.yaml --list                 # the points, without running them
   freightsim sweep my-sweep.yaml --scenario 3 > p3.yaml # point 3 as a scenario for freightsim run
   freightsim sweep my-sweep.yaml --set training.episodes=500 --out sweeps/short   # a quicker look
   freightsim sweep my-sweep.yaml --out sweeps/s --resume
-  freightsim sweep my-sweep.yaml --out sweeps/s1 --shard 1/4   # one machine of four`,
+  freightsim sweep my-sweep.yaml --out sweeps/s1 --shard 1/4   # one machine of four
+  freightsim sweep my-sweep.yaml --out /data/s/$JOB_COMPLETION_INDEX --shards 8   # a Kubernetes indexed Job`,
 		Args: exactArgs(1, "a sweep file"),
 		RunE: func(cmd *cobra.Command, args []string) error { return runSweep(cmd, o, args[0], argv) },
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "write the sweep into `DIR` (default sweeps/NAME-YYYYMMDD-HHMMSS)")
 	f.IntVarP(&o.workers, "workers", "w", 0, "runs at once (default: number of CPUs)")
-	f.StringVar(&o.shard, "shard", "", "run shard `i/n` of the runs: those k with k mod n = i")
+	f.StringVar(&o.shard, "shard", "", "run shard `i/n` of the runs: those k with k mod n = i (HTCondor: --shard $(Process)/n)")
+	f.IntVar(&o.shards, "shards", 0, "the number of shards `n`, the shard's index read from the array job's environment (Kubernetes JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX; Slurm and Google Cloud Batch give n too)")
 	f.StringVar(&o.format, "format", "csv", "write the tables as `FORMAT`: csv, parquet or both")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print no progress")
 	f.BoolVar(&o.resume, "resume", false, "finish the sweep in --out (starts it if --out is empty)")
@@ -111,7 +122,7 @@ func runSweep(cmd *cobra.Command, o *sweepOptions, file string, argv []string) e
 	if err != nil {
 		return err
 	}
-	shard, from, err := shardOf(o.shard)
+	shard, from, err := shardOf(o.shard, o.shards)
 	if err != nil {
 		return usageError{err}
 	}
@@ -219,30 +230,36 @@ func loadSweep(file string, sets []string) (*sweep.Spec, error) {
 	return sw, nil
 }
 
-// shardOf is the shard given by --shard, else by a Slurm job array's
-// environment, else the whole sweep; from says which.
-func shardOf(flag string) (sweep.Shard, string, error) {
+// shardOf is the shard given by --shard, else by an array job's
+// environment (sweep.ShardFromEnv, the count from --shards if given), else
+// the whole sweep; from says which.
+func shardOf(flag string, count int) (sweep.Shard, string, error) {
 	if flag != "" {
 		s, err := sweep.ParseShard(flag)
 		if err != nil {
 			return s, "", fmt.Errorf("--shard: %w", err)
 		}
+		if count > 0 && s.Count != count {
+			return s, "", fmt.Errorf("--shard %s and --shards %d: give one", flag, count)
+		}
 		return s, "--shard", nil
 	}
-	id, count := os.Getenv("SLURM_ARRAY_TASK_ID"), os.Getenv("SLURM_ARRAY_TASK_COUNT")
-	if id == "" || count == "" {
-		return sweep.Shard{}, "", nil
+	s, from, err := sweep.ShardFromEnv(os.Getenv, count)
+	if err != nil {
+		return s, "", usageError{err}
 	}
-	i, errI := strconv.Atoi(id)
-	n, errN := strconv.Atoi(count)
-	lo := 0
-	if m := os.Getenv("SLURM_ARRAY_TASK_MIN"); m != "" {
-		lo, _ = strconv.Atoi(m)
+	if from == "" && count > 0 {
+		return s, "", usageError{fmt.Errorf("--shards %d: no array task index in the environment (%s); give --shard i/%d", count, shardVars(), count)}
 	}
-	if errI != nil || errN != nil || n < 1 || i-lo < 0 || i-lo >= n {
-		return sweep.Shard{}, "", fmt.Errorf("SLURM_ARRAY_TASK_ID=%s, SLURM_ARRAY_TASK_MIN=%d, SLURM_ARRAY_TASK_COUNT=%s do not make a shard: give --shard i/n", id, lo, count)
+	return s, "from " + from, nil
+}
+
+func shardVars() string {
+	var vs []string
+	for _, e := range sweep.ShardEnv {
+		vs = append(vs, e.Index)
 	}
-	return sweep.Shard{Index: i - lo, Count: n}, "from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT", nil
+	return strings.Join(vs, ", ")
 }
 
 // listPoints prints the sweep's points (of the shard's runs) as a table.
@@ -262,7 +279,7 @@ func listPoints(w io.Writer, sw *sweep.Spec, shard sweep.Shard) error {
 		if !shard.Whole() && !ownsAny(shard, p, sw.Replicates) {
 			continue
 		}
-		row := []string{strconv.Itoa(p), strconv.FormatUint(seed.Point(sw.Seed, p), 10), strconv.Itoa(sw.Episodes(p) + 1)}
+		row := []string{strconv.Itoa(p), strconv.FormatUint(sw.PointSeed(p), 10), strconv.Itoa(sw.Episodes(p) + 1)}
 		for _, v := range sw.Point(p) {
 			row = append(row, v.Text)
 		}
@@ -322,6 +339,7 @@ func printSweepSummary(w io.Writer, sw *sweep.Spec, res *sweep.Result) {
 		return
 	}
 	printAggregate(w, sw, filepath.Join(res.Dir, "aggregate.csv"))
+	printSensitivity(w, filepath.Join(res.Dir, "sensitivity.csv"))
 	for _, s := range m.PlotsSkipped {
 		fmt.Fprintf(w, "not drawn: %s\n", s)
 	}
@@ -332,13 +350,8 @@ func printSweepSummary(w io.Writer, sw *sweep.Spec, res *sweep.Result) {
 // metrics at the first points of aggregate.csv.
 func printAggregate(w io.Writer, sw *sweep.Spec, path string) {
 	const maxPoints, maxMetrics = 20, 4
-	f, err := os.Open(path)
-	if err != nil {
-		return
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(recs) < 2 {
+	recs := readTable(path)
+	if len(recs) < 2 {
 		return
 	}
 	col := map[string]int{}
@@ -359,7 +372,7 @@ func printAggregate(w io.Writer, sw *sweep.Spec, path string) {
 	for _, r := range recs[1:min(len(recs), maxPoints+1)] {
 		row := []string{r[0]}
 		for _, ax := range sw.Axes {
-			row = append(row, r[col[ax.Name]])
+			row = append(row, sigFigures(r[col[ax.Name]]))
 		}
 		row = append(row, r[col["replicates_ok"]])
 		for _, m := range metrics {
@@ -374,18 +387,85 @@ func printAggregate(w io.Writer, sw *sweep.Spec, path string) {
 	}
 }
 
+// meanCI is a mean and the half-width of its interval, read from a table:
+// the half-width to two significant digits, 0 when it is below the float
+// rounding of the mean (a constant metric's interval of 1e-16).
 func meanCI(mean, lo, hi string) string {
 	m, err := strconv.ParseFloat(mean, 64)
-	if err != nil {
+	if err != nil || math.IsNaN(m) {
 		return "-"
 	}
 	s := num(m)
 	l, errL := strconv.ParseFloat(lo, 64)
 	h, errH := strconv.ParseFloat(hi, 64)
 	if errL == nil && errH == nil {
-		s += " ± " + results.FormatFloat(roundSig((h-l)/2, 2))
+		half := (h - l) / 2
+		if half <= 1e-9*math.Max(1, math.Abs(m)) {
+			half = 0
+		}
+		s += " ± " + results.FormatFloat(roundSig(half, 2))
 	}
 	return s
+}
+
+// sigFigures writes a number of a table to 4 significant digits (a whole
+// number as it is); text as it is.
+func sigFigures(field string) string {
+	x, err := strconv.ParseFloat(field, 64)
+	if err != nil {
+		return field
+	}
+	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return results.FormatFloat(roundSig(x, 4))
+}
+
+// readTable reads a CSV file's records; nil if it cannot.
+func readTable(path string) [][]string {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	recs, _ := csv.NewReader(f).ReadAll()
+	return recs
+}
+
+// printSensitivity prints the indices of sensitivity.csv, if there is one:
+// a line per metric and axis, each index with the half-width of its
+// interval.
+func printSensitivity(w io.Writer, path string) {
+	recs := readTable(path)
+	if len(recs) < 2 {
+		return
+	}
+	var kinds []string
+	type key struct{ metric, factor string }
+	var keys []key
+	cells := map[key]map[string]string{}
+	for _, r := range recs[1:] {
+		k := key{r[0], r[1]}
+		if cells[k] == nil {
+			cells[k] = map[string]string{}
+			keys = append(keys, k)
+		}
+		if !slices.Contains(kinds, r[2]) {
+			kinds = append(kinds, r[2])
+		}
+		cells[k][r[2]] = meanCI(r[3], r[4], r[5])
+	}
+	fmt.Fprintf(w, "sensitivity (%s, 95%% bootstrap CI; all in %s):\n", strings.Join(kinds, ", "), path)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "metric\taxis\t"+strings.Join(kinds, "\t")+"\t")
+	for _, k := range keys {
+		row := []string{k.metric, k.factor}
+		for _, kind := range kinds {
+			row = append(row, cells[k][kind])
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	tw.Flush()
 }
 
 // roundSig rounds x to n significant digits.

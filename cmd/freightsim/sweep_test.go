@@ -331,6 +331,41 @@ func TestShardsAndMerge(t *testing.T) {
 	}
 }
 
+// More tasks than MaxArraySize are split into job arrays: submit.sh, run
+// with a stand-in for sbatch, submits 150 tasks as arrays of 100 and 50,
+// the second offset by 100, and a merge job after both.
+func TestSlurmSplitsLargeArrays(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "freightsim-bin")
+	os.WriteFile(bin, []byte("#!/bin/sh\n"), 0o755)
+	out := filepath.Join(dir, "job")
+	code, stdout, stderr := freightsim(t, "slurm", tinySweep, "--out", out, "--binary", bin, "--tasks", "150", "--max-array-size", "100")
+	if code != 0 || !strings.Contains(stdout, "in 2 job arrays (MaxArraySize 100) of 150 tasks") {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if array := readString(t, filepath.Join(out, "slurm", "array.sbatch")); !strings.Contains(array, "#SBATCH --array=0-99\n") {
+		t.Errorf("array.sbatch: want --array=0-99:\n%s", array)
+	}
+	fake := filepath.Join(dir, "bin")
+	os.MkdirAll(fake, 0o755)
+	log := filepath.Join(dir, "sbatch.log")
+	os.WriteFile(filepath.Join(fake, "sbatch"), []byte("#!/bin/sh\nn=$(($(cat "+log+" 2>/dev/null | wc -l) + 1))\necho \"$*\" >> "+log+"\necho \"10$n;cluster\"\n"), 0o755)
+	cmd := exec.Command("bash", filepath.Join(out, "slurm", "submit.sh"))
+	cmd.Env = append(os.Environ(), "PATH="+fake+":"+os.Getenv("PATH"))
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("submit.sh: %v\n%s", err, b)
+	}
+	want := "--parsable --array=0-99 --export=ALL,FREIGHTSIM_TASK_OFFSET=0 " + out + "/slurm/array.sbatch\n" +
+		"--parsable --array=0-49 --export=ALL,FREIGHTSIM_TASK_OFFSET=100 " + out + "/slurm/array.sbatch\n" +
+		"--parsable --dependency=afterok:101:102 --kill-on-invalid-dep=yes " + out + "/slurm/merge.sbatch\n"
+	if got := readString(t, log); got != want {
+		t.Errorf("sbatch calls:\n%s\nwant\n%s", got, want)
+	}
+	if jobs := readString(t, filepath.Join(out, "slurm", "jobs")); jobs != "array_job=101\narray_jobs=101 102\nmerge_job=103\n" {
+		t.Errorf("slurm/jobs:\n%s", jobs)
+	}
+}
+
 func TestSlurmCommand(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "freightsim-bin")
@@ -347,7 +382,8 @@ func TestSlurmCommand(t *testing.T) {
 	array := readString(t, filepath.Join(out, "slurm", "array.sbatch"))
 	for _, want := range []string{"#SBATCH --array=0-6\n", "#SBATCH --cpus-per-task=2\n", "#SBATCH --time=00:10:00\n", "#SBATCH --partition=debug\n",
 		"#SBATCH --account=abc\n", "#SBATCH --output=" + out + "/slurm/logs/sweep-%A_%a.out\n",
-		"exec " + bin + " sweep " + out + "/slurm/sweep.yaml --out \"" + out + "/shards/$(printf %04d \"$task\")\" --shard \"$task/7\"", "--resume --failed-ok"} {
+		"exec " + bin + " sweep " + out + "/slurm/sweep.yaml --out \"" + out + "/shards/$(printf %04d \"$task\")\" --shard \"$task/7\"", "--resume --failed-ok",
+		"task=$(( ${FREIGHTSIM_TASK_OFFSET:-0} + ${SLURM_ARRAY_TASK_ID:?"} {
 		if !strings.Contains(array, want) {
 			t.Errorf("array.sbatch lacks %q:\n%s", want, array)
 		}
@@ -357,7 +393,7 @@ func TestSlurmCommand(t *testing.T) {
 		t.Errorf("merge.sbatch:\n%s", merge)
 	}
 	submit := readString(t, filepath.Join(out, "slurm", "submit.sh"))
-	for _, want := range []string{"sbatch --parsable " + out + "/slurm/array.sbatch", "--dependency=afterok:\"$array\" --kill-on-invalid-dep=yes " + out + "/slurm/merge.sbatch"} {
+	for _, want := range []string{"--export=ALL,FREIGHTSIM_TASK_OFFSET=$offset " + out + "/slurm/array.sbatch", "--dependency=afterok:\"$after\" --kill-on-invalid-dep=yes " + out + "/slurm/merge.sbatch"} {
 		if !strings.Contains(submit, want) {
 			t.Errorf("submit.sh lacks %q:\n%s", want, submit)
 		}
@@ -374,8 +410,6 @@ func TestSlurmCommand(t *testing.T) {
 		want string
 	}{
 		{"again without --force", []string{"--out", out, "--binary", bin}, "already holds a run"},
-		{"too many tasks for the array", []string{"--out", filepath.Join(dir, "b"), "--binary", bin, "--tasks", "150", "--max-array-size", "100"},
-			"150 tasks: a job array holds at most 100 (MaxArraySize); pack more points into each task"},
 		{"more tasks than runs", []string{"--out", filepath.Join(dir, "c"), "--binary", bin, "--tasks", "201"}, "201 tasks for 200 runs"},
 		{"both ways of sizing tasks", []string{"--out", filepath.Join(dir, "d"), "--binary", bin, "--tasks", "2", "--points-per-task", "2"}, "not both"},
 		{"a bad time", []string{"--out", filepath.Join(dir, "e"), "--binary", bin, "--time", "ten minutes"}, "want a Slurm time limit"},

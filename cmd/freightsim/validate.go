@@ -74,7 +74,7 @@ func describe(w io.Writer, what string, sc scenario.Config) {
 	for _, c := range sc.Carriers {
 		ck = append(ck, c.Strategy.Kind)
 	}
-	fmt.Fprintf(w, "ok: %s: scenario %q, %d shipper(s) (%s), %d carrier(s) (%s), market %s/%s; %d replicate(s) of %d training episodes, seed %d\n",
+	fmt.Fprintf(w, "ok: %s: scenario %q, %d shipper(s) (%s), %d carrier(s) (%s), market %s/%s; %d replicate(s) of %s, seed %d\n",
 		what, sc.Name, len(sc.Shippers), learn(sk), len(sc.Carriers), learn(ck),
-		sc.Market.Price, sc.Market.Tie, sc.Replicates, sc.Training.Episodes+1, sc.Seed)
+		sc.Market.Price, sc.Market.Tie, sc.Replicates, episodesText(sc.Training.Episodes), sc.Seed)
 }

@@ -65,7 +65,7 @@ type Theory struct {
 
 	// References are published figures the scenario reproduces, by metric:
 	// drawn as reference lines in its figures.
-	References map[string]chart.Reference `json:"references,omitempty"`
+	References map[string]Reference `json:"references,omitempty"`
 
 	// Corridors is, for a network, the competitive equilibrium of each pair
 	// of hubs with lanes both ways, as an isolated two-hub corridor (see
@@ -74,6 +74,25 @@ type Theory struct {
 	// surplus: Band is undefined and Clearings 0.
 	Corridors   []Corridor `json:"corridors,omitempty"`
 	NetworkNote string     `json:"network_note,omitempty"`
+}
+
+// Reference is a published figure of a metric, drawn as a line in the
+// metric's figures.
+type Reference struct {
+	Value float64 `json:"value"`
+	Label string  `json:"label"` // legend text; "reference <value>" when empty
+}
+
+// ChartReferences are the references as the figures take them.
+func (th *Theory) ChartReferences() map[string]chart.Reference {
+	if th.References == nil {
+		return nil
+	}
+	out := make(map[string]chart.Reference, len(th.References))
+	for name, r := range th.References {
+		out[name] = chart.Reference{Value: r.Value, Label: r.Label}
+	}
+	return out
 }
 
 // Corridor is the competitive equilibrium of a two-hub corridor with
@@ -253,7 +272,7 @@ func NewTheory(sc *scenario.Config) *Theory {
 	th := &Theory{Scenario: sc.Name, DemandRatio: sc.DemandCapacityRatio()}
 	if scenario.IsPreset(sc, scenario.DefaultPreset) {
 		// MODEL section 7: the author's code, seeds 0-3, after 4000 episodes.
-		th.References = map[string]chart.Reference{
+		th.References = map[string]Reference{
 			"avg_bidding_cost": {Value: -48.3, Label: "author's code, seeds 0-3: -48.3"},
 		}
 	}

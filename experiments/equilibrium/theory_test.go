@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -122,6 +123,18 @@ func TestTheoryJSONRoundTrip(t *testing.T) {
 		back, err := ReadTheory(dir)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
+		}
+		// Every key is snake_case, as in every other file of a run.
+		if k := regexp.MustCompile(`"[A-Za-z0-9_]*[A-Z][A-Za-z0-9_]*":`).Find(b); k != nil {
+			t.Errorf("%s: theory.json has the key %s: want snake_case", name, k)
+		}
+		if len(back.References) != len(th.References) {
+			t.Errorf("%s: %d references read back, want %d", name, len(back.References), len(th.References))
+		}
+		for m, r := range th.References {
+			if back.References[m] != r {
+				t.Errorf("%s: reference of %s reads back as %+v, want %+v", name, m, back.References[m], r)
+			}
 		}
 		same := func(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }
 		if !same(back.Band.Low, th.Band.Low) || !same(back.Band.High, th.Band.High) || back.DemandRatio != th.DemandRatio ||

@@ -7,6 +7,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/freightsim/freightsim/experiments/config"
 )
 
 //go:embed presets/*.yaml
@@ -29,11 +31,20 @@ func Presets() []string {
 	return names
 }
 
+// PresetHint is "; did you mean "NAME"?" naming the preset closest to
+// name, a mistyped preset, or "" when none is close.
+func PresetHint(name string) string {
+	if s := config.DidYouMean(name, Presets()); s != "" {
+		return fmt.Sprintf("; did you mean %q?", s)
+	}
+	return ""
+}
+
 // PresetYAML returns the commented YAML of a built-in scenario.
 func PresetYAML(name string) ([]byte, error) {
 	b, err := presetFS.ReadFile(path.Join("presets", name+".yaml"))
 	if err != nil {
-		return nil, fmt.Errorf("no preset %q: the presets are %s", name, strings.Join(Presets(), ", "))
+		return nil, fmt.Errorf("no preset %q%s: the presets are %s", name, PresetHint(name), strings.Join(Presets(), ", "))
 	}
 	return b, nil
 }
@@ -54,8 +65,8 @@ func source(nameOrFile string) (label string, data []byte, err error) {
 	}
 	data, err = os.ReadFile(nameOrFile)
 	if err != nil {
-		return "", nil, fmt.Errorf("%q is neither a preset (%s) nor a readable file: %w",
-			nameOrFile, strings.Join(Presets(), ", "), err)
+		return "", nil, fmt.Errorf("%q is neither a preset (%s) nor a readable file: %w%s",
+			nameOrFile, strings.Join(Presets(), ", "), err, PresetHint(nameOrFile))
 	}
 	if err := notEmpty(nameOrFile, data); err != nil {
 		return "", nil, err

@@ -19,3 +19,16 @@ func ExampleStream() {
 	// true false
 	// true
 }
+
+// A seed above 2^63 is written in the tables as the negative int64 of the
+// same bits; Parse reads either form back to the same seed.
+func ExampleParse() {
+	s := uint64(18225931998598911504)
+	fmt.Println(seed.Signed(s))
+	a, _ := seed.Parse("18225931998598911504")
+	b, _ := seed.Parse("-220812075110640112")
+	fmt.Println(a == s, b == s)
+	// Output:
+	// -220812075110640112
+	// true true
+}

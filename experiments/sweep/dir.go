@@ -38,7 +38,8 @@ var (
 // dirFiles are the files a sweep directory may hold, besides what its
 // manifest lists.
 var dirFiles = []string{"sweep.yaml", "base.yaml", "points.csv", "points.parquet", "manifest.json", journalName,
-	"runs.csv", "runs.parquet", "aggregate.csv", "aggregate.parquet", "plots"}
+	"runs.csv", "runs.parquet", "aggregate.csv", "aggregate.parquet",
+	"sensitivity.csv", "sensitivity.parquet", "plots"}
 
 // Dir is a directory opened to run a sweep's runs, or a shard's.
 type Dir struct {

@@ -20,7 +20,8 @@
 //	    to: 120                             # or sampled in [from, to] (random, lhs)
 //	    steps: 5
 //	    scale: linear                       # or log
-//	design: grid                            # grid (every combination), random or lhs (samples points)
+//	design: grid                            # grid (every combination), random or lhs (samples points),
+//	                                        # morris or sobol (a sensitivity analysis)
 //	replicates: 10
 //	seed: 1
 //	metrics: [shipper_share, efficiency]    # default: every metric of the final evaluation
@@ -31,9 +32,11 @@
 //
 // # Points, seeds and runs
 //
-// A design (grid, random or Latin hypercube) gives the points; point p runs
-// the base scenario with seed seed.Point(seed, p), and its replicate r is
-// replicate r of `freightsim run` with that seed. So a run of a sweep
+// A design (grid, random, Latin hypercube, or the runs of a Morris or
+// Sobol' design of package sensitivity: sensitivity.go) gives the points;
+// point p runs the base scenario with seed [Spec.PointSeed] (seed.Point(seed,
+// p), or seed.Point(seed, 0) at every point of a sensitivity design), and
+// its replicate r is replicate r of `freightsim run` with that seed. So a run of a sweep
 // depends only on the sweep file, its point and its replicate: not on the
 // workers, the order, a crash, or how the runs are split into shards.
 //
@@ -42,11 +45,15 @@
 // Each finished run is one line of journal.jsonl, appended and synced in
 // batches ([Dir.Run]); a sweep stopped at any point is finished by
 // [Resume], which runs only what the journal lacks. A shard i/n runs the
-// runs k with k mod n = i; [Merge] joins the shards' directories, checking
+// runs k with k mod n = i ([ShardFromEnv] reads i, and n where the
+// scheduler gives it, from Slurm, Kubernetes, AWS Batch or Google Cloud
+// Batch); [Merge] joins the shards' directories, checking
 // that they hold the same sweep and cover every run once. [Finish] writes
-// the tables (runs.csv, aggregate.csv, points.csv; Parquet too) and the
-// figures from the journal alone. [WriteSlurm] writes a Slurm job array
-// that runs the shards and a dependent job that merges them.
+// the tables (runs.csv, aggregate.csv, points.csv, sensitivity.csv;
+// Parquet too; each column of one type in both: table.go) and the figures
+// from the journal alone. [WriteSlurm] writes a Slurm job array (several,
+// beyond MaxArraySize) that runs the shards and a dependent job that
+// merges them.
 //
 // It runs each replicate through package experiments (the wiring) and reads
 // scenarios through package scenario; nothing below it knows of sweeps.

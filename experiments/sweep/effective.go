@@ -77,6 +77,9 @@ func (sw *Spec) effective() ([]byte, error) {
 	if sw.Design != DesignGrid {
 		add("samples", raw(fmt.Sprint(sw.Samples)))
 	}
+	if sw.Levels != 0 {
+		add("levels", raw(fmt.Sprint(sw.Levels)))
+	}
 	axes := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 	for _, ax := range sw.Axes {
 		a := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}

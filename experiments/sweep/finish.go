@@ -3,9 +3,11 @@ package sweep
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/freightsim/freightsim/experiments"
@@ -22,6 +24,8 @@ import (
 //	               <metric>_mean, _sd, _ci95_low, _ci95_high and _n (results.Summarize
 //	               over the point's successful replicates); the layout that
 //	               chart.MetricVsAxis and chart.HeatMap read
+//	sensitivity.csv  with a morris or sobol design, the indices of each
+//	               aggregated metric (see sensitivity.go)
 //	plots/         the figures of the aggregated metrics (see plots.go)
 //
 // Both tables depend only on the journal's runs, never on the order in
@@ -72,8 +76,8 @@ func Finish(dir string, sw *Spec, f experiments.Formats) (*Finished, error) {
 		cols []column
 		rows func(emit func([]cell) error) error
 	}
-	var plotTable *results.Table
-	if sw.Plots {
+	var plotTable *results.Table // the means of the figures, and of the sensitivity analysis
+	if sw.Plots || sw.sens != nil {
 		plotTable = fz.plotTable()
 	}
 	filled := false // the figures' table, filled by the first aggregate written
@@ -105,13 +109,29 @@ func Finish(dir string, sw *Spec, f experiments.Formats) (*Finished, error) {
 			out.Files = append(out.Files, t.name+ext.ext)
 		}
 	}
+	points := filepath.Join(dir, "points.parquet") // points.csv is written when the sweep starts
+	if f.Parquet {
+		if err := results.WriteFile(points, func(w io.Writer) error { return sw.WritePoints(w, true) }); err != nil {
+			return nil, err
+		}
+		out.Files = append(out.Files, "points.parquet")
+	} else if err := os.Remove(points); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	sens, err := sw.writeSensitivity(dir, f, plotTable, out)
+	if err != nil {
+		return nil, err
+	}
 	plots := filepath.Join(dir, "plots")
 	if err := os.RemoveAll(plots); err != nil {
 		return nil, err
 	}
 	if sw.Plots {
 		figs, skipped := sw.figures(plotTable)
-		out.Skipped = skipped
+		for _, r := range sens {
+			figs = append(figs, sensitivityFigure(r))
+		}
+		out.Skipped = append(out.Skipped, skipped...)
 		if len(figs) > 0 {
 			if err := os.MkdirAll(plots, 0o755); err != nil {
 				return nil, err
@@ -135,9 +155,16 @@ func coverage(sw *Spec, refs []runRef, dirs []string, shards []Shard) error {
 	nd, nm := 0, 0
 	k := 0 // the next run expected
 	R := sw.Replicates
+	var shardMissing map[int]bool // shards (by index) that own a missing run
+	if len(shards) > 0 {
+		shardMissing = map[int]bool{}
+	}
 	miss := func(upTo int) {
 		for ; k < upTo; k++ {
 			nm++
+			if shardMissing != nil {
+				shardMissing[k%shards[0].norm().Count] = true
+			}
 			if len(missing) < show {
 				where := ""
 				for i, s := range shards {
@@ -190,13 +217,30 @@ func coverage(sw *Spec, refs []runRef, dirs []string, shards []Shard) error {
 			fmt.Fprintf(&b, "\n  ... and %d more", nm-show)
 		}
 	}
-	return &CoverageError{Doubled: nd, Missing: nm, msg: b.String()}
+	ce := &CoverageError{Doubled: nd, Missing: nm}
+	if len(shardMissing) > 0 {
+		n := shards[0].norm().Count
+		for i := range n {
+			if shardMissing[i] {
+				ce.Shards = append(ce.Shards, i)
+			}
+		}
+		idx := make([]string, len(ce.Shards))
+		for i, s := range ce.Shards {
+			idx[i] = strconv.Itoa(s)
+		}
+		list := strings.Join(idx, ",")
+		fmt.Fprintf(&b, "\nshards missing or unfinished, %d of %d, by index: %s\n  run only these again (--shard i/%d), e.g. sbatch --array=%s slurm/array.sbatch, then merge", len(ce.Shards), n, list, n, list)
+	}
+	ce.msg = b.String()
+	return ce
 }
 
 // CoverageError reports runs of a sweep that are missing from, or doubled
 // in, the directories given.
 type CoverageError struct {
 	Doubled, Missing int
+	Shards           []int // the indices of the shards that own a missing run, in increasing order
 	msg              string
 }
 
@@ -212,7 +256,7 @@ type finisher struct {
 func (fz *finisher) runColumns() []column {
 	cols := []column{{"point", colInt}, {"replicate", colInt}}
 	cols = append(cols, fz.sw.axisColumns()...)
-	cols = append(cols, column{"seed", colUint}, column{"status", colText}, column{"error", colText})
+	cols = append(cols, column{"seed", colSeed}, column{"status", colText}, column{"error", colText})
 	for _, c := range fz.sw.columns {
 		cols = append(cols, column{c, colFloat})
 	}
@@ -247,10 +291,14 @@ func (fz *finisher) runRows(emit func([]cell) error) error {
 func (fz *finisher) aggregateColumns() []column {
 	cols := []column{{"point", colInt}}
 	cols = append(cols, fz.sw.axisColumns()...)
-	cols = append(cols, column{"replicates_ok", colFloat}, column{"replicates_failed", colFloat})
+	cols = append(cols, column{"replicates_ok", colInt}, column{"replicates_failed", colInt})
 	for _, m := range fz.sw.Metrics {
 		for _, s := range statSuffixes() {
-			cols = append(cols, column{m + s, colFloat})
+			k := colFloat
+			if s == "_n" {
+				k = colInt
+			}
+			cols = append(cols, column{m + s, k})
 		}
 	}
 	return cols
@@ -290,14 +338,14 @@ func (fz *finisher) aggregateRows(emit func([]cell) error, pt *results.Table) er
 		vals := sw.Point(int(p))
 		row = append(row[:0], cell{i: int64(p)})
 		row = sw.axisCells(row, vals)
-		row = append(row, cell{f: float64(ok)}, cell{f: float64(failed)})
+		row = append(row, cell{i: int64(ok)}, cell{i: int64(failed)})
 		var plotVals []float64
 		if pt != nil {
 			plotVals = sw.plotAxes(vals)
 		}
 		for m := range xs {
 			st := results.Summarize(xs[m])
-			row = append(row, cell{f: st.Mean}, cell{f: st.SD}, cell{f: st.CI95Low}, cell{f: st.CI95High}, cell{f: float64(st.N)})
+			row = append(row, cell{f: st.Mean}, cell{f: st.SD}, cell{f: st.CI95Low}, cell{f: st.CI95High}, cell{i: int64(st.N)})
 			if pt != nil {
 				plotVals = append(plotVals, st.Mean, st.CI95Low, st.CI95High)
 			}

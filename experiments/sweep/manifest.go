@@ -76,12 +76,12 @@ type Shared struct {
 	WallSeconds float64   `json:"wall_seconds,omitempty"`
 }
 
-const seedRule = "point p runs the base scenario with seed seed.Derive(seed, p) (points.csv); its replicate r draws from streams derived from (that seed, r), as replicate r of freightsim run with that seed (runs.csv: seed)"
+const seedRule = "point p runs the base scenario with seed seed.Derive(seed, p) (points.csv; in a morris or sobol design seed.Derive(seed, 0) at every point); its replicate r draws from streams derived from (that seed, r), as replicate r of freightsim run with that seed (runs.csv: seed); tables write a seed s >= 2^63 as the int64 s - 2^64, which --seed takes as s"
 
 func newManifest(sw *Spec, shard Shard, command []string, workers int, start time.Time) Manifest {
 	b := experiments.BuildInfo()
 	if workers <= 0 {
-		workers = -1
+		workers = runtime.GOMAXPROCS(0) // Dir.Run records how many ran
 	}
 	return Manifest{
 		Version: b.Version, Revision: b.Revision, Modified: b.Modified, RevisionFrom: b.From,

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -221,4 +222,109 @@ func (r *Result) FailureSummary() string {
 	}
 	fmt.Fprintf(&b, "\nevery failed run is in %s", where)
 	return b.String()
+}
+
+// Shard is one share of a sweep's runs: run k, the run of replicate r of
+// point p, k = p * replicates + r, belongs to shard k mod Count. Shards
+// interleave, so that each gets runs of every part of the sweep and they
+// take about as long whatever part of the sweep is slow. The zero Shard is
+// the whole sweep.
+type Shard struct {
+	Index, Count int
+}
+
+// ParseShard reads i/n, 0 <= i < n.
+func ParseShard(s string) (Shard, error) {
+	i, n, ok := strings.Cut(s, "/")
+	a, errA := strconv.Atoi(strings.TrimSpace(i))
+	b, errB := strconv.Atoi(strings.TrimSpace(n))
+	if !ok || errA != nil || errB != nil || b < 1 || a < 0 || a >= b {
+		return Shard{}, fmt.Errorf("%q is not a shard: want i/n with 0 <= i < n, e.g. 0/4 for the first of four", s)
+	}
+	return Shard{a, b}, nil
+}
+
+func (s Shard) norm() Shard {
+	if s.Count < 1 {
+		return Shard{0, 1}
+	}
+	return s
+}
+
+func (s Shard) String() string {
+	s = s.norm()
+	return fmt.Sprintf("%d/%d", s.Index, s.Count)
+}
+
+// Whole reports whether the shard is the whole sweep.
+func (s Shard) Whole() bool { return s.norm().Count == 1 }
+
+// Owns reports whether run k belongs to the shard.
+func (s Shard) Owns(k int) bool {
+	s = s.norm()
+	return k%s.Count == s.Index
+}
+
+// Size is the number of the runs 0..runs-1 that belong to the shard.
+func (s Shard) Size(runs int) int {
+	s = s.norm()
+	if s.Index >= runs {
+		return 0
+	}
+	return (runs-1-s.Index)/s.Count + 1
+}
+
+// ShardEnv names the environment variables that give a task's index in an
+// array job, by scheduler, and the one that gives the number of tasks where
+// the scheduler sets one. HTCondor sets none: give the index with --shard
+// $(Process)/n in the submit file.
+var ShardEnv = []struct{ Scheduler, Index, Count string }{
+	{"Slurm", "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT"},
+	{"Kubernetes indexed Job", "JOB_COMPLETION_INDEX", ""},
+	{"AWS Batch", "AWS_BATCH_JOB_ARRAY_INDEX", ""},
+	{"Google Cloud Batch", "BATCH_TASK_INDEX", "BATCH_TASK_COUNT"},
+}
+
+// ShardFromEnv is the shard of an array task from the scheduler's
+// variables, read with getenv: the index from the first of ShardEnv's
+// index variables that is set, the count from count if it is above 0,
+// else from the scheduler's count variable. A Slurm index is counted from
+// SLURM_ARRAY_TASK_MIN. With no variable set it returns the whole sweep
+// and an empty from; from names the variables read otherwise.
+func ShardFromEnv(getenv func(string) string, count int) (s Shard, from string, err error) {
+	for _, e := range ShardEnv {
+		id := getenv(e.Index)
+		if id == "" {
+			continue
+		}
+		from = e.Index
+		i, err := strconv.Atoi(id)
+		if err != nil {
+			return Shard{}, from, fmt.Errorf("%s=%q is not a task index", e.Index, id)
+		}
+		if e.Index == "SLURM_ARRAY_TASK_ID" {
+			if m := getenv("SLURM_ARRAY_TASK_MIN"); m != "" {
+				lo, err := strconv.Atoi(m)
+				if err != nil {
+					return Shard{}, from, fmt.Errorf("SLURM_ARRAY_TASK_MIN=%q is not a task index", m)
+				}
+				i -= lo
+			}
+		}
+		n := count
+		if c := getenv(e.Count); n <= 0 && e.Count != "" && c != "" {
+			if n, err = strconv.Atoi(c); err != nil {
+				return Shard{}, from, fmt.Errorf("%s=%q is not a number of tasks", e.Count, c)
+			}
+			from += " and " + e.Count
+		}
+		if n <= 0 {
+			return Shard{}, from, fmt.Errorf("%s=%s gives the shard's index (%s) but not the number of shards: give it with --shards n", e.Index, id, e.Scheduler)
+		}
+		if i < 0 || i >= n {
+			return Shard{}, from, fmt.Errorf("%s=%s: task %d of %d shards; want 0 <= index < %d", e.Index, id, i, n, n)
+		}
+		return Shard{i, n}, from, nil
+	}
+	return Shard{}, "", nil
 }

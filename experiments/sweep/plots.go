@@ -2,15 +2,19 @@ package sweep
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/results"
 	"github.com/freightsim/freightsim/results/chart"
+	"github.com/freightsim/freightsim/results/sensitivity"
 )
 
 // The figures of a sweep, in plots/, each as PNG, SVG and the CSV of its
@@ -99,6 +103,8 @@ func (sw *Spec) figures(t *results.Table) ([]*chart.Figure, []string) {
 		return f
 	}
 	switch {
+	case sw.sens != nil:
+		skip("figures against each axis: the points of a %s design are not a sample to draw against an axis; see sensitivity_<metric>", sw.Design)
 	case sw.Design != DesignGrid:
 		for _, a := range numeric {
 			if n := distinctCount(t, sw.Axes[a].Name); n < len(t.Rows) {
@@ -215,3 +221,83 @@ func metricOf(name string) results.Metric {
 	}
 	return results.Metric{Name: name}
 }
+
+// sensitivityFigure draws the indices of one metric as bars with their
+// bootstrap intervals as whiskers, one group of bars per axis:
+// sensitivity_<metric>. Morris: mu* (with its interval) and sigma; Sobol:
+// S1 and ST, each with its interval. Colours are Okabe and Ito's blue and
+// orange, told apart in every common colour-vision deficiency.
+func sensitivityFigure(r sensitivityResult) *chart.Figure {
+	ix := r.indices
+	kinds := []sensitivity.Kind{sensitivity.First, sensitivity.Total}
+	title, yLabel := "Sobol' indices of "+r.metric, "share of the variance"
+	if _, ok := ix.Get(0, sensitivity.MuStar); ok {
+		kinds = []sensitivity.Kind{sensitivity.MuStar, sensitivity.Sigma}
+		title, yLabel = "Morris elementary effects on "+r.metric, "effect over an axis's range"
+		if u := metricOf(r.metric).Unit; u != "" {
+			yLabel += " (" + u + ")"
+		}
+	}
+	colors := []color.Color{color.RGBA{0x00, 0x72, 0xB2, 0xff}, color.RGBA{0xE6, 0x9F, 0x00, 0xff}}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%s\nbars: estimates; whiskers: %g %% bootstrap intervals (%d resamples)", title, 100*ix.Level, ix.Resamples)
+	p.Y.Label.Text = yLabel
+	p.X.Label.Text = "axis"
+	p.Legend.Top = true
+	data := &results.Table{Keys: []string{"factor"}}
+	for _, k := range kinds {
+		data.Values = append(data.Values, k.String(), k.String()+"_ci_low", k.String()+"_ci_high")
+	}
+	nf := len(ix.Factors)
+	rows := make([][]float64, nf)
+	width := vg.Points(18)
+	for j, k := range kinds {
+		vals := make(plotter.Values, nf)
+		var whiskers errorBars
+		for f := range nf {
+			x, _ := ix.Get(f, k)
+			vals[f] = x.Value
+			if math.IsNaN(x.Value) {
+				vals[f] = 0
+			}
+			rows[f] = append(rows[f], x.Value, x.Low, x.High)
+			if !math.IsNaN(x.Low) {
+				whiskers = append(whiskers, errorBar{x: float64(f) + 0.3*(float64(j)-float64(len(kinds)-1)/2), y: x.Value, low: x.Value - x.Low, high: x.High - x.Value})
+			}
+		}
+		bars, err := plotter.NewBarChart(vals, width)
+		if err != nil {
+			continue
+		}
+		bars.Color, bars.LineStyle.Width = colors[j], 0
+		dx := 0.3 * (float64(j) - float64(len(kinds)-1)/2) // bars side by side, in units of the axis
+		bars.XMin = dx
+		p.Add(bars)
+		p.Legend.Add(k.String(), bars)
+		if len(whiskers) > 0 {
+			eb, err := plotter.NewYErrorBars(whiskers)
+			if err == nil {
+				eb.LineStyle.Width = vg.Points(1)
+				p.Add(eb)
+			}
+		}
+	}
+	for f := range nf {
+		data.Append([]int64{int64(f)}, rows[f])
+	}
+	p.NominalX(ix.Factors...)
+	p.X.Min, p.X.Max = -0.6, float64(nf)-0.4+0.5 // room at the right for the legend
+	grid := plotter.NewGrid()
+	grid.Vertical.Color = nil // the axes are categories: no line through their bars
+	p.Add(grid)
+	return &chart.Figure{Name: "sensitivity_" + r.metric, Plot: p, Data: data}
+}
+
+// errorBars are the whiskers of a bar chart: plotter.XYer and YErrorer.
+type errorBars []errorBar
+
+type errorBar struct{ x, y, low, high float64 }
+
+func (e errorBars) Len() int                        { return len(e) }
+func (e errorBars) XY(i int) (float64, float64)     { return e[i].x, e[i].y }
+func (e errorBars) YError(i int) (float64, float64) { return e[i].low, e[i].high }

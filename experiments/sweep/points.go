@@ -32,8 +32,9 @@ import (
 
 // Streams of the sampled designs: seed.Stream(sweep seed, phase, role).
 const (
-	phaseDesignPoint = seed.PhaseDesign + iota // role: point index; one draw per axis, in axis order
-	phaseDesignPerm                            // role: axis index; the Latin hypercube's permutation of strata
+	phaseDesignPoint       = seed.PhaseDesign + iota // role: point index; one draw per axis, in axis order
+	phaseDesignPerm                                  // role: axis index; the Latin hypercube's permutation of strata
+	phaseDesignSensitivity                           // role 0: a morris or sobol design; role 1 + metric index: its bootstrap
 )
 
 // gridValues are the steps values of a range axis in a grid, from..to on
@@ -96,6 +97,12 @@ func numValue(x float64, integer bool) AxisValue {
 // plan counts the points and draws the Latin hypercube's strata.
 func (sw *Spec) plan() error {
 	n := sw.Samples
+	if sw.sensitivityDesign() {
+		var err error
+		if n, err = sw.planSensitivity(); err != nil {
+			return err
+		}
+	}
 	if sw.Design == DesignGrid {
 		n = 1
 		for _, ax := range sw.Axes {
@@ -134,6 +141,11 @@ func (sw *Spec) Point(p int) []AxisValue {
 			n := len(sw.Axes[a].Values)
 			out[a] = sw.Axes[a].Values[rest%n]
 			rest /= n
+		}
+	case DesignMorris, DesignSobol:
+		x := sw.sens.Run(p).X
+		for a := range sw.Axes {
+			out[a] = sw.Axes[a].at(x[a])
 		}
 	default:
 		rng := seed.Stream(sw.Seed, phaseDesignPoint, uint64(p))
@@ -181,8 +193,20 @@ func (sw *Spec) describe(vals []AxisValue) string {
 	return strings.Join(parts, ", ")
 }
 
+// PointSeed is the seed of point p: seed.Point(Seed, p), every point its
+// own; in a morris or sobol design, seed.Point(Seed, 0) at every point
+// (common random numbers: replicate r of every point draws the same random
+// numbers, so that the differences between points, which the indices
+// measure, are the axes' effects and not the noise of other draws).
+func (sw *Spec) PointSeed(p int) uint64 {
+	if sw.sens != nil {
+		return seed.Point(sw.Seed, 0)
+	}
+	return seed.Point(sw.Seed, p)
+}
+
 // PointScenario is the scenario of point p: the effective base with each
-// axis's key set to its value at p, its seed seed.Point(Seed, p) and the
+// axis's key set to its value at p, its seed PointSeed(p) and the
 // sweep's replicates. `freightsim run` on it runs the point's replicates.
 func (sw *Spec) PointScenario(p int) (scenario.Config, error) {
 	if p < 0 || p >= sw.Points() {
@@ -192,7 +216,7 @@ func (sw *Spec) PointScenario(p int) (scenario.Config, error) {
 	if err != nil {
 		return sc, fmt.Errorf("point %d (%s): %w", p, sw.describe(sw.Point(p)), err)
 	}
-	sc.Seed, sc.Replicates = seed.Point(sw.Seed, p), sw.Replicates
+	sc.Seed, sc.Replicates = sw.PointSeed(p), sw.Replicates
 	return sc, nil
 }
 
@@ -305,7 +329,7 @@ func (sw *Spec) Episodes(p int) int { return int(sw.episodes[p]) }
 
 // pointColumns are the columns of points.csv.
 func (sw *Spec) pointColumns() []column {
-	cols := []column{{"point", colInt}, {"seed", colUint}}
+	cols := []column{{"point", colInt}, {"seed", colSeed}}
 	return append(cols, sw.axisColumns()...)
 }
 
@@ -313,7 +337,10 @@ func (sw *Spec) axisColumns() []column {
 	var cols []column
 	for _, ax := range sw.Axes {
 		k := colText
-		if ax.Numeric {
+		switch {
+		case ax.Numeric && ax.Integer:
+			k = colInt
+		case ax.Numeric:
 			k = colFloat
 		}
 		cols = append(cols, column{ax.Name, k})
@@ -324,7 +351,9 @@ func (sw *Spec) axisColumns() []column {
 // axisCells appends the cells of a point's axis values.
 func (sw *Spec) axisCells(row []cell, vals []AxisValue) []cell {
 	for a, v := range vals {
-		if sw.Axes[a].Numeric {
+		if ax := &sw.Axes[a]; ax.Numeric && ax.Integer {
+			row = append(row, cell{i: int64(v.Num)})
+		} else if ax.Numeric {
 			row = append(row, cell{f: v.Num})
 		} else {
 			row = append(row, cell{s: v.Text})
@@ -342,7 +371,7 @@ func (sw *Spec) WritePoints(w io.Writer, parquet bool) error {
 	}
 	row := make([]cell, 0, 2+len(sw.Axes))
 	for p := range sw.Points() {
-		row = append(row[:0], cell{i: int64(p)}, cell{u: seed.Point(sw.Seed, p)})
+		row = append(row[:0], cell{i: int64(p)}, cell{u: sw.PointSeed(p)})
 		if err := tw.write(sw.axisCells(row, sw.Point(p))); err != nil {
 			return err
 		}

@@ -121,6 +121,7 @@ func (d *Dir) runAll(ctx context.Context, j *results.Journal, opt Options, m *Ma
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = max(1, min(workers, d.Owned-d.Done))
+	m.Workers = workers // the manifest says how many ran, not what was asked
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 
@@ -227,7 +228,7 @@ func jsonLine(v any) ([]byte, error) { return json.Marshal(v) }
 func (sw *Spec) runOne(ctx context.Context, p, r int, opt Options) (rec *Record) {
 	start := time.Now()
 	vals := sw.Point(p)
-	rec = &Record{Point: p, Replicate: r, Seed: seed.Run(sw.Seed, p, r), Axes: make([]string, len(vals))}
+	rec = &Record{Point: p, Replicate: r, Seed: seed.Replicate(sw.PointSeed(p), r), Axes: make([]string, len(vals))}
 	for a, v := range vals {
 		rec.Axes[a] = v.Text
 	}

@@ -28,6 +28,12 @@ import (
 //
 // Tasks resume (--resume): running submit.sh again after a task failed or
 // hit its time limit finishes the unfinished shards and merges again.
+//
+// More tasks than the cluster's MaxArraySize are split into several job
+// arrays of at most MaxArraySize tasks each: submit.sh submits array.sbatch
+// once per part with --array=0-(size-1) and FREIGHTSIM_TASK_OFFSET, the
+// index of the part's first task, which the script adds to
+// SLURM_ARRAY_TASK_ID; the merge job depends on every part.
 
 // DefaultMaxArraySize is Slurm's default MaxArraySize: array indices run
 // from 0 to 1000.
@@ -54,6 +60,7 @@ type SlurmJob struct {
 	Submit      string // submit.sh
 	Results     string // where the merge job writes the results
 	Tasks       int
+	Arrays      int    // job arrays the tasks are split into: more than 1 when Tasks > MaxArraySize
 	RunsPerTask [2]int // fewest and most runs of a task
 }
 
@@ -117,7 +124,9 @@ func WriteSlurm(sw *Spec, opt SlurmOptions, overwrite bool) (*SlurmJob, error) {
 	if err := sw.WriteEffective(slurm); err != nil {
 		return nil, err
 	}
-	job := &SlurmJob{Dir: slurm, Submit: filepath.Join(slurm, "submit.sh"), Results: filepath.Join(out, "results"), Tasks: tasks}
+	job := &SlurmJob{Dir: slurm, Submit: filepath.Join(slurm, "submit.sh"), Results: filepath.Join(out, "results"), Tasks: tasks,
+		Arrays: (tasks + opt.MaxArraySize - 1) / opt.MaxArraySize}
+	part := min(tasks, opt.MaxArraySize) // tasks of each array but the last
 	job.RunsPerTask = [2]int{Shard{tasks - 1, tasks}.Size(sw.Runs()), Shard{0, tasks}.Size(sw.Runs())}
 	bin := shq(opt.Binary)
 	var common []string
@@ -141,14 +150,15 @@ func WriteSlurm(sw *Spec, opt SlurmOptions, overwrite bool) (*SlurmJob, error) {
 		fmt.Sprintf("# sweep's %d runs (%d points x %d replicates; run k = point * %d + replicate", sw.Runs(), sw.Points(), sw.Replicates, sw.Replicates),
 		fmt.Sprintf("# belongs to shard k mod %d), %d to %d runs each, into %s/shards/NNNN.", tasks, job.RunsPerTask[0], job.RunsPerTask[1], out),
 		"# A task resumes its shard if it ran before, so resubmitting finishes what is left.",
+		fmt.Sprintf("# Task i is shard FREIGHTSIM_TASK_OFFSET + i: submit.sh splits the %d tasks into %d array(s) of at most %d.", tasks, job.Arrays, opt.MaxArraySize),
 		written,
 		"#SBATCH --job-name=" + jobName(sw.Name),
-		fmt.Sprintf("#SBATCH --array=0-%d", tasks-1),
+		fmt.Sprintf("#SBATCH --array=0-%d", part-1),
 		fmt.Sprintf("#SBATCH --cpus-per-task=%d", opt.CPUsPerTask),
 		"#SBATCH --output=" + filepath.Join(slurm, "logs", "sweep-%A_%a.out"),
 	}, common...), "\n") + "\n" + strings.Join([]string{
 		"set -eu",
-		`task=${SLURM_ARRAY_TASK_ID:?run this script with sbatch: it is a job array}`,
+		`task=$(( ${FREIGHTSIM_TASK_OFFSET:-0} + ${SLURM_ARRAY_TASK_ID:?run this script with sbatch: it is a job array} ))`,
 		fmt.Sprintf(`exec %s sweep %s --out "%s/shards/$(printf %%04d "$task")" --shard "$task/%d" \`, bin, shq(filepath.Join(slurm, "sweep.yaml")), out, tasks),
 		fmt.Sprintf(`  --workers "${SLURM_CPUS_PER_TASK:-%d}" --resume --failed-ok`, opt.CPUsPerTask),
 	}, "\n") + "\n"
@@ -175,13 +185,19 @@ func WriteSlurm(sw *Spec, opt SlurmOptions, overwrite bool) (*SlurmJob, error) {
 		"# resubmits: finished shards end at once, unfinished ones resume.",
 		written,
 		"set -euo pipefail",
-		`array=$(sbatch --parsable ` + shq(filepath.Join(slurm, "array.sbatch")) + `)`,
-		`array=${array%%;*}`,
-		`merge=$(sbatch --parsable --dependency=afterok:"$array" --kill-on-invalid-dep=yes ` + shq(filepath.Join(slurm, "merge.sbatch")) + `)`,
+		"arrays=()",
+		fmt.Sprintf("for ((offset = 0; offset < %d; offset += %d)); do", tasks, opt.MaxArraySize),
+		fmt.Sprintf("  size=$(( %d - offset < %d ? %d - offset : %d ))", tasks, opt.MaxArraySize, tasks, opt.MaxArraySize),
+		`  id=$(sbatch --parsable --array=0-$((size - 1)) --export=ALL,FREIGHTSIM_TASK_OFFSET=$offset ` + shq(filepath.Join(slurm, "array.sbatch")) + `)`,
+		`  arrays+=("${id%%;*}")`,
+		"done",
+		`array=${arrays[0]}`,
+		`after=$(IFS=:; echo "${arrays[*]}")`,
+		`merge=$(sbatch --parsable --dependency=afterok:"$after" --kill-on-invalid-dep=yes ` + shq(filepath.Join(slurm, "merge.sbatch")) + `)`,
 		`merge=${merge%%;*}`,
-		`printf 'array_job=%s\nmerge_job=%s\n' "$array" "$merge" > ` + shq(jobs),
-		fmt.Sprintf(`echo "submitted sweep %s: job array $array (%d tasks), merge job $merge"`, shellSafe(sw.Name), tasks),
-		`echo "  follow:  squeue -j $array,$merge"`,
+		`printf 'array_job=%s\narray_jobs=%s\nmerge_job=%s\n' "$array" "${arrays[*]}" "$merge" > ` + shq(jobs),
+		fmt.Sprintf(`echo "submitted sweep %s: job array(s) ${arrays[*]} (%d tasks), merge job $merge"`, shellSafe(sw.Name), tasks),
+		`echo "  follow:  squeue -j $(IFS=,; echo "${arrays[*]}"),$merge"`,
 		`echo "  logs:    ` + filepath.Join(slurm, "logs") + `/"`,
 		`echo "  results: ` + job.Results + ` (written by the merge job)"`,
 	}, "\n") + "\n"
@@ -216,11 +232,6 @@ func slurmTasks(sw *Spec, opt SlurmOptions) (int, error) {
 	}
 	if tasks > runs {
 		return 0, fmt.Errorf("%d tasks for %d runs: want at most one task per run", tasks, runs)
-	}
-	if tasks > opt.MaxArraySize {
-		k := (sw.Points() + opt.MaxArraySize - 1) / opt.MaxArraySize
-		return 0, fmt.Errorf("%d tasks: a job array holds at most %d (MaxArraySize); pack more points into each task, e.g. --points-per-task %d (or --tasks %d)",
-			tasks, opt.MaxArraySize, k, opt.MaxArraySize)
 	}
 	return tasks, nil
 }

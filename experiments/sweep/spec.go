@@ -23,8 +23,9 @@ type Spec struct {
 	BaseName    string // the base as the file names it: a preset or a path relative to File
 	Seed        uint64 // base seed: of the sampled designs, and of every point (PointSeed)
 	Replicates  int    // runs per point
-	Design      string // grid, random or lhs
-	Samples     int    // points of a random or lhs design
+	Design      string // grid, random, lhs, morris or sobol
+	Samples     int    // points of a random or lhs design; trajectories of morris; base samples of sobol
+	Levels      int    // grid levels of a morris design
 	Axes        []Axis
 	Metrics     []string // the aggregated metrics
 	Plots       bool     // draw the figures of the aggregated metrics
@@ -39,6 +40,7 @@ type Spec struct {
 	columns  []string   // the run table's metric columns: every final-evaluation metric of any point
 	episodes []int32    // training episodes of each point
 	perms    [][]int32  // lhs: for each axis, the stratum of each point
+	sens     sensDesign // morris, sobol: the design whose runs are the points
 	spec     []byte     // sweep.yaml of a sweep directory: the effective sweep
 	hash     string     // identifies the sweep: see Hash
 }
@@ -74,7 +76,12 @@ const (
 	DesignGrid   = "grid"   // every combination of the axes' values
 	DesignRandom = "random" // Samples points, each axis drawn independently and uniformly
 	DesignLHS    = "lhs"    // Samples points of a Latin hypercube: each axis stratified into Samples equal parts
+	DesignMorris = "morris" // Samples Morris trajectories of len(Axes)+1 points: elementary effects (sensitivity.go)
+	DesignSobol  = "sobol"  // Saltelli's design of Samples base samples, len(Axes)+2 points each: Sobol' indices
 )
+
+// designs are the designs, as a sweep file names them.
+var designs = []string{DesignGrid, DesignRandom, DesignLHS, DesignMorris, DesignSobol}
 
 // fileYAML is the YAML of a sweep file.
 type fileYAML struct {
@@ -86,6 +93,7 @@ type fileYAML struct {
 	Replicates  *int           `yaml:"replicates"`
 	Design      string         `yaml:"design"`
 	Samples     int            `yaml:"samples"`
+	Levels      int            `yaml:"levels"`
 	Axes        []axisFile     `yaml:"axes"`
 	Metrics     []string       `yaml:"metrics"`
 	Plots       *bool          `yaml:"plots"`
@@ -169,7 +177,7 @@ func ParseWith(file string, data []byte, sets []string) (*Spec, error) {
 	}
 
 	sw := &Spec{File: file, Name: f.Name, Description: f.Description, BaseName: f.Base, Seed: 1, Replicates: 1,
-		Design: f.Design, Samples: f.Samples, Plots: true, Metrics: f.Metrics}
+		Design: f.Design, Samples: f.Samples, Levels: f.Levels, Plots: true, Metrics: f.Metrics}
 	if sw.Name == "" {
 		sw.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	}
@@ -190,25 +198,37 @@ func ParseWith(file string, data []byte, sets []string) (*Spec, error) {
 	switch sw.Design {
 	case "":
 		sw.Design = DesignGrid
-	case DesignGrid, DesignRandom, DesignLHS:
+	case DesignGrid, DesignRandom, DesignLHS, DesignMorris, DesignSobol:
 	default:
-		msg := fmt.Sprintf("%q is not a design: want grid, random or lhs", sw.Design)
-		if s := config.DidYouMean(sw.Design, []string{DesignGrid, DesignRandom, DesignLHS}); s != "" {
-			msg = fmt.Sprintf("%q is not a design; did you mean %q? (grid, random or lhs)", sw.Design, s)
+		msg := fmt.Sprintf("%q is not a design: want grid, random, lhs, morris or sobol", sw.Design)
+		if s := config.DidYouMean(sw.Design, designs); s != "" {
+			msg = fmt.Sprintf("%q is not a design; did you mean %q? (grid, random, lhs, morris or sobol)", sw.Design, s)
 		}
 		at("design", "%s", msg)
 	}
-	sampled := sw.Design == DesignRandom || sw.Design == DesignLHS
+	sampled := slices.Contains(designs[1:], sw.Design) // every design but grid
 	switch {
 	case sampled && f.Samples < 1:
+		what := "the number of points to draw"
+		switch sw.Design {
+		case DesignMorris:
+			what = "the number of trajectories, of one point more than the axes each"
+		case DesignSobol:
+			what = "the number of base samples, of two points more than the axes each"
+		}
 		p := config.Problem{File: file, Line: idx.Line("samples"), Field: "samples",
-			Msg: fmt.Sprintf("%d: a %s design wants samples >= 1, the number of points to draw", f.Samples, sw.Design)}
+			Msg: fmt.Sprintf("%d: a %s design wants samples >= 1, %s", f.Samples, sw.Design, what)}
 		if p.Line == 0 {
 			p.Line = idx.Line("design")
 		}
 		probs = append(probs, p)
 	case !sampled && f.Samples != 0 && sw.Design == DesignGrid:
 		at("samples", "a grid runs every combination of the axes' values: samples is for the random and lhs designs")
+	}
+	if f.Levels != 0 && sw.Design != DesignMorris {
+		at("levels", "levels are the grid of a morris design, not of a %s design", sw.Design)
+	} else if sw.Design == DesignMorris && (f.Levels < 0 || f.Levels%2 != 0) {
+		at("levels", "%d: want an even number of levels >= 2 (default 4)", f.Levels)
 	}
 	if sampled && len(f.Axes) == 0 {
 		at("axes", "a %s design samples the axes: want at least one axis", sw.Design)
@@ -235,6 +255,10 @@ func ParseWith(file string, data []byte, sets []string) (*Spec, error) {
 		p := fmt.Sprintf("axes[%d]", i)
 		ax, ps := sw.readAxis(file, p, a, config.NodeAt(doc, []config.Step{{Key: "axes"}, {Index: i}}), idx, sampled)
 		probs = append(probs, ps...)
+		if len(ps) == 0 && sw.sensitivityDesign() && !ax.Range {
+			probs = append(probs, config.Problem{File: file, Line: idx.Line(p), Field: p,
+				Msg: fmt.Sprintf("a %s design varies each axis over a range: want from: and to: rather than values", sw.Design)})
+		}
 		sw.Axes = append(sw.Axes, ax)
 		// A bad value leaves the others to check; any other problem of
 		// the axis does not.
@@ -286,7 +310,7 @@ func (sw *Spec) readBase(file string, doc *yaml.Node, idx *config.Index, extra [
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return config.Problems{{File: file, Line: idx.Line("base"), Field: "base",
-				Msg: fmt.Sprintf("%q is neither a preset (%s) nor a readable scenario file (paths are relative to the sweep file): %v", name, strings.Join(scenario.Presets(), ", "), err)}}
+				Msg: fmt.Sprintf("%q is neither a preset (%s) nor a readable scenario file (paths are relative to the sweep file): %v%s", name, strings.Join(scenario.Presets(), ", "), err, scenario.PresetHint(name))}}
 		}
 		label, data = path, b
 	}

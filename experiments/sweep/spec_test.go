@@ -445,7 +445,8 @@ func TestSweepShardsMergeToLocal(t *testing.T) {
 	t.Run("missing shard", func(t *testing.T) {
 		_, err := Merge(filepath.Join(base, "m2"), dirs[:2], MergeOptions{})
 		var cov *CoverageError
-		if !errors.As(err, &cov) || cov.Missing != 66 || !strings.Contains(err.Error(), "point 0, replicate 2 (of shard 2/3, which no directory given holds)") {
+		if !errors.As(err, &cov) || cov.Missing != 66 || !strings.Contains(err.Error(), "point 0, replicate 2 (of shard 2/3, which no directory given holds)") ||
+			!slices.Equal(cov.Shards, []int{2}) || !strings.Contains(err.Error(), "shards missing or unfinished, 1 of 3, by index: 2\n") {
 			t.Errorf("merging 2 of 3 shards: %v\nwant the 66 missing runs named with their shard", err)
 		}
 		if _, err := os.Stat(filepath.Join(base, "m2")); err == nil {

@@ -16,19 +16,28 @@ import (
 // The sweep's tables hold text (a text axis, a run's status and error) and
 // 64-bit seeds besides numbers, which results.Table does not: they are
 // written row by row, as they are read from the journal, so that no table is
-// ever whole in memory. As in results: numbers are written as the shortest
-// decimal that reads back to the same float64, NaN as an empty field (CSV)
-// or null (Parquet); in Parquet a whole number is a required INT64, a seed a
-// required INT64 annotated UINT_64, a number an optional DOUBLE, text a
-// required UTF-8 string.
+// ever whole in memory. Every column has one type, the same in the CSV and
+// the Parquet file, so that DuckDB, pandas and polars read both alike:
+//
+//   - whole numbers (point, replicate, counts, an axis of a key that holds
+//     whole numbers): INT64, written as integers in the CSV;
+//   - seeds: INT64, the uint64 seed s written as the signed int64 with the
+//     same 64 bits (s - 2^64 for s >= 2^63), so that no reader rounds it
+//     (DuckDB reads a CSV column above 2^63 as DOUBLE); freightsim's --seed
+//     takes either form, so a seed read from any table reruns its run;
+//   - numbers: optional DOUBLE, written as results.FormatCell does (1.0, not
+//     1, so a column of whole values is still read as floats), NaN as an
+//     empty field (CSV) or null (Parquet);
+//   - text: optional UTF-8 string, the empty string written as an empty
+//     field or null: missing, as an empty CSV field is to every reader.
 
 type colKind uint8
 
 const (
 	colInt   colKind = iota // int64
-	colUint                 // uint64: seeds
+	colSeed                 // uint64, written as the int64 of the same bits
 	colFloat                // float64, NaN missing
-	colText                 // string
+	colText                 // string, "" missing
 )
 
 type column struct {
@@ -93,10 +102,10 @@ func (c *csvRows) write(row []cell) error {
 		switch col.kind {
 		case colInt:
 			c.rec[i] = strconv.FormatInt(row[i].i, 10)
-		case colUint:
-			c.rec[i] = strconv.FormatUint(row[i].u, 10)
+		case colSeed:
+			c.rec[i] = strconv.FormatInt(int64(row[i].u), 10)
 		case colFloat:
-			c.rec[i] = results.FormatFloat(row[i].f)
+			c.rec[i] = results.FormatCell(row[i].f)
 		case colText:
 			c.rec[i] = row[i].s
 		}
@@ -131,12 +140,12 @@ func newParquetRows(w io.Writer, cols []column) (*parquetRows, error) {
 		switch col.kind {
 		case colInt:
 			t = reflect.TypeFor[int64]()
-		case colUint:
-			t = reflect.TypeFor[uint64]()
+		case colSeed:
+			t = reflect.TypeFor[int64]()
 		case colFloat:
 			t, tag = reflect.TypeFor[*float64](), tag+",optional"
 		case colText:
-			t = reflect.TypeFor[string]()
+			t, tag = reflect.TypeFor[*string](), tag+",optional"
 		}
 		fields = append(fields, reflect.StructField{Name: fmt.Sprintf("C%d", i), Type: t, Tag: reflect.StructTag(fmt.Sprintf(`parquet:"%s"`, tag))})
 	}
@@ -151,7 +160,7 @@ func (p *parquetRows) write(row []cell) error {
 		switch col.kind {
 		case colInt:
 			v = parquet.Int64Value(row[i].i).Level(0, 0, i)
-		case colUint:
+		case colSeed:
 			v = parquet.Int64Value(int64(row[i].u)).Level(0, 0, i)
 		case colFloat:
 			if math.IsNaN(row[i].f) {
@@ -160,7 +169,11 @@ func (p *parquetRows) write(row []cell) error {
 				v = parquet.DoubleValue(row[i].f).Level(0, 1, i)
 			}
 		case colText:
-			v = parquet.ByteArrayValue([]byte(row[i].s)).Level(0, 0, i)
+			if row[i].s == "" {
+				v = parquet.NullValue().Level(0, 0, i)
+			} else {
+				v = parquet.ByteArrayValue([]byte(row[i].s)).Level(0, 1, i)
+			}
 		}
 		p.buf = append(p.buf, v)
 	}

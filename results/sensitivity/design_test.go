@@ -120,7 +120,7 @@ func TestIndicesTables(t *testing.T) {
 	want := "factor,other,index,value,ci_low,ci_high,n\n" +
 		"capacity,,S1,0.5,0.25,0.75,64\n" +
 		"cost,,ST,,,,64\n" +
-		"capacity,cost,S2,0.125,-0.5,1,63\n"
+		"capacity,cost,S2,0.125,-0.5,1.0,63\n"
 	if buf.String() != want {
 		t.Errorf("CSV:\n%s\nwant:\n%s", buf.String(), want)
 	}
@@ -132,7 +132,7 @@ func TestIndicesTables(t *testing.T) {
 	want = "factor,other,kind,n,value,ci_low,ci_high\n" +
 		"0,-1,3,64,0.5,0.25,0.75\n" +
 		"1,-1,4,64,,,\n" +
-		"0,1,5,63,0.125,-0.5,1\n"
+		"0,1,5,63,0.125,-0.5,1.0\n"
 	if buf.String() != want {
 		t.Errorf("results.Table as CSV:\n%s\nwant:\n%s", buf.String(), want)
 	}

@@ -107,10 +107,10 @@ func ExampleIndices_WriteCSV() {
 	}
 	// Output:
 	// factor,other,index,value,ci_low,ci_high,n
-	// price,,mu,2,,,4
-	// price,,mu_star,2,2,2,4
-	// price,,sigma,0,,,4
-	// weather,,mu,0,,,4
-	// weather,,mu_star,0,0,0,4
-	// weather,,sigma,0,,,4
+	// price,,mu,2.0,,,4
+	// price,,mu_star,2.0,2.0,2.0,4
+	// price,,sigma,0.0,,,4
+	// weather,,mu,0.0,,,4
+	// weather,,mu_star,0.0,0.0,0.0,4
+	// weather,,sigma,0.0,,,4
 }

@@ -101,7 +101,7 @@ func (ix *Indices) Table() *results.Table {
 // WriteCSV writes the rows as CSV with the columns factor, other, index,
 // value, ci_low, ci_high and n: factors by name, the index by its Kind's
 // name, an empty field where a value is undefined (no second factor, NaN),
-// floats as results.FormatFloat writes them.
+// floats as results.FormatCell writes them.
 func (ix *Indices) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"factor", "other", "index", "value", "ci_low", "ci_high", "n"}); err != nil {
@@ -113,7 +113,7 @@ func (ix *Indices) WriteCSV(w io.Writer) error {
 			other = ix.Factors[r.Other]
 		}
 		rec := []string{ix.Factors[r.Factor], other, r.Kind.String(),
-			results.FormatFloat(r.Value), results.FormatFloat(r.Low), results.FormatFloat(r.High), strconv.Itoa(r.N)}
+			results.FormatCell(r.Value), results.FormatCell(r.Low), results.FormatCell(r.High), strconv.Itoa(r.N)}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
