@@ -21,6 +21,7 @@ type Trained struct {
 	Policy   policy.Gaussian
 	Features Features
 	Rule     Rule
+	Risk     policy.Utility // applied to every return before the rule sees it; the zero value is risk-neutral
 
 	batch *policy.Batch
 	phi   []float64
@@ -42,15 +43,15 @@ func (l *Trained) Quote(rng *rand.Rand, j *Job, v *View, rec *Record) float64 {
 	return a
 }
 
-// Learn adds the finished record's decisions with their returns to the
-// episode's batch, as one trajectory.
+// Learn adds the finished record's decisions with their returns, passed
+// through the risk utility, to the episode's batch, as one trajectory.
 func (l *Trained) Learn(rec *Record) {
 	if rec.Len() == 0 {
 		return
 	}
 	l.rets = rec.Returns(l.rets)
 	for i, ret := range l.rets {
-		l.batch.Add(rec.Features(i), rec.Action[i], rec.Mean[i], rec.Sigma[i], ret, rec.Group[i])
+		l.batch.Add(rec.Features(i), rec.Action[i], rec.Mean[i], rec.Sigma[i], l.Risk.Apply(ret), rec.Group[i])
 	}
 	l.batch.EndTrajectory()
 }

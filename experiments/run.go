@@ -334,7 +334,7 @@ func MetricNames(sc scenario.Config) []string {
 }
 
 func weightNames(prefix string, sc scenario.Config, st scenario.Strategy) []string {
-	if st.Policy == scenario.PolicyMLP {
+	if st.Policy == scenario.PolicyMLP || st.Rule(sc.P2Compat) == scenario.LearnerPPO {
 		return nil // not linear: no weights to report
 	}
 	f, err := sc.Features(st)
