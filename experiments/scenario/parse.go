@@ -309,6 +309,13 @@ func (sc *Config) Validate() config.Problems {
 	ps = append(ps, sc.validateNetwork()...)
 
 	eq := sc.Equilibrium
+	st := sc.Training.Stop
+	number("training.stop.gap", st.Gap, 0, inf)
+	number("training.stop.movement", st.Movement, 0, inf)
+	atLeast("training.stop.evaluations", st.Evaluations, 1)
+	if st.Gap > 0 && !(eq.Enabled && eq.AtEvaluations) {
+		bad("training.stop.gap", "%v: the gap is measured at every evaluation point only with equilibrium.enabled and equilibrium.at_evaluations true", st.Gap)
+	}
 	atLeast("equilibrium.horizon", eq.Horizon, 0)
 	atLeast("equilibrium.search_episodes", eq.SearchEpisodes, 1)
 	atLeast("equilibrium.eval_episodes", eq.EvalEpisodes, 2)

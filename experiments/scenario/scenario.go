@@ -34,9 +34,27 @@ type Config struct {
 
 // Training sets the learning episodes.
 type Training struct {
-	Episodes int `yaml:"episodes"` // episodes 0..episodes are run, each followed by an update
-	Horizon  int `yaml:"horizon"`  // epochs 0..horizon per episode
+	Episodes int  `yaml:"episodes"` // episodes 0..episodes are run, each followed by an update
+	Horizon  int  `yaml:"horizon"`  // epochs 0..horizon per episode
+	Stop     Stop `yaml:"stop"`     // an optional early stop
 }
+
+// Stop ends a replicate's training early, at an evaluation point, once its
+// learned profile has been close to an equilibrium and still for
+// Evaluations evaluation points in a row. Gap is the equilibrium
+// measurement's relative gap NashConv/S (1 - NE adherence); Movement is
+// the root mean square change of the first learning shipper's and
+// carrier's mean quotes since the previous evaluation point, over fixed
+// probe states (the evaluation columns movement and movement_carrier). A
+// threshold of 0 is not checked; with both 0 training never stops early.
+type Stop struct {
+	Gap         float64 `yaml:"gap"`         // stop when NashConv/S is at most this (needs equilibrium.enabled and at_evaluations)
+	Movement    float64 `yaml:"movement"`    // stop when both movements are at most this, in money
+	Evaluations int     `yaml:"evaluations"` // consecutive evaluation points that must satisfy the thresholds
+}
+
+// Enabled reports whether the rule can stop training.
+func (s Stop) Enabled() bool { return s.Gap > 0 || s.Movement > 0 }
 
 // Evaluation sets when and how the learned policies are evaluated.
 type Evaluation struct {
@@ -201,7 +219,7 @@ func Default() Config {
 		Seed:        1,
 		Replicates:  1,
 		P2Compat:    true,
-		Training:    Training{Episodes: 4000, Horizon: 100},
+		Training:    Training{Episodes: 4000, Horizon: 100, Stop: Stop{Evaluations: 3}},
 		Evaluation:  Evaluation{Every: 1000, Horizon: 1000, Episodes: 1},
 		Jobs: Jobs{
 			Arrivals: Range{0, 10},
