@@ -441,16 +441,18 @@ func TestChatterjeeSamuelsonAtOneHalf(t *testing.T) {
 // bilateral preset as shipped (4000 episodes, the default learner, 8
 // replicates): every mean learned coefficient within 0.05 of the closed
 // form, and the mean efficiency of the final evaluation within 0.05 of the
-// equilibrium's, for k = 0.25, 0.5 and 0.75 (--set market.k=K), on seeds 1
-// and 2. The tolerance is the issue's; a replicate's coefficients scatter
-// with a standard deviation of about 0.02-0.03 (measured), so a mean of 8
-// is within about 0.01 of the mean of many, and what is left is bias:
-// sigma ends at its floor, 0.025, and the noisy game's equilibrium is
-// 0.01-0.03 from the noiseless one. With -short, only k = 0.5, seed 1
-// (about 4 s).
+// equilibrium's, for k = 0.2, 0.35, 0.5, 0.65 and 0.8 (--set market.k=K),
+// on seeds 1 and 2. The tolerance is the issue's; a replicate's
+// coefficients scatter with a standard deviation of about 0.02-0.03
+// (measured), so a mean of 8 is within about 0.01 of the mean of many, and
+// what is left is bias: sigma ends at its floor, 0.025, and the noisy
+// game's equilibrium is 0.01-0.03 from the noiseless one. The largest
+// error measured is 0.046 (k = 0.2, seed 1, the ask's slope: 0.602 against
+// 0.556); the side that pays the smaller share of the price converges
+// last. About 10 s of CPU; with -short, only k = 0.5, seed 1 (1 s).
 func TestDefaultLearnerReachesChatterjeeSamuelson(t *testing.T) {
 	const tol = 0.05
-	ks, seeds := []float64{0.25, 0.5, 0.75}, []int{1, 2}
+	ks, seeds := []float64{0.2, 0.35, 0.5, 0.65, 0.8}, []int{1, 2}
 	if testing.Short() {
 		ks, seeds = []float64{0.5}, []int{1}
 	}
