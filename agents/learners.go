@@ -65,7 +65,7 @@ func (l *PGLearner) Quote(rng *rand.Rand, j *Job, v *View, rec *Record) float64 
 // Learn adds the finished record's decisions with their returns to the
 // episode's batch; the rule applies the risk utility.
 func (l *PGLearner) Learn(rec *Record) {
-	l.rets = rec.addTo(l.batch, l.rets)
+	l.rets = rec.addTo(l.batch, l.rets, policy.Utility{})
 }
 
 // Update applies the episode's policy-gradient step and empties the batch.

@@ -375,7 +375,7 @@ func (r *Repositioner) Choose(rng *rand.Rand, psi []float64, rec *Record, group 
 // Learn adds a truck's record of the episode to the batch: each utility
 // with the return of its choice.
 func (r *Repositioner) Learn(rec *Record) {
-	r.rets = rec.addTo(r.batch, r.rets)
+	r.rets = rec.addTo(r.batch, r.rets, policy.Utility{})
 }
 
 // Update applies the episode's REINFORCE update and empties the batch.

@@ -75,16 +75,16 @@ func (r *Record) Reset() {
 	r.pending, r.Total = 0, 0
 }
 
-// addTo adds the record's decisions with their returns to b as one
-// trajectory, using rets as scratch, and returns rets. A record without a
-// decision adds nothing.
-func (r *Record) addTo(b *policy.Batch, rets []float64) []float64 {
+// addTo adds the record's decisions with their returns, through the
+// utility u, to b as one trajectory, using rets as scratch, and returns
+// rets. A record without a decision adds nothing.
+func (r *Record) addTo(b *policy.Batch, rets []float64, u policy.Utility) []float64 {
 	if r.Len() == 0 {
 		return rets
 	}
 	rets = r.Returns(rets)
 	for i, ret := range rets {
-		b.Add(r.Features(i), r.Action[i], r.Mean[i], r.Sigma[i], ret, r.Group[i])
+		b.Add(r.Features(i), r.Action[i], r.Mean[i], r.Sigma[i], u.Apply(ret), r.Group[i])
 	}
 	b.EndTrajectory()
 	return rets

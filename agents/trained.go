@@ -21,6 +21,7 @@ type Trained struct {
 	Policy   policy.Gaussian
 	Features Features
 	Rule     Rule
+	Risk     policy.Utility // applied to every return before the rule sees it; the zero value is risk-neutral
 
 	batch *policy.Batch
 	phi   []float64
@@ -42,10 +43,10 @@ func (l *Trained) Quote(rng *rand.Rand, j *Job, v *View, rec *Record) float64 {
 	return a
 }
 
-// Learn adds the finished record's decisions with their returns to the
-// episode's batch, as one trajectory.
+// Learn adds the finished record's decisions with their returns, passed
+// through the risk utility, to the episode's batch, as one trajectory.
 func (l *Trained) Learn(rec *Record) {
-	l.rets = rec.addTo(l.batch, l.rets)
+	l.rets = rec.addTo(l.batch, l.rets, l.Risk)
 }
 
 // Update applies the rule to the episode's batch and empties it.

@@ -146,3 +146,48 @@ func TestTrainedNaturalReachesTheBilateralEquilibrium(t *testing.T) {
 		}
 	}
 }
+
+// returnsRule keeps the returns of the last batch it was given.
+type returnsRule struct{ got []float64 }
+
+func (r *returnsRule) Update(b *policy.Batch) (policy.Stats, error) {
+	r.got = append(r.got[:0], b.Return...)
+	return policy.Stats{}, nil
+}
+
+// A Trained learner with a risk attitude hands its rule the utility of
+// each return, u(x) = (1 - exp(-lambda x))/lambda, and without one the
+// return itself: in the bilateral exchange, a round's gain, about 0.5 (a
+// bid of 0.6 with sigma at its floor, an ask of 0.2, value 0.9). Each
+// lambda replays the same draws, so the gain x is the same.
+func TestTrainedAppliesTheRiskUtility(t *testing.T) {
+	fs, fc := bilateralFeatures(t)
+	var x0 float64
+	for _, lambda := range []float64{0, 2, -3} {
+		rule := &returnsRule{}
+		ship := NewTrained(fs, policy.NewLinearGaussian(2, 1e-3, false), rule)
+		ship.Risk = policy.Utility{Lambda: lambda}
+		ship.Policy.(*policy.LinearGaussian).Theta()[0] = 0.6
+		carry, err := NewLinear(fc, []float64{0.2, 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := bilateralExchange(0.5, ship, carry, 1)
+		bilateralRound(x, 0, 0.9, 0.1)
+		if err := x.EndEpisode(); err != nil {
+			t.Fatal(err)
+		}
+		if len(rule.got) != 1 {
+			t.Fatalf("lambda %v: returns %v, want one", lambda, rule.got)
+		}
+		if lambda == 0 {
+			if x0 = rule.got[0]; math.Abs(x0-0.5) > 0.01 {
+				t.Fatalf("risk-neutral return %v, want about 0.5", x0)
+			}
+			continue
+		}
+		if want := (1 - math.Exp(-lambda*x0)) / lambda; math.Abs(rule.got[0]-want) > 1e-12 {
+			t.Errorf("lambda %v: return %v, want u(%v) = %v", lambda, rule.got[0], x0, want)
+		}
+	}
+}

@@ -7,6 +7,24 @@
 // A run takes a [scenario.Config], read and validated by package scenario;
 // Run validates a scenario built in Go the same way before it starts.
 //
+// # Learners
+//
+// A learning agent's strategy.learner picks its update rule
+// (strategy.go): the default learner, policy.Natural on a linear or MLP
+// Gaussian policy (agents.Trained); PPO (package policy/ppo, also
+// agents.Trained); P2's REINFORCE (agents.Gaussian), which learner auto
+// gives under p2_compat; or the general policy gradient (agents.PGLearner).
+//
+// # Convergence and early stop
+//
+// With the equilibrium measurement on (or a training.stop rule) each
+// evaluation point also reports how far the first learners' mean quotes
+// moved since the previous one (convergence.go, [ConvergenceMetrics]). A
+// training.stop rule ends a replicate's training once the relative gap
+// NashConv/S, the movement, or both have stayed below their thresholds for
+// a number of evaluation points; its final evaluation is that point's, and
+// the summary lists when and why ([results.Stopped]).
+//
 // # Time
 //
 // Runs are discrete-event simulations on package sim's engine, in epochs:

@@ -134,13 +134,18 @@ func TestExploitableProfileHasTheoreticalGap(t *testing.T) {
 
 // TestEveryLearnerRuns trains each kind of learning policy briefly on the
 // deterministic market, with the equilibrium measurement on, and checks the
-// columns each reports: a linear policy its weights, an MLP none.
+// columns each reports: a linear policy its weights, an MLP (or PPO's
+// network) none.
 func TestEveryLearnerRuns(t *testing.T) {
 	for _, c := range []struct {
 		yaml    string
 		weights bool
 	}{
-		{"policy: p2", true},
+		{"learner: p2", true},
+		{"{learner: auto}", true}, // natural: p2_compat is false
+		{"{learner: natural, policy: mlp, hidden: [4]}", false},
+		{"{natural: {full: true}, learner: natural, baseline: group}", true},
+		{"{ppo: {hidden: [8], epochs: 2, minibatch: 16}, learner: ppo}", false},
 		{"{policy: linear, state_sigma: true, baseline: critic}", true},
 		{"{policy: linear, optimizer: sgd, lr: 0.001, baseline: group, entropy: 0.01, clip: 10}", true},
 		{"{policy: mlp, hidden: [8, 4], baseline: critic, critic: mlp}", false},

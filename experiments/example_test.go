@@ -40,7 +40,8 @@ func (urgentMarkup) Quote(_ *rand.Rand, j *agents.Job, v *agents.View, _ *agents
 }
 
 // A planner tests a pricing rule of their own, written in Go, against a
-// shipper that learns to bid: the scenario names it as strategy kind custom,
+// shipper that learns to bid (with the default learner, natural: p2_compat
+// is off): the scenario names it as strategy kind custom,
 // and the run is given it under that name.
 func ExampleOptions_strategies() {
 	sc, err := scenario.ParseWith("planner", nil, []string{
@@ -68,5 +69,5 @@ func ExampleOptions_strategies() {
 	fmt.Printf("the learning shipper ships %.0f%% of its jobs at %.2f times their transport cost\n",
 		100*m["ship_share"].Mean, m["price_per_cost"].Mean)
 	// Output:
-	// the learning shipper ships 85% of its jobs at 3.96 times their transport cost
+	// the learning shipper ships 97% of its jobs at 1.81 times their transport cost
 }

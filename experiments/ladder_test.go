@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -46,7 +47,7 @@ type rung struct {
 // offset.
 func frozen(side string, start string, offset float64) []string {
 	p := side + "[0].strategy."
-	return []string{p + "kind=learn", p + "policy=p2", p + "alpha_mu=0", p + "alpha_sigma=0", p + "sigma=0.001", p + "min_sigma=0",
+	return []string{p + "kind=learn", p + "policy=p2", p + "learner=p2", p + "alpha_mu=0", p + "alpha_sigma=0", p + "sigma=0.001", p + "min_sigma=0",
 		p + "start=" + start, fmt.Sprintf("%soffset=%v", p, offset)}
 }
 
@@ -407,4 +408,110 @@ func expect(d agents.QuoteDist, f func(float64) float64) float64 {
 		s += f(d.At+d.SD*z) * n01.Prob(z) * h
 	}
 	return s
+}
+
+// chatterjeeSamuelson is the linear Bayesian equilibrium of the bilateral
+// k-double auction (Chatterjee and Samuelson 1983): bid b0 + b1 v, ask
+// a0 + a1 c, and the share of the first-best gains it realises, integrated
+// by the midpoint rule in v (error below 1e-8).
+func chatterjeeSamuelson(k float64) (b0, b1, a0, a1, efficiency float64) {
+	b0, b1, a0, a1 = k*(1-k)/(2*(1+k)), 1/(1+k), (1-k)/2, 1/(2-k)
+	const n = 20000
+	var gains float64
+	for i := range n {
+		v := (float64(i) + 0.5) / n
+		c := min(max((b0-a0+b1*v)/a1, 0), 1) // trade iff cost <= c
+		gains += (v*c - c*c/2) / n
+	}
+	return b0, b1, a0, a1, gains / (1.0 / 6)
+}
+
+// The equilibrium at k = 1/2 is the textbook one: 2/3 v + 1/12,
+// 2/3 c + 1/4, efficiency 27/32.
+func TestChatterjeeSamuelsonAtOneHalf(t *testing.T) {
+	b0, b1, a0, a1, eff := chatterjeeSamuelson(0.5)
+	for _, c := range [][2]float64{{b0, 1.0 / 12}, {b1, 2.0 / 3}, {a0, 0.25}, {a1, 2.0 / 3}, {eff, 27.0 / 32}} {
+		if math.Abs(c[0]-c[1]) > 1e-8 {
+			t.Errorf("got %v, want %v", c[0], c[1])
+		}
+	}
+}
+
+// TestDefaultLearnerReachesChatterjeeSamuelson is issue 12's test of the
+// bilateral preset as shipped (4000 episodes, the default learner, 8
+// replicates): every mean learned coefficient within 0.05 of the closed
+// form, and the mean efficiency of the final evaluation within 0.05 of the
+// equilibrium's, for k = 0.2, 0.35, 0.5, 0.65 and 0.8 (--set market.k=K),
+// on seeds 1 and 2. The tolerance is the issue's; a replicate's
+// coefficients scatter with a standard deviation of about 0.02-0.03
+// (measured), so a mean of 8 is within about 0.01 of the mean of many, and
+// what is left is bias: sigma ends at its floor, 0.025, and the noisy
+// game's equilibrium is 0.01-0.03 from the noiseless one. The largest
+// error measured is 0.046 (k = 0.2, seed 1, the ask's slope: 0.602 against
+// 0.556); the side that pays the smaller share of the price converges
+// last. About 10 s of CPU; with -short, only k = 0.5, seed 1 (1 s).
+func TestDefaultLearnerReachesChatterjeeSamuelson(t *testing.T) {
+	const tol = 0.05
+	ks, seeds := []float64{0.2, 0.35, 0.5, 0.65, 0.8}, []int{1, 2}
+	if testing.Short() {
+		ks, seeds = []float64{0.5}, []int{1}
+	}
+	names := []string{"theta_0", "theta_1", "ask_theta_0", "ask_theta_1", "efficiency"}
+	for _, k := range ks {
+		b0, b1, a0, a1, eff := chatterjeeSamuelson(k)
+		want := []float64{b0, b1, a0, a1, eff}
+		for _, seed := range seeds {
+			sc, err := scenario.ResolveWith("bilateral", []string{fmt.Sprintf("market.k=%v", k), fmt.Sprintf("seed=%d", seed),
+				"replicates=8", "equilibrium.enabled=false"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(context.Background(), sc, Options{Workers: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := res.Summary.Metrics
+			t.Logf("k %.2f seed %d: bid %.3f + %.3f v (%.3f + %.3f), ask %.3f + %.3f c (%.3f + %.3f), efficiency %.3f (%.3f)",
+				k, seed, m["theta_0"].Mean, m["theta_1"].Mean, b0, b1, m["ask_theta_0"].Mean, m["ask_theta_1"].Mean, a0, a1, m["efficiency"].Mean, eff)
+			for i, n := range names {
+				if got := m[n]; got.N != 8 || math.Abs(got.Mean-want[i]) > tol {
+					t.Errorf("k %v, seed %d: mean %s over %d replicates %.4f, want %.4f within %v", k, seed, n, got.N, got.Mean, want[i], tol)
+				}
+			}
+		}
+	}
+}
+
+// TestDefaultLearnerOnTheDeterministicMarket: the default learner on both
+// sides of strategic-bidding-deterministic (the preset with learner
+// natural), 4 replicates: NE adherence, measured exactly, at least 0.95 on
+// average (P1's figure for deterministic settings) and in every replicate
+// at least 0.94; measured over 8 replicates: 0.965 (0.963 to 0.966), the
+// loss being the price of quoting with sigma at its floor, 1.25 (see
+// docs/EXPERIMENTS.md, Learners). A market that stops trading scores near
+// 0. Skipped with -short (about 3 s of CPU).
+func TestDefaultLearnerOnTheDeterministicMarket(t *testing.T) {
+	if testing.Short() {
+		t.Skip("training 4 replicates: skipped with -short")
+	}
+	sc, err := scenario.ResolveWith("strategic-bidding-deterministic", []string{"replicates=4",
+		"shippers[0].strategy.learner=natural", "carriers[0].strategy.learner=natural", "equilibrium.at_evaluations=false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), sc, Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	adh := res.Summary.Metrics["ne_adherence"]
+	t.Logf("adherence %.4f (%.4f to %.4f), eq_distance %.3f", adh.Mean, adh.CI95Low, adh.CI95High, res.Summary.Metrics["eq_distance"].Mean)
+	if adh.N != 4 || adh.Mean < 0.95 {
+		t.Errorf("mean NE adherence %v over %d replicates, want >= 0.95 over 4", adh.Mean, adh.N)
+	}
+	col := res.Evaluations.Column("ne_adherence")
+	for _, r := range res.Evaluations.Rows {
+		if int(r.Keys[1]) == sc.Training.Episodes && r.Values[col] < 0.94 {
+			t.Errorf("replicate %d: NE adherence %v, want >= 0.94", r.Keys[0], r.Values[col])
+		}
+	}
 }

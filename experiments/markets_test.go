@@ -77,51 +77,6 @@ func TestClassroomZICEfficiency(t *testing.T) {
 	}
 }
 
-// TestBilateralNearEquilibrium: in the bilateral trading game both learners
-// end near an equilibrium of their linear strategy class, and shade their
-// quotes as a linear equilibrium does. Measured (4 replicates): NE
-// adherence 0.993, bid 0.151 + 0.576 value, ask 0.278 + 0.580 cost; the
-// game has many equilibria, and Chatterjee and Samuelson's linear one is
-// 1/12 + 2/3 value and 1/4 + 2/3 cost (logged for comparison).
-func TestBilateralNearEquilibrium(t *testing.T) {
-	if testing.Short() {
-		t.Skip("bilateral training: skipped with -short")
-	}
-	sc, err := scenario.Resolve("bilateral")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc.Replicates = 4
-	sc.Equilibrium.AtEvaluations = false // the last point is enough here
-	res, err := Run(context.Background(), sc, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := res.Summary.Metrics
-	for _, c := range []struct {
-		name   string
-		theory float64
-	}{{"theta_0", 1.0 / 12}, {"theta_1", 2.0 / 3}, {"ask_theta_0", 0.25}, {"ask_theta_1", 2.0 / 3}} {
-		t.Logf("%-12s learned %.3f, Chatterjee-Samuelson %.3f", c.name, m[c.name].Mean, c.theory)
-	}
-	// Tolerance: adherence is 0.993 with a 95 % interval of +-0.007 over 4
-	// replicates; 0.97 is well below, and far above an unlearned profile.
-	if adh := m["ne_adherence"].Mean; adh < 0.97 {
-		t.Errorf("NE adherence %v, want >= 0.97: the learners should be near an equilibrium", adh)
-	}
-	// Shading: a bid rises with value but less than one for one, from a
-	// positive intercept (bid more than value only for low values); an ask
-	// likewise with cost, above cost at cost 0.
-	for _, w := range []string{"theta_1", "ask_theta_1"} {
-		if s := m[w].Mean; !(s > 0.2 && s < 0.95) {
-			t.Errorf("%s = %v: want a slope between 0.2 and 0.95 (shading; 2/3 in the linear equilibrium)", w, s)
-		}
-	}
-	if b, a := m["theta_0"].Mean, m["ask_theta_0"].Mean; !(b > 0 && a > b) {
-		t.Errorf("intercepts bid %v, ask %v: want 0 < bid's < ask's (1/12 < 1/4 in the linear equilibrium)", b, a)
-	}
-}
-
 // TestSchedulesGroupDepartures: carriers with periods 1 and 2 depart at
 // their own times, clear together when their times coincide, and a job's
 // due counts clearings.

@@ -37,6 +37,10 @@ type replicate struct {
 
 	lanes    *results.Table // a network's lane rows (lanes.csv); nil in a one-hub market
 	netStats laneStats
+
+	shipMove, carMove *mover   // how far the first learners' quotes move between evaluation points
+	stop              stopper  // training.stop
+	stopped           *Stopped // set when training stopped early
 }
 
 // newReplicate builds replicate index of sc; custom holds the planners'
@@ -73,6 +77,8 @@ func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyF
 		}
 		x.Carriers = append(x.Carriers, &agents.Carrier{Index: i, Capacity: sc.Capacities()[i], CostRate: c.CostRate, FixedCost: c.FixedCost, Strategy: st})
 	}
+	r.shipMove, r.carMove = newMover(r.shipLearner), newMover(r.carLearner)
+	r.stop.rule = sc.Training.Stop
 	r.x = x
 	r.obs.x = x
 	r.obs.replicate = int64(index)
@@ -168,6 +174,9 @@ func (r *replicate) run(ctx context.Context, tick func()) error {
 		}
 		if tick != nil {
 			tick()
+		}
+		if r.stopped != nil {
+			break
 		}
 	}
 	return nil
@@ -270,6 +279,20 @@ func (r *replicate) evaluate(ep int, point uint64, last bool) error {
 	if r.w.net != nil {
 		r.w.net.stats = nil // the equilibrium measurement's episodes are not counted
 	}
+	nan := math.NaN()
+	moveS, moveC := nan, nan
+	if hasConvergence(r.sc) {
+		moveS, moveC = r.shipMove.move(), r.carMove.move()
+	}
+	var why string
+	end := last // the last training episode: no early stop to note
+	if r.stop.rule.Gap == 0 {
+		// A rule on movement alone decides before the measurement, which
+		// then runs as after the last episode.
+		if why = r.stop.check(nan, moveS, moveC); why != "" {
+			last = true
+		}
+	}
 	if eq := r.sc.Equilibrium; eq.Enabled {
 		m := equilibrium.Undefined()
 		if last || eq.AtEvaluations {
@@ -285,6 +308,17 @@ func (r *replicate) evaluate(ep int, point uint64, last bool) error {
 			}
 		}
 		row = append(row, m.Row()...)
+		if r.stop.rule.Gap > 0 {
+			if why = r.stop.check(m.NashConv/m.Surplus, moveS, moveC); why != "" {
+				r.final = &m
+			}
+		}
+	}
+	if hasConvergence(r.sc) {
+		row = append(row, moveS, moveC)
+	}
+	if why != "" && !end {
+		r.stopped = &Stopped{Replicate: r.index, Episode: ep, Reason: why}
 	}
 	if r.w.net != nil {
 		row = append(row, r.netStats.metrics(r.sc.Evaluation.Episodes)...)

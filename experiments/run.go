@@ -60,6 +60,9 @@ type ReplicateResult struct {
 	Equilibrium *equilibrium.Measurement
 	Solver      agents.Solver // how its clearings with several carriers were solved
 	Benchmark   Benchmark     // how its evaluation episodes' efficient benchmarks were computed
+	// Stopped says when and why its training stopped early (training.stop),
+	// nil if it ran every episode; not kept on disk.
+	Stopped *Stopped
 }
 
 // Result is what a run measured.
@@ -229,7 +232,12 @@ feed:
 		Seed:       sc.Seed,
 		Replicates: n,
 		Episode:    sc.Training.Episodes,
-		Metrics:    results.SummarizeAt(res.Evaluations, 1, int64(sc.Training.Episodes)),
+		Metrics:    results.SummarizeAt(finalRows(res.Evaluations, sc.Training.Episodes), 1, int64(sc.Training.Episodes)),
+	}
+	for _, rep := range reps {
+		if rep != nil && rep.Stopped != nil {
+			res.Summary.Stopped = append(res.Summary.Stopped, *rep.Stopped)
+		}
 	}
 	if theoryErr != nil {
 		failed = append(failed, theoryErr)
@@ -275,7 +283,7 @@ func runReplicate(ctx context.Context, sc *scenario.Config, i int, opt Options) 
 		return nil, r.events, eps, err
 	}
 	rep = &ReplicateResult{Index: i, Seed: r.seed, Events: r.events, EpisodesRun: eps, Measured: r.measured, Equilibrium: r.final,
-		Solver: r.x.Solver, Benchmark: r.obs.benchStats,
+		Solver: r.x.Solver, Benchmark: r.obs.benchStats, Stopped: r.stopped,
 		Evaluations: &results.Table{Keys: evaluationKeys(), Values: MetricNames(*sc)},
 		Episodes:    &results.Table{Keys: evaluationKeys(), Values: names(results.EpisodeColumns())},
 		Trades:      r.obs.trades,
@@ -392,6 +400,9 @@ func MetricNames(sc scenario.Config) []string {
 	if sc.Equilibrium.Enabled {
 		cols = append(cols, names(equilibrium.Columns())...)
 	}
+	if hasConvergence(&sc) {
+		cols = append(cols, names(ConvergenceMetrics())...)
+	}
 	if sc.IsNetwork() {
 		cols = append(cols, names(NetworkMetrics())...)
 	}
@@ -399,7 +410,7 @@ func MetricNames(sc scenario.Config) []string {
 }
 
 func weightNames(prefix string, sc scenario.Config, st scenario.Strategy) []string {
-	if st.Policy == scenario.PolicyMLP {
+	if st.Policy == scenario.PolicyMLP || st.Rule(sc.P2Compat) == scenario.LearnerPPO {
 		return nil // not linear: no weights to report
 	}
 	f, err := sc.Features(st)
@@ -409,6 +420,21 @@ func weightNames(prefix string, sc scenario.Config, st scenario.Strategy) []stri
 	out := make([]string, f.Dim())
 	for i := range out {
 		out[i] = fmt.Sprintf("%s_%d", prefix, i)
+	}
+	return out
+}
+
+// finalRows is t with each replicate's final evaluation row keyed at
+// episode last: the row after the last training episode, or after the
+// episode where an early stop ended its training.
+func finalRows(t *results.Table, last int) *results.Table {
+	out := &results.Table{Keys: t.Keys, Values: t.Values}
+	for i, r := range t.Rows {
+		if i+1 < len(t.Rows) && t.Rows[i+1].Keys[0] == r.Keys[0] {
+			continue // not the replicate's last row
+		}
+		r.Keys = []int64{r.Keys[0], int64(last)}
+		out.Rows = append(out.Rows, r)
 	}
 	return out
 }

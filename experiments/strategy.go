@@ -9,6 +9,7 @@ import (
 	"github.com/freightsim/freightsim/experiments/config"
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/policy"
+	"github.com/freightsim/freightsim/policy/ppo"
 )
 
 // Agent describes, to a StrategyFunc, the agent whose strategy it builds.
@@ -89,6 +90,12 @@ func buildStrategy(sc *scenario.Config, st scenario.Strategy, a Agent, custom ma
 
 // learner builds a learning strategy on features f.
 func learner(sc *scenario.Config, st scenario.Strategy, f agents.Features, rng *rand.Rand) (agents.Strategy, error) {
+	switch st.Rule(sc.P2Compat) {
+	case scenario.LearnerNatural:
+		return naturalLearner(st, f, rng)
+	case scenario.LearnerPPO:
+		return ppoLearner(st, f, rng)
+	}
 	if st.Policy == scenario.PolicyP2 {
 		rule := policy.Reinforce{AlphaMu: st.AlphaMu, AlphaSigma: st.AlphaSigma, Compat: sc.P2Compat, MinSigma: st.MinSigma}
 		g := agents.NewGaussian(f, st.Sigma, rule)
@@ -159,4 +166,49 @@ func Unrunnable(sc *scenario.Config, custom map[string]StrategyFunc) config.Prob
 		check(fmt.Sprintf("carriers[%d].strategy", i), c.Strategy)
 	}
 	return ps
+}
+
+// naturalLearner builds the default learner: a linear (or, with policy
+// mlp, neural) Gaussian policy trained by policy.Natural with a linear
+// critic (or, with baseline group, the mean return per remaining due) as
+// its baseline, sigma floored at Strategy.SigmaFloor.
+func naturalLearner(st scenario.Strategy, f agents.Features, rng *rand.Rand) (agents.Strategy, error) {
+	var p policy.DistGrader
+	if st.Policy == scenario.PolicyMLP {
+		mg := policy.NewMLPGaussian(rng, f.Dim(), st.Hidden, st.Sigma, st.StateSigma)
+		mg.MinSigma = st.SigmaFloor()
+		mg.SetMeanOffset(st.Offset)
+		p = mg
+	} else {
+		lg := policy.NewLinearGaussian(f.Dim(), st.Sigma, st.StateSigma)
+		lg.MinSigma = st.SigmaFloor()
+		lg.SetMeanOffset(st.Offset)
+		p = lg
+	}
+	rule := &policy.Natural{Policy: p, Step: st.Natural.Step, Halving: st.Natural.Halving, Full: st.Natural.Full}
+	if st.Baseline != scenario.BaselineGroup {
+		rule.Critic = policy.NewLinearCritic(f.Dim())
+	}
+	if err := rule.Validate(); err != nil {
+		return nil, err
+	}
+	l := agents.NewTrained(f, p, rule)
+	l.Risk = policy.Utility{Lambda: st.Risk}
+	return l, nil
+}
+
+// ppoLearner builds a learner of the PPO family (package policy/ppo).
+func ppoLearner(st scenario.Strategy, f agents.Features, rng *rand.Rand) (agents.Strategy, error) {
+	o := st.PPO
+	cfg := ppo.Config{Hidden: o.Hidden, Sigma0: st.Sigma, MinSigma: st.SigmaFloor(), MaxSigma: o.MaxSigma,
+		Clip: o.Clip, Epochs: o.Epochs, Minibatch: o.Minibatch, Episodes: o.Episodes, LR: o.LR, CriticLR: o.CriticLR,
+		Lambda: o.Lambda, Entropy: o.Entropy, TargetKL: o.TargetKL}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	rule := ppo.New(rng, f.Dim(), cfg)
+	rule.Policy.SetMeanOffset(st.Offset)
+	l := agents.NewTrained(f, rule.Policy, rule)
+	l.Risk = policy.Utility{Lambda: st.Risk}
+	return l, nil
 }

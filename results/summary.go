@@ -8,6 +8,17 @@ type Summary struct {
 	Replicates int             `json:"replicates"`
 	Episode    int             `json:"episode"` // training episodes before the final evaluation
 	Metrics    map[string]Stat `json:"metrics"` // keyed by metric name; JSON sorts the keys
+	// Stopped lists the replicates whose training stopped early (an early
+	// stop rule), with their last training episode and why; their final
+	// evaluation is the one at that episode.
+	Stopped []Stopped `json:"stopped,omitempty"`
+}
+
+// Stopped says when and why a replicate's training stopped early.
+type Stopped struct {
+	Replicate int    `json:"replicate"`
+	Episode   int    `json:"episode"` // the last training episode run
+	Reason    string `json:"reason"`
 }
 
 // SummarizeAt summarises every value column of t over the rows whose key

@@ -337,7 +337,11 @@ func printSummary(w io.Writer, res *experiments.Result, out string) {
 	if done < s.Replicates {
 		reps = fmt.Sprintf("%d of %d replicate(s)", done, s.Replicates)
 	}
-	fmt.Fprintf(w, "%s: final evaluation after %s, %s, seed %d\n", s.Scenario, episodesText(s.Episode), reps, s.Seed)
+	at := episodesText(s.Episode)
+	if len(s.Stopped) > 0 {
+		at += " or an early stop (below)"
+	}
+	fmt.Fprintf(w, "%s: final evaluation after %s, %s, seed %d\n", s.Scenario, at, reps, s.Seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "metric\tmean\tsd\t95% CI low\t95% CI high\tn\t")
 	for _, name := range res.Evaluations.Values {
@@ -348,6 +352,9 @@ func printSummary(w io.Writer, res *experiments.Result, out string) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t\n", name, num(st.Mean), num(st.SD), num(st.CI95Low), num(st.CI95High), st.N)
 	}
 	tw.Flush()
+	for _, st := range s.Stopped {
+		fmt.Fprintf(w, "replicate %d stopped early, after training episode %d: %s\n", st.Replicate, st.Episode, st.Reason)
+	}
 	rate := ""
 	if sec := res.Wall.Seconds(); sec > 0 && res.Events > 0 {
 		rate = fmt.Sprintf(", %.3g events/s", float64(res.Events)/sec)

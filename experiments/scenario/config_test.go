@@ -75,6 +75,15 @@ func TestParseErrors(t *testing.T) {
 		{"bad tie", "market: {tie: random}\n", "market.tie: \"random\" is not a tie rule"},
 		{"negative replicates", "replicates: -1\n", "x.yaml:1: replicates: -1 is too small: want a whole number >= 1"},
 		{"list for a number", "seed: [1, 2]\n", "x.yaml:1: seed"},
+		{"p2 rule on an mlp", "shippers:\n  - strategy: {learner: p2, policy: mlp}\n", "x.yaml:2: shippers[0].strategy.learner: p2: P2's rule trains P2's linear policy"},
+		{"pg on the p2 policy", "shippers:\n  - strategy: {learner: pg}\n", "shippers[0].strategy.learner: pg: policy gradient trains a linear or mlp policy"},
+		{"unknown learner", "shippers:\n  - strategy: {learner: sarsa}\n", `"sarsa" is not a learner`},
+		{"ppo clip above one", "p2_compat: false\nshippers:\n  - strategy: {learner: ppo, ppo: {clip: 1.5}}\n", "shippers[0].strategy.ppo.clip: 1.5: want a finite number in (0, 1]"},
+		{"ppo no epochs", "shippers:\n  - strategy: {learner: ppo, ppo: {epochs: 0}}\n", "shippers[0].strategy.ppo.epochs: 0: want a whole number >= 1"},
+		{"ppo sigma above its bound", "shippers:\n  - strategy: {learner: ppo, sigma: 10, ppo: {max_sigma: 5}}\n", "shippers[0].strategy.ppo.max_sigma: 5: sigma 10 must lie strictly between"},
+		{"ppo empty hidden", "shippers:\n  - strategy: {learner: ppo, ppo: {hidden: []}}\n", "shippers[0].strategy.ppo.hidden: empty"},
+		{"natural zero step", "p2_compat: false\nshippers:\n  - strategy: {natural: {step: 0}}\n", "shippers[0].strategy.natural.step: 0: want a finite number > 0"},
+		{"ppo truthful start", "shippers:\n  - strategy: {learner: ppo, features: [bias, reservation], start: truthful}\n", "shippers[0].strategy.start: truthful sets linear weights"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -102,6 +102,44 @@ func (v Policy) MarshalText() ([]byte, error)      { return []byte(v.String()), 
 func (v *Policy) UnmarshalText(b []byte) error     { return setEnum(v, policyEnum, string(b)) }
 func (v *Policy) UnmarshalYAML(n *yaml.Node) error { return decodeEnum(v, policyEnum, n) }
 
+// Learner is a learning strategy's update rule. LearnerAuto resolves, per
+// scenario, to P2's rule under p2_compat, to policy gradient for an
+// explicit linear or mlp policy, and to the default learner, natural,
+// otherwise (see Strategy.Rule).
+type Learner uint8
+
+// The values of Learner.
+const (
+	LearnerAuto    Learner = iota // auto
+	LearnerP2                     // p2
+	LearnerPG                     // pg
+	LearnerNatural                // natural
+	LearnerPPO                    // ppo
+)
+
+var learnerEnum = config.Enum{What: "a learner", Names: []string{"auto", "p2", "pg", "natural", "ppo"}}
+
+func (v Learner) String() string                    { return learnerEnum.Name(int(v)) }
+func (v Learner) MarshalText() ([]byte, error)      { return []byte(v.String()), nil }
+func (v *Learner) UnmarshalText(b []byte) error     { return setEnum(v, learnerEnum, string(b)) }
+func (v *Learner) UnmarshalYAML(n *yaml.Node) error { return decodeEnum(v, learnerEnum, n) }
+
+// Rule is the update rule a learning strategy st uses in a scenario whose
+// p2_compat is compat: its learner, or for auto P2's rule with policy p2
+// under p2_compat, policy gradient with an explicit linear or mlp policy,
+// and natural otherwise.
+func (st Strategy) Rule(compat bool) Learner {
+	switch {
+	case st.Learner != LearnerAuto:
+		return st.Learner
+	case st.Policy == PolicyLinear || st.Policy == PolicyMLP:
+		return LearnerPG
+	case compat:
+		return LearnerP2
+	}
+	return LearnerNatural
+}
+
 // Optimizer is the optimizer of a policy-gradient learner.
 type Optimizer uint8
 

@@ -33,6 +33,7 @@ func enumCases() map[string]enumCase {
 		"start":     {startEnum.Names, func() textEnum { return new(Start) }},
 		"dist":      {distKindEnum.Names, func() textEnum { return new(DistKind) }},
 		"method":    {methodEnum.Names, func() textEnum { return new(Method) }},
+		"learner":   {learnerEnum.Names, func() textEnum { return new(Learner) }},
 	}
 }
 
@@ -104,4 +105,31 @@ func ExampleKind() {
 	// Output:
 	// true <nil>
 	// "zic" is not a strategy: want learn, truthful, markup, linear, zi-c, zip or custom (did you mean "zi-c"?)
+}
+
+// The rule a learner gets: its own if named; with auto, P2's under
+// p2_compat for policy p2, policy gradient for an explicit linear or mlp
+// policy, and the default learner, natural, otherwise.
+func TestStrategyRule(t *testing.T) {
+	cases := []struct {
+		learner Learner
+		policy  Policy
+		compat  bool
+		want    Learner
+	}{
+		{LearnerAuto, PolicyP2, true, LearnerP2},
+		{LearnerAuto, PolicyP2, false, LearnerNatural},
+		{LearnerAuto, PolicyLinear, true, LearnerPG},
+		{LearnerAuto, PolicyMLP, false, LearnerPG},
+		{LearnerP2, PolicyP2, false, LearnerP2},
+		{LearnerNatural, PolicyP2, true, LearnerNatural},
+		{LearnerPPO, PolicyMLP, true, LearnerPPO},
+		{LearnerPG, PolicyLinear, false, LearnerPG},
+	}
+	for _, c := range cases {
+		st := Strategy{Learner: c.learner, Policy: c.policy}
+		if got := st.Rule(c.compat); got != c.want {
+			t.Errorf("learner %s, policy %s, p2_compat %v: rule %s, want %s", c.learner, c.policy, c.compat, got, c.want)
+		}
+	}
 }

@@ -169,13 +169,26 @@ func (sc *Config) validateUnitJobs() config.Problems {
 	return ps
 }
 
-// validateLearner checks the keys of a learning strategy's policy and update.
-func (st Strategy) validateLearner(p string) config.Problems {
+// validateLearner checks the keys of a learning strategy's policy and
+// update, in a scenario whose p2_compat is compat.
+func (st Strategy) validateLearner(p string, compat bool) config.Problems {
 	var ps config.Problems
 	bad := func(field, format string, args ...any) {
 		ps = append(ps, config.Problem{Field: p + "." + field, Msg: fmt.Sprintf(format, args...)})
 	}
+	switch st.Rule(compat) {
+	case LearnerP2:
+		if st.Policy != PolicyP2 {
+			bad("learner", "p2: P2's rule trains P2's linear policy: want policy p2 (or learner pg, natural or ppo for policy %s)", st.Policy)
+		}
+		return ps
+	case LearnerNatural:
+		return append(ps, st.validateNatural(p)...)
+	case LearnerPPO:
+		return append(ps, st.validatePPO(p)...)
+	}
 	if st.Policy == PolicyP2 {
+		bad("learner", "pg: policy gradient trains a linear or mlp policy: want policy linear or mlp")
 		return ps
 	}
 	for _, f := range []struct {
@@ -190,14 +203,7 @@ func (st Strategy) validateLearner(p string) config.Problems {
 		bad("lr", "0: the policy would never change; want a learning rate > 0")
 	}
 	if st.Policy == PolicyMLP || (st.Baseline == BaselineCritic && st.Critic == CriticMLP) {
-		if len(st.Hidden) == 0 {
-			bad("hidden", "empty: want one or more hidden layer widths, e.g. [16]")
-		}
-		for i, h := range st.Hidden {
-			if h < 1 {
-				bad(fmt.Sprintf("hidden[%d]", i), "%d: want a width >= 1", h)
-			}
-		}
+		ps = append(ps, st.validateHidden(p, "hidden", st.Hidden)...)
 	}
 	biasFirst := len(st.Features) > 0 && (st.Features[0] == "bias" || st.Features[0] == "p2")
 	if st.StateSigma && st.Policy == PolicyLinear && !biasFirst {
@@ -229,8 +235,8 @@ func (st Strategy) validateFeatures(p string, shipper bool) config.Problems {
 		if !slices.Contains(st.Features, want) {
 			return config.Problems{{Field: p + ".start", Msg: fmt.Sprintf("truthful starts by quoting the %s: want the feature %s among the features", want, want)}}
 		}
-		if st.Policy == PolicyMLP {
-			return config.Problems{{Field: p + ".start", Msg: "truthful sets linear weights: want policy p2 or linear"}}
+		if st.Policy == PolicyMLP || st.Learner == LearnerPPO {
+			return config.Problems{{Field: p + ".start", Msg: "truthful sets linear weights: want policy p2 or linear, and a learner other than ppo"}}
 		}
 	}
 	return nil
@@ -301,7 +307,7 @@ func (sc *Config) Validate() config.Problems {
 		p := fmt.Sprintf("shippers[%d]", i)
 		number(p+".holding_cost", s.HoldingCost, 0, inf)
 		number(p+".penalty", s.Penalty, 0, inf)
-		ps = append(ps, s.Strategy.validate(p+".strategy", true)...)
+		ps = append(ps, s.Strategy.validate(p+".strategy", true, sc.P2Compat)...)
 	}
 	if len(sc.Carriers) == 0 {
 		bad("carriers", "empty: want at least one carrier")
@@ -319,7 +325,7 @@ func (sc *Config) Validate() config.Problems {
 		if f := c.CostFactor; (f.Dist == DistUniform && f.Min < 0) || (f.Dist == DistFixed && f.Value < 0) || (f.Dist == DistEmpirical && slices.Min(append([]float64{0}, f.Values...)) < 0) {
 			bad(p+".cost_factor", "draws below 0: a cost factor must be >= 0")
 		}
-		ps = append(ps, c.Strategy.validate(p+".strategy", false)...)
+		ps = append(ps, c.Strategy.validate(p+".strategy", false, sc.P2Compat)...)
 	}
 	switch c := sc.Market.Candidates; {
 	case c < 0:
@@ -353,6 +359,13 @@ func (sc *Config) Validate() config.Problems {
 	ps = append(ps, sc.validateNetwork()...)
 
 	eq := sc.Equilibrium
+	st := sc.Training.Stop
+	number("training.stop.gap", st.Gap, 0, inf)
+	number("training.stop.movement", st.Movement, 0, inf)
+	atLeast("training.stop.evaluations", st.Evaluations, 1)
+	if st.Gap > 0 && !(eq.Enabled && eq.AtEvaluations) {
+		bad("training.stop.gap", "%v: the gap is measured at every evaluation point only with equilibrium.enabled and equilibrium.at_evaluations true", st.Gap)
+	}
 	atLeast("equilibrium.horizon", eq.Horizon, 0)
 	atLeast("equilibrium.search_episodes", eq.SearchEpisodes, 1)
 	atLeast("equilibrium.eval_episodes", eq.EvalEpisodes, 2)
@@ -385,11 +398,11 @@ func withLimits(ps, limits config.Problems) config.Problems {
 	return ps
 }
 
-func (st Strategy) validate(p string, shipper bool) config.Problems {
+func (st Strategy) validate(p string, shipper, compat bool) config.Problems {
 	var ps config.Problems
 	if st.Kind == KindLearn {
 		ps = append(ps, st.validateFeatures(p, shipper)...)
-		ps = append(ps, st.validateLearner(p)...)
+		ps = append(ps, st.validateLearner(p, compat)...)
 	}
 	ps = append(ps, st.validateFixed(p, !shipper)...)
 	if math.IsNaN(st.Risk) || math.IsInf(st.Risk, 0) {

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/policy"
 	"gopkg.in/yaml.v3"
 )
 
@@ -33,9 +34,27 @@ type Config struct {
 
 // Training sets the learning episodes.
 type Training struct {
-	Episodes int `yaml:"episodes"` // episodes 0..episodes are run, each followed by an update
-	Horizon  int `yaml:"horizon"`  // epochs 0..horizon per episode
+	Episodes int  `yaml:"episodes"` // episodes 0..episodes are run, each followed by an update
+	Horizon  int  `yaml:"horizon"`  // epochs 0..horizon per episode
+	Stop     Stop `yaml:"stop"`     // an optional early stop
 }
+
+// Stop ends a replicate's training early, at an evaluation point, once its
+// learned profile has been close to an equilibrium and still for
+// Evaluations evaluation points in a row. Gap is the equilibrium
+// measurement's relative gap NashConv/S (1 - NE adherence); Movement is
+// the root mean square change of the first learning shipper's and
+// carrier's mean quotes since the previous evaluation point, over fixed
+// probe states (the evaluation columns movement and movement_carrier). A
+// threshold of 0 is not checked; with both 0 training never stops early.
+type Stop struct {
+	Gap         float64 `yaml:"gap"`         // stop when NashConv/S is at most this (needs equilibrium.enabled and at_evaluations)
+	Movement    float64 `yaml:"movement"`    // stop when both movements are at most this, in money
+	Evaluations int     `yaml:"evaluations"` // consecutive evaluation points that must satisfy the thresholds
+}
+
+// Enabled reports whether the rule can stop training.
+func (s Stop) Enabled() bool { return s.Gap > 0 || s.Movement > 0 }
 
 // Evaluation sets when and how the learned policies are evaluated.
 type Evaluation struct {
@@ -111,7 +130,8 @@ type Schedule struct {
 type Strategy struct {
 	Kind       Kind      `yaml:"kind"`              // "learn" or "truthful"
 	Features   []string  `yaml:"features"`          // learn: ["p2"], or names from agents.FeatureNames
-	Policy     Policy    `yaml:"policy"`            // learn: "p2" (P2's linear policy and update), "linear" or "mlp" (trained by policy gradient)
+	Policy     Policy    `yaml:"policy"`            // learn: "p2" (P2's linear policy), "linear" or "mlp"
+	Learner    Learner   `yaml:"learner"`           // learn: the update rule: "auto", "p2", "pg", "natural" or "ppo" (see Rule)
 	Sigma      float64   `yaml:"sigma"`             // learn: initial standard deviation
 	AlphaMu    float64   `yaml:"alpha_mu"`          // policy p2: step size of the weights
 	AlphaSigma float64   `yaml:"alpha_sigma"`       // policy p2: step size of sigma
@@ -134,6 +154,31 @@ type Strategy struct {
 	Risk       float64   `yaml:"risk"`              // learn: lambda of the utility (1-exp(-lambda*x))/lambda applied to returns; 0 neutral, > 0 averse, < 0 seeking
 	Offset     float64   `yaml:"offset"`            // learn: initial mean price (the bias weight): aggressiveness
 	Start      Start     `yaml:"start"`             // learn: initial weights: "zero", or "truthful" (bid the reservation, ask the cost)
+	Natural    Natural   `yaml:"natural"`           // learner natural: its schedule
+	PPO        PPO       `yaml:"ppo"`               // learner ppo: its networks and training
+}
+
+// Natural sets the default learner (policy.Natural); zero fields take its defaults.
+type Natural struct {
+	Step    float64 `yaml:"step"`    // natural step at the first update (0: policy.DefaultNaturalStep)
+	Halving float64 `yaml:"halving"` // updates after which the step has halved (0: policy.DefaultHalving)
+	Full    bool    `yaml:"full"`    // the full Fisher matrix instead of its diagonal
+}
+
+// PPO sets a learner of the PPO family (package policy/ppo); zero fields
+// take its defaults.
+type PPO struct {
+	Hidden    []int   `yaml:"hidden"`     // hidden layer widths of the policy and of the critic
+	Clip      float64 `yaml:"clip"`       // epsilon of the clipped surrogate
+	Epochs    int     `yaml:"epochs"`     // passes over each batch
+	Minibatch int     `yaml:"minibatch"`  // decisions per minibatch
+	Episodes  int     `yaml:"episodes"`   // episodes per batch
+	Lambda    float64 `yaml:"gae_lambda"` // lambda of generalised advantage estimation
+	LR        float64 `yaml:"lr"`         // Adam step of the policy
+	CriticLR  float64 `yaml:"critic_lr"`  // Adam step of the critic
+	Entropy   float64 `yaml:"entropy"`    // entropy bonus per decision
+	TargetKL  float64 `yaml:"target_kl"`  // stop a batch's epochs past 1.5 times this mean KL
+	MaxSigma  float64 `yaml:"max_sigma"`  // upper bound of sigma (0: 4 * sigma)
 }
 
 // ZIP holds the parameters of a ZIP trader (Cliff 1997), see agents.ZIPParams.
@@ -182,7 +227,7 @@ func Default() Config {
 		Seed:        1,
 		Replicates:  1,
 		P2Compat:    true,
-		Training:    Training{Episodes: 4000, Horizon: 100},
+		Training:    Training{Episodes: 4000, Horizon: 100, Stop: Stop{Evaluations: 3}},
 		Evaluation:  Evaluation{Every: 1000, Horizon: 1000, Episodes: 1},
 		Jobs: Jobs{
 			Arrivals: Range{0, 10},
@@ -224,7 +269,9 @@ func DefaultCarrier() Carrier {
 func DefaultLearner() Strategy {
 	return Strategy{Kind: KindLearn, Features: []string{"p2"}, Policy: PolicyP2, Start: StartZero, Sigma: 10, AlphaMu: 0.1, AlphaSigma: 0.01, MinSigma: 0.01,
 		Hidden: []int{16}, Optimizer: Adam, LR: 0.05, Baseline: BaselineCritic, Critic: CriticLinear, Normalize: true,
-		Markup: 0.1, Cap: 200, ZIP: defaultZIP()}
+		Markup: 0.1, Cap: 200, ZIP: defaultZIP(),
+		Natural: Natural{Step: policy.DefaultNaturalStep, Halving: policy.DefaultHalving},
+		PPO:     PPO{Hidden: []int{16, 16}, Clip: 0.2, Epochs: 10, Minibatch: 64, Episodes: 1, Lambda: 0.95, LR: 1e-3, CriticLR: 1e-3, TargetKL: 0.02}}
 }
 
 // defaultZIP is Cliff's (1997) ZIP.

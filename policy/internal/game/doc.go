@@ -1,4 +1,4 @@
-// Package game holds two small markets that drive the learners of package
+// Package game holds three small markets that drive the learners of package
 // policy the way package agents does (features in, a quote out, each
 // round's reward as the return of a one-decision trajectory, one update per
 // episode), without the rest of freightsim, so that the learners can be
@@ -14,6 +14,10 @@
 //     bid and a carrier's ask per job, the broker keeps the spread. Any
 //     bid = ask = p with cost <= p <= value is an equilibrium for a job worth
 //     shipping; [Freight.Adherence] measures how far the learned quotes are.
+//   - [Large], the m x m k-double auction of Rustichini, Satterthwaite and
+//     Williams (1994): M buyers and M sellers with one unit each, one price
+//     for every trade; in equilibrium misreporting shrinks like 1/M and
+//     inefficiency like 1/M² ([Large.Measure] measures both).
 //
 // It is internal: a test bench, not a model.
 package game

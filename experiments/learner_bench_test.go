@@ -1,0 +1,63 @@
+//go:build unix
+
+package experiments
+
+import (
+	"syscall"
+	"testing"
+
+	"github.com/freightsim/freightsim/experiments/scenario"
+	"github.com/freightsim/freightsim/experiments/seed"
+)
+
+// BenchmarkLearnerEpisode times one training episode, with its updates, of
+// a preset for each learner on both sides: P2's rule (learner p2), the
+// default learner (natural) and PPO with its defaults (two hidden layers
+// of 16 units, 10 epochs of minibatches of 64 per episode). bilateral has
+// 50 decisions per side an episode, strategic-bidding-deterministic 80, so
+// the ratios to p2 are the learners' cost per episode in the simulator,
+// markets and engine included. README's speed table quotes them. Besides
+// the wall time it reports cpu-ns/op, the process's CPU time per episode
+// (getrusage), which a machine shared with other work does not inflate.
+func BenchmarkLearnerEpisode(b *testing.B) {
+	for _, preset := range []string{"bilateral", "strategic-bidding-deterministic"} {
+		for _, learner := range []string{"p2", "natural", "ppo"} {
+			b.Run(preset+"/"+learner, func(b *testing.B) {
+				sc, err := scenario.ResolveWith(preset, []string{"shippers[0].strategy.learner=" + learner, "carriers[0].strategy.learner=" + learner})
+				if err != nil {
+					b.Fatal(err)
+				}
+				r, err := newReplicate(&sc, 0)
+				if err != nil {
+					b.Fatal(err)
+				}
+				r.use(r.streams(seed.PhaseTrain))
+				r.x.Learning = true
+				episode := func() {
+					r.w.episode(sc.Training.Horizon)
+					if err := r.x.EndEpisode(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				for range 20 { // past the first updates, whose buffers are new
+					episode()
+				}
+				b.ReportAllocs()
+				cpu0 := cpuTime(b)
+				for b.Loop() {
+					episode()
+				}
+				b.ReportMetric(float64(cpuTime(b)-cpu0)/float64(b.N), "cpu-ns/op")
+			})
+		}
+	}
+}
+
+// cpuTime is the CPU time the process has used, user and system, in nanoseconds.
+func cpuTime(b *testing.B) int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}

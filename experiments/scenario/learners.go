@@ -1,0 +1,94 @@
+package scenario
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/freightsim/freightsim/experiments/config"
+	"github.com/freightsim/freightsim/policy"
+)
+
+// validateNatural checks the keys of the default learner.
+func (st Strategy) validateNatural(p string) config.Problems {
+	var ps config.Problems
+	bad := func(field, format string, args ...any) {
+		ps = append(ps, config.Problem{Field: p + "." + field, Msg: fmt.Sprintf(format, args...)})
+	}
+	n := st.Natural
+	if math.IsNaN(n.Step) || math.IsInf(n.Step, 0) || n.Step <= 0 {
+		bad("natural.step", "%v: want a finite number > 0", n.Step)
+	}
+	if math.IsNaN(n.Halving) || n.Halving <= 0 {
+		bad("natural.halving", "%v: want a number of updates > 0 (.inf for a constant step)", n.Halving)
+	}
+	if st.Policy == PolicyMLP {
+		ps = append(ps, st.validateHidden(p, "hidden", st.Hidden)...)
+	}
+	biasFirst := len(st.Features) > 0 && (st.Features[0] == "bias" || st.Features[0] == "p2")
+	if st.StateSigma && st.Policy != PolicyMLP && !biasFirst {
+		bad("state_sigma", "a state-dependent sigma starts from the bias weight: want features starting with bias")
+	}
+	return ps
+}
+
+// validatePPO checks the keys of a PPO learner.
+func (st Strategy) validatePPO(p string) config.Problems {
+	var ps config.Problems
+	bad := func(field, format string, args ...any) {
+		ps = append(ps, config.Problem{Field: p + ".ppo." + field, Msg: fmt.Sprintf(format, args...)})
+	}
+	o := st.PPO
+	ps = append(ps, st.validateHidden(p, "ppo.hidden", o.Hidden)...)
+	for _, f := range []struct {
+		name   string
+		v, max float64
+	}{
+		{"clip", o.Clip, 1}, {"gae_lambda", o.Lambda, 1}, {"lr", o.LR, math.Inf(1)},
+		{"critic_lr", o.CriticLR, math.Inf(1)}, {"target_kl", o.TargetKL, math.Inf(1)},
+	} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) || f.v <= 0 || f.v > f.max {
+			bad(f.name, "%v: want a finite number in (0, %v]", f.v, f.max)
+		}
+	}
+	if math.IsNaN(o.Entropy) || math.IsInf(o.Entropy, 0) || o.Entropy < 0 {
+		bad("entropy", "%v: want a finite number >= 0", o.Entropy)
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"epochs", o.Epochs}, {"minibatch", o.Minibatch}, {"episodes", o.Episodes}} {
+		if f.v < 1 {
+			bad(f.name, "%d: want a whole number >= 1", f.v)
+		}
+	}
+	lo, hi := st.SigmaFloor(), o.MaxSigma
+	if hi == 0 {
+		hi = 4 * st.Sigma
+	}
+	if math.IsNaN(o.MaxSigma) || math.IsInf(o.MaxSigma, 0) || !(lo < st.Sigma && st.Sigma < hi) {
+		bad("max_sigma", "%v: sigma %v must lie strictly between the floor %v (min_sigma, at least sigma/8) and max_sigma (0: 4 * sigma)", o.MaxSigma, st.Sigma, lo)
+	}
+	return ps
+}
+
+// validateHidden checks a list of hidden layer widths at key.
+func (st Strategy) validateHidden(p, key string, hidden []int) config.Problems {
+	if len(hidden) == 0 {
+		return config.Problems{{Field: p + "." + key, Msg: "empty: want one or more hidden layer widths, e.g. [16]"}}
+	}
+	var ps config.Problems
+	for i, h := range hidden {
+		if h < 1 {
+			ps = append(ps, config.Problem{Field: fmt.Sprintf("%s.%s[%d]", p, key, i), Msg: fmt.Sprintf("%d: want a width >= 1", h)})
+		}
+	}
+	return ps
+}
+
+// SigmaFloor is the floor of sigma of the natural and ppo learners:
+// min_sigma, and at least 1/8 of the initial sigma
+// (policy.DefaultFloorRatio), where a learner can still measure the slope
+// of its payoff within an episode's noise.
+func (st Strategy) SigmaFloor() float64 {
+	return max(st.MinSigma, st.Sigma*policy.DefaultFloorRatio)
+}
