@@ -100,7 +100,7 @@ func TestSweepCommand(t *testing.T) {
 	if stderr != "" {
 		t.Errorf("--quiet printed on stderr: %q", stderr)
 	}
-	for _, want := range []string{"18 runs done", "ship_share (95% CI)", "wrote " + out + ": runs.csv, runs.parquet, aggregate.csv, aggregate.parquet, plots"} {
+	for _, want := range []string{"18 runs done", "ship_share (95% CI)", "wrote " + out + ": runs.csv, runs.parquet, aggregate.csv, aggregate.parquet, points.parquet, plots"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}

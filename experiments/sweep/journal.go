@@ -54,7 +54,7 @@ type journalHeader struct {
 type Record struct {
 	Point     int
 	Replicate int
-	Seed      uint64   // seed.Run(sweep seed, Point, Replicate)
+	Seed      uint64   // seed.Replicate(Spec.PointSeed(Point), Replicate)
 	Axes      []string // the value of each axis, as set
 	Failed    bool
 	Error     string    // why it failed
@@ -266,7 +266,7 @@ func (sw *Spec) checkRecord(r *Record) error {
 	if r.Point < 0 || r.Point >= sw.Points() || r.Replicate < 0 || r.Replicate >= sw.Replicates {
 		return fmt.Errorf("run (point %d, replicate %d) is not one of the sweep's %d points x %d replicates", r.Point, r.Replicate, sw.Points(), sw.Replicates)
 	}
-	if want := seed.Run(sw.Seed, r.Point, r.Replicate); r.Seed != want {
+	if want := seed.Replicate(sw.PointSeed(r.Point), r.Replicate); r.Seed != want {
 		return fmt.Errorf("run (point %d, replicate %d) has seed %d, not %d, the seed derived from the sweep's seed %d", r.Point, r.Replicate, r.Seed, want, sw.Seed)
 	}
 	vals := sw.Point(r.Point)
