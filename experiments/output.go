@@ -491,9 +491,9 @@ func jsonWriter(v any) func(io.Writer) error {
 	}
 }
 
-// theoryWriter writes th as JSON. A value that is infinite (a ratio to a
-// capacity or a cost of 0) is written as null, with a note: encoding/json
-// refuses it, and the run, finished, failed at its last file.
+// theoryWriter writes th as JSON. A value that is infinite or NaN (a ratio
+// to a capacity or a cost of 0) is written as null, with a note:
+// encoding/json refuses it, and the run, finished, failed at its last file.
 func theoryWriter(th *equilibrium.Theory) func(io.Writer) error {
 	if !replaceInf(reflect.ValueOf(th).Elem()) {
 		return jsonWriter(th)
@@ -503,7 +503,7 @@ func theoryWriter(th *equilibrium.Theory) func(io.Writer) error {
 		if err := jsonWriter(struct {
 			*equilibrium.Theory
 			Note string `json:"infinite_values_note"`
-		}{th, "null stands for an infinite value: a ratio to a capacity, a cost or a distance of 0"})(&b); err != nil {
+		}{th, "null stands for an infinite value, or none: a ratio to a capacity, a cost or a distance of 0"})(&b); err != nil {
 			return err
 		}
 		out := strings.ReplaceAll(b.String(), infText, "null")
@@ -516,29 +516,37 @@ func theoryWriter(th *equilibrium.Theory) func(io.Writer) error {
 // puts for an infinite value.
 var infText = strconv.FormatFloat(math.MaxFloat64, 'g', -1, 64)
 
-// replaceInf replaces every infinite float under v (settable), +Inf or
-// -Inf, by math.MaxFloat64 and reports whether it met one.
+// replaceInf replaces, under v (settable), every infinite float, and every
+// NaN that no MarshalJSON of its own writes as null, by math.MaxFloat64,
+// and reports whether it met one.
 func replaceInf(v reflect.Value) bool {
+	return replaceNonFinite(v, false)
+}
+
+var marshaler = reflect.TypeFor[json.Marshaler]()
+
+func replaceNonFinite(v reflect.Value, own bool) bool {
+	own = own || v.Type().Implements(marshaler)
 	met := false
 	switch v.Kind() {
 	case reflect.Float64:
-		if math.IsInf(v.Float(), 0) && v.CanSet() {
+		if x := v.Float(); (math.IsInf(x, 0) || math.IsNaN(x) && !own) && v.CanSet() {
 			v.SetFloat(math.MaxFloat64)
 			met = true
 		}
 	case reflect.Pointer:
 		if !v.IsNil() {
-			met = replaceInf(v.Elem())
+			met = replaceNonFinite(v.Elem(), own)
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
 			if v.Type().Field(i).IsExported() {
-				met = replaceInf(v.Field(i)) || met
+				met = replaceNonFinite(v.Field(i), own) || met
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			met = replaceInf(v.Index(i)) || met
+			met = replaceNonFinite(v.Index(i), own) || met
 		}
 	}
 	return met

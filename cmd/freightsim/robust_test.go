@@ -182,10 +182,10 @@ func TestSweepAxisOfWholeNumbersRefusesAFraction(t *testing.T) {
 }
 
 // capacity: 0 (allowed) ran to its end and then failed writing theory.json
-// (+Inf); so did a corridor with a cost rate or a lane distance of 0 (the
-// boundary sweep).
+// (+Inf); so did a corridor with a cost rate or a lane distance of 0, and
+// a network with a cost rate of 0 (NaN) (the boundary sweep).
 func TestZeroCapacityRunsToTheEnd(t *testing.T) {
-	for _, c := range [][]string{{"corridor", "carriers[0].cost_rate=0"}, {"corridor", "network.lanes[0].distance=0"}} {
+	for _, c := range [][]string{{"corridor", "carriers[0].cost_rate=0"}, {"corridor", "network.lanes[0].distance=0"}, {"network", "carriers[0].cost_rate=0"}} {
 		out := filepath.Join(t.TempDir(), "run")
 		if code, _, stderr := freightsim(t, "run", c[0], "--set", c[1], "--episodes", "3", "--out", out, "--quiet", "--no-plots"); code != 0 {
 			t.Errorf("%s --set %s: exit %d\n%s", c[0], c[1], code, stderr)
