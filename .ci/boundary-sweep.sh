@@ -5,7 +5,7 @@
 # did not end in a clean error or a complete run, then the counts; exit 1 if
 # any crashed or hung. About 10 minutes on a 2-core machine.
 #
-#   bash .ci/boundary-sweep.sh [PRESET,PRESET]
+#   bash .ci/boundary-sweep.sh [PRESET,PRESET,...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"
