@@ -20,15 +20,16 @@ var allowed = map[string][]string{
 	"policy/ppo":              {"policy"},
 	"results":                 {},
 	"results/chart":           {"results"},
+	"results/report":          {"results"},
 	"agents":                  {"market", "policy"},
 	"experiments/seed":        {},
 	"experiments/config":      {},
 	"experiments/lock":        {},
 	"experiments/scenario":    {"agents", "market", "policy", "experiments/config"},
 	"experiments/equilibrium": {"agents", "market", "policy", "results", "results/chart", "experiments/seed", "experiments/scenario"},
-	"experiments":             {"agents", "market", "policy", "policy/ppo", "results", "results/chart", "sim", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium", "experiments/lock"},
-	"experiments/sweep":       {"experiments", "results", "results/chart", "results/sensitivity", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
-	"cmd/freightsim":          {"experiments", "results", "results/chart", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium", "experiments/sweep", "experiments/lock"},
+	"experiments":             {"agents", "market", "policy", "policy/ppo", "results", "results/chart", "results/report", "sim", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium", "experiments/lock"},
+	"experiments/sweep":       {"experiments", "results", "results/chart", "results/report", "results/sensitivity", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
+	"cmd/freightsim":          {"experiments", "results", "results/chart", "results/report", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium", "experiments/sweep", "experiments/lock"},
 
 	// Sensitivity analysis is a room of results, which it alone may use;
 	// sweeps with a morris or sobol design use it.

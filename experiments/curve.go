@@ -81,13 +81,22 @@ func Curve(ctx context.Context, sc scenario.Config, opt CurveOptions) (*results.
 // transport cost and the learned utilisation against the demand/capacity
 // ratio, each with its 95 % band, in front of the competitive equilibrium's.
 //
-// A network's theory has no one-hub competitive equilibrium (its ce_
-// columns are empty): its curves are drawn without the band.
+// The ratio axis is logarithmic, so that 1/3 and 3 lie as far from 1. A
+// network's theory has no one-hub competitive equilibrium (its ce_ columns
+// are empty): its curves are drawn without the band.
 func CurveFigures(t *results.Table) ([]*chart.Figure, error) {
-	ratio := results.Metric{Name: "demand_ratio", Unit: "demanded volume / offered capacity"}
+	figs, err := curveFigures(t)
+	for _, f := range figs {
+		chart.LogX(f)
+	}
+	return figs, err
+}
+
+func curveFigures(t *results.Table) ([]*chart.Figure, error) {
+	ratio := results.Metric{Name: "demand_ratio", Unit: "ratio"}
 	if k := t.Column("ce_price_low"); k >= 0 && len(t.Rows) > 0 && math.IsNaN(t.Rows[0].Values[k]) {
 		var figs []*chart.Figure
-		for _, m := range []results.Metric{{Name: "price_per_cost", Unit: "price / transport cost"}, {Name: "utilization", Unit: "shipped volume / offered capacity"}} {
+		for _, m := range []results.Metric{{Name: "price_per_cost", Unit: "ratio"}, {Name: "utilization", Unit: "fraction"}} {
 			f, err := chart.MetricVsAxis(t, ratio, m, "")
 			if err != nil {
 				return nil, err
@@ -97,13 +106,13 @@ func CurveFigures(t *results.Table) ([]*chart.Figure, error) {
 		return figs, nil
 	}
 	price, err := chart.MetricVsAxisBand(t, ratio,
-		results.Metric{Name: "price_per_cost", Unit: "price / transport cost"},
+		results.Metric{Name: "price_per_cost", Unit: "ratio"},
 		chart.TheoryBand{Low: "ce_price_low", High: "ce_price_high", Label: "competitive equilibrium price band"})
 	if err != nil {
 		return nil, err
 	}
 	util, err := chart.MetricVsAxisBand(t, ratio,
-		results.Metric{Name: "utilization", Unit: "shipped volume / offered capacity"},
+		results.Metric{Name: "utilization", Unit: "fraction"},
 		chart.TheoryBand{Low: "ce_utilization", High: "ce_utilization", Label: "competitive equilibrium utilisation"})
 	if err != nil {
 		return nil, err

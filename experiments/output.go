@@ -24,13 +24,15 @@ import (
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
 	"github.com/freightsim/freightsim/results/chart"
+	"github.com/freightsim/freightsim/results/report"
 )
 
 // WritePlots draws a run's standard figures (chart.RunFigures) from its
 // files alone: its tables, and theory.json for the equilibrium band and
 // reference lines when present. It saves them as PNG, SVG and the CSV of
-// their data into dir/plots and returns their paths relative to dir.
-func WritePlots(dir string) ([]string, error) {
+// their data into dir/plots, as o says (several at once), and returns their
+// paths relative to dir.
+func WritePlots(dir string, o chart.Output) ([]string, error) {
 	var opt chart.Options
 	th, err := equilibrium.ReadTheory(dir)
 	switch {
@@ -56,14 +58,13 @@ func WritePlots(dir string) ([]string, error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, err
 	}
-	var files []string
-	for _, f := range figs {
-		if err := f.Save(out); err != nil {
-			return nil, err
-		}
-		for _, ext := range []string{".png", ".svg", ".csv"} {
-			files = append(files, filepath.Join(PlotsDir, f.Name+ext))
-		}
+	names, err := chart.SaveAll(out, figs, o)
+	if err != nil {
+		return nil, err
+	}
+	files := make([]string, len(names))
+	for i, n := range names {
+		files[i] = filepath.Join(PlotsDir, n)
 	}
 	return files, nil
 }
@@ -87,8 +88,10 @@ const PlotsDir = "plots"
 type Formats struct {
 	CSV, Parquet bool
 	// Plots draws the figures (WritePlots) of a run with finished
-	// replicates, from its CSV tables, before its manifest is written.
-	Plots bool
+	// replicates, from its CSV tables, before its manifest is written,
+	// saved as Figures says (chart's defaults when nil).
+	Plots   bool
+	Figures *chart.Output
 }
 
 // ParseFormats reads csv, parquet or both.
@@ -118,7 +121,7 @@ var (
 const replicatesDir = "replicates"
 
 // runFiles are the files a run may write, besides what its manifest lists.
-var runFiles = []string{"config.yaml", "manifest.json", "summary.json", "theory.json", PlotsDir,
+var runFiles = []string{"config.yaml", "manifest.json", "summary.json", "theory.json", PlotsDir, report.FileName,
 	"evaluations.csv", "episodes.csv", "trades.csv",
 	"evaluations.parquet", "episodes.parquet", "trades.parquet", replicatesDir}
 
@@ -464,7 +467,11 @@ func WriteRun(dir string, res *Result, m Manifest, f Formats) error {
 	}
 	var plotErr error
 	if f.Plots && f.CSV && len(m.Completed) > 0 {
-		figs, err := WritePlots(dir)
+		var o chart.Output
+		if f.Figures != nil {
+			o = *f.Figures
+		}
+		figs, err := WritePlots(dir, o)
 		if err != nil {
 			plotErr = fmt.Errorf("drawing the figures: %w", err)
 			m.Complete, m.Status, m.Error = false, StatusFailed, strings.TrimSpace(m.Error+"\n"+plotErr.Error())

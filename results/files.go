@@ -12,6 +12,19 @@ import (
 // directory, sync it, then rename it over path. A reader never sees a
 // half-written file, and an error leaves any earlier file at path intact.
 func WriteFile(path string, write func(io.Writer) error) (err error) {
+	return writeFile(path, write, true)
+}
+
+// WriteDerived is [WriteFile] without waiting for the data to reach the
+// disk: for files drawn again at will from the others (a figure, a
+// report), which a crash may lose but never leaves half written in place;
+// waiting for the disk at each of a run's fifty figure files would cost
+// more than drawing them.
+func WriteDerived(path string, write func(io.Writer) error) error {
+	return writeFile(path, write, false)
+}
+
+func writeFile(path string, write func(io.Writer) error, sync bool) (err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err
@@ -25,8 +38,10 @@ func WriteFile(path string, write func(io.Writer) error) (err error) {
 	if err = write(f); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err = f.Sync(); err != nil {
-		return err
+	if sync {
+		if err = f.Sync(); err != nil {
+			return err
+		}
 	}
 	if err = f.Chmod(0o644); err != nil { // CreateTemp makes 0600; run files are for sharing
 		return err

@@ -168,3 +168,22 @@ func TestWriteFileIsReadableByOthers(t *testing.T) {
 		t.Errorf("a run file has mode %v, want 0644 so collaborators can read it", st.Mode().Perm())
 	}
 }
+
+// TestWriteDerived: like WriteFile, the file appears whole or not at all,
+// and a failed write leaves the earlier file and no temporary behind.
+func TestWriteDerived(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "fig.csv")
+	if err := WriteDerived(path, func(w io.Writer) error { _, err := io.WriteString(w, "x\n1\n"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteDerived(path, func(w io.Writer) error { io.WriteString(w, "half"); return errors.New("disk full") }); err == nil {
+		t.Error("a failed write reported no error")
+	}
+	if b, _ := os.ReadFile(path); string(b) != "x\n1\n" {
+		t.Errorf("after a failed write the file holds %q, want the earlier one", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d files in the directory, want 1 (no temporary left)", len(entries))
+	}
+}

@@ -22,7 +22,8 @@ type Stopped struct {
 }
 
 // SummarizeAt summarises every value column of t over the rows whose key
-// column number key equals at.
+// column number key equals at, with [SummarizeMetric]: the intervals of
+// bounded metrics are clipped to their bounds.
 func SummarizeAt(t *Table, key int, at int64) map[string]Stat {
 	out := make(map[string]Stat, len(t.Values))
 	col := make([]float64, 0, len(t.Rows))
@@ -33,7 +34,7 @@ func SummarizeAt(t *Table, key int, at int64) map[string]Stat {
 				col = append(col, r.Values[c])
 			}
 		}
-		out[name] = Summarize(col)
+		out[name] = SummarizeMetric(name, col)
 	}
 	return out
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/freightsim/freightsim/experiments"
 	"github.com/freightsim/freightsim/results"
+	"github.com/freightsim/freightsim/results/chart"
+	"github.com/freightsim/freightsim/results/report"
 )
 
 type curveOptions struct {
@@ -25,6 +27,7 @@ type curveOptions struct {
 	sets       []string
 	quiet      bool
 	force      bool
+	figures    figureFlags
 }
 
 func newCurveCmd(argv []string) *cobra.Command {
@@ -42,6 +45,7 @@ utilisation. It writes into DIR:
   sweep_price_per_cost_vs_demand_ratio_theory.{png,svg,csv}
   sweep_utilization_vs_demand_ratio_theory.{png,svg,csv}
   config.yaml      the scenario at ratio 1
+  report.html      the scenario, the table and the figures on one page
 
 With no argument it draws the curve of the balanced preset.`,
 		Example: `  # the student's curve: five ratios, three replicates each
@@ -61,6 +65,7 @@ With no argument it draws the curve of the balanced preset.`,
 	f.StringArrayVar(&o.sets, "set", nil, "set `key.path=value` in the scenario (repeatable)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print no progress")
 	f.BoolVar(&o.force, "force", false, "replace an existing directory")
+	addFigureFlags(cmd, &o.figures)
 	_ = cmd.RegisterFlagCompletionFunc("set", completeSet)
 	return cmd
 }
@@ -90,6 +95,10 @@ func runCurve(cmd *cobra.Command, o *curveOptions, args, argv []string) error {
 	}
 	if o.episodes > 0 {
 		sc.Training.Episodes = o.episodes
+	}
+	figOut, err := o.figures.output()
+	if err != nil {
+		return err
 	}
 	out := o.out
 	if out == "" {
@@ -125,13 +134,12 @@ func runCurve(cmd *cobra.Command, o *curveOptions, args, argv []string) error {
 	if err != nil {
 		return err
 	}
-	files := []string{"config.yaml", "curve.csv"}
-	for _, f := range figs {
-		if err := f.Save(out); err != nil {
-			return err
-		}
-		files = append(files, f.Name+".png", f.Name+".svg", f.Name+".csv")
+	names, err := chart.SaveAll(out, figs, figOut)
+	if err != nil {
+		return err
 	}
+	files := append([]string{"config.yaml", "curve.csv"}, names...)
+	files = append(files, report.FileName)
 	// Provenance, as a run's: version, command (with the ratios), scenario,
 	// seed, replicates at each ratio, workers, times, machine.
 	msc := sc
@@ -144,6 +152,10 @@ func runCurve(cmd *cobra.Command, o *curveOptions, args, argv []string) error {
 	m.End = time.Now().UTC().Round(time.Millisecond)
 	m.WallSeconds = time.Since(start).Seconds()
 	if err := experiments.WriteManifest(out, m); err != nil {
+		return err
+	}
+	// The report last: its footer reads the manifest.
+	if err := experiments.WriteCurveReport(out); err != nil {
 		return err
 	}
 	printCurve(cmd.OutOrStdout(), t, out)

@@ -47,6 +47,9 @@ func TestCurveWritesTheCurveAndItsFigures(t *testing.T) {
 		!slices.Contains(m.Files, "curve.csv") || !slices.Contains(m.Files, "sweep_utilization_vs_demand_ratio_theory.png") {
 		t.Errorf("curve's manifest.json: %+v", m)
 	}
+	if page := string(read(t, filepath.Join(out, "report.html"))); strings.Count(page, "<img ") != 2 || !strings.Contains(page, "competitive equilibrium") {
+		t.Errorf("the curve's report lacks its 2 figures or its table")
+	}
 	if code, _, _ := freightsim(t, "curve", "--ratios", "1,-2", "--out", filepath.Join(t.TempDir(), "x")); code != exitUsage {
 		t.Errorf("a negative ratio: exit %d, want 2", code)
 	}

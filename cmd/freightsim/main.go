@@ -105,7 +105,7 @@ configuration (nothing is written); 130 interrupted by Ctrl-C or SIGTERM
 	})
 	root.SetOut(stdout) // before the completion command, which keeps the writer
 	root.SetErr(stderr)
-	root.AddCommand(newRunCmd(argv), newScenariosCmd(), newValidateCmd(), newVersionCmd(), newPlotCmd(), newEquilibriumCmd(), newCurveCmd(argv))
+	root.AddCommand(newRunCmd(argv), newScenariosCmd(), newValidateCmd(), newVersionCmd(), newPlotCmd(), newReportCmd(), newEquilibriumCmd(), newCurveCmd(argv))
 	root.AddCommand(newSweepCmd(argv), newMergeCmd(argv), newSlurmCmd(argv))
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {

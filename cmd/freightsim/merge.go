@@ -11,9 +11,10 @@ import (
 )
 
 type mergeOptions struct {
-	format string
-	force  bool
-	quiet  bool
+	format  string
+	force   bool
+	quiet   bool
+	figures figureFlags
 }
 
 func newMergeCmd(argv []string) *cobra.Command {
@@ -45,7 +46,11 @@ It exits 1 after writing everything if runs failed.`,
 			if err != nil {
 				return usageError{fmt.Errorf("--format: %w", err)}
 			}
-			res, err := sweep.Merge(args[0], args[1:], sweep.MergeOptions{Overwrite: o.force, Formats: formats, Command: argv})
+			figures, err := o.figures.output()
+			if err != nil {
+				return err
+			}
+			res, err := sweep.Merge(args[0], args[1:], sweep.MergeOptions{Overwrite: o.force, Formats: formats, Figures: figures, Command: argv})
 			var cov *sweep.CoverageError
 			switch {
 			case errors.As(err, &cov):
@@ -72,6 +77,7 @@ It exits 1 after writing everything if runs failed.`,
 	f := cmd.Flags()
 	f.StringVar(&o.format, "format", "csv", "write the tables as `FORMAT`: csv, parquet or both")
 	f.BoolVar(&o.force, "force", false, "replace an existing sweep directory OUT")
+	addFigureFlags(cmd, &o.figures)
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on stderr")
 	_ = cmd.RegisterFlagCompletionFunc("format", completeWords("csv", "parquet", "both"))
 	return cmd

@@ -32,7 +32,8 @@ func interruptedRun(t *testing.T, dir string, trades bool, kept ...int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc.Training.Episodes, sc.Replicates = 30, 3
+	sc.SetEpisodes(30, false) // as run --episodes 30 does
+	sc.Replicates = 3
 	if err := experiments.PrepareDir(dir, false); err != nil {
 		t.Fatal(err)
 	}

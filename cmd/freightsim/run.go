@@ -34,6 +34,7 @@ type runOptions struct {
 	force      bool
 	resume     bool
 	noPlots    bool
+	figures    figureFlags
 }
 
 func newRunCmd(argv []string) *cobra.Command {
@@ -82,7 +83,7 @@ every finished replicate, and exits with code 130; the same command with
 	f.StringVarP(&o.out, "out", "o", "", "write the run into `DIR` (default runs/NAME-YYYYMMDD-HHMMSS)")
 	f.Var(seedFlag{&o.seed}, "seed", "base seed (default: the scenario's); a table's signed seed column is read as the same seed")
 	f.IntVarP(&o.replicates, "replicates", "r", 0, "independent replicates (default: the scenario's)")
-	f.IntVar(&o.episodes, "episodes", 0, "training episodes (default: the scenario's)")
+	f.IntVar(&o.episodes, "episodes", 0, "training episodes (default: the scenario's); evaluated at least every tenth of them unless --set evaluation.every=N")
 	f.IntVarP(&o.workers, "workers", "w", 0, "replicates run at once (default: number of CPUs)")
 	f.StringArrayVar(&o.sets, "set", nil, "set `key.path=value` in the scenario, after the file (repeatable), e.g. carriers[0].capacity=60")
 	f.StringVar(&o.format, "format", "csv", "write the tables as `FORMAT`: csv, parquet or both")
@@ -90,6 +91,7 @@ every finished replicate, and exits with code 130; the same command with
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print no progress")
 	f.BoolVar(&o.force, "force", false, "replace an existing run directory")
 	f.BoolVar(&o.noPlots, "no-plots", false, "do not draw the figures into DIR/plots (freightsim plot DIR draws them later)")
+	addFigureFlags(cmd, &o.figures)
 	f.BoolVar(&o.resume, "resume", false, "finish the interrupted run in --out (starts it if --out is empty)")
 	_ = cmd.RegisterFlagCompletionFunc("set", completeSet)
 	_ = cmd.RegisterFlagCompletionFunc("format", completeWords("csv", "parquet", "both"))
@@ -119,12 +121,16 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 		if o.episodes < 0 {
 			return usageError{fmt.Errorf("--episodes %d: want 0 or more", o.episodes)}
 		}
-		sc.Training.Episodes = o.episodes
+		sc.SetEpisodes(o.episodes, setsKey(o.sets, "evaluation.every"))
 	}
 	if err := checkScenario(cmd, name, &sc); err != nil {
 		return err
 	}
 	formats, err := outputFlags(o.workers, o.format, o.resume, o.force, o.out, "run")
+	if err != nil {
+		return err
+	}
+	figures, err := o.figures.output()
 	if err != nil {
 		return err
 	}
@@ -194,7 +200,7 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 	if !m.Complete {
 		m.Resume = resume
 	}
-	formats.Plots = !o.noPlots
+	formats.Plots, formats.Figures = !o.noPlots, &figures
 	if err := experiments.WriteRun(out, res, m, formats); err != nil {
 		return errors.Join(runErr, err)
 	}
@@ -212,6 +218,9 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 		stopped = reportedError{stopped}
 	}
 	if len(m.Completed) > 0 {
+		if err := experiments.WriteRunReport(out); err != nil {
+			return errors.Join(runErr, err)
+		}
 		printSummary(cmd.OutOrStdout(), res, out)
 	}
 	return stopped
@@ -260,6 +269,18 @@ func openOutput(out, parent, name string) (string, func(), error) {
 		return "", nil, err
 	}
 	return out, func() { l.Release() }, nil
+}
+
+// setsKey says whether one of the --set flags sets key or a key above it.
+func setsKey(sets []string, key string) bool {
+	for _, s := range sets {
+		k, _, _ := strings.Cut(s, "=")
+		k = strings.TrimSpace(k)
+		if k == key || strings.HasPrefix(key, k+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // stoppedError is a run that stopped before its end: it says what was kept

@@ -38,6 +38,7 @@ type sweepOptions struct {
 	scenario string
 	failedOK bool
 	sets     []string
+	figures  figureFlags
 }
 
 func newSweepCmd(argv []string) *cobra.Command {
@@ -95,6 +96,7 @@ HTCondor passes --shard $(Process)/n. freightsim merge combines the shards.`,
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print no progress")
 	f.BoolVar(&o.resume, "resume", false, "finish the sweep in --out (starts it if --out is empty)")
 	f.BoolVar(&o.force, "force", false, "replace an existing sweep directory")
+	addFigureFlags(cmd, &o.figures)
 	f.BoolVar(&o.list, "list", false, "print the points and exit (nothing is run or written)")
 	f.BoolVar(&o.list, "dry-run", false, "the same as --list")
 	f.StringVar(&o.scenario, "scenario", "", "print point `P`'s scenario, with its seed, as YAML, and exit")
@@ -119,6 +121,10 @@ func runSweep(cmd *cobra.Command, o *sweepOptions, file string, argv []string) e
 		return printPointScenario(stdout, sw, p)
 	}
 	formats, err := outputFlags(o.workers, o.format, o.resume, o.force, o.out, "sweep")
+	if err != nil {
+		return err
+	}
+	figures, err := o.figures.output()
 	if err != nil {
 		return err
 	}
@@ -171,6 +177,7 @@ func runSweep(cmd *cobra.Command, o *sweepOptions, file string, argv []string) e
 	res, runErr := d.Run(cmd.Context(), sweep.Options{
 		Workers:  o.workers,
 		Formats:  formats,
+		Figures:  figures,
 		Command:  argv,
 		Resume:   resume,
 		Progress: bar.tick,

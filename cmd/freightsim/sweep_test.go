@@ -106,7 +106,7 @@ func TestSweepCommand(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"sweep.yaml", "base.yaml", "points.csv", "journal.jsonl", "manifest.json", "runs.csv", "aggregate.csv",
-		"runs.parquet", "aggregate.parquet", "plots/sweep_ship_share_vs_capacity_by_alpha_mu.png", "plots/heatmap_ship_share_capacity_alpha_mu.svg"} {
+		"runs.parquet", "aggregate.parquet", "plots/sweep_ship_share_vs_capacity_by_alpha_mu.png", "plots/heatmap_ship_share_capacity_alpha_mu.svg", "report.html"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("the sweep did not write %s", f)
 		}

@@ -63,6 +63,24 @@ type Evaluation struct {
 	Episodes int `yaml:"episodes"` // evaluation episodes per evaluation point
 }
 
+// MinEvaluationPoints is how many evaluation points after the first
+// [Config.SetEpisodes] keeps at least, so that a learning curve has a shape
+// and is not a straight line between two points.
+const MinEvaluationPoints = 10
+
+// SetEpisodes sets the training episodes to n, as --episodes does. When n
+// differs from the scenario's own and keepEvery is false (the user did not
+// set evaluation.every), the evaluation cadence follows: every
+// max(1, n/MinEvaluationPoints) episodes if that is more often than the
+// scenario's. The scenario's own length keeps its own cadence, so that a
+// preset run as shipped gives the same results with or without the flag.
+func (c *Config) SetEpisodes(n int, keepEvery bool) {
+	if n != c.Training.Episodes && !keepEvery {
+		c.Evaluation.Every = min(c.Evaluation.Every, max(1, n/MinEvaluationPoints))
+	}
+	c.Training.Episodes = n
+}
+
 // Range is a discrete uniform distribution on {min, ..., max}.
 type Range struct {
 	Min int `yaml:"min"`

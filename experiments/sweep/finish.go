@@ -12,6 +12,7 @@ import (
 
 	"github.com/freightsim/freightsim/experiments"
 	"github.com/freightsim/freightsim/results"
+	"github.com/freightsim/freightsim/results/chart"
 )
 
 // The results of a sweep, written from its journal once it holds every run:
@@ -42,8 +43,8 @@ type Finished struct {
 
 // Finish writes the results of sw into dir from its journal, which must
 // hold every run of the sweep: runs and aggregate tables in the formats f
-// (CSV when none), and, if sw.Plots, the figures.
-func Finish(dir string, sw *Spec, f experiments.Formats) (*Finished, error) {
+// (CSV when none), and, if sw.Plots, the figures, saved as fo says.
+func Finish(dir string, sw *Spec, f experiments.Formats, fo chart.Output) (*Finished, error) {
 	if !f.CSV && !f.Parquet {
 		f.CSV = true
 	}
@@ -138,10 +139,8 @@ func Finish(dir string, sw *Spec, f experiments.Formats) (*Finished, error) {
 			}
 			out.Files = append(out.Files, "plots")
 		}
-		for _, fig := range figs {
-			if err := fig.Save(plots); err != nil {
-				return nil, err
-			}
+		if _, err := chart.SaveAll(plots, figs, fo); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
@@ -304,7 +303,7 @@ func (fz *finisher) aggregateColumns() []column {
 	return cols
 }
 
-// aggregateRows emits one row per point: results.Summarize of each
+// aggregateRows emits one row per point: results.SummarizeMetric of each
 // aggregated metric over the point's successful replicates. With pt, it
 // also appends each point's row of the figures' table.
 func (fz *finisher) aggregateRows(emit func([]cell) error, pt *results.Table) error {
@@ -344,7 +343,7 @@ func (fz *finisher) aggregateRows(emit func([]cell) error, pt *results.Table) er
 			plotVals = sw.plotAxes(vals)
 		}
 		for m := range xs {
-			st := results.Summarize(xs[m])
+			st := results.SummarizeMetric(sw.Metrics[m], xs[m])
 			row = append(row, cell{f: st.Mean}, cell{f: st.SD}, cell{f: st.CI95Low}, cell{f: st.CI95High}, cell{i: int64(st.N)})
 			if pt != nil {
 				plotVals = append(plotVals, st.Mean, st.CI95Low, st.CI95High)

@@ -12,12 +12,15 @@ import (
 
 	"github.com/freightsim/freightsim/experiments"
 	"github.com/freightsim/freightsim/results"
+	"github.com/freightsim/freightsim/results/chart"
+	"github.com/freightsim/freightsim/results/report"
 )
 
 // MergeOptions control a merge.
 type MergeOptions struct {
 	Overwrite bool                // replace the files of an earlier sweep in the output directory
 	Formats   experiments.Formats // of the tables
+	Figures   chart.Output        // how the figures are saved
 	Command   []string            // for the manifest
 }
 
@@ -114,13 +117,16 @@ func Merge(out string, dirs []string, opt MergeOptions) (*Result, error) {
 	if m.RunsFailed > 0 {
 		m.Failed = failedRunsOf(out, sw)
 	}
-	fin, err := Finish(out, sw, opt.Formats)
+	fin, err := Finish(out, sw, opt.Formats, opt.Figures)
 	if err != nil {
 		return nil, err
 	}
-	m.Files, m.PlotsSkipped = fin.Files, fin.Skipped
+	m.Files, m.PlotsSkipped = append(fin.Files, report.FileName), fin.Skipped
 	m.finish(start, true, nil)
 	if err := writeManifest(out, m); err != nil {
+		return nil, err
+	}
+	if err := WriteReport(out); err != nil {
 		return nil, err
 	}
 	return &Result{Dir: out, Manifest: m, Complete: true, Finished: true}, nil

@@ -1,19 +1,27 @@
 package sweep
 
 import (
+	"encoding/csv"
+	"errors"
 	"fmt"
 	"image/color"
+	"io/fs"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/freightsim/freightsim/experiments"
 	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/results"
 	"github.com/freightsim/freightsim/results/chart"
+	"github.com/freightsim/freightsim/results/report"
 	"github.com/freightsim/freightsim/results/sensitivity"
 )
 
@@ -21,14 +29,17 @@ import (
 // data (chart.Figure.Save):
 //
 //   - each aggregated metric against each numeric axis, the mean with its
-//     95 % band (chart.MetricVsAxis): sweep_<metric>_vs_<axis>;
+//     95 % band (chart.MetricVsAxis), or, for a random or lhs design whose
+//     neighbouring points differ in other axes too, points with intervals
+//     (chart.MetricVsAxisPoints): sweep_<metric>_vs_<axis>;
 //   - in a grid of two axes, one line per value of the other axis:
 //     sweep_<metric>_vs_<axis>_by_<other>, and for two numeric axes a heat
 //     map of the mean: heatmap_<metric>_<axis1>_<axis2>.
 //
-// A text axis (a strategy kind, a price rule) is never an x axis; it groups
-// the lines of a numeric one, its values numbered in the order of the sweep
-// file, the numbers explained in the title. What cannot be drawn is skipped
+// A text axis (a strategy kind, a price rule) groups the lines of a numeric
+// one (chart.MetricVsAxisByText), its values named in the legend. A grid of text axes only is drawn as points with
+// intervals (chart.MetricByCategory): the first axis across, the second's
+// values side by side in each column. What cannot be drawn is skipped
 // and said so (Finished.Skipped, the manifest's plots_skipped): more than
 // two axes in a grid, a random or lhs design's heat maps (its points form no
 // grid), a sampled axis whose points repeat its values, more groups than
@@ -81,8 +92,8 @@ func (sw *Spec) figures(t *results.Table) ([]*chart.Figure, []string) {
 	case len(sw.Axes) == 0:
 		skip("all figures: the sweep has no axis, so one point; aggregate.csv holds it")
 		return nil, skipped
-	case len(numeric) == 0:
-		skip("all figures: no axis is numeric (%s are text); aggregate.csv holds every point", sw.axisNames(text))
+	case len(numeric) == 0 && (sw.Design != DesignGrid || len(sw.Axes) > 2):
+		skip("all figures: no axis is numeric (%s are text) and the points form no grid of one or two axes; aggregate.csv holds every point", sw.axisNames(text))
 		return nil, skipped
 	}
 	var metrics []string
@@ -105,6 +116,19 @@ func (sw *Spec) figures(t *results.Table) ([]*chart.Figure, []string) {
 	switch {
 	case sw.sens != nil:
 		skip("figures against each axis: the points of a %s design are not a sample to draw against an axis; see sensitivity_<metric>", sw.Design)
+	case len(numeric) == 0:
+		var group string
+		var groupValues []string
+		if len(sw.Axes) == 2 {
+			if len(sw.Axes[1].Values) > maxGroups {
+				skip("%s by %s: %d values side by side, more than the %d colours", sw.Axes[0].Name, sw.Axes[1].Name, len(sw.Axes[1].Values), maxGroups)
+				return figs, skipped
+			}
+			group, groupValues = sw.Axes[1].Name, sw.Axes[1].texts()
+		}
+		for _, m := range metrics {
+			draw(chart.MetricByCategory(t, sw.axisMetric(0), sw.Axes[0].texts(), metricOf(m), group, groupValues))
+		}
 	case sw.Design != DesignGrid:
 		for _, a := range numeric {
 			if n := distinctCount(t, sw.Axes[a].Name); n < len(t.Rows) {
@@ -112,7 +136,7 @@ func (sw *Spec) figures(t *results.Table) ([]*chart.Figure, []string) {
 				continue
 			}
 			for _, m := range metrics {
-				sw.logX(draw(chart.MetricVsAxis(t, sw.axisMetric(a), metricOf(m), "")), a)
+				sw.logX(draw(chart.MetricVsAxisPoints(t, sw.axisMetric(a), metricOf(m))), a)
 			}
 		}
 		if len(numeric) >= 2 {
@@ -131,9 +155,10 @@ func (sw *Spec) figures(t *results.Table) ([]*chart.Figure, []string) {
 				continue
 			}
 			for _, m := range metrics {
-				f := sw.logX(draw(chart.MetricVsAxis(t, sw.axisMetric(a), metricOf(m), other.Name)), a)
-				if f != nil && !other.Numeric {
-					f.Plot.Title.Text += "\n" + other.Name + ": " + other.legend()
+				if other.Numeric {
+					sw.logX(draw(chart.MetricVsAxis(t, sw.axisMetric(a), metricOf(m), other.Name)), a)
+				} else {
+					sw.logX(draw(chart.MetricVsAxisByText(t, sw.axisMetric(a), metricOf(m), other.Name, other.texts())), a)
 				}
 			}
 		}
@@ -153,27 +178,18 @@ func (sw *Spec) figures(t *results.Table) ([]*chart.Figure, []string) {
 // logX draws the x axis of f on a log scale when axis a is a log-scale range.
 func (sw *Spec) logX(f *chart.Figure, a int) *chart.Figure {
 	if f != nil && sw.Axes[a].Log {
-		f.Plot.X.Scale = plot.LogScale{}
-		f.Plot.X.Tick.Marker = logTicks{}
+		chart.LogX(f)
 	}
 	return f
 }
 
-// logTicks labels a log axis at 1, 2 and 5 times each power of ten, which
-// a range of less than a decade still shows.
-type logTicks struct{}
-
-func (logTicks) Ticks(lo, hi float64) []plot.Tick {
-	var ts []plot.Tick
-	for e := math.Floor(math.Log10(lo)); math.Pow(10, e) <= hi; e++ {
-		for _, k := range []float64{1, 2, 5} {
-			v := k * math.Pow(10, e)
-			if v >= lo*(1-1e-9) && v <= hi*(1+1e-9) {
-				ts = append(ts, plot.Tick{Value: v, Label: results.FormatFloat(math.Round(v/math.Pow(10, e-1)) * math.Pow(10, e-1))})
-			}
-		}
+// texts are the axis's values as text, in the order of the sweep file.
+func (ax *Axis) texts() []string {
+	out := make([]string, len(ax.Values))
+	for i, v := range ax.Values {
+		out[i] = v.Text
 	}
-	return ts
+	return out
 }
 
 func (sw *Spec) axisNames(axes []int) string {
@@ -182,15 +198,6 @@ func (sw *Spec) axisNames(axes []int) string {
 		names = append(names, sw.Axes[a].Name)
 	}
 	return strings.Join(names, ", ")
-}
-
-// legend explains the numbers of a text axis's values: 0 = learn, 1 = truthful.
-func (ax *Axis) legend() string {
-	parts := make([]string, len(ax.Values))
-	for i, v := range ax.Values {
-		parts[i] = fmt.Sprintf("%d = %s", i, v.Text)
-	}
-	return strings.Join(parts, ", ")
 }
 
 func (sw *Spec) axisMetric(a int) results.Metric {
@@ -301,3 +308,133 @@ type errorBar struct{ x, y, low, high float64 }
 func (e errorBars) Len() int                        { return len(e) }
 func (e errorBars) XY(i int) (float64, float64)     { return e[i].x, e[i].y }
 func (e errorBars) YError(i int) (float64, float64) { return e[i].low, e[i].high }
+
+// The report of a sweep, report.html (package report): the sweep in words,
+// each point's aggregated metrics with their 95 % intervals, the figures
+// and links to the tables. It is drawn from the sweep directory's files
+// alone: Finish writes it, and freightsim report DIR draws it again.
+
+// maxReportRows is the most points the report's table lists; aggregate.csv
+// holds them all.
+const maxReportRows = 200
+
+// WriteReport writes dir/report.html for the finished sweep in dir.
+func WriteReport(dir string) error {
+	sw, err := Load(filepath.Join(dir, "sweep.yaml"))
+	if err != nil {
+		return fmt.Errorf("the report of %s: %w", dir, err)
+	}
+	p := &report.Page{Title: "freightsim sweep: " + sw.Name}
+	if sw.Description != "" {
+		p.Intro = append(p.Intro, strings.TrimSuffix(sw.Description, ".")+".")
+	}
+	var axes []string
+	for _, ax := range sw.Axes {
+		vals := ax.texts()
+		if len(vals) > 8 {
+			vals = append(vals[:3:3], "…", vals[len(vals)-1])
+		}
+		axes = append(axes, fmt.Sprintf("%s (%s: %s)", chart.Label(ax.Name), ax.Key, strings.Join(vals, ", ")))
+	}
+	design := fmt.Sprintf("a %s design of %d points", sw.Design, sw.Points())
+	p.Intro = append(p.Intro, fmt.Sprintf("It varies %s, in %s, each over %d replicates (base seed %d), and aggregates %s.",
+		strings.Join(axes, "; "), design, sw.Replicates, sw.Seed, strings.Join(sw.Metrics, ", ")))
+	p.Intro = append(p.Intro, "The base scenario:")
+	p.Intro = append(p.Intro, experiments.DescribeScenario(sw.Base)...)
+
+	tab, err := aggregateTable(filepath.Join(dir, "aggregate.csv"), sw)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		p.Notes = append(p.Notes, "No aggregate.csv (the tables are written as Parquet only): see aggregate.parquet.")
+	case err != nil:
+		return err
+	default:
+		if len(tab.Rows) > maxReportRows {
+			p.Notes = append(p.Notes, fmt.Sprintf("The table lists the first %d of %d points; aggregate.csv holds them all.", maxReportRows, len(tab.Rows)))
+			tab.Rows = tab.Rows[:maxReportRows]
+		}
+		p.Tables = append(p.Tables, tab)
+	}
+	if p.Figures, err = report.ReadFigures(dir, "plots"); err != nil {
+		return err
+	}
+	p.Footer = "Written by freightsim report; no manifest.json."
+	if m, err := ReadManifest(dir); err == nil {
+		if len(m.PlotsSkipped) > 0 {
+			p.Notes = append(p.Notes, "Figures not drawn: "+strings.Join(m.PlotsSkipped, "; ")+".")
+		}
+		p.Footer = fmt.Sprintf("freightsim %s; command: %s; started %s.", m.Version, strings.Join(m.Command, " "), m.Start.UTC().Format("2006-01-02 15:04 MST"))
+	}
+	p.Links = report.Links(dir, []string{"aggregate.csv", "aggregate.parquet", "runs.csv", "runs.parquet", "points.csv", "sweep.yaml", "base.yaml", "manifest.json", "plots"},
+		map[string]string{
+			"aggregate.csv":     "one row per point: the axes, then each metric's mean, sd, 95 % CI and n",
+			"aggregate.parquet": "the same as Parquet",
+			"runs.csv":          "one row per run: point, replicate, the axes, seed, status and every metric",
+			"runs.parquet":      "the same as Parquet",
+			"points.csv":        "the points and their seeds",
+			"sweep.yaml":        "the effective sweep: freightsim sweep sweep.yaml runs it again",
+			"base.yaml":         "the effective base scenario",
+			"manifest.json":     "provenance: version, command, shards, timings",
+			"plots":             "the figures as PNG, SVG and the CSV of the data each shows",
+		})
+	return p.WriteFile(dir)
+}
+
+// aggregateTable reads aggregate.csv as text: the point, the axes, and each
+// metric's mean with its 95 % interval.
+func aggregateTable(path string, sw *Spec) (report.Table, error) {
+	t := report.Table{Caption: "Each point: mean over its replicates with the 95 % confidence interval"}
+	f, err := os.Open(path)
+	if err != nil {
+		return t, err
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) == 0 {
+		return t, fmt.Errorf("reading %s: %v", path, err)
+	}
+	col := map[string]int{}
+	for i, name := range recs[0] {
+		col[name] = i
+	}
+	get := func(rec []string, name string) string {
+		if i, ok := col[name]; ok && i < len(rec) {
+			return rec[i]
+		}
+		return ""
+	}
+	t.Header = append(t.Header, "point")
+	for _, ax := range sw.Axes {
+		t.Header = append(t.Header, chart.Label(ax.Name))
+	}
+	t.Header = append(t.Header, "replicates")
+	for _, m := range sw.Metrics {
+		t.Header = append(t.Header, chart.Label(m))
+	}
+	for _, rec := range recs[1:] {
+		row := []string{get(rec, "point")}
+		for _, ax := range sw.Axes {
+			row = append(row, short(get(rec, ax.Name)))
+		}
+		row = append(row, get(rec, "replicates_ok"))
+		for _, m := range sw.Metrics {
+			v := short(get(rec, m+"_mean"))
+			if lo, hi := get(rec, m+"_ci95_low"), get(rec, m+"_ci95_high"); lo != "" && hi != "" {
+				v += " [" + short(lo) + ", " + short(hi) + "]"
+			}
+			row = append(row, v)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t, nil
+}
+
+// short writes a number of a table cell with 4 significant digits; text
+// stays as it is.
+func short(s string) string {
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return s
+	}
+	return strconv.FormatFloat(x, 'g', 4, 64)
+}

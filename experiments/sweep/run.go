@@ -18,6 +18,8 @@ import (
 	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
+	"github.com/freightsim/freightsim/results/chart"
+	"github.com/freightsim/freightsim/results/report"
 )
 
 // Options control how a sweep's runs execute; none changes a result.
@@ -26,6 +28,8 @@ type Options struct {
 	Workers int
 	// experiments.Formats of the tables written when the sweep is complete.
 	Formats experiments.Formats
+	// Figures says how the figures are saved (formats, size, font).
+	Figures chart.Output
 	// Command is the command line, for the manifest; Resume the command that
 	// finishes the sweep if it stops.
 	Command []string
@@ -95,17 +99,22 @@ func (d *Dir) Run(ctx context.Context, opt Options) (*Result, error) {
 	complete := m.RunsDone == d.Owned
 	res := &Result{Dir: d.Dir, Complete: complete}
 	if complete && d.Shard.Whole() && runErr == nil {
-		fin, err := Finish(d.Dir, sw, opt.Formats)
+		fin, err := Finish(d.Dir, sw, opt.Formats, opt.Figures)
 		if err != nil {
 			runErr = err
 		} else {
-			m.Files, m.PlotsSkipped, res.Finished = fin.Files, fin.Skipped, true
+			m.Files, m.PlotsSkipped, res.Finished = append(fin.Files, report.FileName), fin.Skipped, true
 		}
 	}
 	m.finish(start, complete && runErr == nil, runErr)
 	res.Manifest = m
 	if err := writeManifest(d.Dir, m); err != nil {
 		return res, errors.Join(runErr, err)
+	}
+	if res.Finished {
+		if err := WriteReport(d.Dir); err != nil {
+			return res, errors.Join(runErr, err)
+		}
 	}
 	if runErr == nil && !complete {
 		runErr = fmt.Errorf("sweep stopped: %w", context.Canceled)

@@ -197,7 +197,7 @@ func summarize(name string, perRep [][]float64, idx []int) *seriesSummary {
 		for r := range perRep {
 			xs[r] = perRep[r][e]
 		}
-		st := results.Summarize(xs)
+		st := results.SummarizeMetric(name, xs)
 		s.mean = append(s.mean, st.Mean)
 		s.lo = append(s.lo, st.CI95Low)
 		s.hi = append(s.hi, st.CI95High)
@@ -232,6 +232,14 @@ func summaryTable(xName string, xs []int64, series []*seriesSummary) *results.Ta
 		t.Append([]int64{x}, vals)
 	}
 	return t
+}
+
+// plural is "1 replicate", "2 replicates".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // replicatesPhrase says how many replicates stand behind the series, for a

@@ -30,8 +30,25 @@ func ExampleLearningCurve() {
 	}
 	// Output:
 	// learning_avg_bidding_cost
-	// avg_bidding_cost (money per decision)
+	// average bidding cost (money per decision)
 	// [episode] [avg_bidding_cost_mean avg_bidding_cost_ci95_low avg_bidding_cost_ci95_high avg_bidding_cost_n reference]
 	// 0 -117.00 [-119.48, -114.52] n 3, ref -48.3
 	// 1000 -50.67 [-54.46, -46.87] n 3, ref -48.3
+}
+
+// Figures for one column of a journal page, as PDF and SVG, with 8 pt
+// labels: the options that freightsim's --plot-format, --plot-size and
+// --font-size give, read as the command line gives them.
+func ExampleParseOutput() {
+	o, err := chart.ParseOutput("pdf,svg", "8.5x6", 8)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(o.Formats, o.Width.Points() > 240, o.FontSize)
+	_, err = chart.ParseOutput("gif", "", 0)
+	fmt.Println(err)
+	// Output:
+	// [pdf svg] true 8
+	// figure format "gif": want png, svg or pdf, or several comma-separated, e.g. png,pdf
 }

@@ -3,6 +3,8 @@ package chart
 import (
 	"bytes"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -85,7 +87,7 @@ func TestLearningCurveData(t *testing.T) {
 	if r := plotCell(t, f.Data, 1, "reference"); r != -48.3 {
 		t.Errorf("reference column %v, want -48.3", r)
 	}
-	checkPlotLabels(t, f, "avg_bidding_cost", "(count)", "avg_bidding_cost (money per decision)")
+	checkPlotLabels(t, f, "Average bidding cost during training", "training episodes", "average bidding cost (money per decision)")
 	checkPlotDraws(t, f)
 
 	// One replicate: the mean alone, no interval.
@@ -169,11 +171,16 @@ func TestSharesData(t *testing.T) {
 	}
 	checkPlotStat(t, f.Data, 0, "shipper_reward_share", results.Summarize([]float64{0.75, 0.5}))
 	checkPlotStat(t, f.Data, 1, "shipper_reward_share", results.Summarize(nil))
-	checkPlotStat(t, f.Data, 1, "utilization", results.Summarize([]float64{0.4, 0.6}))
-	checkPlotLabels(t, f, "Utilization", "(count)", "(fraction)")
+	// A share's interval is clipped to [0, 1] (results.SummarizeMetric).
+	checkPlotStat(t, f.Data, 1, "utilization", results.Summarize([]float64{0.4, 0.6}).Within(0, 1))
+	if lo, hi := plotCell(t, f.Data, 1, "utilization_ci95_low"), plotCell(t, f.Data, 1, "utilization_ci95_high"); lo != 0 || hi != 1 {
+		t.Errorf("utilization's band [%v, %v] at 0.4 and 0.6, want it clipped to [0, 1]", lo, hi)
+	}
+	checkPlotLabels(t, f, "Utilisation and shippers' reward share", "training episodes", "(fraction)")
 	checkPlotDraws(t, f)
 
-	// Costs as rewards (P2): the share is left out, and the legend says so.
+	// Costs as rewards (P2): the share is left out, and the title names only
+	// what is drawn.
 	p2 := &results.Table{Keys: ep.Keys, Values: ep.Values}
 	p2.Append([]int64{0, 0}, []float64{-500, 20, 0.3})
 	f, err = Shares(p2)
@@ -183,8 +190,8 @@ func TestSharesData(t *testing.T) {
 	if f.Data.Column("shipper_reward_share_mean") >= 0 {
 		t.Error("a reward share of negative rewards was plotted")
 	}
-	if !strings.Contains(plotText(f), "not shown") {
-		t.Errorf("legend %q does not say the share is not shown", plotText(f))
+	if !strings.HasPrefix(f.Plot.Title.Text, "Utilisation during training") || strings.Contains(plotText(f), "share") {
+		t.Errorf("title %q, text %q: want a title of utilisation alone and no word of a share", f.Plot.Title.Text, plotText(f))
 	}
 }
 
@@ -213,7 +220,7 @@ func TestPriceDistributionData(t *testing.T) {
 			}
 		}
 	}
-	checkPlotLabels(t, f, "after 100 training episodes", "pay (money)", "share of trades")
+	checkPlotLabels(t, f, "after 100 training episodes", "price paid (money)", "share of trades")
 	checkPlotDraws(t, f)
 
 	// Per unit of cost, skipping a non-positive cost.
@@ -297,7 +304,7 @@ func TestHeatMapData(t *testing.T) {
 			}
 		}
 	}
-	checkPlotLabels(t, f, "efficiency over k and capacity", "k (share)", "capacity (volume)")
+	checkPlotLabels(t, f, "Allocative efficiency over k and truck capacity", "k (share)", "truck capacity (volume)")
 	checkPlotDraws(t, f)
 
 	// One value everywhere: still a colour scale.
@@ -422,5 +429,58 @@ func TestLegendAboveData(t *testing.T) {
 	}
 	if f.Width != 16*vg.Centimeter || f.Height <= 10*vg.Centimeter {
 		t.Errorf("size %v x %v, want 16 cm wide and taller than 10 cm for 4 entries", f.Width, f.Height)
+	}
+}
+
+// TestSaveAllSameAsSave: figures saved several at once are the files saved
+// one by one, byte for byte (SVG and CSV; PDF carries a date), in the order
+// of the figures, in every format asked for.
+func TestSaveAllSameAsSave(t *testing.T) {
+	ep := &results.Table{Keys: []string{"replicate", "episode"}, Values: []string{"mean_bid", "mean_ask", "utilization"}}
+	for r := range int64(3) {
+		for e := range int64(30) {
+			ep.Append([]int64{r, e}, []float64{40 - float64(e)/10 + float64(r), 30 + float64(r), 0.5 + 0.01*float64(r)})
+		}
+	}
+	build := func() []*Figure {
+		a, err := BidAsk(ep, &Band{Low: 31, High: 34})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := Shares(ep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []*Figure{a, b}
+	}
+	o := Output{Formats: []string{"svg", "png", "pdf"}, Width: 8.5 * vg.Centimeter, Height: 6 * vg.Centimeter, FontSize: 8}
+	one, all := t.TempDir(), t.TempDir()
+	var want []string
+	for _, f := range build() {
+		names, err := f.Save(one, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, names...)
+	}
+	got, err := SaveAll(all, build(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("SaveAll wrote %v, Save %v", got, want)
+	}
+	for _, name := range want {
+		a, errA := os.ReadFile(filepath.Join(one, name))
+		b, errB := os.ReadFile(filepath.Join(all, name))
+		if errA != nil || errB != nil || len(a) == 0 {
+			t.Fatalf("%s: %v, %v", name, errA, errB)
+		}
+		if !strings.HasSuffix(name, ".pdf") && !bytes.Equal(a, b) {
+			t.Errorf("%s differs between SaveAll and Save", name)
+		}
+	}
+	if png, _ := os.ReadFile(filepath.Join(all, "bid_ask.png")); len(png) < 8 || string(png[1:4]) != "PNG" {
+		t.Error("bid_ask.png is not a PNG file")
 	}
 }

@@ -53,6 +53,7 @@ type plotLine struct {
 	xs, ys []float64
 	style  draw.LineStyle
 	dots   bool
+	shape  draw.GlyphDrawer // of the dots; a circle when nil
 }
 
 func newLine(xs, ys []float64, c color.Color) *plotLine {
@@ -60,7 +61,11 @@ func newLine(xs, ys []float64, c color.Color) *plotLine {
 }
 
 func (l *plotLine) dot() draw.GlyphStyle {
-	return draw.GlyphStyle{Color: l.style.Color, Radius: vg.Points(2.2), Shape: draw.CircleGlyph{}}
+	shape := l.shape
+	if shape == nil {
+		shape = draw.CircleGlyph{}
+	}
+	return draw.GlyphStyle{Color: l.style.Color, Radius: vg.Points(2.2), Shape: shape}
 }
 
 func (l *plotLine) Plot(c draw.Canvas, p *plot.Plot) {
@@ -108,6 +113,9 @@ func (l *plotLine) DataRange() (xmin, xmax, ymin, ymax float64) {
 func (l *plotLine) Thumbnail(c *draw.Canvas) {
 	y := c.Center().Y
 	c.StrokeLine2(l.style, c.Min.X, y, c.Max.X, y)
+	if l.dots && l.shape != nil {
+		c.DrawGlyph(l.dot(), c.Center())
+	}
 }
 
 // band is a shaded confidence band between lo and hi, broken where either

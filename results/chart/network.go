@@ -126,7 +126,7 @@ func LanePrices(lanes *results.Table, hubs []Hub) (*Figure, error) {
 		names[i] = hubName(hubs, l.from) + " > " + hubName(hubs, l.to)
 	}
 	c := newChart(fmt.Sprintf("Price per unit of transport cost by lane after %d training episodes", final),
-		"price / transport cost k*v*l", "")
+		"price per unit of transport cost k·v·l (ratio)", "lane (from > to)")
 	w := vg.Points(5)
 	bp, err := plotter.NewBarChart(pay, w)
 	if err != nil {
@@ -179,7 +179,8 @@ func NetworkMap(lanes *results.Table, hubs []Hub) (*Figure, error) {
 	for _, l := range rows {
 		top = max(top, l.volume)
 	}
-	c := newChart(fmt.Sprintf("Network flows after %d training episodes", final)+"\nline width: volume shipped; grey dashes: empty trips only", "x", "y")
+	c := newChart(fmt.Sprintf("Network flows after %d training episodes", final)+"\nline width: volume shipped, each direction to the right of its travel; grey dashes: empty trips only",
+		"x (hub coordinate)", "y (hub coordinate)")
 	data := &results.Table{Keys: []string{"lane"}, Values: []string{"from", "to", "x1", "y1", "x2", "y2", "volume", "empty_trips", "price_per_cost"}}
 	var span float64
 	for _, a := range hubs {

@@ -29,6 +29,12 @@ const maxBins = 100
 // range is zero, and one bin of width 1 when all values are equal. The
 // upper edge of the last bin is included in it.
 //
+// A few extreme trades (a price at 40 times cost) would squeeze every other
+// into a bin or two: when the values beyond the 0.5 % and 99.5 % quantiles
+// stretch the range to more than twice the span between those quantiles,
+// the bins span the quantiles only, and the title says how many trades lie
+// outside and how far they reach. Shares are still of all trades counted.
+//
 // Its data has the key column bin (0, 1, ...) and the value columns low,
 // high, count and share (count / trades counted), one row per bin. Its
 // name is price_distribution_<column>, or
@@ -79,11 +85,13 @@ func PriceDistribution(trades *results.Table, column, per, unit string) (*Figure
 	if per != "" {
 		name = column + "/" + per
 	}
+	words := Label(name)
 	if len(xs) == 0 {
 		return nil, fmt.Errorf("trades table: no value of %s to plot", name)
 	}
 	slices.Sort(xs)
-	bins := histogramBins(xs)
+	shown, outside := trimTails(xs)
+	bins := histogramBins(shown)
 
 	data := &results.Table{Keys: []string{"bin"}, Values: []string{"low", "high", "count", "share"}}
 	h := &plotter.Histogram{
@@ -97,16 +105,19 @@ func PriceDistribution(trades *results.Table, column, per, unit string) (*Figure
 	}
 	h.Width = bins[0].high - bins[0].low
 
-	title := "Distribution of " + name
+	title := "Distribution of the " + words
 	if ek >= 0 {
 		title += fmt.Sprintf(" after %d training episodes", final)
 	}
 	detail := fmt.Sprintf("%d trades", len(xs))
 	if rk >= 0 {
-		detail += fmt.Sprintf(" of %d replicates", len(reps))
+		detail += " of " + plural(len(reps), "replicate")
 	}
 	detail += fmt.Sprintf(", %d bins", len(bins))
-	c := newChart(title+"\n"+detail, axisLabel(name, unit), "share of trades (fraction per bin)")
+	if outside > 0 {
+		detail += fmt.Sprintf("; %d trades outside the 0.5–99.5 %% quantiles (%s to %s) not drawn", outside, shortNum(xs[0]), shortNum(xs[len(xs)-1]))
+	}
+	c := newChart(title+"\n"+detail, axisLabel(words, unit), "share of trades (fraction per bin)")
 	c.p.Y.Padding = 0 // bars stand on the axis
 	c.floor = true
 	c.p.Add(h)
@@ -118,6 +129,23 @@ func PriceDistribution(trades *results.Table, column, per, unit string) (*Figure
 }
 
 type histBin struct{ low, high, count float64 }
+
+// trimTails returns the sorted values xs within the 0.5 % and 99.5 %
+// quantiles, and how many it left out, when those beyond them stretch the
+// range to more than twice the span between the quantiles; else xs whole.
+func trimTails(xs []float64) ([]float64, int) {
+	lo := stat.Quantile(0.005, stat.Empirical, xs, nil)
+	hi := stat.Quantile(0.995, stat.Empirical, xs, nil)
+	if !(hi > lo) || xs[len(xs)-1]-xs[0] <= 2*(hi-lo) {
+		return xs, 0
+	}
+	i, _ := slices.BinarySearch(xs, lo)
+	j, found := slices.BinarySearch(xs, hi)
+	for found && j < len(xs) && xs[j] == hi {
+		j++
+	}
+	return xs[i:j], len(xs) - (j - i)
+}
 
 // histogram bins sorted finite values (see PriceDistribution for the rule).
 func histogramBins(xs []float64) []histBin {

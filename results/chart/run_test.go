@@ -112,7 +112,7 @@ func TestPlotRun(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, f := range figs {
-			if err := f.Save(out[i]); err != nil {
+			if _, err := f.Save(out[i], Output{}); err != nil {
 				t.Fatal(err)
 			}
 		}

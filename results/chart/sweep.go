@@ -44,7 +44,14 @@ type sweepPoint struct {
 // group, then axis. Its name is sweep_<metric>_vs_<axis>, followed by
 // _by_<group> when given.
 func MetricVsAxis(agg *results.Table, axis, metric results.Metric, group string) (*Figure, error) {
-	return metricVsAxis(agg, axis, metric, group, nil)
+	return metricVsAxis(agg, axis, metric, group, nil, nil)
+}
+
+// MetricVsAxisByText is [MetricVsAxis] grouped by a text parameter, such as
+// a strategy kind: the column group holds the index of a value in
+// groupValues, and the legend names the values.
+func MetricVsAxisByText(agg *results.Table, axis, metric results.Metric, group string, groupValues []string) (*Figure, error) {
+	return metricVsAxis(agg, axis, metric, group, groupValues, nil)
 }
 
 // TheoryBand names the columns of an aggregated table that hold, at each
@@ -61,10 +68,14 @@ type TheoryBand struct {
 // drawn as a dashed line). Its data adds the columns band_low and
 // band_high. Its name is sweep_<metric>_vs_<axis>_theory.
 func MetricVsAxisBand(agg *results.Table, axis, metric results.Metric, band TheoryBand) (*Figure, error) {
-	return metricVsAxis(agg, axis, metric, "", &band)
+	return metricVsAxis(agg, axis, metric, "", nil, &band)
 }
 
-func metricVsAxis(agg *results.Table, axis, metric results.Metric, group string, band *TheoryBand) (*Figure, error) {
+// sweepPoints reads the points of an aggregated table at the values of
+// axis (and group, when given) with the metric's mean and interval, and
+// the band's ends when band is given, sorted by group, then axis; two rows
+// at the same axis and group value are an error.
+func sweepPoints(agg *results.Table, axis, metric results.Metric, group string, band *TheoryBand) ([]sweepPoint, error) {
 	const table = "aggregated"
 	xs, err := paramColumn(agg, table, axis.Name)
 	if err != nil {
@@ -107,13 +118,19 @@ func metricVsAxis(agg *results.Table, axis, metric results.Metric, group string,
 			return nil, fmt.Errorf("%s table: two rows at %s", table, where)
 		}
 	}
+	return pts, nil
+}
 
+// sweepData is the data of a sweep figure: the value columns <group> (when
+// given), <axis>, <metric>_mean, <metric>_ci95_low and <metric>_ci95_high,
+// then band_low and band_high when there is a band.
+func sweepData(pts []sweepPoint, axis, metric results.Metric, group string, band bool) *results.Table {
 	data := &results.Table{}
 	if group != "" {
 		data.Values = append(data.Values, group)
 	}
 	data.Values = append(data.Values, axis.Name, metric.Name+"_mean", metric.Name+"_ci95_low", metric.Name+"_ci95_high")
-	if band != nil {
+	if band {
 		data.Values = append(data.Values, "band_low", "band_high")
 	}
 	for _, p := range pts {
@@ -121,17 +138,26 @@ func metricVsAxis(agg *results.Table, axis, metric results.Metric, group string,
 		if group != "" {
 			vals = append([]float64{p.group}, vals...)
 		}
-		if band != nil {
+		if band {
 			vals = append(vals, p.bandLo, p.bandHi)
 		}
 		data.Append(nil, vals)
 	}
+	return data
+}
 
-	title := metric.Name + " against " + axis.Name
-	if group != "" {
-		title += " by " + group
+func metricVsAxis(agg *results.Table, axis, metric results.Metric, group string, groupValues []string, band *TheoryBand) (*Figure, error) {
+	pts, err := sweepPoints(agg, axis, metric, group, band)
+	if err != nil {
+		return nil, err
 	}
-	c := newChart(title+"\nmean over replicates, 95 % CI", axisLabel(axis.Name, axis.Unit), axisLabel(metric.Name, metric.Unit))
+	data := sweepData(pts, axis, metric, group, band != nil)
+
+	title := capitalize(Label(metric.Name)) + " against " + Label(axis.Name)
+	if group != "" {
+		title += ", by " + Label(group)
+	}
+	c := newChart(title+"\nmean over replicates, 95 % CI", axisLabel(Label(axis.Name), axis.Unit), axisLabel(Label(metric.Name), metric.Unit))
 	var ss []*seriesSummary
 	var colors []color.NRGBA
 	var labels []string
@@ -146,26 +172,42 @@ func metricVsAxis(agg *results.Table, axis, metric results.Metric, group string,
 			s.hasBand = s.hasBand || (isFinite(pts[j].low) && isFinite(pts[j].high))
 		}
 		label := "mean, 95 % CI"
-		if group != "" {
-			label = fmt.Sprintf("%s = %s", group, shortNum(pts[i].group))
+		switch g := int(pts[i].group); {
+		case group != "" && groupValues != nil && float64(g) == pts[i].group && g >= 0 && g < len(groupValues):
+			label = Label(group) + ": " + groupValues[g]
+		case group != "":
+			label = fmt.Sprintf("%s = %s", Label(group), shortNum(pts[i].group))
 		}
 		ss, xss = append(ss, s), append(xss, x)
 		colors = append(colors, groupColors()[len(colors)%len(groupColors())])
 		labels = append(labels, label)
 		i = j
 	}
-	// The theory band goes behind everything.
+	// The theory band goes behind everything: shaded, its edges dashed, so
+	// that a band of zero width still shows; the legend shows both.
 	if band != nil {
 		var bx, blo, bhi []float64
+		flat := true
 		for _, p := range pts {
 			bx, blo, bhi = append(bx, p.x), append(blo, p.bandLo), append(bhi, p.bandHi)
+			flat = flat && p.bandLo == p.bandHi
 		}
 		grey := color.NRGBA{R: 150, G: 150, B: 150, A: 110}
-		c.p.Add(&plotBand{xs: bx, lo: blo, hi: bhi, color: grey})
-		edge := newLine(bx, blo, color.NRGBA{R: 90, G: 90, B: 90, A: 255})
-		edge.style.Dashes, edge.dots = []vg.Length{vg.Points(4), vg.Points(3)}, false
-		c.p.Add(edge)
-		c.legend(band.Label, &plotBand{color: grey})
+		shade := &plotBand{xs: bx, lo: blo, hi: bhi, color: grey}
+		c.p.Add(shade)
+		edge := func(ys []float64) *plotLine {
+			l := newLine(bx, ys, color.NRGBA{R: 90, G: 90, B: 90, A: 255})
+			l.style.Dashes, l.dots = []vg.Length{vg.Points(4), vg.Points(3)}, false
+			c.p.Add(l)
+			return l
+		}
+		lo := edge(blo)
+		if flat {
+			c.legend(band.Label+" (dashed)", lo)
+		} else {
+			edge(bhi)
+			c.legend(band.Label+" (shaded, dashed edges)", &plotBand{color: grey}, lo)
+		}
 	}
 	// Lines of different groups have different xs: draw them group by group,
 	// bands first.
@@ -176,6 +218,9 @@ func metricVsAxis(agg *results.Table, axis, metric results.Metric, group string,
 	}
 	for i, s := range ss {
 		l := newLine(xss[i], s.mean, colors[i])
+		if group != "" {
+			l.shape = groupShapes()[i%len(groupShapes())]
+		}
 		c.p.Add(l)
 		thumbs := []plot.Thumbnailer{l}
 		if s.hasBand {
@@ -183,14 +228,19 @@ func metricVsAxis(agg *results.Table, axis, metric results.Metric, group string,
 		}
 		c.legend(labels[i], thumbs...)
 	}
+	return c.figure(sweepName(metric, axis, group, band != nil), data), nil
+}
+
+// sweepName is sweep_<metric>_vs_<axis>, then _by_<group> or _theory.
+func sweepName(metric, axis results.Metric, group string, theory bool) string {
 	name := "sweep_" + metric.Name + "_vs_" + axis.Name
 	if group != "" {
 		name += "_by_" + group
 	}
-	if band != nil {
+	if theory {
 		name += "_theory"
 	}
-	return c.figure(name, data), nil
+	return name
 }
 
 // HeatMap plots the mean of a metric over two swept parameters, x and y, as
@@ -268,12 +318,40 @@ func HeatMap(agg *results.Table, x, y, metric results.Metric) (*Figure, error) {
 	hm := plotter.NewHeatMap(heatGrid{cx, cy, z}, cm.Palette(256))
 	hm.Min, hm.Max = lo, hi
 	hm.NaN = colorGrey
-	c := newChart(fmt.Sprintf("%s over %s and %s\nmean over replicates", metric.Name, x.Name, y.Name),
-		axisLabel(x.Name, x.Unit), axisLabel(y.Name, y.Unit))
-	c.p.Add(hm, &colorBar{cm: cm, label: axisLabel(metric.Name+" mean", metric.Unit)})
+	c := newChart(fmt.Sprintf("%s over %s and %s\nmean over replicates", capitalize(Label(metric.Name)), Label(x.Name), Label(y.Name)),
+		axisLabel(Label(x.Name), x.Unit), axisLabel(Label(y.Name), y.Unit))
+	c.p.Add(hm, &colorBar{cm: cm, label: axisLabel(Label(metric.Name)+", mean", metric.Unit)})
 	c.exact = true
 	c.p.X.Tick.Marker, c.p.Y.Tick.Marker = tx, ty
 	return c.figure("heatmap_"+metric.Name+"_"+x.Name+"_"+y.Name, data), nil
+}
+
+// LogX draws the x axis of f on a log scale, labelled at 1, 2, 3 and 5
+// times each power of ten (1, 2 and 5 over more than two decades), which a
+// range of less than a decade still shows.
+func LogX(f *Figure) {
+	f.Plot.X.Scale = plot.LogScale{}
+	f.Plot.X.Tick.Marker = logTicks{}
+}
+
+// logTicks labels a log axis at 1, 2, 3 and 5 times each power of ten.
+type logTicks struct{}
+
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	ks := []float64{1, 2, 3, 5}
+	if hi > 100*lo {
+		ks = []float64{1, 2, 5}
+	}
+	for e := math.Floor(math.Log10(lo)); math.Pow(10, e) <= hi; e++ {
+		for _, k := range ks {
+			v := k * math.Pow(10, e)
+			if v >= lo*(1-1e-9) && v <= hi*(1+1e-9) {
+				ts = append(ts, plot.Tick{Value: v, Label: results.FormatFloat(math.Round(v/math.Pow(10, e-1)) * math.Pow(10, e-1))})
+			}
+		}
+	}
+	return ts
 }
 
 // gridCells places the cells of a grid axis of values vs. A grid of at most

@@ -25,7 +25,7 @@ type Band struct {
 	Label     string // legend text; "equilibrium [low, high]" when empty
 }
 
-const episodeAxis = "training episodes completed (count)"
+const episodeAxis = "training episodes completed"
 
 // LearningCurve plots a metric of evaluations.csv (key columns replicate and
 // episode, one value column per metric) against the training episodes
@@ -58,7 +58,7 @@ func LearningCurve(evals *results.Table, m results.Metric, ref *Reference) (*Fig
 	}
 	eps := pick(g.episodes, idx)
 	data := summaryTable("episode", eps, []*seriesSummary{s})
-	c := newChart(m.Name+" during training", episodeAxis, axisLabel(m.Name, m.Unit))
+	c := newChart(capitalize(Label(m.Name))+" during training", episodeAxis, axisLabel(Label(m.Name), m.Unit))
 	c.summaries(toFloats(eps), []*seriesSummary{s}, []color.NRGBA{colorBlue}, []string{replicatesPhrase(s)})
 	if ref != nil {
 		h := &plotHLine{y: ref.Value, style: draw.LineStyle{Color: colorBlack, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(5), vg.Points(3)}}}
@@ -142,8 +142,8 @@ func BidAsk(episodes *results.Table, band *Band) (*Figure, error) {
 // share of a replicate's episode is taken as missing (NaN) unless both
 // rewards are non-negative and their sum is positive; when no episode has
 // one (as in P2, where the shippers' rewards are costs) the series is left
-// out and the legend says why. Either series is also left out when its
-// columns are absent; with neither there is an error.
+// out, and the title names only what is drawn. Either series is also left
+// out when its columns are absent; with neither there is an error.
 //
 // Its data has the key column episode and, for utilization and
 // shipper_reward_share when drawn, the value columns <series>_mean,
@@ -169,7 +169,7 @@ func Shares(episodes *results.Table) (*Figure, error) {
 		if err != nil {
 			return nil, err
 		}
-		add("utilization", "utilization (shipped volume / offered capacity)", per)
+		add("utilization", "utilisation (shipped volume / offered capacity)", per)
 	}
 	note := ""
 	sc, cc := episodes.Column("shipper_reward"), episodes.Column("carrier_reward")
@@ -183,7 +183,7 @@ func Shares(episodes *results.Table) (*Figure, error) {
 			}
 		}
 		n := len(ss)
-		add("shipper_reward_share", "shipper reward share (shipper / (shipper + carrier) reward)", g.layout(share))
+		add("shipper_reward_share", "shippers' reward share (shippers' / (shippers' + carriers') reward)", g.layout(share))
 		if len(ss) == n {
 			note = "shipper reward share not shown: no episode with both rewards ≥ 0 and a positive sum"
 		}
@@ -196,12 +196,15 @@ func Shares(episodes *results.Table) (*Figure, error) {
 			"utilization", "shipper_reward", "carrier_reward", columnNames(episodes))
 	}
 	eps := pick(g.episodes, idx)
-	c := newChart("Utilization and reward share during training\n"+replicatesPhrase(ss...),
-		smoothedAxis(w), "share (fraction)")
-	c.summaries(toFloats(eps), ss, colors, labels)
-	if note != "" {
-		c.legend(note)
+	title, yLabel := "Utilisation and shippers' reward share", "share (fraction)"
+	switch {
+	case len(ss) == 1 && ss[0].name == "utilization":
+		title, yLabel = "Utilisation", "utilisation (fraction of offered capacity)"
+	case len(ss) == 1:
+		title = "Shippers' reward share"
 	}
+	c := newChart(title+" during training\n"+replicatesPhrase(ss...), smoothedAxis(w), yLabel)
+	c.summaries(toFloats(eps), ss, colors, labels)
 	c.p.Y.Min, c.p.Y.Max = math.Min(c.p.Y.Min, 0), math.Max(c.p.Y.Max, 1)
 	return c.figure("shares", summaryTable("episode", eps, ss)), nil
 }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# What the figures cost: a default `freightsim run` with figures against the
+# same with --no-plots, whole process, in N paired runs (default 7), each
+# pair back to back. Prints each pair's wall and CPU (user + sys) seconds and
+# the median ratios. Not a CI check: a measurement, quoted in the README.
+#
+#   bash .ci/figure-cost.sh [N] [BINARY]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"
+n=${1:-7}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+bin=${2:-}
+if [ -z "$bin" ]; then
+  go build -o "$work/freightsim" ./cmd/freightsim
+  bin="$work/freightsim"
+fi
+for _ in $(seq "$n"); do
+  /usr/bin/time -o "$work/a" -f "%e %U %S" "$bin" run --quiet --force --out "$work/with" > /dev/null
+  /usr/bin/time -o "$work/b" -f "%e %U %S" "$bin" run --quiet --force --no-plots --out "$work/without" > /dev/null
+  echo "$(cat "$work/a") $(cat "$work/b")"
+done | awk '
+  { wa[NR] = $1; wb[NR] = $4; ca[NR] = $2 + $3; cb[NR] = $5 + $6
+    printf "with figures %.2f s wall %.2f s CPU; --no-plots %.2f s wall %.2f s CPU; ratio %.3f wall %.3f CPU\n", $1, ca[NR], $4, cb[NR], $1 / $4, ca[NR] / cb[NR]
+    rw[NR] = $1 / $4; rc[NR] = ca[NR] / cb[NR] }
+  function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+  END { printf "median of %d pairs: wall ratio %.3f, CPU ratio %.3f\n", NR, median(rw, NR), median(rc, NR) }'
+echo "load average: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) CPUs"

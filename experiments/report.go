@@ -1,0 +1,304 @@
+package experiments
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/freightsim/freightsim/experiments/equilibrium"
+	"github.com/freightsim/freightsim/experiments/scenario"
+	"github.com/freightsim/freightsim/results"
+	"github.com/freightsim/freightsim/results/chart"
+	"github.com/freightsim/freightsim/results/report"
+)
+
+// The report of a run or a curve (report.html, package report), drawn from
+// the files of its directory alone, so that freightsim report DIR draws it
+// again.
+
+// runFileNotes say what each file of a run directory holds, for the
+// report's links.
+var runFileNotes = map[string]string{
+	"summary.json":        "each metric of the final evaluation: mean, sd, 95 % CI, n",
+	"evaluations.csv":     "one row per replicate and evaluation point, one column per metric",
+	"evaluations.parquet": "the same as Parquet",
+	"episodes.csv":        "one row per replicate and training episode",
+	"episodes.parquet":    "the same as Parquet",
+	"trades.csv":          "one row per trade of the evaluation episodes",
+	"trades.parquet":      "the same as Parquet",
+	"lanes.csv":           "a network's lanes at each evaluation point",
+	"theory.json":         "what theory predicts: equilibrium bands, the competitive equilibrium, references",
+	"config.yaml":         "the effective scenario: freightsim run config.yaml reproduces the run",
+	"manifest.json":       "provenance: version, command, seeds, timings, machine",
+	"curve.csv":           "one row per demand/capacity ratio: learned means and intervals, and the equilibrium's",
+	PlotsDir:              "the figures as PNG, SVG and the CSV of the data each shows",
+}
+
+// WriteRunReport writes dir/report.html for the run in dir: the scenario in
+// words, the final evaluation's metrics with their 95 % intervals, theory
+// next to what was learned, the figures in dir/plots and links to the
+// tables.
+func WriteRunReport(dir string) error {
+	sc, err := scenario.Load(filepath.Join(dir, "config.yaml"))
+	if err != nil {
+		return fmt.Errorf("the report of %s: %w", dir, err)
+	}
+	var sum results.Summary
+	if err := readJSON(filepath.Join(dir, "summary.json"), &sum); err != nil {
+		return fmt.Errorf("the report of %s: %w", dir, err)
+	}
+	p := &report.Page{Title: "freightsim run: " + sc.Name, Intro: DescribeScenario(sc)}
+	p.Intro = append(p.Intro, fmt.Sprintf("The final evaluation after %d training episodes, over %s, base seed %d.", sum.Episode, plural(sum.Replicates, "replicate"), sum.Seed))
+	p.Tables = append(p.Tables, headline(sum))
+	th, err := equilibrium.ReadTheory(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		p.Notes = append(p.Notes, "No theory.json: nothing to compare with theory.")
+	case err != nil:
+		return err
+	default:
+		p.Tables = append(p.Tables, theoryTable(th, sum))
+		if th.ClosedFormNote != "" {
+			p.Intro = append(p.Intro, "Theory: "+th.ClosedFormNote+".")
+		}
+	}
+	if p.Figures, err = report.ReadFigures(dir, PlotsDir); err != nil {
+		return err
+	}
+	if len(p.Figures) == 0 {
+		p.Notes = append(p.Notes, "No figures to show: plots/ holds no PNG or SVG file (the run was made with --no-plots, with --plot-format pdf, or with its tables as Parquet only). freightsim plot DIR draws them; freightsim report DIR then redraws this page.")
+	}
+	p.Links = report.Links(dir, []string{"summary.json", "evaluations.csv", "evaluations.parquet", "episodes.csv", "episodes.parquet",
+		"trades.csv", "trades.parquet", "lanes.csv", "theory.json", "config.yaml", "manifest.json", PlotsDir}, runFileNotes)
+	p.Footer = footer(dir)
+	return p.WriteFile(dir)
+}
+
+// WriteCurveReport writes dir/report.html for the equilibrium curve in dir
+// (curve.csv, config.yaml and the curve's figures).
+func WriteCurveReport(dir string) error {
+	sc, err := scenario.Load(filepath.Join(dir, "config.yaml"))
+	if err != nil {
+		return fmt.Errorf("the report of %s: %w", dir, err)
+	}
+	t, err := readCSV(filepath.Join(dir, "curve.csv"), 1)
+	if err != nil {
+		return fmt.Errorf("the report of %s: %w", dir, err)
+	}
+	p := &report.Page{Title: "freightsim curve: " + sc.Name}
+	p.Intro = append([]string{fmt.Sprintf("The learned market's price and utilisation at each ratio of demanded volume to offered capacity, next to the competitive equilibrium's; every ratio with the same base seed, %d. The scenario at ratio 1:", sc.Seed)},
+		DescribeScenario(sc)...)
+	tab := report.Table{Caption: "Learned (mean and 95 % CI over replicates) against the competitive equilibrium",
+		Header: []string{"demand / capacity", "price / cost", "equilibrium price / cost", "utilisation", "equilibrium utilisation", "share shipped"}}
+	col := func(r results.Row, name string) float64 {
+		if c := t.Column(name); c >= 0 {
+			return r.Values[c]
+		}
+		return math.NaN()
+	}
+	ci := func(r results.Row, m string) string {
+		return withCI(col(r, m+"_mean"), col(r, m+"_ci95_low"), col(r, m+"_ci95_high"))
+	}
+	for _, r := range t.Rows {
+		tab.Rows = append(tab.Rows, []string{cell(col(r, "demand_ratio")), ci(r, "price_per_cost"),
+			cell(col(r, "ce_price_low")) + " to " + cell(col(r, "ce_price_high")), ci(r, "utilization"), cell(col(r, "ce_utilization")), ci(r, "ship_share")})
+	}
+	p.Tables = append(p.Tables, tab)
+	if p.Figures, err = report.ReadFigures(dir, "."); err != nil {
+		return err
+	}
+	p.Links = report.Links(dir, []string{"curve.csv", "config.yaml", "manifest.json"}, runFileNotes)
+	p.Footer = footer(dir)
+	return p.WriteFile(dir)
+}
+
+// DescribeScenario says in words what a scenario runs: its name and
+// description, the agents, the jobs, the market and the training (not its
+// seed and replicates, which a sweep or a curve sets again).
+func DescribeScenario(sc scenario.Config) []string {
+	var out []string
+	head := sc.Name
+	if sc.Description != "" {
+		head += ": " + sc.Description
+	}
+	out = append(out, strings.TrimSuffix(head, ".")+".")
+	out = append(out, fmt.Sprintf("%s (%s) and %s (%s); %s.",
+		plural(len(sc.Shippers), "shipper"), kinds(sc.Shippers, func(s scenario.Shipper) string { return s.Strategy.Kind.String() }),
+		plural(len(sc.Carriers), "carrier"), kinds(sc.Carriers, func(c scenario.Carrier) string {
+			return fmt.Sprintf("%s, capacity %d", c.Strategy.Kind, c.Capacity)
+		}), marketText(sc.Market)))
+	j := sc.Jobs
+	if len(j.Fixed) > 0 {
+		out = append(out, fmt.Sprintf("The same %s every episode.", plural(len(j.Fixed), "job")))
+	} else {
+		out = append(out, fmt.Sprintf("Each epoch %s jobs arrive, of volume %s, due within %s clearings, over a distance of %s.",
+			rangeText(j.Arrivals), rangeText(j.Volume), rangeText(j.Due), rangeText(j.Distance)))
+	}
+	if sc.DemandRatio > 0 {
+		out = append(out, fmt.Sprintf("Capacities are scaled so that expected demand / capacity is %s.", results.FormatFloat(sc.DemandRatio)))
+	}
+	out = append(out, fmt.Sprintf("Training: %d episodes of %d epochs, evaluated every %d episodes (and after the last) over %s of %d epochs.",
+		sc.Training.Episodes+1, sc.Training.Horizon+1, sc.Evaluation.Every, plural(sc.Evaluation.Episodes, "episode"), sc.Evaluation.Horizon+1))
+	return out
+}
+
+// kinds lists the distinct descriptions of agents with their counts:
+// "learn" or "2 truthful, 1 learn", in order of first appearance.
+func kinds[T any](agents []T, describe func(T) string) string {
+	var names []string
+	count := map[string]int{}
+	for _, a := range agents {
+		d := describe(a)
+		if count[d] == 0 {
+			names = append(names, d)
+		}
+		count[d]++
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%d %s", count[n], n)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func marketText(m scenario.Market) string {
+	s := fmt.Sprintf("cleared by %s, price rule %s", m.Clearing, m.Price)
+	if m.Price.String() == "k-double" {
+		s += fmt.Sprintf(" (k = %s)", results.FormatFloat(m.K))
+	}
+	return s
+}
+
+func rangeText(r scenario.Range) string {
+	if r.Min == r.Max {
+		return fmt.Sprint(r.Min)
+	}
+	return fmt.Sprintf("%d to %d", r.Min, r.Max)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// headline is the table of the final evaluation: each measured metric in
+// words, its unit, mean and 95 % interval, and n.
+func headline(sum results.Summary) report.Table {
+	t := report.Table{Caption: "Final evaluation: mean over replicates with its 95 % confidence interval",
+		Header: []string{"metric", "unit", "mean", "95 % CI", "n", "column"}}
+	units := map[string]string{}
+	var order []string
+	for _, ms := range [][]results.Metric{results.P2Metrics(), results.MarketMetrics(), results.EquilibriumMetrics(), NetworkMetrics()} {
+		for _, m := range ms {
+			if _, ok := units[m.Name]; !ok {
+				order = append(order, m.Name)
+			}
+			units[m.Name] = m.Unit
+		}
+	}
+	var rest []string
+	for name := range sum.Metrics {
+		if !slices.Contains(order, name) {
+			rest = append(rest, name)
+		}
+	}
+	slices.Sort(rest)
+	for _, name := range append(order, rest...) {
+		st, ok := sum.Metrics[name]
+		if !ok || st.N == 0 || strings.HasPrefix(name, "theta_") || strings.HasPrefix(name, "ask_theta_") {
+			continue // not measured, or a policy's weight (evaluations.csv holds them)
+		}
+		interval := "–"
+		if !math.IsNaN(st.CI95Low) {
+			interval = "[" + cell(st.CI95Low) + ", " + cell(st.CI95High) + "]"
+		}
+		t.Rows = append(t.Rows, []string{chart.Label(name), units[name], cell(st.Mean), interval, fmt.Sprint(st.N), name})
+	}
+	return t
+}
+
+// theoryTable puts what theory predicts next to what was learned.
+func theoryTable(th *equilibrium.Theory, sum results.Summary) report.Table {
+	t := report.Table{Caption: "Theory next to what was learned (final evaluation, mean and 95 % CI)",
+		Header: []string{"quantity", "theory", "learned"}}
+	learned := func(name string) string {
+		st, ok := sum.Metrics[name]
+		if !ok || st.N == 0 {
+			return "not measured"
+		}
+		return withCI(st.Mean, st.CI95Low, st.CI95High)
+	}
+	if !math.IsNaN(th.Band.Low) && !math.IsNaN(th.Band.High) {
+		t.Rows = append(t.Rows, []string{"price of a job worth shipping (money per job)",
+			"equilibrium band " + cell(th.Band.Low) + " to " + cell(th.Band.High), "mean price paid " + learned("mean_price")})
+	}
+	if c := th.Competitive; !math.IsNaN(c.Low.Mean) {
+		t.Rows = append(t.Rows, []string{"competitive equilibrium price, " + c.Unit,
+			cell(c.Low.Mean) + " to " + cell(c.High.Mean), "price per unit of transport cost " + learned("price_per_cost")})
+	}
+	names := make([]string, 0, len(th.References))
+	for name := range th.References {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		r := th.References[name]
+		t.Rows = append(t.Rows, []string{chart.Label(name) + " (" + name + ")", cell(r.Value) + " (" + r.Label + ")", learned(name)})
+	}
+	return t
+}
+
+// withCI writes "mean [low, high]", or the mean alone without an interval.
+func withCI(mean, lo, hi float64) string {
+	if math.IsNaN(lo) || math.IsNaN(hi) {
+		return cell(mean)
+	}
+	return cell(mean) + " [" + cell(lo) + ", " + cell(hi) + "]"
+}
+
+// cell writes a number for a table: 4 significant digits, – when missing.
+func cell(x float64) string {
+	if math.IsNaN(x) {
+		return "–"
+	}
+	return results.FormatFloat(roundSig(x, 4))
+}
+
+func roundSig(x float64, digits int) float64 {
+	if x == 0 || math.IsInf(x, 0) {
+		return x
+	}
+	p := math.Pow(10, float64(digits)-math.Ceil(math.Log10(math.Abs(x))))
+	return math.Round(x*p) / p
+}
+
+// footer is the provenance line: version and command, from the manifest.
+func footer(dir string) string {
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return "Written by freightsim report; no manifest.json."
+	}
+	return fmt.Sprintf("freightsim %s; command: %s; started %s.", m.Version, strings.Join(m.Command, " "), m.Start.UTC().Format("2006-01-02 15:04 MST"))
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+package chart
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// TestEncodePNG: the standard decoder reads back every pixel of an opaque
+// image, at sizes that fill one IDAT chunk, several, and a single pixel,
+// and of an image that does not start at the origin.
+func TestEncodePNG(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, r := range []image.Rectangle{image.Rect(0, 0, 1, 1), image.Rect(0, 0, 37, 5), image.Rect(0, 0, 1260, 787), image.Rect(3, 4, 50, 20)} {
+		img := image.NewRGBA(r)
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				if rng.IntN(4) == 0 { // mostly white, as a figure
+					img.Set(x, y, color.RGBA{uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256)), 255})
+				} else {
+					img.Set(x, y, color.White)
+				}
+			}
+		}
+		var buf bytes.Buffer
+		if err := encodePNG(&buf, img); err != nil {
+			t.Fatal(err)
+		}
+		got, err := png.Decode(&buf)
+		if err != nil {
+			t.Fatalf("%v: the standard decoder rejects the file: %v", r, err)
+		}
+		if got.Bounds().Dx() != r.Dx() || got.Bounds().Dy() != r.Dy() {
+			t.Fatalf("%v: decoded as %v", r, got.Bounds())
+		}
+		bad := 0
+		for y := 0; y < r.Dy(); y++ {
+			for x := 0; x < r.Dx(); x++ {
+				a := color.RGBAModel.Convert(got.At(got.Bounds().Min.X+x, got.Bounds().Min.Y+y))
+				if a != img.At(r.Min.X+x, r.Min.Y+y) {
+					bad++
+				}
+			}
+		}
+		if bad > 0 {
+			t.Errorf("%v: %d pixels differ after a round trip", r, bad)
+		}
+	}
+}
+
+// TestWrapTitle: a line too long for the figure breaks between words, each
+// piece within the limit; short lines and lines already broken stay.
+func TestWrapTitle(t *testing.T) {
+	long := "smart-containers-2020: Distribution of the price paid per unit of transport cost after 500 training episodes"
+	got := wrapTitle(long+"\n4993 trades", 16*28.3465, 12) // 16 cm at 12 pt: 65 characters
+	lines := strings.Split(got, "\n")
+	if len(lines) != 3 || lines[2] != "4993 trades" || strings.Join(lines[:2], " ") != long {
+		t.Fatalf("wrapped into %q", lines)
+	}
+	for _, l := range lines {
+		if len(l) > 65 {
+			t.Errorf("line %q is %d characters, more than 65", l, len(l))
+		}
+	}
+	if again := wrapTitle(got, 16*28.3465, 12); again != got {
+		t.Errorf("wrapping twice changed %q into %q", got, again)
+	}
+}
