@@ -108,7 +108,6 @@ type Gaussian struct {
 	Risk     policy.Utility // applied to every return before learning; the zero value is risk-neutral
 
 	batch   *policy.Batch
-	phi     []float64
 	returns []float64
 }
 
@@ -119,29 +118,28 @@ func NewGaussian(f Features, sigma float64, rule policy.Reinforce) *Gaussian {
 		Features: f,
 		Rule:     rule,
 		batch:    policy.NewBatch(f.Dim()),
-		phi:      make([]float64, f.Dim()),
 	}
 }
 
-// Quote samples a price and records the decision, grouped by the job's remaining due.
+// Quote samples a price and records the decision, grouped by the job's
+// remaining due. The features are written straight into the record.
 func (g *Gaussian) Quote(rng *rand.Rand, j *Job, v *View, rec *Record) float64 {
-	g.Features.Fill(g.phi, j, v)
-	a, mu := g.Policy.Sample(rng, g.phi)
-	rec.Decide(g.phi, a, mu, g.Policy.Sigma, j.Due)
+	p := g.Policy
+	phi := rec.slot(len(p.Theta))
+	if f, ok := g.Features.(P2Features); ok {
+		f.Fill(phi, j, v) // the concrete call: no interface dispatch on the hot path
+	} else {
+		g.Features.Fill(phi, j, v)
+	}
+	a, mu := p.Sample(rng, phi)
+	rec.decided(a, mu, p.Sigma, j.Due)
 	return a
 }
 
 // Learn adds the finished record's decisions, with their returns passed
 // through the risk utility, to the episode's batch.
 func (g *Gaussian) Learn(rec *Record) {
-	if rec.Len() == 0 {
-		return
-	}
-	g.returns = rec.Returns(g.returns)
-	for i, ret := range g.returns {
-		g.batch.Add(rec.Features(i), rec.Action[i], rec.Mean[i], rec.Sigma[i], g.Risk.Apply(ret), rec.Group[i])
-	}
-	g.batch.EndTrajectory()
+	g.returns = rec.addTo(g.batch, g.returns, g.Risk)
 }
 
 // Update applies the episode's REINFORCE update and empties the batch.

@@ -1,6 +1,10 @@
 package agents
 
-import "github.com/freightsim/freightsim/policy"
+import (
+	"slices"
+
+	"github.com/freightsim/freightsim/policy"
+)
 
 // Record is one side's trajectory for one job: the decisions a strategy took
 // for it (features, action, mean, standard deviation, baseline group) and
@@ -27,6 +31,27 @@ func (r *Record) Decide(phi []float64, action, mean, sigma float64, group int) {
 		r.dim = len(phi)
 	}
 	r.Phi = append(r.Phi, phi...)
+	r.Action = append(r.Action, action)
+	r.Mean = append(r.Mean, mean)
+	r.Sigma = append(r.Sigma, sigma)
+	r.Group = append(r.Group, group)
+	r.Reward = append(r.Reward, 0)
+}
+
+// slot starts a decision of dim features and returns their place in Phi
+// for the caller to write in place, sparing the copy that Decide makes;
+// decided completes the decision.
+func (r *Record) slot(dim int) []float64 {
+	if r.dim == 0 {
+		r.dim = dim
+	}
+	n := len(r.Phi)
+	r.Phi = slices.Grow(r.Phi, dim)[:n+dim]
+	return r.Phi[n : n+dim : n+dim]
+}
+
+// decided completes the decision whose features slot gave.
+func (r *Record) decided(action, mean, sigma float64, group int) {
 	r.Action = append(r.Action, action)
 	r.Mean = append(r.Mean, mean)
 	r.Sigma = append(r.Sigma, sigma)
@@ -83,9 +108,11 @@ func (r *Record) addTo(b *policy.Batch, rets []float64, u policy.Utility) []floa
 		return rets
 	}
 	rets = r.Returns(rets)
-	for i, ret := range rets {
-		b.Add(r.Features(i), r.Action[i], r.Mean[i], r.Sigma[i], u.Apply(ret), r.Group[i])
+	if u.Lambda != 0 {
+		for i, ret := range rets {
+			rets[i] = u.Apply(ret)
+		}
 	}
-	b.EndTrajectory()
+	b.AddTrajectory(r.Phi, r.Action, r.Mean, r.Sigma, rets, r.Group)
 	return rets
 }

@@ -56,6 +56,34 @@ func (b *Batch) Add(phi []float64, action, mean, sigma, ret float64, group int) 
 	b.Group = append(b.Group, group)
 }
 
+// AddTrajectory appends one trajectory's decisions, given as parallel
+// slices (phi holds dim features per decision), and ends it: the same as
+// [Batch.Add] for each decision, then [Batch.EndTrajectory], in bulk. It
+// panics if the lengths disagree or a group is negative.
+func (b *Batch) AddTrajectory(phi, action, mean, sigma, ret []float64, group []int) {
+	n := len(action)
+	if len(phi) != n*b.dim || len(mean) != n || len(sigma) != n || len(ret) != n || len(group) != n {
+		panic(fmt.Sprintf("policy: trajectory of %d actions with %d features, %d means, %d sigmas, %d returns and %d groups in a batch of %d features",
+			n, len(phi), len(mean), len(sigma), len(ret), len(group), b.dim))
+	}
+	for _, g := range group {
+		if g < 0 {
+			panic(fmt.Sprintf("policy: negative baseline group %d", g))
+		}
+	}
+	b.Phi = append(b.Phi, phi...)
+	for i, a := range action {
+		// Element by element: a trajectory has a few decisions, too few
+		// for a bulk copy to pay for its call.
+		b.Action = append(b.Action, a)
+		b.Mean = append(b.Mean, mean[i])
+		b.Sigma = append(b.Sigma, sigma[i])
+		b.Return = append(b.Return, ret[i])
+		b.Group = append(b.Group, group[i])
+	}
+	b.EndTrajectory()
+}
+
 // EndTrajectory counts one completed trajectory and records where it ends.
 func (b *Batch) EndTrajectory() {
 	b.Trajectories++

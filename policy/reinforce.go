@@ -69,18 +69,28 @@ func (r *Reinforce) Update(p *Linear, b *Batch) error {
 }
 
 // updateSequential is the P2 code's loop: sigma moves after every decision.
+// Each decision's advantage is [Baseline.Advantage], written out here with
+// the same operations in the same order.
 func (r *Reinforce) updateSequential(p *Linear, b *Batch, invN float64) {
-	for i := range b.Len() {
-		adv := r.baseline.Advantage(b, i)
-		d := b.Action[i] - b.Mean[i]
-		sd := b.Sigma[i]
-		s2 := p.Sigma * p.Sigma
+	dim := b.Dim()
+	theta := p.Theta[:dim]
+	mean, scale := r.baseline.Mean, r.baseline.Scale
+	ret, action, mu, sds := b.Return, b.Action, b.Mean[:len(b.Action)], b.Sigma[:len(b.Action)]
+	sigma := p.Sigma
+	for i, g := range b.Group {
+		adv := (ret[i] - mean[g]) / scale[g]
+		d := action[i] - mu[i]
+		sd := sds[i]
+		s2 := sigma * sigma
 		c := invN * r.AlphaMu * s2 * d / (sd * sd) * adv
-		for f, x := range b.Features(i) {
-			p.Theta[f] += c * x
+		phi := b.Phi[i*dim : (i+1)*dim]
+		theta := theta[:len(phi)]
+		for f, x := range phi {
+			theta[f] += c * x
 		}
-		p.Sigma += invN * r.AlphaSigma * s2 * adv * (d*d - s2) / (s2 * p.Sigma)
+		sigma += invN * r.AlphaSigma * s2 * adv * (d*d - s2) / (s2 * sigma)
 	}
+	p.Sigma = sigma
 }
 
 // updateBatch computes every step with the episode's sigma and applies them together.
