@@ -44,7 +44,6 @@ type PGLearner struct {
 
 	batch *policy.Batch
 	phi   []float64
-	rets  []float64
 	last  policy.Stats
 }
 
@@ -65,7 +64,7 @@ func (l *PGLearner) Quote(rng *rand.Rand, j *Job, v *View, rec *Record) float64 
 // Learn adds the finished record's decisions with their returns to the
 // episode's batch; the rule applies the risk utility.
 func (l *PGLearner) Learn(rec *Record) {
-	l.rets = rec.addTo(l.batch, l.rets, policy.Utility{})
+	rec.addTo(l.batch, policy.Utility{})
 }
 
 // Update applies the episode's policy-gradient step and empties the batch.
@@ -107,8 +106,7 @@ type Gaussian struct {
 	Rule     policy.Reinforce
 	Risk     policy.Utility // applied to every return before learning; the zero value is risk-neutral
 
-	batch   *policy.Batch
-	returns []float64
+	batch *policy.Batch
 }
 
 // NewGaussian returns a learner with a zero-weight policy of standard deviation sigma.
@@ -139,7 +137,7 @@ func (g *Gaussian) Quote(rng *rand.Rand, j *Job, v *View, rec *Record) float64 {
 // Learn adds the finished record's decisions, with their returns passed
 // through the risk utility, to the episode's batch.
 func (g *Gaussian) Learn(rec *Record) {
-	g.returns = rec.addTo(g.batch, g.returns, g.Risk)
+	rec.addTo(g.batch, g.Risk)
 }
 
 // Update applies the episode's REINFORCE update and empties the batch.

@@ -343,7 +343,6 @@ type Repositioner struct {
 	Rule   policy.Reinforce
 
 	batch *policy.Batch
-	rets  []float64
 }
 
 // RepositionFeatures is the number of features of a repositioning candidate.
@@ -375,7 +374,7 @@ func (r *Repositioner) Choose(rng *rand.Rand, psi []float64, rec *Record, group 
 // Learn adds a truck's record of the episode to the batch: each utility
 // with the return of its choice.
 func (r *Repositioner) Learn(rec *Record) {
-	r.rets = rec.addTo(r.batch, r.rets, policy.Utility{})
+	rec.addTo(r.batch, policy.Utility{})
 }
 
 // Update applies the episode's REINFORCE update and empties the batch.

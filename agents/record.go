@@ -101,18 +101,21 @@ func (r *Record) Reset() {
 }
 
 // addTo adds the record's decisions with their returns, through the
-// utility u, to b as one trajectory, using rets as scratch, and returns
-// rets. A record without a decision adds nothing.
-func (r *Record) addTo(b *policy.Batch, rets []float64, u policy.Utility) []float64 {
+// utility u, to b as one trajectory. The returns are summed in place in
+// b.Return, as Returns sums them. A record without a decision adds nothing.
+func (r *Record) addTo(b *policy.Batch, u policy.Utility) {
 	if r.Len() == 0 {
-		return rets
+		return
 	}
-	rets = r.Returns(rets)
+	start := len(b.Return)
+	b.AddTrajectory(r.Phi, r.Action, r.Mean, r.Sigma, r.Reward, r.Group)
+	ret := b.Return[start:]
+	for i := len(ret) - 2; i >= 0; i-- {
+		ret[i] += ret[i+1]
+	}
 	if u.Lambda != 0 {
-		for i, ret := range rets {
-			rets[i] = u.Apply(ret)
+		for i, x := range ret {
+			ret[i] = u.Apply(x)
 		}
 	}
-	b.AddTrajectory(r.Phi, r.Action, r.Mean, r.Sigma, rets, r.Group)
-	return rets
 }

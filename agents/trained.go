@@ -25,7 +25,6 @@ type Trained struct {
 
 	batch *policy.Batch
 	phi   []float64
-	rets  []float64
 	last  policy.Stats
 }
 
@@ -46,7 +45,7 @@ func (l *Trained) Quote(rng *rand.Rand, j *Job, v *View, rec *Record) float64 {
 // Learn adds the finished record's decisions with their returns, passed
 // through the risk utility, to the episode's batch, as one trajectory.
 func (l *Trained) Learn(rec *Record) {
-	l.rets = rec.addTo(l.batch, l.rets, l.Risk)
+	rec.addTo(l.batch, l.Risk)
 }
 
 // Update applies the rule to the episode's batch and empties it.

@@ -66,15 +66,13 @@ func (b *Batch) AddTrajectory(phi, action, mean, sigma, ret []float64, group []i
 		panic(fmt.Sprintf("policy: trajectory of %d actions with %d features, %d means, %d sigmas, %d returns and %d groups in a batch of %d features",
 			n, len(phi), len(mean), len(sigma), len(ret), len(group), b.dim))
 	}
-	for _, g := range group {
-		if g < 0 {
-			panic(fmt.Sprintf("policy: negative baseline group %d", g))
-		}
-	}
 	b.Phi = append(b.Phi, phi...)
 	for i, a := range action {
 		// Element by element: a trajectory has a few decisions, too few
 		// for a bulk copy to pay for its call.
+		if group[i] < 0 {
+			panic(fmt.Sprintf("policy: negative baseline group %d", group[i]))
+		}
 		b.Action = append(b.Action, a)
 		b.Mean = append(b.Mean, mean[i])
 		b.Sigma = append(b.Sigma, sigma[i])
