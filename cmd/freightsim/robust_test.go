@@ -346,10 +346,10 @@ func TestManifestSaysCompleteOnlyAfterTheFigures(t *testing.T) {
 // for good. Now it is refused, and the sweep completes intact.
 func TestConcurrentSweepResumeIsRefused(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and runs it: skipped with -short")
+		t.Skip("runs the binary: skipped with -short")
 	}
 	base := t.TempDir()
-	bin := buildBinary(t, base)
+	bin := cliBinary(t, base)
 	// 100 runs of about 10 ms, one after the other: a second or more.
 	file := writeSweepFile(t, base, "name: busy\nbase: smart-containers-2020\nset:\n  training.episodes: 400\n  training.horizon: 20\n  evaluation.horizon: 100\n"+
 		"axes:\n  - key: carriers[0].capacity\n    values: [40, 60, 80, 100, 120]\nreplicates: 20\nmetrics: [ship_share]\nplots: false\n")

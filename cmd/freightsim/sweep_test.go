@@ -203,10 +203,10 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // row, each run in the journal once.
 func TestSweepKillAndResume(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and runs it: skipped with -short")
+		t.Skip("runs the binary: skipped with -short")
 	}
 	base := t.TempDir()
-	bin := buildBinary(t, base)
+	bin := cliBinary(t, base)
 	// 100 runs of about 10 ms, one after the other.
 	file := writeSweepFile(t, base, `name: kill
 base: smart-containers-2020
