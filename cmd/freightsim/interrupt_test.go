@@ -113,7 +113,7 @@ func TestProgressBarOnATerminal(t *testing.T) {
 	}
 	base := t.TempDir()
 	bin := cliBinary(t, base)
-	line := bin + " run --episodes 3000 --replicates 2 --workers 1 --out " + filepath.Join(base, "run")
+	line := bin + " run --episodes 3000 --replicates 2 --workers 1 --no-plots --out " + filepath.Join(base, "run")
 	out, err := exec.Command("script", "-qec", line, "/dev/null").CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s under script: %v\n%s", line, err, out)
