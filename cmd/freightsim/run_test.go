@@ -106,7 +106,7 @@ func TestRunRefusesToOverwrite(t *testing.T) {
 	if b := read(t, filepath.Join(out, "summary.json")); string(b) != "precious" {
 		t.Errorf("an existing run was overwritten: %q", b)
 	}
-	if code, _, stderr := freightsim(t, "run", "--episodes", "1", "--out", out, "--quiet", "--force"); code != 0 {
+	if code, _, stderr := freightsim(t, "run", "--episodes", "1", "--out", out, "--quiet", "--force", "--no-plots"); code != 0 {
 		t.Errorf("--force: exit %d\n%s", code, stderr)
 	}
 }
