@@ -67,6 +67,7 @@ func TestConcurrentRunsWithTheDefaultOutGetADirectoryEach(t *testing.T) {
 // A second process writing a directory that a first one writes.
 func TestASecondWriterIsRefused(t *testing.T) {
 	dir := t.TempDir()
+	tinySweep := tinySweepWithoutPlots(t, dir)
 	run := filepath.Join(dir, "run")
 	// Its figures play no part here: --no-plots.
 	if code, _, stderr := freightsim(t, append(args("--out", run), "--replicates", "2", "--no-plots")...); code != 0 {
@@ -212,6 +213,7 @@ func TestZeroCapacityRunsToTheEnd(t *testing.T) {
 // CRC to match) was copied into runs.csv: now resume and merge refuse it.
 func TestResumeRefusesAChangedJournalLine(t *testing.T) {
 	dir := t.TempDir()
+	tinySweep := tinySweepWithoutPlots(t, dir)
 	sw := filepath.Join(dir, "s")
 	if code, _, stderr := freightsim(t, "sweep", tinySweep, "--out", sw, "--quiet"); code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)

@@ -31,6 +31,14 @@ func writeSweepFile(t *testing.T, dir, text string) string {
 	return path
 }
 
+// tinySweepWithoutPlots writes into dir the sweep of tinySweep with
+// plots: false, for tests that read its journal or its lock, not its
+// figures (drawing them is most of its cost).
+func tinySweepWithoutPlots(t *testing.T, dir string) string {
+	t.Helper()
+	return writeSweepFile(t, dir, string(read(t, tinySweep))+"plots: false\n")
+}
+
 func TestSweepCommandRejectsABadSweepFile(t *testing.T) {
 	dir := t.TempDir()
 	file := writeSweepFile(t, dir, `base: smart-containers-2020
