@@ -135,7 +135,11 @@ func TestMain(m *testing.M) {
 	if filepath.Base(os.Args[0]) == "freightsim" {
 		main()
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if slowSweepRun.dir != "" {
+		os.RemoveAll(slowSweepRun.dir)
+	}
+	os.Exit(code)
 }
 
 // cliBinary returns dir/freightsim, a symbolic link to the test binary,

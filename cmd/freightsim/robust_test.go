@@ -353,15 +353,9 @@ func TestConcurrentSweepResumeIsRefused(t *testing.T) {
 	}
 	base := t.TempDir()
 	bin := cliBinary(t, base)
-	// 100 runs of about 10 ms, one after the other: a second or more.
-	file := writeSweepFile(t, base, "name: busy\nbase: smart-containers-2020\nset:\n  training.episodes: 400\n  training.horizon: 20\n  evaluation.horizon: 100\n"+
-		"axes:\n  - key: carriers[0].capacity\n    values: [40, 60, 80, 100, 120]\nreplicates: 20\nmetrics: [ship_share]\nplots: false\n")
+	file, fresh := slowSweep(t) // 100 runs of about 10 ms: a second or more
 	sweepCmd := func(out string, extra ...string) *exec.Cmd {
 		return exec.Command(bin, append([]string{"sweep", file, "--out", out, "--workers", "1", "--quiet"}, extra...)...)
-	}
-	fresh := filepath.Join(base, "fresh")
-	if out, err := sweepCmd(fresh).CombinedOutput(); err != nil {
-		t.Fatalf("a sweep alone: %v\n%s", err, out)
 	}
 	out := filepath.Join(base, "busy")
 	first := sweepCmd(out)
