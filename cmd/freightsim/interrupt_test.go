@@ -15,7 +15,8 @@ import (
 	"time"
 )
 
-// TestInterruptAndResume is the check 4, on the real binary: a run
+// TestInterruptAndResume is the check 4, on the command run as a
+// process of its own (the test binary running main, see TestMain): a run
 // stopped by SIGINT (or SIGTERM) keeps its finished replicates, marks its
 // manifest incomplete, says how to resume and exits 130; the same command
 // with --resume finishes it, and its files are byte-identical to those of
