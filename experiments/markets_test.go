@@ -15,17 +15,27 @@ import (
 	"github.com/freightsim/freightsim/market"
 )
 
-// TestCapacityScenariosOrder is issue 4's first check: from freight-driven
-// (3:1) through balanced (1:1) to capacity-driven (1:3), utilisation and the
-// price per unit of transport cost fall and the share of jobs shipped
-// rises. Measured (2 replicates, 2000 episodes): utilisation 0.956, 0.882,
-// 0.330; price per cost 5.54, 3.01, 1.89; ship share 0.268, 0.899, 0.990.
-// The gaps between neighbours are several times the spread between
-// replicates, so two replicates of each order them reliably.
-func TestCapacityScenariosOrder(t *testing.T) {
-	if testing.Short() {
-		t.Skip("three learned markets, about 10 s: skipped with -short")
+// BenchmarkCapacityScenariosOrder is issue 4's first check: from
+// freight-driven (3:1) through balanced (1:1) to capacity-driven (1:3),
+// utilisation and the price per unit of transport cost fall and the share
+// of jobs shipped rises. Measured (2 replicates, 2000 episodes): utilisation
+// 0.956, 0.882, 0.330; price per cost 5.54, 3.01, 1.89; ship share 0.268,
+// 0.899, 0.990. The gaps between neighbours are several times the spread
+// between replicates, so two replicates of each order them reliably.
+//
+// It is a benchmark, not a test, because it costs about 40 s of CPU (a
+// replicate of balanced is 15 s, most of it the exact assignment search),
+// two thirds of the time the whole suite may take (issue 13): it runs with
+// `go test -run '^$' -bench CapacityScenariosOrder -benchtime 1x -v
+// ./experiments`, and in CI, which runs every benchmark once. A failed
+// order fails the benchmark.
+func BenchmarkCapacityScenariosOrder(b *testing.B) {
+	for b.Loop() {
+		capacityScenariosOrder(b)
 	}
+}
+
+func capacityScenariosOrder(t testing.TB) {
 	type figs struct{ util, price, ship float64 }
 	var got []figs
 	for _, name := range []string{"freight-driven", "balanced", "capacity-driven"} {

@@ -15,20 +15,21 @@ import (
 	"time"
 )
 
-// TestInterruptAndResume is the check 4, on the real binary: a run
+// TestInterruptAndResume is the check 4, on the command run as a
+// process of its own (the test binary running main, see TestMain): a run
 // stopped by SIGINT (or SIGTERM) keeps its finished replicates, marks its
 // manifest incomplete, says how to resume and exits 130; the same command
 // with --resume finishes it, and its files are byte-identical to those of
 // an uninterrupted run.
 func TestInterruptAndResume(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and runs it: skipped with -short")
+		t.Skip("runs the binary: skipped with -short")
 	}
 	base := t.TempDir()
-	bin := buildBinary(t, base)
+	bin := cliBinary(t, base)
 	// Ten replicates one after the other, about 0.1 s each on this
 	// project's machines: the signal comes after the second has finished.
-	run := []string{"run", "smart-containers-2020", "--episodes", "1500", "--replicates", "10", "--workers", "1"}
+	run := []string{"run", "smart-containers-2020", "--episodes", "1500", "--replicates", "10", "--workers", "1", "--no-plots"}
 	fresh := filepath.Join(base, "fresh")
 	if code, _, stderr := freightsim(t, append(slices.Clone(run), "--out", fresh, "--quiet")...); code != 0 {
 		t.Fatalf("uninterrupted run: exit %d\n%s", code, stderr)
@@ -106,14 +107,14 @@ func TestInterruptAndResume(t *testing.T) {
 // a terminal: the bar shows the rate and the time left, [elapsed:left].
 func TestProgressBarOnATerminal(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and runs it: skipped with -short")
+		t.Skip("runs the binary: skipped with -short")
 	}
 	if _, err := exec.LookPath("script"); err != nil {
 		t.Skip("no script(1) to give the binary a terminal")
 	}
 	base := t.TempDir()
-	bin := buildBinary(t, base)
-	line := bin + " run --episodes 3000 --replicates 2 --workers 1 --out " + filepath.Join(base, "run")
+	bin := cliBinary(t, base)
+	line := bin + " run --episodes 3000 --replicates 2 --workers 1 --no-plots --out " + filepath.Join(base, "run")
 	out, err := exec.Command("script", "-qec", line, "/dev/null").CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s under script: %v\n%s", line, err, out)
@@ -127,12 +128,32 @@ func TestProgressBarOnATerminal(t *testing.T) {
 	}
 }
 
-// buildBinary builds freightsim into dir.
-func buildBinary(t *testing.T, dir string) string {
+// TestMain runs main() instead of the tests when the test binary is started
+// under the name freightsim, through the link that cliBinary makes: the
+// tests that need the binary run this one, the same main package, rather
+// than linking a copy of it with go build in each test.
+func TestMain(m *testing.M) {
+	if filepath.Base(os.Args[0]) == "freightsim" {
+		main()
+	}
+	code := m.Run()
+	if slowSweepRun.dir != "" {
+		os.RemoveAll(slowSweepRun.dir)
+	}
+	os.Exit(code)
+}
+
+// cliBinary returns dir/freightsim, a symbolic link to the test binary,
+// which runs as the command under that name (see TestMain).
+func cliBinary(t *testing.T, dir string) string {
 	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
 	bin := filepath.Join(dir, "freightsim")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	if err := os.Symlink(self, bin); err != nil {
+		t.Fatal(err)
 	}
 	return bin
 }

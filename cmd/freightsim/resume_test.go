@@ -86,7 +86,7 @@ func manifestOf(t *testing.T, dir string) experiments.Manifest {
 func TestResumeFinishesAnInterruptedRun(t *testing.T) {
 	base := t.TempDir()
 	fresh := filepath.Join(base, "fresh")
-	if code, _, stderr := freightsim(t, args("--out", fresh)...); code != 0 {
+	if code, _, stderr := freightsim(t, args("--out", fresh, "--no-plots")...); code != 0 { // compared by its tables: no figures
 		t.Fatalf("uninterrupted run: exit %d\n%s", code, stderr)
 	}
 	dir := filepath.Join(base, "interrupted")
@@ -174,7 +174,7 @@ func TestResumeReadsFinishedReplicatesFromDisk(t *testing.T) {
 	if err := os.WriteFile(meta, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, stderr := freightsim(t, args("--out", dir, "--resume", "--trades")...); code != 0 {
+	if code, _, stderr := freightsim(t, args("--out", dir, "--resume", "--trades", "--no-plots")...); code != 0 {
 		t.Fatalf("--resume --trades: exit %d\n%s", code, stderr)
 	}
 	if !strings.Contains(string(read(t, filepath.Join(dir, "evaluations.csv"))), "\n1,30,12345.0,") {
@@ -199,7 +199,7 @@ func TestResumeOfNothingStartsTheRun(t *testing.T) {
 // replaces a run's own files and nothing else.
 func TestFormatsAndForce(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
-	if code, _, stderr := freightsim(t, args("--out", dir, "--trades", "--format", "both")...); code != 0 {
+	if code, _, stderr := freightsim(t, args("--out", dir, "--trades", "--format", "both", "--no-plots")...); code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	for _, name := range []string{"evaluations", "episodes", "trades"} {
@@ -243,7 +243,7 @@ func TestFormatsAndForce(t *testing.T) {
 	if err := os.WriteFile(notes, []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, stderr := freightsim(t, args("--out", dir, "--force", "--format", "parquet")...); code != 0 {
+	if code, _, stderr := freightsim(t, args("--out", dir, "--force", "--format", "parquet", "--no-plots")...); code != 0 {
 		t.Fatalf("--force: exit %d\n%s", code, stderr)
 	}
 	for _, gone := range []string{"trades.csv", "trades.parquet", "evaluations.csv", "episodes.csv"} {
@@ -260,7 +260,7 @@ func TestFormatsAndForce(t *testing.T) {
 
 func TestRunWithOverrides(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
-	code, _, stderr := freightsim(t, args("--out", dir, "--set", "carriers[0].capacity=60", "--set", "jobs.volume={min: 1, max: 5}")...)
+	code, _, stderr := freightsim(t, args("--out", dir, "--set", "carriers[0].capacity=60", "--set", "jobs.volume={min: 1, max: 5}", "--no-plots")...)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}

@@ -67,8 +67,10 @@ func TestConcurrentRunsWithTheDefaultOutGetADirectoryEach(t *testing.T) {
 // A second process writing a directory that a first one writes.
 func TestASecondWriterIsRefused(t *testing.T) {
 	dir := t.TempDir()
+	tinySweep := tinySweepWithoutPlots(t, dir)
 	run := filepath.Join(dir, "run")
-	if code, _, stderr := freightsim(t, append(args("--out", run), "--replicates", "2")...); code != 0 {
+	// Its figures play no part here: --no-plots.
+	if code, _, stderr := freightsim(t, append(args("--out", run), "--replicates", "2", "--no-plots")...); code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	sw := filepath.Join(dir, "sweep")
@@ -211,6 +213,7 @@ func TestZeroCapacityRunsToTheEnd(t *testing.T) {
 // CRC to match) was copied into runs.csv: now resume and merge refuse it.
 func TestResumeRefusesAChangedJournalLine(t *testing.T) {
 	dir := t.TempDir()
+	tinySweep := tinySweepWithoutPlots(t, dir)
 	sw := filepath.Join(dir, "s")
 	if code, _, stderr := freightsim(t, "sweep", tinySweep, "--out", sw, "--quiet"); code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
@@ -288,7 +291,7 @@ func TestMergeRefusesShardsOfTwoRevisions(t *testing.T) {
 func TestResumeRunsAgainAReplicateWhoseTableWasCut(t *testing.T) {
 	base := t.TempDir()
 	fresh := filepath.Join(base, "fresh")
-	if code, _, stderr := freightsim(t, args("--out", fresh)...); code != 0 {
+	if code, _, stderr := freightsim(t, args("--out", fresh, "--no-plots")...); code != 0 { // compared by its tables: no figures
 		t.Fatalf("uninterrupted run: exit %d\n%s", code, stderr)
 	}
 	dir := filepath.Join(base, "cut")
@@ -346,19 +349,13 @@ func TestManifestSaysCompleteOnlyAfterTheFigures(t *testing.T) {
 // for good. Now it is refused, and the sweep completes intact.
 func TestConcurrentSweepResumeIsRefused(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and runs it: skipped with -short")
+		t.Skip("runs the binary: skipped with -short")
 	}
 	base := t.TempDir()
-	bin := buildBinary(t, base)
-	// 100 runs of about 10 ms, one after the other: a second or more.
-	file := writeSweepFile(t, base, "name: busy\nbase: smart-containers-2020\nset:\n  training.episodes: 400\n  training.horizon: 20\n  evaluation.horizon: 100\n"+
-		"axes:\n  - key: carriers[0].capacity\n    values: [40, 60, 80, 100, 120]\nreplicates: 20\nmetrics: [ship_share]\nplots: false\n")
+	bin := cliBinary(t, base)
+	file, fresh := slowSweep(t) // 100 runs of about 10 ms: a second or more
 	sweepCmd := func(out string, extra ...string) *exec.Cmd {
 		return exec.Command(bin, append([]string{"sweep", file, "--out", out, "--workers", "1", "--quiet"}, extra...)...)
-	}
-	fresh := filepath.Join(base, "fresh")
-	if out, err := sweepCmd(fresh).CombinedOutput(); err != nil {
-		t.Fatalf("a sweep alone: %v\n%s", err, out)
 	}
 	out := filepath.Join(base, "busy")
 	first := sweepCmd(out)

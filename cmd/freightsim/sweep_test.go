@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -29,6 +32,14 @@ func writeSweepFile(t *testing.T, dir, text string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// tinySweepWithoutPlots writes into dir the sweep of tinySweep with
+// plots: false, for tests that read its journal or its lock, not its
+// figures (drawing them is most of its cost).
+func tinySweepWithoutPlots(t *testing.T, dir string) string {
+	t.Helper()
+	return writeSweepFile(t, dir, string(read(t, tinySweep))+"plots: false\n")
 }
 
 func TestSweepCommandRejectsABadSweepFile(t *testing.T) {
@@ -198,17 +209,9 @@ func TestSweepListAndScenario(t *testing.T) {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-// TestSweepKillAndResume is the issue's check 2: a sweep killed with
-// SIGKILL and resumed gives the files of an uninterrupted sweep, row for
-// row, each run in the journal once.
-func TestSweepKillAndResume(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs it: skipped with -short")
-	}
-	base := t.TempDir()
-	bin := buildBinary(t, base)
-	// 100 runs of about 10 ms, one after the other.
-	file := writeSweepFile(t, base, `name: kill
+// slowSweepText is a sweep of 100 runs of about 10 ms, one after the
+// other: long enough to be stopped or disturbed while it runs.
+const slowSweepText = `name: slow
 base: smart-containers-2020
 set:
   training.episodes: 400
@@ -220,15 +223,54 @@ axes:
 replicates: 20
 metrics: [ship_share, utilization]
 plots: false
-`)
+`
+
+// slowSweepRun holds the sweep file of slowSweepText and its uninterrupted
+// run, made once for the tests that compare a disturbed run with it
+// (removed by TestMain).
+var slowSweepRun struct {
+	sync.Once
+	dir, file, fresh string
+	err              error
+}
+
+// slowSweep returns the file of slowSweepText and the directory of its
+// uninterrupted run with one worker.
+func slowSweep(t *testing.T) (file, fresh string) {
+	t.Helper()
+	s := &slowSweepRun
+	s.Do(func() {
+		if s.dir, s.err = os.MkdirTemp("", "freightsim-slow-sweep-"); s.err != nil {
+			return
+		}
+		s.file, s.fresh = filepath.Join(s.dir, "slow.yaml"), filepath.Join(s.dir, "fresh")
+		if s.err = os.WriteFile(s.file, []byte(slowSweepText), 0o644); s.err != nil {
+			return
+		}
+		var stdout, stderr bytes.Buffer
+		if code := execute(context.Background(), []string{"sweep", s.file, "--out", s.fresh, "--workers", "1", "--quiet"}, &stdout, &stderr); code != 0 {
+			s.err = fmt.Errorf("uninterrupted sweep: exit %d\n%s", code, stderr.String())
+		}
+	})
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	return s.file, s.fresh
+}
+
+// TestSweepKillAndResume is the issue's check 2: a sweep killed with
+// SIGKILL and resumed gives the files of an uninterrupted sweep, row for
+// row, each run in the journal once.
+func TestSweepKillAndResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary: skipped with -short")
+	}
+	base := t.TempDir()
+	bin := cliBinary(t, base)
+	file, fresh := slowSweep(t)
 	runSweep := func(out string, extra ...string) *exec.Cmd {
 		return exec.Command(bin, append([]string{"sweep", file, "--out", out, "--workers", "1", "--quiet"}, extra...)...)
 	}
-	fresh := filepath.Join(base, "fresh")
-	if out, err := runSweep(fresh).CombinedOutput(); err != nil {
-		t.Fatalf("uninterrupted sweep: %v\n%s", err, out)
-	}
-
 	out := filepath.Join(base, "killed")
 	cmd := runSweep(out)
 	var stderr bytes.Buffer
