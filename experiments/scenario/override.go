@@ -53,7 +53,7 @@ func ParseWith(file string, data []byte, sets []string) (Config, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return Parse(file, data) // reports the syntax error with its line
 	}
-	if _, err := oneDocument(file, data); err != nil {
+	if _, err := config.OneDocument(file, data, "scenario"); err != nil {
 		return Default(), err // a second document, or aliases that expand without bound
 	}
 	base, baseErr := Parse(file, data) // the file's effective scenario: where a list the file omits comes from

@@ -36,7 +36,7 @@ func Load(path string) (Config, error) {
 // values of the wrong type, and values out of range, NaN or infinite.
 func Parse(file string, data []byte) (Config, error) {
 	sc := Default()
-	root, err := oneDocument(file, data)
+	root, err := config.OneDocument(file, data, "scenario")
 	if err != nil {
 		return sc, err
 	}
@@ -80,30 +80,6 @@ func notEmpty(file string, data []byte) error {
 		return config.Problems{{File: file, Msg: "empty: want a scenario, a mapping of keys (freightsim scenarios show PRESET prints one; {} runs the defaults)"}}
 	}
 	return nil
-}
-
-// oneDocument parses data, the text of file, as at most one YAML document
-// that is not an alias bomb (config.CheckSize), or returns the problem.
-func oneDocument(file string, data []byte) (*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var root yaml.Node
-	if err := dec.Decode(&root); errors.Is(err, io.EOF) {
-		return &root, nil // no document: the defaults
-	} else if err != nil {
-		return nil, config.Problems{config.SyntaxProblem(file, err)}
-	}
-	if err := config.CheckSize(&root); err != nil {
-		return nil, config.Problems{{File: file, Msg: err.Error()}}
-	}
-	var next yaml.Node
-	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
-		line := next.Line
-		if err != nil {
-			line = 0
-		}
-		return nil, config.Problems{{File: file, Line: line, Msg: "a second YAML document (after ---): a scenario file holds one; remove the ---, or put each scenario in its own file"}}
-	}
-	return &root, nil
 }
 
 // validateFixed checks the keys of a fixed strategy, with the strategy's

@@ -143,18 +143,15 @@ func Parse(file string, data []byte) (*Spec, error) { return ParseWith(file, dat
 // of the sweep runs with them; a problem of one names it as "--set
 // key.path=value".
 func ParseWith(file string, data []byte, sets []string) (*Spec, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, config.Problems{config.SyntaxProblem(file, err)}
+	root, err := config.OneDocument(file, data, "sweep")
+	if err != nil {
+		return nil, err
 	}
 	var doc *yaml.Node
 	if len(root.Content) > 0 && !config.IsNull(root.Content[0]) {
 		doc = root.Content[0]
 	} else {
 		return nil, config.Problems{{File: file, Msg: "empty: a sweep names at least its base scenario, e.g. base: smart-containers-2020 (see docs/SWEEPS.md)"}}
-	}
-	if err := config.CheckSize(doc); err != nil {
-		return nil, config.Problems{{File: file, Msg: err.Error()}}
 	}
 	idx := config.NewIndex(file)
 	idx.Walk(doc, reflect.TypeOf(fileYAML{}), "")

@@ -732,3 +732,15 @@ func TestParseSweepWithOverrides(t *testing.T) {
 		t.Errorf("%d problems, want 3:\n%s", len(probs), msg)
 	}
 }
+
+// A sweep file holds one YAML document: a second, which yaml.Unmarshal
+// would ignore, is refused with its line, like a scenario file's.
+func TestSweepSecondDocumentRefused(t *testing.T) {
+	_, err := Parse("two.yaml", []byte("base: smart-containers-2020\naxes:\n  - key: seed\n    values: [1, 2]\n---\nbase: balanced\n"))
+	if err == nil {
+		t.Fatal("a sweep file with two documents parsed")
+	}
+	if want := "two.yaml:5: a second YAML document (after ---): a sweep file holds one"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q lacks %q", err, want)
+	}
+}
