@@ -100,10 +100,11 @@ func runCurve(cmd *cobra.Command, o *curveOptions, args, argv []string) error {
 	if err != nil {
 		return err
 	}
-	out := o.out
-	if out == "" {
-		out = filepath.Join("runs", "curve-"+sc.Name+"-"+nowStamp())
+	out, unlock, err := openOutput(o.out, "runs", "curve-"+sc.Name+"-"+nowStamp())
+	if err != nil {
+		return err
 	}
+	defer unlock()
 	if err := experiments.PrepareDir(out, o.force); err != nil {
 		if errors.Is(err, experiments.ErrRunExists) {
 			return usageError{err}

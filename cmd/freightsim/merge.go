@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/freightsim/freightsim/experiments"
+	"github.com/freightsim/freightsim/experiments/lock"
 	"github.com/freightsim/freightsim/experiments/sweep"
 )
 
@@ -55,7 +56,8 @@ It exits 1 after writing everything if runs failed.`,
 			switch {
 			case errors.As(err, &cov):
 				return usageError{fmt.Errorf("cannot merge: %w\nnothing was written", err)}
-			case errors.Is(err, sweep.ErrMismatch), errors.Is(err, sweep.ErrNotADir), errors.Is(err, experiments.ErrRunExists):
+			case errors.Is(err, sweep.ErrMismatch), errors.Is(err, sweep.ErrNotADir), errors.Is(err, experiments.ErrRunExists),
+				errors.Is(err, lock.ErrHeld), errors.Is(err, experiments.ErrNotDir):
 				return usageError{fmt.Errorf("cannot merge: %w", err)}
 			case err != nil:
 				return err

@@ -86,7 +86,12 @@ func TestASecondWriterIsRefused(t *testing.T) {
 		{run, args("--out", run, "--replicates", "2", "--force")},
 		{sw, []string{"sweep", tinySweep, "--out", sw, "--quiet", "--resume"}},
 		{sw, []string{"sweep", tinySweep, "--out", sw, "--quiet", "--force"}},
+		{filepath.Join(dir, "merged"), []string{"merge", filepath.Join(dir, "merged"), sw, "--quiet"}},
+		{filepath.Join(dir, "curve"), []string{"curve", "capacity-driven", "--ratios", "0.5,2", "--replicates", "1", "--episodes", "2", "--out", filepath.Join(dir, "curve"), "--quiet"}},
 	} {
+		if err := os.MkdirAll(c.dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
 		held, err := lock.Acquire(c.dir) // as the other process holds it
 		if err != nil {
 			t.Fatal(err)

@@ -92,6 +92,13 @@ func Merge(out string, dirs []string, opt MergeOptions) (*Result, error) {
 		return nil, err
 	}
 
+	// Locked only now, once the checks passed: a refused merge writes
+	// nothing, not even the directory.
+	l, err := experiments.LockDir(out)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Release()
 	if err := prepareDir(out, opt.Overwrite); err != nil {
 		return nil, err
 	}
