@@ -180,6 +180,8 @@ func TestSweepAxisOfWholeNumbersRefusesAFraction(t *testing.T) {
 		{"base: smart-containers-2020\naxes:\n  - key: carriers[0].capacity\n    from: 10\n    to: 1000\n    steps: 1000000000\n", "steps: 1000000000 is too many"},
 		{"base: smart-containers-2020\nreplicates: 1000000000\naxes:\n  - key: carriers[0].capacity\n    values: [40, 80]\n", "replicates: 1000000000 is too large"},
 		{"base: smart-containers-2020\nset:\n  carriers[0].strategy: {kind: custom, name: x}\naxes:\n  - key: carriers[0].capacity\n    values: [40, 80]\n", "carriers[0].strategy.kind: custom"},
+		// custom at some points only: the first such point is named.
+		{"base: smart-containers-2020\naxes:\n  - key: carriers[0].strategy\n    values: [{kind: truthful}, {kind: custom, name: x}]\n", "(point 1): carriers[0].strategy.kind: custom"},
 	} {
 		code, _, stderr := freightsim(t, "sweep", writeSweepFile(t, dir, c.text), "--list")
 		if code != exitUsage || !strings.Contains(stderr, c.want) {

@@ -224,12 +224,17 @@ func loadSweep(file string, sets []string) (*sweep.Spec, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	// A strategy of kind custom runs only from a Go program: every run
-	// would fail. The first point stands for the base.
-	if sc, err := sw.PointScenario(0); err == nil {
+	// A strategy of kind custom runs only from a Go program: every run of
+	// a point that has one would fail. An axis may set it at some points
+	// only, so every point is checked; the first that has one is named.
+	for p := range sw.Points() {
+		sc, err := sw.PointScenario(p)
+		if err != nil {
+			continue // a point that does not build fails its runs, as it says
+		}
 		if ps := experiments.Unrunnable(&sc, nil); len(ps) > 0 {
 			for i := range ps {
-				ps[i].File = file + " (its base)"
+				ps[i].File = fmt.Sprintf("%s (point %d)", file, p)
 			}
 			return nil, usageError{ps}
 		}
