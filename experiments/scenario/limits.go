@@ -33,7 +33,7 @@ const (
 	MaxDue          = 1_000      // clearings a job may wait
 	MaxDistance     = 1_000_000  // distance units of a job
 	MaxCapacity     = 1_000_000  // a carrier's capacity per departure, after demand_ratio
-	MaxWaiting      = 100_000    // jobs that may wait at once: arrivals.max x (due.max + 1) x clearings per epoch
+	MaxWaiting      = 10_000_000 // jobs that may wait at once: arrivals.max x (due.max + 1) x clearings per epoch
 	MaxKnapsack     = 1e9        // cells of a clearing's knapsack table: jobs waiting x the capacity they may fill (125 MB of bits, about a second)
 	MaxAgents       = 1_000      // shippers, carriers, fixed jobs (trucks and hubs: MaxTrucks, MaxHubs)
 	MaxHidden       = 1_024      // width of a hidden layer
