@@ -73,7 +73,8 @@ EOF
 step "a small run, CSV and Parquet, with trades"
 go build -o "$work/freightsim" ./cmd/freightsim
 run="$work/run"
-"$work/freightsim" run smart-containers-2020 --episodes 200 --replicates 3 --trades --format both --out "$run" --quiet > /dev/null
+# evaluation.every=1000: two evaluation points per replicate (after 0 and 200), which the row counts below assume
+"$work/freightsim" run smart-containers-2020 --episodes 200 --set evaluation.every=1000 --replicates 3 --trades --format both --out "$run" --quiet > /dev/null
 ls -l "$run"
 
 step "DuckDB reads the CSV and Parquet tables"
