@@ -403,7 +403,7 @@ func TestSlurmSplitsLargeArrays(t *testing.T) {
 	if got := readString(t, log); got != want {
 		t.Errorf("sbatch calls:\n%s\nwant\n%s", got, want)
 	}
-	if jobs := readString(t, filepath.Join(out, "slurm", "jobs")); jobs != "array_job=101\narray_jobs=101 102\nmerge_job=103\n" {
+	if jobs := readString(t, filepath.Join(out, "slurm", "jobs")); jobs != "array_job=101\narray_jobs=\"101 102\"\nmerge_job=103\n" {
 		t.Errorf("slurm/jobs:\n%s", jobs)
 	}
 }

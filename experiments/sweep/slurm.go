@@ -195,7 +195,7 @@ func WriteSlurm(sw *Spec, opt SlurmOptions, overwrite bool) (*SlurmJob, error) {
 		`after=$(IFS=:; echo "${arrays[*]}")`,
 		`merge=$(sbatch --parsable --dependency=afterok:"$after" --kill-on-invalid-dep=yes ` + shq(filepath.Join(slurm, "merge.sbatch")) + `)`,
 		`merge=${merge%%;*}`,
-		`printf 'array_job=%s\narray_jobs=%s\nmerge_job=%s\n' "$array" "${arrays[*]}" "$merge" > ` + shq(jobs),
+		`printf 'array_job=%s\narray_jobs="%s"\nmerge_job=%s\n' "$array" "${arrays[*]}" "$merge" > ` + shq(jobs),
 		fmt.Sprintf(`echo "submitted sweep %s: job array(s) ${arrays[*]} (%d tasks), merge job $merge"`, shellSafe(sw.Name), tasks),
 		`echo "  follow:  squeue -j $(IFS=,; echo "${arrays[*]}"),$merge"`,
 		`echo "  logs:    ` + filepath.Join(slurm, "logs") + `/"`,
