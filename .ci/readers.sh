@@ -7,7 +7,10 @@
 #   - a run's tables (evaluations, episodes, trades), CSV and Parquet;
 #   - a grid sweep's tables (runs, aggregate, points), with an axis of whole
 #     numbers, a number axis of whole values and a text axis;
-#   - a Sobol' sweep's sensitivity table.
+#   - a Sobol' sweep's sensitivity table;
+#   - a network run's tables (evaluations with the network's columns,
+#     episodes, trades, lanes, corridors), whose counts (trips, jobs,
+#     volume) are integers.
 #
 # For each table: the row count, the column names, each column's type in
 # DuckDB from the CSV (read_csv, types guessed from the text) and from the
@@ -107,8 +110,10 @@ for (const t of ['evaluations', 'episodes', 'trades']) {
   }
   const types = (await rows(`describe select * from ${pq(t)}`)).map(r => r.column_type);
   const k = keys[t];
-  check(`${t}.parquet: keys BIGINT, values DOUBLE`,
-    types.slice(0, k).every(x => x === 'BIGINT') && types.slice(k).every(x => x === 'DOUBLE'), types.join(','));
+  const counts = t === 'trades' ? ['volume'] : []; // a job's volume: whole units
+  const names = (await rows(`describe select * from ${pq(t)}`)).map(r => r.column_name);
+  check(`${t}.parquet: keys BIGINT, values DOUBLE` + (counts.length ? `, counts (${counts}) BIGINT` : ''),
+    types.slice(0, k).every(x => x === 'BIGINT') && types.slice(k).every((x, i) => x === (counts.includes(names[k + i]) ? 'BIGINT' : 'DOUBLE')), types.join(','));
   const [{ d1 }] = await rows(`select count(*) as d1 from (select * from ${csv(t)} except all select * from ${pq(t)})`);
   const [{ d2 }] = await rows(`select count(*) as d2 from (select * from ${pq(t)} except all select * from ${csv(t)})`);
   check(`${t}: the CSV and Parquet files hold the same rows, value for value`, Number(d1) === 0 && Number(d2) === 0, `${d1} and ${d2} rows differ`);
@@ -169,11 +174,13 @@ check(f"evaluations.csv: replicates {sorted(ev.replicate.unique().tolist())} as 
 done("pandas")
 EOF
 
-step "a grid sweep and a Sobol' sweep, CSV and Parquet"
+step "a grid sweep, a Sobol' sweep and a network run, CSV and Parquet"
 "$work/freightsim" sweep testdata/sweeps/readers.yaml --out "$work/sweep" --format both --quiet > /dev/null
 "$work/freightsim" sweep testdata/sweeps/readers-sobol.yaml --out "$work/sobol" --format both --quiet > /dev/null
-ls "$work/sweep" "$work/sobol"
-tables=(run/evaluations run/episodes run/trades sweep/runs sweep/aggregate sweep/points sobol/runs sobol/aggregate sobol/sensitivity)
+"$work/freightsim" run network --episodes 100 --replicates 2 --trades --format both --out "$work/net" --quiet > /dev/null
+ls "$work/sweep" "$work/sobol" "$work/net"
+tables=(run/evaluations run/episodes run/trades sweep/runs sweep/aggregate sweep/points sobol/runs sobol/aggregate sobol/sensitivity
+  net/evaluations net/episodes net/trades net/lanes net/corridors)
 
 step "DuckDB: every table's types and values, the CSV against the Parquet file"
 cat > "$work/tables.mjs" <<'EOF'
@@ -186,10 +193,12 @@ const c = await db.connect();
 const rows = async sql => (await c.runAndReadAll(sql)).getRowObjectsJS();
 import { check, done } from './check.mjs';
 // The type freightsim means for each column: keys, counts and seeds are
-// whole numbers; status, error, the names of the sensitivity table and the
-// text axis (tie) are text; every other column is a number.
+// whole numbers (a network's hubs and its counts of trips, jobs and volume
+// too); status, error, the names of the sensitivity table and the text
+// axis (tie) are text; every other column is a number.
 const ints = new Set(['point', 'replicate', 'episode', 'evaluation_episode', 'epoch', 'job', 'carrier', 'seed',
-  'replicates_ok', 'replicates_failed', 'n', 'capacity']);
+  'replicates_ok', 'replicates_failed', 'n', 'capacity', 'from', 'to', 'head_from', 'head_to',
+  'loaded_trips', 'empty_trips', 'jobs', 'volume', 'head_volume', 'back_volume']);
 const texts = new Set(['status', 'error', 'metric', 'factor', 'index', 'tie']);
 const want = name => ints.has(name) || name.endsWith('_n') ? 'BIGINT' : texts.has(name) ? 'VARCHAR' : 'DOUBLE';
 const q = n => '"' + n.replaceAll('"', '""') + '"';

@@ -83,8 +83,12 @@ func NetworkMetrics() []results.Metric {
 
 func laneKeys() []string { return []string{"replicate", "episode", "from", "to"} }
 
+// laneCounts are the columns of lanes.csv that count trips, jobs and volume:
+// integers in its CSV and Parquet files.
+func laneCounts() []string { return []string{"loaded_trips", "empty_trips", "jobs", "volume"} }
+
 func newLanesTable() *results.Table {
-	return &results.Table{Keys: laneKeys(), Values: names(LaneColumns())}
+	return &results.Table{Keys: laneKeys(), Values: names(LaneColumns()), Counts: laneCounts()}
 }
 
 // rows appends the point's lane rows to t.
@@ -181,7 +185,8 @@ func CorridorTable(lanes *results.Table, sc *scenario.Config) *results.Table {
 		a, b := nw.HubIndex(d.From), nw.HubIndex(d.To)
 		flow[[2]int{a, b}] += agents.IntRange(d.Arrivals).Mean() * agents.IntRange(sc.ODVolume(k)).Mean()
 	}
-	t := &results.Table{Keys: []string{"replicate", "episode", "head_from", "head_to"}, Values: names(CorridorColumns())}
+	t := &results.Table{Keys: []string{"replicate", "episode", "head_from", "head_to"}, Values: names(CorridorColumns()),
+		Counts: []string{"head_volume", "back_volume"}}
 	col := func(name string) int { return lanes.Column(name) }
 	vol, pay, recv := col("volume"), col("price_per_cost"), col("receive_per_cost")
 	// Rows come per point in the order of the scenario's lanes.

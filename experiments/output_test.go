@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -236,5 +237,59 @@ func TestParseFormats(t *testing.T) {
 	}
 	if _, err := ParseFormats("xlsx"); err == nil || !strings.Contains(err.Error(), "want csv, parquet or both") {
 		t.Errorf("ParseFormats(xlsx): %v", err)
+	}
+}
+
+// TestNetworkTablesCountInIntegers: a network run's lanes and corridors
+// tables hold their counts (trips, jobs, volume) as integers, in the CSV
+// file ("586", not "586.0") and in the Parquet file (INT64), and the two
+// files hold the same rows.
+func TestNetworkTablesCountInIntegers(t *testing.T) {
+	sc, err := scenario.Resolve("corridor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Replicates, sc.Training.Episodes, sc.Evaluation.Every = 1, 2, 2
+	res, err := Run(context.Background(), sc, Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := WriteRun(dir, res, NewManifest(sc, nil, 0, time.Now()), Formats{CSV: true, Parquet: true}); err != nil {
+		t.Fatal(err)
+	}
+	for name, counts := range map[string][]string{
+		"lanes":     {"loaded_trips", "empty_trips", "jobs", "volume"},
+		"corridors": {"head_volume", "back_volume"},
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, name+".csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+		header := strings.Split(lines[0], ",")
+		for _, line := range lines[1:] {
+			for i, f := range strings.Split(line, ",") {
+				if slices.Contains(counts, header[i]) && strings.ContainsAny(f, ".e") {
+					t.Errorf("%s.csv, column %s: %q, want an integer", name, header[i], f)
+				}
+			}
+		}
+		csv, err := readCSV(filepath.Join(dir, name+".csv"), 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pq, err := results.ReadParquetFile(filepath.Join(dir, name+".parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(pq.Counts, counts) || len(pq.Rows) != len(csv.Rows) || len(pq.Rows) == 0 {
+			t.Fatalf("%s.parquet: counts %v (INT64 columns), %d rows; want %v, the CSV's %d rows", name, pq.Counts, len(pq.Rows), counts, len(csv.Rows))
+		}
+		for i, r := range csv.Rows {
+			if g := pq.Rows[i]; !slices.Equal(g.Keys, r.Keys) || !slices.EqualFunc(g.Values, r.Values, func(a, b float64) bool { return a == b || a != a && b != b }) {
+				t.Errorf("%s, row %d: %v %v in the Parquet file, %v %v in the CSV", name, i, g.Keys, g.Values, r.Keys, r.Values)
+			}
+		}
 	}
 }

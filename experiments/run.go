@@ -369,7 +369,8 @@ func evaluationKeys() []string { return []string{"replicate", "episode"} }
 
 func newTradesTable() *results.Table {
 	keys, values := results.TradeColumns()
-	return &results.Table{Keys: keys, Values: names(values)}
+	// A job's volume is a whole number of units: an integer, as lanes.csv's.
+	return &results.Table{Keys: keys, Values: names(values), Counts: []string{"volume"}}
 }
 
 func names(ms []results.Metric) []string {

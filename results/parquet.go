@@ -13,8 +13,9 @@ import (
 )
 
 // Parquet files hold the same tables as the CSV files, typed: each key
-// column is a required INT64, each value column an optional DOUBLE in which
-// NaN (an undefined metric, an empty field in the CSV) is written as null,
+// column is a required INT64, each value column an optional DOUBLE (an
+// optional INT64 for a count, Table.Counts) in which NaN (an undefined
+// metric, an empty field in the CSV) is written as null,
 // so that pandas, polars, R and DuckDB read it as a missing value. Columns
 // keep the table's order; pages are Snappy-compressed, which every Parquet
 // reader supports. The same table always gives the same bytes.
@@ -30,6 +31,7 @@ func (t *Table) WriteParquet(w io.Writer) error {
 	rows := make([]parquet.Row, 0, batch)
 	width := len(t.Keys) + len(t.Values)
 	buf := make([]parquet.Value, 0, batch*width)
+	count := t.isCount()
 	flush := func() error {
 		if _, err := pw.WriteRows(rows); err != nil {
 			return err
@@ -37,16 +39,22 @@ func (t *Table) WriteParquet(w io.Writer) error {
 		rows, buf = rows[:0], buf[:0]
 		return nil
 	}
-	for _, r := range t.Rows {
+	for j, r := range t.Rows {
 		start := len(buf)
 		for i, k := range r.Keys {
 			buf = append(buf, parquet.Int64Value(k).Level(0, 0, i))
 		}
 		for i, v := range r.Values {
 			col := len(t.Keys) + i
-			if math.IsNaN(v) {
+			switch {
+			case math.IsNaN(v):
 				buf = append(buf, parquet.NullValue().Level(0, 0, col))
-			} else {
+			case count[i]:
+				if err := t.checkCount(i, j, v); err != nil {
+					return err
+				}
+				buf = append(buf, parquet.Int64Value(int64(v)).Level(0, 1, col))
+			default:
 				buf = append(buf, parquet.DoubleValue(v).Level(0, 1, col))
 			}
 		}
@@ -90,8 +98,13 @@ func parquetSchema(t *Table) (*parquet.Schema, error) {
 			return nil, err
 		}
 	}
-	for _, v := range t.Values {
-		if err := add(v, reflect.TypeFor[*float64](), ",optional"); err != nil {
+	count := t.isCount()
+	for i, v := range t.Values {
+		typ := reflect.TypeFor[*float64]()
+		if count[i] {
+			typ = reflect.TypeFor[*int64]()
+		}
+		if err := add(v, typ, ",optional"); err != nil {
 			return nil, err
 		}
 	}
@@ -99,9 +112,9 @@ func parquetSchema(t *Table) (*parquet.Schema, error) {
 	return parquet.SchemaOf(model), nil
 }
 
-// ReadParquet reads a table written by WriteParquet: its leading INT64
-// columns are the keys, the DOUBLE columns after them the values, and a null
-// value reads as NaN.
+// ReadParquet reads a table written by WriteParquet: its leading required
+// INT64 columns are the keys, the DOUBLE and optional INT64 columns (the
+// counts) after them the values, and a null value reads as NaN.
 func ReadParquet(r io.ReaderAt, size int64) (*Table, error) {
 	f, err := parquet.OpenFile(r, size)
 	if err != nil {
@@ -113,15 +126,19 @@ func ReadParquet(r io.ReaderAt, size int64) (*Table, error) {
 			return nil, fmt.Errorf("column %d (%s): a nested or repeated column, want INT64 keys then DOUBLE values", i, col.Name())
 		}
 		switch kind := col.Type().Kind(); {
-		case kind == parquet.Int64 && len(t.Values) == 0:
+		case kind == parquet.Int64 && col.Required() && len(t.Values) == 0:
 			t.Keys = append(t.Keys, col.Name())
+		case kind == parquet.Int64 && col.Optional():
+			t.Values = append(t.Values, col.Name())
+			t.Counts = append(t.Counts, col.Name())
 		case kind == parquet.Double:
 			t.Values = append(t.Values, col.Name())
 		default:
-			return nil, fmt.Errorf("column %d (%s) is %v: want INT64 keys then DOUBLE values", i, col.Name(), kind)
+			return nil, fmt.Errorf("column %d (%s) is %v: want INT64 keys then DOUBLE or INT64 (counts) values", i, col.Name(), kind)
 		}
 	}
 	nk := len(t.Keys)
+	count := t.isCount()
 	buf := make([]parquet.Row, 1024)
 	for _, rg := range f.RowGroups() {
 		rows := rg.Rows()
@@ -139,6 +156,8 @@ func ReadParquet(r io.ReaderAt, size int64) (*Table, error) {
 						return nil, fmt.Errorf("row %d: key %s is null", len(t.Rows), t.Keys[c])
 					case c < nk:
 						row.Keys[c] = v.Int64()
+					case !v.IsNull() && count[c-nk]:
+						row.Values[c-nk] = float64(v.Int64())
 					case !v.IsNull():
 						row.Values[c-nk] = v.Double()
 					}

@@ -2,6 +2,7 @@ package results
 
 import (
 	"bytes"
+	"io"
 	"math"
 	"path/filepath"
 	"slices"
@@ -109,6 +110,58 @@ func TestParquetFileAndBadNames(t *testing.T) {
 		bad := &Table{Keys: []string{"k"}, Values: names}
 		if err := bad.WriteParquet(&bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "column name") {
 			t.Errorf("columns %q: error %v, want one about the column name", names, err)
+		}
+	}
+}
+
+// TestCounts: a count column is written as integers in the CSV file and as
+// an optional INT64 in the Parquet file, missing (NaN) as empty and null,
+// and reads back as the same table; a count that is not a whole number a
+// float64 holds exactly is refused, naming its row and column.
+func TestCounts(t *testing.T) {
+	tab := &Table{Keys: []string{"replicate", "from"}, Values: []string{"trips", "utilization", "volume"}, Counts: []string{"trips", "volume"}}
+	tab.Append([]int64{0, 1}, []float64{586, 0.5, 1e6})
+	tab.Append([]int64{1, 0}, []float64{math.NaN(), 1, 0})
+	var c bytes.Buffer
+	if err := tab.WriteCSV(&c); err != nil {
+		t.Fatal(err)
+	}
+	if want := "replicate,from,trips,utilization,volume\n0,1,586,0.5,1000000\n1,0,,1.0,0\n"; c.String() != want {
+		t.Errorf("CSV:\n%s\nwant:\n%s", c.String(), want)
+	}
+	var p bytes.Buffer
+	if err := tab.WriteParquet(&p); err != nil {
+		t.Fatal(err)
+	}
+	f, err := parquet.OpenFile(bytes.NewReader(p.Bytes()), int64(p.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []parquet.Kind{parquet.Int64, parquet.Int64, parquet.Int64, parquet.Double, parquet.Int64} {
+		col := f.Schema().Fields()[i]
+		if col.Type().Kind() != want || col.Optional() != (i >= 2) {
+			t.Errorf("column %s: %v, optional %v; want %v, optional %v", col.Name(), col.Type(), col.Optional(), want, i >= 2)
+		}
+	}
+	back, err := ReadParquet(bytes.NewReader(p.Bytes()), int64(p.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(back.Keys, tab.Keys) || !slices.Equal(back.Values, tab.Values) || !slices.Equal(back.Counts, tab.Counts) {
+		t.Fatalf("columns read back as %v %v counts %v", back.Keys, back.Values, back.Counts)
+	}
+	for i, r := range tab.Rows {
+		if g := back.Rows[i]; !slices.Equal(g.Keys, r.Keys) || !slices.EqualFunc(g.Values, r.Values, sameFloat) {
+			t.Errorf("row %d read back as %v %v, want %v %v", i, g.Keys, g.Values, r.Keys, r.Values)
+		}
+	}
+	for _, v := range []float64{2.5, math.Inf(1), 1 << 54} {
+		bad := &Table{Keys: []string{"k"}, Values: []string{"trips"}, Counts: []string{"trips"}}
+		bad.Append([]int64{0}, []float64{v})
+		for format, write := range map[string]func(io.Writer) error{"CSV": bad.WriteCSV, "Parquet": bad.WriteParquet} {
+			if err := write(io.Discard); err == nil || !strings.Contains(err.Error(), "row 1, column trips") {
+				t.Errorf("%s, count %v: error %v, want one naming row 1, column trips", format, v, err)
+			}
 		}
 	}
 }

@@ -14,7 +14,35 @@ import (
 type Table struct {
 	Keys   []string // names of the integer columns
 	Values []string // names of the float columns
+	// Counts names the value columns that hold counts (trips, jobs,
+	// volume): whole numbers, written as integers ("3", not "3.0") in a
+	// CSV file and as INT64 in a Parquet file, so that every reader types
+	// them as integers; NaN is missing in both, as in any value column.
+	Counts []string
 	Rows   []Row
+}
+
+// maxCount is the largest count a float64 holds exactly (2^53).
+const maxCount = 1 << 53
+
+// isCount reports, for each value column, whether Counts names it.
+func (t *Table) isCount() []bool {
+	is := make([]bool, len(t.Values))
+	for _, c := range t.Counts {
+		if i := t.Column(c); i >= 0 {
+			is[i] = true
+		}
+	}
+	return is
+}
+
+// checkCount is nil for a value v of count column col that is missing
+// (NaN) or a whole number a float64 holds exactly.
+func (t *Table) checkCount(col int, row int, v float64) error {
+	if math.IsNaN(v) || v == math.Trunc(v) && math.Abs(v) <= maxCount {
+		return nil
+	}
+	return fmt.Errorf("results: row %d, column %s: %v is not a whole number up to 2^53, as a count is", row+1, t.Values[col], v)
 }
 
 // Row is one observation of a Table.
@@ -81,20 +109,31 @@ func ParseCell(f string) (float64, error) {
 	return strconv.ParseFloat(f, 64)
 }
 
-// WriteCSV writes the table with a header line: keys as integers, values
-// as FormatCell writes them.
+// WriteCSV writes the table with a header line: keys and counts as
+// integers, other values as FormatCell writes them.
 func (t *Table) WriteCSV(w io.Writer) error {
+	count := t.isCount()
 	cw := csv.NewWriter(w)
 	header := append(append([]string(nil), t.Keys...), t.Values...)
 	if err := cw.Write(header); err != nil {
 		return err
 	}
 	rec := make([]string, len(header))
-	for _, r := range t.Rows {
+	for j, r := range t.Rows {
 		for i, k := range r.Keys {
 			rec[i] = strconv.FormatInt(k, 10)
 		}
 		for i, v := range r.Values {
+			if count[i] {
+				if err := t.checkCount(i, j, v); err != nil {
+					return err
+				}
+				rec[len(r.Keys)+i] = ""
+				if !math.IsNaN(v) {
+					rec[len(r.Keys)+i] = strconv.FormatInt(int64(v), 10)
+				}
+				continue
+			}
 			rec[len(r.Keys)+i] = FormatCell(v)
 		}
 		if err := cw.Write(rec); err != nil {

@@ -117,7 +117,8 @@ func LanePrices(lanes *results.Table, hubs []Hub) (*Figure, error) {
 		}
 		return 0
 	})
-	data := &results.Table{Keys: []string{"lane"}, Values: []string{"from", "to", "loaded_trips", "empty_trips", "volume", "price_per_cost", "receive_per_cost"}}
+	data := &results.Table{Keys: []string{"lane"}, Values: []string{"from", "to", "loaded_trips", "empty_trips", "volume", "price_per_cost", "receive_per_cost"},
+		Counts: []string{"from", "to", "loaded_trips", "empty_trips", "volume"}}
 	pay, recv := make(plotter.Values, len(rows)), make(plotter.Values, len(rows))
 	names := make([]string, len(rows))
 	for i, l := range rows {
@@ -181,7 +182,8 @@ func NetworkMap(lanes *results.Table, hubs []Hub) (*Figure, error) {
 	}
 	c := newChart(fmt.Sprintf("Network flows after %d training episodes", final)+"\nline width: volume shipped, each direction to the right of its travel; grey dashes: empty trips only",
 		"x (hub coordinate)", "y (hub coordinate)")
-	data := &results.Table{Keys: []string{"lane"}, Values: []string{"from", "to", "x1", "y1", "x2", "y2", "volume", "empty_trips", "price_per_cost"}}
+	data := &results.Table{Keys: []string{"lane"}, Values: []string{"from", "to", "x1", "y1", "x2", "y2", "volume", "empty_trips", "price_per_cost"},
+		Counts: []string{"from", "to", "volume", "empty_trips"}}
 	var span float64
 	for _, a := range hubs {
 		for _, b := range hubs {
