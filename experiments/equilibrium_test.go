@@ -198,3 +198,41 @@ func TestMeasurementLeavesEvaluationsAlone(t *testing.T) {
 		}
 	}
 }
+
+// TestRelativeLossOfALosingSide: a carrier that asks 0 for every job of the
+// deterministic market sells below cost, so its utility in the profile is
+// negative while its best response (asking the shipper's bid) earns money.
+// 1 - U(profile)/U(best response) is then above 1 and says nothing a
+// fraction says: utility_loss_carrier is empty (NaN), with the reason, and
+// its loss in money is the gap; the shipper, who gains in the profile,
+// keeps a relative loss in [0, 1] that follows the definition.
+func TestRelativeLossOfALosingSide(t *testing.T) {
+	r := deterministicProfile(t, 0)
+	car := r.carLearner.(*agents.Gaussian)
+	copy(car.Policy.Theta, weightsFor(t, r, []float64{0, 0, 0, 0}))
+	m := measure(r)
+	var ship, carrier equilibrium.RoleResult
+	for _, rr := range m.Roles {
+		if rr.Carrier {
+			carrier = rr
+		} else {
+			ship = rr
+		}
+	}
+	if !(carrier.Profile < 0 && carrier.Best > 0) {
+		t.Fatalf("premise: the carrier's utility %v per episode in the profile, %v with its best response; want negative and positive", carrier.Profile, carrier.Best)
+	}
+	if !math.IsNaN(m.LossCarrier) || !math.IsNaN(carrier.Loss()) || !strings.Contains(carrier.LossNote(), "negative") {
+		t.Errorf("carrier losing %v per episode: relative loss %v (role %v, %q); want NaN with a note that its utility is negative (1 - U/U_BR would be %v)",
+			carrier.Profile, m.LossCarrier, carrier.Loss(), carrier.LossNote(), 1-carrier.Profile/carrier.Best)
+	}
+	if math.Abs(carrier.Gap-(carrier.Best-carrier.Profile)) > 1e-9*carrier.Best || !(m.GapCarrier > 0) {
+		t.Errorf("carrier's gap %v (measurement %v), want U(best response) - U(profile) = %v", carrier.Gap, m.GapCarrier, carrier.Best-carrier.Profile)
+	}
+	if !(ship.Profile >= 0 && ship.Best > 0) {
+		t.Fatalf("premise: the shipper's utility %v in the profile, %v with its best response; want both >= 0", ship.Profile, ship.Best)
+	}
+	if want := 1 - ship.Profile/ship.Best; m.LossShipper != want || want < 0 || want > 1 || ship.LossNote() != "" {
+		t.Errorf("shipper's relative loss %v (%q), want 1 - %v/%v = %v, in [0, 1]", m.LossShipper, ship.LossNote(), ship.Profile, ship.Best, want)
+	}
+}

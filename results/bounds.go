@@ -3,8 +3,10 @@ package results
 import "math"
 
 // bounded are the metrics whose every value lies in [0, 1] by definition:
-// shares of jobs and of volume, and shares of agents.
-var bounded = []string{"ship_share", "utilization", "ne_adherence", "br_exact_shipper", "br_exact_carrier"}
+// shares of jobs and of volume, shares of agents, and relative utility
+// losses (defined only where 0 <= U(profile) <= U(best response)).
+var bounded = []string{"ship_share", "utilization", "ne_adherence", "br_exact_shipper", "br_exact_carrier",
+	"utility_loss_shipper", "utility_loss_carrier"}
 
 // Bounds returns the least and greatest value metric name can take, when
 // they are known: [0, 1] for a share of jobs or of volume. The mean of such

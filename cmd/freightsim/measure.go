@@ -61,8 +61,12 @@ func printMeasure(w io.Writer, sc scenario.Config, res *experiments.Result) {
 	fmt.Fprintf(w, "%s: distance from a Nash equilibrium of the profile %s (replicate 0 of %d, seed %d)\n\n", sc.Name, when, sc.Replicates, sc.Seed)
 	if m := res.Equilibrium[0]; m != nil {
 		for _, r := range m.Roles {
-			fmt.Fprintf(w, "%s gains %s per episode by its best response (%s%s): from %s to %s, relative loss %s\n",
-				r.Label, num(r.Gap), r.Method, ciNote(r.CI95), num(r.Profile), num(r.Best), num(r.Loss()))
+			loss := "relative loss " + num(r.Loss())
+			if note := r.LossNote(); note != "" {
+				loss = "relative loss " + note
+			}
+			fmt.Fprintf(w, "%s gains %s per episode by its best response (%s%s): from %s to %s, %s\n",
+				r.Label, num(r.Gap), r.Method, ciNote(r.CI95), num(r.Profile), num(r.Best), loss)
 			switch {
 			case r.Weights == nil:
 				fmt.Fprintf(w, "  its own strategy is the best response found\n")

@@ -94,15 +94,33 @@ type RoleResult struct {
 }
 
 // Loss is the role's relative utility loss 1 - U(profile)/U(best
-// response), the metric of bnelearn and SODA; NaN where U(best response)
-// is not positive.
+// response), the metric of bnelearn and SODA: the fraction of what its best
+// response would earn that the profile forgoes, in [0, 1]. NaN where it is
+// no such fraction (LossNote says why): where U(best response) is not
+// positive, and where U(profile) is negative, since a role that loses money
+// in the profile has a ratio without bound as U(best response) nears 0
+// (P1's carrier before training: -3000 against 1.3e-5 per episode, a
+// "relative loss" of 2.3e8); Gap is its loss in money there.
 func (r RoleResult) Loss() float64 { return relativeLoss(r.Profile, r.Best) }
 
+// LossNote is why Loss is undefined (NaN), "" where it is defined.
+func (r RoleResult) LossNote() string { return lossNote(r.Profile, r.Best) }
+
 func relativeLoss(profile, best float64) float64 {
-	if !(best > 0) {
+	if lossNote(profile, best) != "" {
 		return math.NaN()
 	}
 	return 1 - profile/best
+}
+
+func lossNote(profile, best float64) string {
+	switch {
+	case !(best > 0):
+		return "undefined: the best response's utility is not positive"
+	case !(profile >= 0):
+		return "undefined: the profile's utility is negative (see the gap)"
+	}
+	return ""
 }
 
 // Measurement is what the measurement found at one evaluation point: the
@@ -113,7 +131,7 @@ type Measurement struct {
 	NashConv, CI95             float64
 	Adherence, Distance        float64
 	Surplus                    float64 // S: the efficient gains from trade per measurement episode
-	LossShipper, LossCarrier   float64 // relative utility loss of each side
+	LossShipper, LossCarrier   float64 // relative utility loss of each side (see RoleResult.Loss), in [0, 1] or NaN
 	ExactShipper, ExactCarrier float64 // the share of each side's roles whose gap is exact
 	Roles                      []RoleResult
 }
