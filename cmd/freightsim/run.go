@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/freightsim/freightsim/experiments"
 	"github.com/freightsim/freightsim/experiments/lock"
 	"github.com/freightsim/freightsim/experiments/scenario"
+	"github.com/freightsim/freightsim/experiments/seed"
 	"github.com/freightsim/freightsim/results"
 )
 
@@ -418,3 +420,25 @@ func outputFlags(workers int, format string, resume, force bool, out, what strin
 	}
 	return formats, nil
 }
+
+// seedFlag is a --seed flag: a uint64, or the signed int64 of the same bits
+// that the tables' seed columns hold (seed.Parse).
+type seedFlag struct{ v *uint64 }
+
+func (f seedFlag) String() string {
+	if f.v == nil {
+		return "0"
+	}
+	return strconv.FormatUint(*f.v, 10)
+}
+
+func (f seedFlag) Set(s string) error {
+	v, err := seed.Parse(s)
+	if err != nil {
+		return err
+	}
+	*f.v = v
+	return nil
+}
+
+func (f seedFlag) Type() string { return "seed" }
