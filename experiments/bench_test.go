@@ -44,18 +44,7 @@ func BenchmarkP2Replicate(b *testing.B) {
 func BenchmarkBestResponseEvaluation(b *testing.B) {
 	for _, preset := range []string{"strategic-bidding-deterministic", "strategic-bidding-stochastic"} {
 		b.Run(preset, func(b *testing.B) {
-			sc, err := scenario.Resolve(preset)
-			if err != nil {
-				b.Fatal(err)
-			}
-			r, err := newReplicate(&sc, 0)
-			if err != nil {
-				b.Fatal(err)
-			}
-			g, err := newGame(r)
-			if err != nil {
-				b.Fatal(err)
-			}
+			sc, g := presetGame(b, preset)
 			role := g.Roles()[0]
 			g.Use(0, equilibrium.Candidate(role.Features, role.Strategy.(agents.Described).Weights(), 0))
 			p := equilibrium.Play{Episodes: sc.Equilibrium.SearchEpisodes}
@@ -78,23 +67,31 @@ func BenchmarkBestResponse(b *testing.B) {
 		{"search", "strategic-bidding-stochastic"},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			sc, err := scenario.Resolve(c.preset)
-			if err != nil {
-				b.Fatal(err)
-			}
-			r, err := newReplicate(&sc, 0)
-			if err != nil {
-				b.Fatal(err)
-			}
-			g, err := newGame(r)
-			if err != nil {
-				b.Fatal(err)
-			}
+			sc, g := presetGame(b, c.preset)
 			for b.Loop() {
-				equilibrium.Measure(g, &sc, 0, 0)
+				equilibrium.Measure(g, sc, 0, 0)
 			}
 		})
 	}
+}
+
+// presetGame is the equilibrium measurement's game of replicate 0 of a
+// preset, its learners untrained.
+func presetGame(b *testing.B, preset string) (*scenario.Config, *game) {
+	b.Helper()
+	sc, err := scenario.Resolve(preset)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := newReplicate(&sc, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, err := newGame(r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &sc, g
 }
 
 // scalingMax is the largest market BenchmarkScaling runs, in multiples of

@@ -135,15 +135,7 @@ func (m *plotIntervals) Plot(c draw.Canvas, p *plot.Plot) {
 // GlyphBoxes makes room for the marks at the edges of the data area, so
 // that the first and last are drawn whole.
 func (m *plotIntervals) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
-	d := 2 * m.glyph().Radius
-	r := vg.Rectangle{Min: vg.Point{X: -d, Y: -d}, Max: vg.Point{X: d, Y: d}}
-	var boxes []plot.GlyphBox
-	for i, x := range m.xs {
-		if isFinite(x) && isFinite(m.mean[i]) {
-			boxes = append(boxes, plot.GlyphBox{X: p.X.Norm(x), Y: p.Y.Norm(m.mean[i]), Rectangle: r})
-		}
-	}
-	return boxes
+	return glyphBoxes(p, m.xs, m.mean, 2*m.glyph().Radius)
 }
 
 func (m *plotIntervals) DataRange() (xmin, xmax, ymin, ymax float64) {

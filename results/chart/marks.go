@@ -93,12 +93,17 @@ func (l *plotLine) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
 	if !l.dots {
 		return nil
 	}
-	d := 3 * l.dot().Radius
+	return glyphBoxes(p, l.xs, l.ys, 3*l.dot().Radius)
+}
+
+// glyphBoxes are the boxes of half-width d around each point (xs[i], ys[i])
+// with both coordinates finite.
+func glyphBoxes(p *plot.Plot, xs, ys []float64, d vg.Length) []plot.GlyphBox {
 	r := vg.Rectangle{Min: vg.Point{X: -d, Y: -d}, Max: vg.Point{X: d, Y: d}}
 	var boxes []plot.GlyphBox
-	for i, x := range l.xs {
-		if isFinite(x) && isFinite(l.ys[i]) {
-			boxes = append(boxes, plot.GlyphBox{X: p.X.Norm(x), Y: p.Y.Norm(l.ys[i]), Rectangle: r})
+	for i, x := range xs {
+		if isFinite(x) && isFinite(ys[i]) {
+			boxes = append(boxes, plot.GlyphBox{X: p.X.Norm(x), Y: p.Y.Norm(ys[i]), Rectangle: r})
 		}
 	}
 	return boxes
