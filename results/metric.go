@@ -28,7 +28,7 @@ func MarketMetrics() []Metric {
 	return []Metric{
 		{"efficiency", "fraction", "allocative efficiency: gains from trade realised by shippers, carriers and broker / the efficient benchmark (surplus)"},
 		{"surplus", "money per episode", "the efficient benchmark per evaluation episode: the most gains from trade any allocation of the episode's jobs to each carrier's capacity over the episode could reach, timing relaxed (S in ne_adherence)"},
-		{"shipper_share", "fraction; > 1 if carriers lose money", "shippers' gains / the gains shippers and carriers realised together (0.5 = even split); above 1 when the carriers' gains are negative, below 0 when the shippers' are; empty unless the total is positive"},
+		{"shipper_share", "ratio; > 1: carriers lose", "shippers' gains / the gains shippers and carriers realised together (0.5 = even split); above 1 when the carriers' gains are negative, below 0 when the shippers' are; empty unless the total is positive"},
 		{"jain", "index in [1/n, 1]", "Jain's fairness index over the gains of all shippers and carriers"},
 		{"mean_bid", "money per quote", "mean bid quoted"},
 		{"mean_ask", "money per quote", "mean ask quoted"},
@@ -51,8 +51,8 @@ func EquilibriumMetrics() []Metric {
 		{Name: "ne_adherence", Unit: "fraction", Description: "NE adherence: 1 - nash_conv / eq_surplus clipped to [0,1]"},
 		{Name: "eq_distance", Unit: "money", Description: "where the equilibria are known in closed form: distance of the quotes to the nearest equilibrium, no-trade equilibria included (P1's fixed jobs: mean over job types of the distance of the mean (bid, ask) to the job's equilibrium set; bilateral trading: the L2 distance of the quote functions to Chatterjee and Samuelson's linear equilibrium)"},
 		{Name: "eq_surplus", Unit: "money per episode", Description: "S of ne_adherence: the efficient gains from trade per measurement episode"},
-		{Name: "utility_loss_shipper", Unit: "fraction", Description: "the shippers' relative utility loss 1 - U(profile) / U(best response), as bnelearn and SODA report it: the fraction of their best response's utility the profile forgoes, in [0, 1]; empty where U(best response) is not positive or U(profile) is negative (the shippers lose money in the profile: br_gap_shipper is their loss in money)"},
-		{Name: "utility_loss_carrier", Unit: "fraction", Description: "the carriers' relative utility loss 1 - U(profile) / U(best response), as for the shippers: in [0, 1]; empty where U(best response) is not positive or U(profile) is negative (br_gap_carrier is their loss in money)"},
+		{Name: "utility_loss_shipper", Unit: "fraction; U ≥ 0 only", Description: "the shippers' relative utility loss 1 - U(profile) / U(best response), as bnelearn and SODA report it: the fraction of their best response's utility the profile forgoes, in [0, 1]; empty where U(best response) is not positive or U(profile) is negative (the shippers lose money in the profile: br_gap_shipper is their loss in money)"},
+		{Name: "utility_loss_carrier", Unit: "fraction; U ≥ 0 only", Description: "the carriers' relative utility loss 1 - U(profile) / U(best response), as for the shippers: in [0, 1]; empty where U(best response) is not positive or U(profile) is negative (br_gap_carrier is their loss in money)"},
 		{Name: "br_exact_shipper", Unit: "fraction", Description: "share of the shippers whose best response was computed exactly (1) rather than searched for (0)"},
 		{Name: "br_exact_carrier", Unit: "fraction", Description: "share of the carriers whose best response was computed exactly"},
 	}

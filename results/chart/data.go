@@ -223,6 +223,7 @@ func summaryTable(xName string, xs []int64, series []*seriesSummary) *results.Ta
 	t := &results.Table{Keys: []string{xName}}
 	for _, s := range series {
 		t.Values = append(t.Values, s.name+"_mean", s.name+"_ci95_low", s.name+"_ci95_high", s.name+"_n")
+		t.Counts = append(t.Counts, s.name+"_n")
 	}
 	for i, x := range xs {
 		vals := make([]float64, 0, len(t.Values))
