@@ -165,3 +165,25 @@ func TestCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestCountsReadBackFromCSV: ReadCSV takes a value column written as
+// integers in every row with a value for a count, so that a table read
+// from its CSV file writes back the same bytes; a column with a point or an
+// exponent in any row, or empty in every row, is not one.
+func TestCountsReadBackFromCSV(t *testing.T) {
+	in := "k,trips,x,empty,mixed\n0,586,1.0,,3\n1,,0.5,,1e+21\n2,-3,2.0,,4\n"
+	tab, err := ReadCSV(strings.NewReader(in), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(tab.Counts, []string{"trips"}) {
+		t.Errorf("counts %v, want [trips]", tab.Counts)
+	}
+	var out bytes.Buffer
+	if err := tab.WriteCSV(&out); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "k,trips,x,empty,mixed\n0,586,1.0,,3.0\n1,,0.5,,1e+21\n2,-3,2.0,,4.0\n" {
+		t.Errorf("written back as\n%s", out.String())
+	}
+}

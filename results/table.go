@@ -145,7 +145,10 @@ func (t *Table) WriteCSV(w io.Writer) error {
 }
 
 // ReadCSV reads a table written by WriteCSV; the first nkeys columns are the
-// integer keys. Errors name the line and column.
+// integer keys. A value column written as integers in every row that has a
+// value is a count (Table.Counts): WriteCSV writes every other value with a
+// point or an exponent, so the table writes back the same. Errors name the
+// line and column.
 func ReadCSV(r io.Reader, nkeys int) (*Table, error) {
 	cr := csv.NewReader(r)
 	header, err := cr.Read()
@@ -156,9 +159,19 @@ func ReadCSV(r io.Reader, nkeys int) (*Table, error) {
 		return nil, fmt.Errorf("line 1: %d columns, want at least %d keys", len(header), nkeys)
 	}
 	t := &Table{Keys: header[:nkeys], Values: header[nkeys:]}
+	whole := make([]bool, len(t.Values)) // every value so far an integer
+	seen := make([]bool, len(t.Values))  // a value so far
+	for i := range whole {
+		whole[i] = true
+	}
 	for line := 2; ; line++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
+			for i, v := range t.Values {
+				if whole[i] && seen[i] {
+					t.Counts = append(t.Counts, v)
+				}
+			}
 			return t, nil
 		}
 		if err != nil {
@@ -175,7 +188,26 @@ func ReadCSV(r io.Reader, nkeys int) (*Table, error) {
 			if row.Values[i-nkeys], err = ParseCell(f); err != nil {
 				return nil, fmt.Errorf("line %d, column %s: %q is not a number", line, header[i], f)
 			}
+			if f != "" {
+				seen[i-nkeys] = true
+				whole[i-nkeys] = whole[i-nkeys] && isInteger(f)
+			}
 		}
 		t.Rows = append(t.Rows, row)
 	}
+}
+
+// isInteger reports whether f is written as an integer: digits, after a
+// minus sign or not.
+func isInteger(f string) bool {
+	f = strings.TrimPrefix(f, "-")
+	if f == "" {
+		return false
+	}
+	for _, c := range f {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
