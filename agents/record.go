@@ -1,6 +1,7 @@
 package agents
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/freightsim/freightsim/policy"
@@ -25,10 +26,15 @@ type Record struct {
 	Total   float64 // sum of all rewards
 }
 
-// Decide records a decision.
+// Decide records a decision. It panics if group is negative or phi's
+// length differs from the record's earlier decisions': a record is checked
+// where decisions enter, so that handing it to a batch needs no check.
 func (r *Record) Decide(phi []float64, action, mean, sigma float64, group int) {
 	if r.dim == 0 {
 		r.dim = len(phi)
+	}
+	if group < 0 || len(phi) != r.dim {
+		panic(fmt.Sprintf("agents: Record.Decide with %d features (want %d) and group %d (want >= 0)", len(phi), r.dim, group))
 	}
 	r.Phi = append(r.Phi, phi...)
 	r.Action = append(r.Action, action)
@@ -107,9 +113,22 @@ func (r *Record) addTo(b *policy.Batch, u policy.Utility) {
 	if r.Len() == 0 {
 		return
 	}
-	start := len(b.Return)
-	b.AddTrajectory(r.Phi, r.Action, r.Mean, r.Sigma, r.Reward, r.Group)
-	ret := b.Return[start:]
+	start, n := len(b.Return), len(r.Action)
+	// The record's slices are parallel by construction and its groups are
+	// remaining dues (>= 0, checked by Decide): each of the batch's slices
+	// grows once and the few decisions are stored element by element,
+	// without AddTrajectory's checks or a bulk copy's call per slice.
+	b.Phi = append(b.Phi, r.Phi...)
+	action, mean, sigma := extend(b.Action, n), extend(b.Mean, n), extend(b.Sigma, n)
+	ret, group := extend(b.Return, n), extend(b.Group, n)
+	for i := range n {
+		k := start + i
+		action[k], mean[k], sigma[k] = r.Action[i], r.Mean[i], r.Sigma[i]
+		ret[k], group[k] = r.Reward[i], r.Group[i]
+	}
+	b.Action, b.Mean, b.Sigma, b.Return, b.Group = action, mean, sigma, ret, group
+	b.EndTrajectory()
+	ret = b.Return[start:]
 	for i := len(ret) - 2; i >= 0; i-- {
 		ret[i] += ret[i+1]
 	}
@@ -119,3 +138,6 @@ func (r *Record) addTo(b *policy.Batch, u policy.Utility) {
 		}
 	}
 }
+
+// extend returns s lengthened by n elements, growing its array when needed.
+func extend[T any](s []T, n int) []T { return slices.Grow(s, n)[:len(s)+n] }

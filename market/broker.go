@@ -100,6 +100,12 @@ type Broker struct {
 	asLoad    []int
 
 	sb surplusBounds // EfficientSurplus's bounds
+
+	// The rules last validated: Clear validates them again only when they
+	// change (ok: they were valid).
+	okTie   Tie
+	okPrice PriceRule
+	ok      bool
 }
 
 // P2Acceptance returns the broker of the smart-containers paper (van Heeswijk
@@ -145,8 +151,11 @@ func (b *Broker) Clear(orders []Order, capacity int) Clearing {
 	if capacity < 0 {
 		panic(fmt.Sprintf("market: Broker.Clear with capacity %d, want >= 0", capacity))
 	}
-	if err := b.Validate(); err != nil {
-		panic("market: Broker.Clear: " + err.Error())
+	if !b.ok || b.Tie != b.okTie || b.Price != b.okPrice {
+		if err := b.Validate(); err != nil {
+			panic("market: Broker.Clear: " + err.Error())
+		}
+		b.ok, b.okTie, b.okPrice = true, b.Tie, b.Price
 	}
 	b.ks.reset(capacity, b.Tie)
 	for i, o := range orders {
