@@ -62,7 +62,8 @@ type Theory struct {
 	// each job is quoted by its segment's carriers only), when above 1.
 	// Each sampled clearing is then one segment's part of a clearing, the
 	// segments taken in turn, its jobs those whose ID falls in the segment
-	// as in a run: Surplus and Competitive.Quantity are Segments times the
+	// as in a run (IDs counted on from one sampled clearing to the next,
+	// as within an episode): Surplus and Competitive.Quantity are Segments times the
 	// segment's (an unbiased sample of the whole market's clearing), the
 	// price band and Band are the segment's own. Sampling a segment costs
 	// the same whatever the market's size.
