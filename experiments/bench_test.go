@@ -147,6 +147,66 @@ func BenchmarkScaling(b *testing.B) {
 	}
 }
 
+// BenchmarkTheory computes theory.json's theory (equilibrium.NewTheory) of
+// the balanced preset, and of it scaled by k as in BenchmarkScaling (each
+// job quoted by -scaling.candidates carriers): its CPU time (cpu-s/op) and
+// the clearings it sampled. With segments it samples one segment's clearing
+// at a time, so its cost does not grow with the market:
+//
+//	go test -run '^$' -bench Theory -benchtime 1x -cpu 1 ./experiments
+func BenchmarkTheory(b *testing.B) {
+	theory := func(b *testing.B, sc scenario.Config) {
+		cpu := cpuSeconds()
+		var th *equilibrium.Theory
+		for b.Loop() {
+			th = equilibrium.NewTheory(&sc)
+		}
+		b.ReportMetric((cpuSeconds()-cpu)/float64(b.N), "cpu-s/op")
+		b.ReportMetric(float64(th.Clearings), "clearings")
+	}
+	b.Run("balanced", func(b *testing.B) {
+		sc, err := scenario.Resolve("balanced")
+		if err != nil {
+			b.Fatal(err)
+		}
+		theory(b, sc)
+	})
+	for _, k := range []int{1, 10, 100} {
+		if k > *scalingMax {
+			break
+		}
+		b.Run(fmt.Sprintf("size=%dx", k), func(b *testing.B) { theory(b, scaledBalanced(b, k, *scalingCandidates)) })
+	}
+}
+
+// BenchmarkTheoryShare runs the balanced preset as shipped (one replicate,
+// 2,001 training episodes, one worker; about half a minute of CPU) and
+// reports the share of its CPU time that its theory takes (theory-share:
+// NewTheory's CPU time alone over Run's, which computes it alongside the
+// replicate), with both times:
+//
+//	go test -run '^$' -bench TheoryShare -benchtime 1x -cpu 1 ./experiments
+func BenchmarkTheoryShare(b *testing.B) {
+	sc, err := scenario.Resolve("balanced")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var theory, run float64
+	for b.Loop() {
+		cpu := cpuSeconds()
+		equilibrium.NewTheory(&sc)
+		theory += cpuSeconds() - cpu
+		cpu = cpuSeconds()
+		if _, err := Run(context.Background(), sc, Options{Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+		run += cpuSeconds() - cpu
+	}
+	b.ReportMetric(theory/run, "theory-share")
+	b.ReportMetric(theory/float64(b.N), "theory-cpu-s/op")
+	b.ReportMetric(run/float64(b.N), "run-cpu-s/op")
+}
+
 // scaledBalanced is the balanced preset scaled by k, with the short setup
 // of BenchmarkScaling and each job quoted by candidates carriers (0: all).
 func scaledBalanced(tb testing.TB, k, candidates int) scenario.Config {

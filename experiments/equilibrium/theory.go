@@ -58,6 +58,16 @@ type Theory struct {
 	// mean: sampling stops once it is at most 5 %, or after 2,000
 	// clearings (0 for a fixed stream, whose every clearing is the same).
 	Precision float64 `json:"surplus_ci95_relative"`
+	// Segments is the number of segments of the market (market.candidates:
+	// each job is quoted by its segment's carriers only), when above 1.
+	// Each sampled clearing is then one segment's part of a clearing, the
+	// segments taken in turn, its jobs those whose ID falls in the segment
+	// as in a run (IDs counted on from one sampled clearing to the next,
+	// as within an episode): Surplus and Competitive.Quantity are Segments times the
+	// segment's (an unbiased sample of the whole market's clearing), the
+	// price band and Band are the segment's own. Sampling a segment costs
+	// the same whatever the market's size.
+	Segments int `json:"segments,omitempty"`
 
 	// DemandRatio is the expected volume arriving per epoch over the
 	// capacity offered per epoch: > 1 freight-driven, < 1 capacity-driven.
@@ -303,7 +313,7 @@ func NewTheory(sc *scenario.Config) *Theory {
 	rng := seed.Stream(seed.Derive(sc.Seed, 0xe9), 0, seed.RoleJobs)
 	n := theoryMax
 	if fixed != nil {
-		n = 1 // every clearing of a fixed stream is the same
+		n = 1 // every clearing of a fixed stream is the same (with segments, each segment's once)
 	}
 	// Per epoch, a carrier offers its capacity once per period: the theory is
 	// of a clearing of one epoch's arrivals against one epoch's capacity. A
@@ -327,6 +337,14 @@ func NewTheory(sc *scenario.Config) *Theory {
 	if homogeneous {
 		th.Competitive.Unit = "money per volume unit"
 	}
+	// With segments, a sample is one segment's clearing: its carriers, and
+	// the arrivals whose ID (counted as a run counts them) falls in it.
+	g := segments(sc)
+	if g > 1 {
+		th.Segments = g
+	}
+	all := carriers
+	var id int64 // the next arrival's ID
 	var broker market.Broker
 	var surplus, qty, low, high []float64
 	var costSum, resSum float64
@@ -336,17 +354,36 @@ func NewTheory(sc *scenario.Config) *Theory {
 	var costs [][]float64
 	jobs := make([]agents.Job, 0, 16)
 	ptrs := make([]*agents.Job, 0, 16)
+	if g > 1 {
+		n = (n + g - 1) / g * g // whole rounds of the segments
+	}
+	precise := false
 	for k := 0; k < n; k++ {
 		if fixed == nil && k >= theoryMin && k%theoryBatch == 0 {
-			if st := results.Summarize(surplus); st.CI95High-st.Mean <= theoryPrecision*math.Abs(st.Mean) {
-				break
-			}
+			st := results.Summarize(surplus)
+			precise = precise || st.CI95High-st.Mean <= theoryPrecision*math.Abs(st.Mean)
+		}
+		if precise && k%g == 0 {
+			break
 		}
 		jobs, ptrs = jobs[:0], ptrs[:0]
+		seg := k % g
+		if g > 1 {
+			lo, hi := seg*sc.Market.Candidates, min((seg+1)*sc.Market.Candidates, len(all))
+			carriers = all[lo:hi]
+		}
 		if fixed != nil {
-			jobs = append(jobs, fixed...)
+			for i, f := range fixed {
+				if (id+int64(i))%int64(g) == int64(seg) {
+					jobs = append(jobs, f)
+				}
+			}
+			id += int64(len(fixed))
 		} else {
-			for range gen.Arrivals.Draw(rng) {
+			arrivals := gen.Arrivals.Draw(rng)
+			mine := inSegment(id, arrivals, g, seg)
+			id += int64(arrivals)
+			for range mine {
 				var j agents.Job
 				gen.Fill(rng, &j)
 				for _, c := range sc.Carriers {
@@ -369,7 +406,7 @@ func NewTheory(sc *scenario.Config) *Theory {
 		// One assignment a clearing: its spread is the efficient surplus,
 		// and the jobs it ships, at their carrier's cost, make the band.
 		a := efficientAssignment(&broker, ptrs, carriers, &values, &volumes, &costs)
-		surplus = append(surplus, a.Spread)
+		surplus = append(surplus, float64(g)*a.Spread)
 		for i, c := range a.Carrier {
 			if c >= 0 {
 				costSum += costs[c][i]
@@ -404,7 +441,7 @@ func NewTheory(sc *scenario.Config) *Theory {
 			supply = append(supply, market.Step{Price: price, Qty: car.Capacity})
 		}
 		ce := market.CompetitiveEquilibrium(demand, supply)
-		qty = append(qty, float64(ce.Quantity))
+		qty = append(qty, float64(g*ce.Quantity))
 		if ce.Quantity > 0 && !math.IsInf(ce.Low, 0) && !math.IsInf(ce.High, 0) {
 			low = append(low, ce.Low)
 			high = append(high, ce.High)
@@ -423,6 +460,27 @@ func NewTheory(sc *scenario.Config) *Theory {
 		th.Band = Band{Low: costSum / float64(worth), High: resSum / float64(worth)}
 	}
 	return th
+}
+
+// segments is the number of segments of sc's market (market.candidates, as
+// agents.Exchange.Segments counts them): 1 when every carrier quotes every
+// job.
+func segments(sc *scenario.Config) int {
+	m := sc.Market.Candidates
+	if m <= 0 || m >= len(sc.Carriers) {
+		return 1
+	}
+	return (len(sc.Carriers) + m - 1) / m
+}
+
+// inSegment is how many of n arrivals with IDs from id on fall in segment
+// seg of g (ID modulo g, as agents.Exchange.Segment assigns them).
+func inSegment(id int64, n, g, seg int) int {
+	// IDs below x in segment seg: those congruent to seg modulo g.
+	below := func(x int64) int64 {
+		return (x + int64(g) - 1 - int64(seg)) / int64(g)
+	}
+	return int(below(id+int64(n)) - below(id))
 }
 
 // MarshalJSON writes an undefined (NaN) end as null.

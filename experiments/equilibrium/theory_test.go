@@ -143,3 +143,62 @@ func TestTheoryJSONRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestTheorySegments: with market.candidates, a sampled clearing is one
+// segment's, the segments in turn, each job in the segment of its ID
+// modulo the number of segments, as in a run. The fixed stream of
+// strategic-bidding-deterministic (see TestTheoryDeterministic) with two
+// carriers alike and candidates 1 has two segments: the first clearing's
+// jobs 0 and 2 go to segment 0 (spreads 70 and 40), the second clearing's
+// IDs 4 to 7 put jobs 1 and 3 in segment 1 (spread 90; job 3 is not worth
+// shipping). Each sample is twice its segment's surplus, 220 and 180, and
+// their mean is the whole market's, 200, as capacity is slack; the
+// competitive quantity likewise (2 * 15 and 2 * 20, mean 35).
+func TestTheorySegments(t *testing.T) {
+	sc, err := scenario.Resolve("strategic-bidding-deterministic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Carriers = append(sc.Carriers, sc.Carriers[0])
+	sc.Market.Candidates = 1
+	if ps := sc.Validate(); len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	th := NewTheory(&sc)
+	if th.Segments != 2 || th.Clearings != 2 {
+		t.Fatalf("%d segments, %d clearings sampled; want 2 and 2", th.Segments, th.Clearings)
+	}
+	if math.Abs(th.Surplus.Mean-200) > 1e-9 || math.Abs(th.Surplus.SD-math.Sqrt(800)) > 1e-9 {
+		t.Errorf("efficient surplus %+v, want samples 220 and 180", th.Surplus)
+	}
+	if th.Competitive.Quantity.Mean != 35 || th.Competitive.Quantity.SD != math.Sqrt(50) {
+		t.Errorf("competitive quantity %+v, want samples 30 and 40", th.Competitive.Quantity)
+	}
+	// Every carrier in one segment: the theory of the whole market.
+	sc.Market.Candidates = 2
+	if whole := NewTheory(&sc); whole.Segments != 0 || whole.Clearings != 1 || math.Abs(whole.Surplus.Mean-200) > 1e-9 {
+		t.Errorf("candidates = carriers: %d segments, %d clearings, surplus %v; want no segments, 1 clearing of 200",
+			whole.Segments, whole.Clearings, whole.Surplus.Mean)
+	}
+}
+
+// TestInSegment counts the arrivals of each segment one by one.
+func TestInSegment(t *testing.T) {
+	for g := 1; g <= 5; g++ {
+		for id := int64(0); id < 12; id++ {
+			for n := 0; n < 12; n++ {
+				for seg := range g {
+					want := 0
+					for i := id; i < id+int64(n); i++ {
+						if i%int64(g) == int64(seg) {
+							want++
+						}
+					}
+					if got := inSegment(id, n, g, seg); got != want {
+						t.Fatalf("inSegment(%d, %d, %d, %d) = %d, want %d", id, n, g, seg, got, want)
+					}
+				}
+			}
+		}
+	}
+}
