@@ -263,7 +263,7 @@ func BenchmarkNetworkEpochCDA(b *testing.B) {
 // hub are not alike and each hub clears by the lanes heuristic
 // (market.Broker.AssignLanes). Hubs and trucks scale together (scale=1..8:
 // 2s hubs with 12 trucks each, 24s trucks); then the trucks per hub grow
-// (8 hubs with 24 to 96 trucks each), where a hub of more than 32 trucks
+// (8 hubs with 24 to 192 trucks each), where a hub of more than 32 trucks
 // clears by blocks. cpu-ns/epoch/truck stays flat when the cost is
 // proportional to the trucks, hubs times trucks per hub.
 func BenchmarkNetworkEpochPartLoads(b *testing.B) {
@@ -274,7 +274,7 @@ func BenchmarkNetworkEpochPartLoads(b *testing.B) {
 			runNetworkBench(b, &sc, hubs, trucks)
 		})
 	}
-	for _, trucks := range []int{24, 48, 96} {
+	for _, trucks := range []int{24, 48, 96, 192} {
 		b.Run(fmt.Sprintf("hubs=8/trucks=%d", trucks), func(b *testing.B) {
 			sc := partLoadNetwork(8, trucks)
 			runNetworkBench(b, &sc, 8, trucks)
