@@ -366,10 +366,10 @@ func (c *CDA) shouted(ask bool, fills []market.Fill, h, d int) {
 		return
 	}
 	if len(fills) == 0 {
-		c.shout(Shout{Ask: ask, Price: c.lastQuote}, h, d)
+		c.shout(Shout{Ask: ask, Price: c.lastQuote, From: h, To: d}, h, d)
 	}
 	for _, f := range fills {
-		c.shout(Shout{Ask: ask, Price: f.Price, Traded: true}, h, d)
+		c.shout(Shout{Ask: ask, Price: f.Price, Traded: true, From: h, To: d}, h, d)
 	}
 }
 

@@ -414,7 +414,7 @@ func (x *Exchange) watch(cs []int, unsold []int) {
 	}
 	for i, j := range x.waiting {
 		if w, ok := x.Shippers[j.Shipper].Strategy.(Watcher); ok && !shouted(w) {
-			w.Watch(Outcome{Quote: j.Bid, Limit: j.Reserve, Traded: x.shipped[i] >= 0, Price: x.pay[i], Last: last})
+			w.Watch(Outcome{Quote: j.Bid, Limit: j.Reserve, Traded: x.shipped[i] >= 0, Price: x.pay[i], Last: last, From: j.From, To: j.To})
 		}
 	}
 	for k, c := range cs {
@@ -432,11 +432,11 @@ func (x *Exchange) watch(cs []int, unsold []int) {
 			if traded {
 				price = x.receive[i]
 			}
-			w.Watch(Outcome{Carrier: true, Quote: x.asks[k][i], Limit: car.Cost(j), Traded: traded, Price: price, Last: last})
+			w.Watch(Outcome{Carrier: true, Quote: x.asks[k][i], Limit: car.Cost(j), Traded: traded, Price: price, Last: last, From: j.From, To: j.To})
 		}
 		if unsold != nil && len(x.waiting) > 0 {
 			for range unsold[c] {
-				w.Watch(Outcome{Carrier: true, Quote: car.ask, Limit: car.Cost(x.waiting[0]), Last: last})
+				w.Watch(Outcome{Carrier: true, Quote: car.ask, Limit: car.Cost(x.waiting[0]), Last: last, From: x.waiting[0].From, To: x.waiting[0].To})
 			}
 		}
 	}

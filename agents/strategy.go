@@ -51,9 +51,10 @@ type ShoutWatcher interface {
 // Shout is one quote in a continuous double auction, as every trader sees
 // it: an ask (Ask) or a bid at Price, and whether it traded, at Price.
 type Shout struct {
-	Ask    bool
-	Price  float64
-	Traded bool
+	Ask      bool
+	Price    float64
+	Traded   bool
+	From, To int // its lane: hubs of origin and destination (0 and 0 on one hub)
 }
 
 // Watcher is a strategy that adapts to what the market does, such as ZIP
@@ -73,4 +74,7 @@ type Outcome struct {
 	// Last is the most recent trade price in the market at this clearing
 	// (the mean price paid there), NaN if nothing has traded yet.
 	Last float64
+	// From and To are the quote's lane: its job's hubs of origin and
+	// destination (0 and 0 on one hub).
+	From, To int
 }

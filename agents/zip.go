@@ -88,7 +88,12 @@ func (p ZIPParams) Validate() error {
 // each clearing the exchange tells it, through [ZIP.Watch], what became of
 // each of its quotes, and it moves mu by Cliff's rule.
 //
-// One ZIP is one trader: its margin is shared by all the jobs it prices.
+// One ZIP is one trader. Its margin is shared by the jobs it prices on one
+// lane (origin and destination hub: Job.From, Job.To; every job of a
+// one-hub market is on lane 0 to 0) and kept per lane on a network, since
+// a back-haul and a head-haul clear at different prices: each lane's
+// margin and momentum start at the initial margin and 0 and move only
+// with the outcomes and shouts of that lane.
 // Its learning rate beta, momentum gamma and initial margin are drawn, in
 // that order, from the rng given to [NewZIP]; it keeps that rng for the
 // perturbations of its targets.
@@ -152,15 +157,34 @@ func (p ZIPParams) Validate() error {
 // non-finite quote or trade price, teach nothing and are ignored (no draw).
 // A ZIP is not safe for concurrent use.
 type ZIP struct {
-	carrier  bool
-	useLast  bool
-	cr, ca   float64
-	beta     float64
-	gamma    float64
+	carrier bool
+	useLast bool
+	cr, ca  float64
+	beta    float64
+	gamma   float64
+	start   float64   // the initial margin, drawn
+	lanes   []zipLane // per lane quoted or heard of, in order of first use
+	rng     *rand.Rand
+}
+
+// zipLane is a ZIP's state on one lane.
+type zipLane struct {
+	from, to int
 	margin   float64
 	momentum float64    // Cliff's Gamma, in units of the job's |limit|, positive when the price rises
 	marked   [2]float64 // margin and momentum at Mark
-	rng      *rand.Rand
+}
+
+// lane is the state for the lane from to, added at the initial margin
+// (and marked there) if new.
+func (z *ZIP) lane(from, to int) *zipLane {
+	for k := range z.lanes {
+		if l := &z.lanes[k]; l.from == from && l.to == to {
+			return l
+		}
+	}
+	z.lanes = append(z.lanes, zipLane{from: from, to: to, margin: z.start, marked: [2]float64{z.start, 0}})
+	return &z.lanes[len(z.lanes)-1]
 }
 
 // NewZIP returns a ZIP trader with parameters p, drawing its beta, gamma
@@ -177,12 +201,25 @@ func NewZIP(p ZIPParams, rng *rand.Rand) (*ZIP, error) {
 	z := &ZIP{carrier: p.Carrier, useLast: p.UseLast, cr: p.CR, ca: p.CA, rng: rng}
 	z.beta = p.Beta.Draw(rng)
 	z.gamma = p.Gamma.Draw(rng)
-	z.margin = p.Margin.Draw(rng)
+	z.start = p.Margin.Draw(rng)
+	z.lane(0, 0)
 	return z, nil
 }
 
-// Margin is the current profit margin mu.
-func (z *ZIP) Margin() float64 { return z.margin }
+// Margin is the current profit margin mu on lane 0 to 0 (a one-hub
+// market's only lane).
+func (z *ZIP) Margin() float64 { return z.lanes[0].margin }
+
+// LaneMargin is the current profit margin mu on the lane from hub from to
+// hub to (the initial margin if the trader has not used it).
+func (z *ZIP) LaneMargin(from, to int) float64 {
+	for _, l := range z.lanes {
+		if l.from == from && l.to == to {
+			return l.margin
+		}
+	}
+	return z.start
+}
 
 // Beta is the learning rate drawn at construction.
 func (z *ZIP) Beta() float64 { return z.beta }
@@ -193,15 +230,15 @@ func (z *ZIP) Gamma() float64 { return z.gamma }
 // Quote returns the carrier's cost of j times 1+mu, or j's reservation
 // times 1-mu. It draws nothing.
 func (z *ZIP) Quote(_ *rand.Rand, j *Job, v *View, _ *Record) float64 {
-	return z.price(limit(z.carrier, j, v))
+	return z.price(z.lane(j.From, j.To), limit(z.carrier, j, v))
 }
 
-// price is the quote at the current margin for a job of limit lim.
-func (z *ZIP) price(lim float64) float64 {
+// price is the quote at lane l's current margin for a job of limit lim.
+func (z *ZIP) price(l *zipLane, lim float64) float64 {
 	if z.carrier {
-		return above(lim, z.margin)
+		return above(lim, l.margin)
 	}
-	return below(lim, z.margin)
+	return below(lim, l.margin)
 }
 
 // Watch moves the margin by Cliff's rule after one of its quotes was
@@ -228,7 +265,7 @@ func (z *ZIP) Watch(o Outcome) {
 		up = !z.carrier
 	}
 
-	z.step(z.rng, o.Limit, q, up)
+	z.step(z.rng, z.lane(o.From, o.To), o.Limit, q, up)
 }
 
 // Shout moves the margin by Cliff's rule after a shout in a continuous
@@ -244,30 +281,42 @@ func (z *ZIP) Shout(rng *rand.Rand, s Shout, limit float64, active bool) {
 	if limit == 0 || !finite(limit) || !finite(s.Price) {
 		return
 	}
-	q, p := s.Price, z.price(limit)
+	l := z.lane(s.From, s.To)
+	q, p := s.Price, z.price(l, limit)
 	switch {
 	case z.carrier && s.Traded && p <= q:
-		z.step(rng, limit, q, true)
+		z.step(rng, l, limit, q, true)
 	case z.carrier && active && p >= q && (s.Traded && !s.Ask || !s.Traded && s.Ask):
-		z.step(rng, limit, q, false)
+		z.step(rng, l, limit, q, false)
 	case !z.carrier && s.Traded && p >= q:
-		z.step(rng, limit, q, false)
+		z.step(rng, l, limit, q, false)
 	case !z.carrier && active && p <= q && (s.Traded && s.Ask || !s.Traded && !s.Ask):
-		z.step(rng, limit, q, true)
+		z.step(rng, l, limit, q, true)
 	}
 }
 
-// Mark keeps the margin and momentum, for Reset.
-func (z *ZIP) Mark() { z.marked = [2]float64{z.margin, z.momentum} }
+// Mark keeps every lane's margin and momentum, for Reset.
+func (z *ZIP) Mark() {
+	for k := range z.lanes {
+		l := &z.lanes[k]
+		l.marked = [2]float64{l.margin, l.momentum}
+	}
+}
 
-// Reset returns to the margin and momentum at the last Mark.
-func (z *ZIP) Reset() { z.margin, z.momentum = z.marked[0], z.marked[1] }
+// Reset returns every lane to its margin and momentum at the last Mark (a
+// lane first used since, to the initial margin).
+func (z *ZIP) Reset() {
+	for k := range z.lanes {
+		l := &z.lanes[k]
+		l.margin, l.momentum = l.marked[0], l.marked[1]
+	}
+}
 
 // step moves the price quoted for a job of limit lim toward a target just
 // above (up) or below the reference price q, by the Widrow-Hoff rule with
 // momentum, drawing its perturbations from rng, and clamps the margin to
 // its range.
-func (z *ZIP) step(rng *rand.Rand, lim, q float64, up bool) {
+func (z *ZIP) step(rng *rand.Rand, l *zipLane, lim, q float64, up bool) {
 	scale := math.Abs(lim)
 	r := z.cr * rng.Float64()
 	a := z.ca * scale * rng.Float64()
@@ -275,12 +324,12 @@ func (z *ZIP) step(rng *rand.Rand, lim, q float64, up bool) {
 	if up {
 		tau = q + r*math.Abs(q) + a
 	}
-	delta := z.beta * (tau - z.price(lim)) / scale
-	z.momentum = z.gamma*z.momentum + (1-z.gamma)*delta
+	delta := z.beta * (tau - z.price(l, lim)) / scale
+	l.momentum = z.gamma*l.momentum + (1-z.gamma)*delta
 	if z.carrier {
-		z.margin = max(z.margin+z.momentum, 0)
+		l.margin = max(l.margin+l.momentum, 0)
 	} else {
-		z.margin = min(max(z.margin-z.momentum, 0), 1)
+		l.margin = min(max(l.margin-l.momentum, 0), 1)
 	}
 }
 

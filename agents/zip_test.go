@@ -207,7 +207,7 @@ func TestZIPTargetRange(t *testing.T) {
 		var reach [2]float64 // largest share of the allowed move, down and up
 		for step := range 2000 {
 			lim := 10 + 490*env.Float64()
-			q := z.price(lim)
+			q := z.price(&z.lanes[0], lim)
 			// Alternate a trade at the quote (margin up) and no trade (margin down).
 			traded := step%2 == 0
 			z.Watch(Outcome{Carrier: carrier, Quote: q, Limit: lim, Traded: traded, Price: q})
@@ -216,7 +216,7 @@ func TestZIPTargetRange(t *testing.T) {
 			if up {
 				lo, hi = q, q*(1+cr)+ca*lim
 			}
-			got, tol := z.price(lim), 1e-9*(q+lim)
+			got, tol := z.price(&z.lanes[0], lim), 1e-9*(q+lim)
 			if got < lo-tol || got > hi+tol {
 				if got == lim || !carrier && got == 0 { // the margin was clamped at 0 (or at 1 for a buyer)
 					continue
@@ -388,9 +388,9 @@ func TestZIPShoutRule(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		before := z.price(lim)
+		before := z.price(&z.lanes[0], lim)
 		z.Shout(rand.New(rand.NewPCG(3, 4)), c.shout, lim, c.active)
-		after := z.price(lim)
+		after := z.price(&z.lanes[0], lim)
 		got := 0
 		switch {
 		case after > before+1e-12:
@@ -407,5 +407,35 @@ func TestZIPShoutRule(t *testing.T) {
 				t.Errorf("%s: price %v -> %v, want %v", c.name, before, after, want)
 			}
 		}
+	}
+}
+
+// TestZIPMarginPerLane checks that a ZIP keeps a margin per lane: outcomes
+// and shouts of one lane move that lane's margin only, every lane starts at
+// the initial margin, and Reset returns each lane to its Mark (a lane first
+// used after the Mark, to the initial margin).
+func TestZIPMarginPerLane(t *testing.T) {
+	p := CliffZIP()
+	p.Carrier = true
+	z := newTestZIP(t, p, 3)
+	start := z.Margin()
+	z.Mark()
+	for range 20 { // trades above the quote on lane 0 to 1 raise its margin
+		q := z.price(z.lane(0, 1), 100)
+		z.Watch(Outcome{Carrier: true, Quote: q, Limit: 100, Traded: true, Price: 2 * q, From: 0, To: 1})
+	}
+	for range 20 { // shouts on lane 1 to 0 that do not trade lower its margin
+		z.Shout(z.rng, Shout{Ask: true, Price: 100 * (1 + start/2), From: 1, To: 0}, 100, true)
+	}
+	up, down := z.LaneMargin(0, 1), z.LaneMargin(1, 0)
+	if !(up > start && down < start) {
+		t.Fatalf("margins from %v: lane 0 to 1 (trades above the quote) %v, want higher; lane 1 to 0 (asks not taken) %v, want lower", start, up, down)
+	}
+	if z.Margin() != start || z.LaneMargin(2, 3) != start {
+		t.Errorf("lanes without outcomes moved: 0 to 0 %v, 2 to 3 %v, want the initial %v", z.Margin(), z.LaneMargin(2, 3), start)
+	}
+	z.Reset()
+	if z.LaneMargin(0, 1) != start || z.LaneMargin(1, 0) != start {
+		t.Errorf("after Reset: lane 0 to 1 %v, 1 to 0 %v, want the marked (initial) %v", z.LaneMargin(0, 1), z.LaneMargin(1, 0), start)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/freightsim/freightsim/agents"
@@ -312,30 +313,85 @@ func BenchmarkNetworkEpochCDA(b *testing.B) {
 	})
 }
 
+// BenchmarkNetworkEpochPartLoads is BenchmarkNetworkEpoch with part loads
+// and differing asks, the network preset's case: jobs of 1 to 3 units on
+// trucks of 3, and three carriers, each with a third of every hub's trucks,
+// asking their cost times 1, 1.1 and 1.2 (markup), so that the trucks at a
+// hub are not alike and each hub clears by the lanes heuristic
+// (market.Broker.AssignLanes). Hubs and trucks scale together (scale=1..8:
+// 2s hubs with 12 trucks each, 24s trucks); then the trucks per hub grow
+// (8 hubs with 24 to 192 trucks each), where a hub of more than 32 trucks
+// clears by blocks. cpu-ns/epoch/truck stays flat when the cost is
+// proportional to the trucks, hubs times trucks per hub.
+func BenchmarkNetworkEpochPartLoads(b *testing.B) {
+	for _, s := range []int{1, 2, 4, 8} {
+		hubs, trucks := 2*s, 12
+		b.Run(fmt.Sprintf("scale=%d/hubs=%d/trucks=%d", s, hubs, trucks), func(b *testing.B) {
+			sc := partLoadNetwork(hubs, trucks)
+			runNetworkBench(b, &sc, hubs, trucks)
+		})
+	}
+	for _, trucks := range []int{24, 48, 96, 192} {
+		b.Run(fmt.Sprintf("hubs=8/trucks=%d", trucks), func(b *testing.B) {
+			sc := partLoadNetwork(8, trucks)
+			runNetworkBench(b, &sc, 8, trucks)
+		})
+	}
+}
+
+// partLoadNetwork is ringNetwork with jobs of 1 to 3 units on trucks of 3,
+// and three carriers of markups 0, 0.1 and 0.2 sharing every hub's trucks.
+func partLoadNetwork(hubs, trucks int) scenario.Config {
+	sc := ringNetwork(hubs, trucks)
+	sc.Jobs.Volume = scenario.Range{Min: 1, Max: 3}
+	fleet := sc.Carriers[0].Trucks
+	for f := range fleet {
+		fleet[f].Count = trucks / 3
+	}
+	sc.Carriers = []scenario.Carrier{sc.Carriers[0], sc.Carriers[0], sc.Carriers[0]}
+	for c := range sc.Carriers {
+		car := &sc.Carriers[c]
+		car.Capacity = 3
+		car.Trucks = slices.Clone(fleet)
+		car.Strategy.Kind, car.Strategy.Markup = scenario.KindMarkup, 0.1*float64(c)
+	}
+	return sc
+}
+
 func benchNetwork(b *testing.B, edit func(*scenario.Config)) {
 	for _, hubs := range []int{2, 4, 8, 16} {
 		for _, trucks := range []int{4, 16, 64} {
 			b.Run(fmt.Sprintf("hubs=%d/trucks=%d", hubs, trucks), func(b *testing.B) {
 				sc := ringNetwork(hubs, trucks)
 				edit(&sc)
-				if ps := sc.Validate(); len(ps) > 0 {
-					b.Fatal(ps)
-				}
-				r, err := newReplicate(&sc, 0)
-				if err != nil {
-					b.Fatal(err)
-				}
-				r.use(r.streams(1))
-				const horizon = 99
-				b.ReportAllocs()
-				for b.Loop() {
-					r.w.episode(horizon)
-					_ = r.x.EndEpisode()
-				}
-				perEpoch := float64(b.Elapsed().Nanoseconds()) / float64(b.N) / (horizon + 1)
-				b.ReportMetric(perEpoch, "ns/epoch")
-				b.ReportMetric(perEpoch/float64(hubs*trucks), "ns/epoch/truck")
+				runNetworkBench(b, &sc, hubs, trucks)
 			})
 		}
 	}
+}
+
+// runNetworkBench times episodes of sc, a network of hubs with trucks
+// trucks each, and reports the cost per epoch and per epoch and truck.
+func runNetworkBench(b *testing.B, sc *scenario.Config, hubs, trucks int) {
+	if ps := sc.Validate(); len(ps) > 0 {
+		b.Fatal(ps)
+	}
+	r, err := newReplicate(sc, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r.use(r.streams(1))
+	const horizon = 99
+	b.ReportAllocs()
+	cpu := cpuSeconds()
+	for b.Loop() {
+		r.w.episode(horizon)
+		_ = r.x.EndEpisode()
+	}
+	epochs := float64(b.N) * (horizon + 1)
+	perEpoch := float64(b.Elapsed().Nanoseconds()) / epochs
+	b.ReportMetric(perEpoch, "ns/epoch")
+	b.ReportMetric(perEpoch/float64(hubs*trucks), "ns/epoch/truck")
+	// CPU time, which a loaded machine inflates less than the wall clock.
+	b.ReportMetric((cpuSeconds()-cpu)*1e9/epochs/float64(hubs*trucks), "cpu-ns/epoch/truck")
 }

@@ -69,6 +69,7 @@ type network struct {
 	psi        []float64              // scratch: features of the candidates of a learned reposition
 	cands      []int                  // scratch: their hubs, -1 to stay
 	land       landing
+	due        landings // the moving trucks, earliest arrival first
 
 	stats *laneStats // what the evaluation measures; nil while not measuring
 
@@ -203,6 +204,7 @@ func (n *network) reset() {
 	for i := range n.trucks {
 		n.trucks[i].hub, n.trucks[i].moving, n.trucks[i].arrive, n.trucks[i].idleSince = n.start[i], false, 0, 0
 	}
+	n.due = n.due[:0]
 }
 
 // arrive brings one epoch's jobs, row by row of the demand table.
@@ -220,15 +222,65 @@ func (n *network) arrive() {
 	}
 }
 
-// landDue lands the trucks whose arrival time has come.
+// landDue lands the trucks whose arrival time has come: the work is
+// logarithmic in the trucks moving per truck landed, not a pass over the
+// fleet per landing.
 func (n *network) landDue(now float64) {
-	for i := range n.trucks {
-		t := &n.trucks[i]
-		if t.moving && t.arrive <= now {
-			t.moving = false
-			t.idleSince = t.arrive
-		}
+	for len(n.due) > 0 && n.due[0].at <= now {
+		t := &n.trucks[n.due.pop().truck]
+		t.moving = false
+		t.idleSince = t.arrive
 	}
+}
+
+// landings is a binary min-heap of trucks by arrival time (ties: lower
+// truck), with no interface boxing (container/heap's would box each push).
+type landings []landingAt
+
+type landingAt struct {
+	at    float64
+	truck int
+}
+
+func (a landingAt) before(b landingAt) bool {
+	return a.at < b.at || (a.at == b.at && a.truck < b.truck)
+}
+
+func (h *landings) push(x landingAt) {
+	q := append(*h, x)
+	for i := len(q) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !q[i].before(q[p]) {
+			break
+		}
+		q[i], q[p] = q[p], q[i]
+		i = p
+	}
+	*h = q
+}
+
+func (h *landings) pop() landingAt {
+	q := *h
+	top := q[0]
+	last := len(q) - 1
+	q[0] = q[last]
+	q = q[:last]
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < len(q) && q[l].before(q[m]) {
+			m = l
+		}
+		if r := l + 1; r < len(q) && q[r].before(q[m]) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		q[i], q[m] = q[m], q[i]
+		i = m
+	}
+	*h = q
+	return top
 }
 
 // view updates what the agents see: volume waiting per hub, and each
@@ -336,6 +388,7 @@ func (n *network) move(now float64, i, to int, l *agents.Load) {
 		n.passOn(t, n.empty[t.carrier]*n.dist[from][to], l)
 	}
 	t.moving, t.hub, t.arrive = true, to, now+n.time[from][to]
+	n.due.push(landingAt{t.arrive, i})
 	n.eng.Schedule(t.arrive, n.land, 0)
 }
 

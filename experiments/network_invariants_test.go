@@ -170,12 +170,14 @@ func TestNetworkInvariants(t *testing.T) {
 	cdaCargo.Market.Price = scenario.PriceMidpoint
 	learned := threeHubs()
 	learned.Carriers[1].Reposition = scenario.RepositionLearn
+	blocks := partLoadNetwork(4, 60) // hubs of more than 32 trucks of three carriers clear by blocks
+	blocks.Training.Horizon = 30
 	for _, c := range []struct {
 		name string
 		sc   scenario.Config
 	}{{"corridor", corridor}, {"three hubs", tri}, {"three hubs, jobs dropped at the end", drop}, {"three hubs, empty returns borne by cargo", cargo},
 		{"corridor, cda", cdaCorridor}, {"three hubs, cda", cdaTri}, {"three hubs, cda, empty returns borne by cargo", cdaCargo},
-		{"three hubs, a learned reposition", learned}} {
+		{"three hubs, a learned reposition", learned}, {"four hubs of 60 trucks, part loads, cleared by blocks", blocks}} {
 		errs, jobs := runChecked(t, &c.sc, 5)
 		if jobs == 0 {
 			t.Fatalf("%s: no job arrived", c.name)
