@@ -3,6 +3,7 @@ package experiments
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -93,7 +94,8 @@ func TestEarlyStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(context.Background(), sc, Options{Workers: 2})
+	dir := t.TempDir()
+	res, err := Run(context.Background(), sc, Options{Workers: 2, OnReplicate: func(rep *ReplicateResult) error { return WriteReplicate(dir, rep) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,6 +106,24 @@ func TestEarlyStop(t *testing.T) {
 		if st.Replicate != i || st.Episode != 100 || !strings.Contains(st.Reason, "gap") {
 			t.Errorf("stop %+v, want replicate %d after episode 100 (points 0, 50, 100) for the gap", st, i)
 		}
+	}
+	// Each replicate's own file says when and why it stopped, and a run
+	// that reads the replicates back (a resume) reports the same stops.
+	done, err := LoadReplicates(dir, sc, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range done {
+		if d == nil || d.Stopped == nil || *d.Stopped != res.Summary.Stopped[i] {
+			t.Errorf("replicate %d read back: %+v, want its stop %+v", i, d, res.Summary.Stopped[i])
+		}
+	}
+	again, err := Run(context.Background(), sc, Options{Done: done})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(again.Summary.Stopped, res.Summary.Stopped) {
+		t.Errorf("resumed run's stops %+v, want %+v", again.Summary.Stopped, res.Summary.Stopped)
 	}
 	if got := len(res.Episodes.Rows); got != 2*101 {
 		t.Errorf("%d training episodes recorded, want 2 x 101", got)

@@ -223,6 +223,9 @@ type replicateFile struct {
 	Events      uint64 `json:"events"`
 	EpisodesRun int    `json:"episodes_run"`
 	Trades      bool   `json:"trades"`
+	// Stopped says when and why the replicate's training stopped early
+	// (training.stop); absent if it ran every episode.
+	Stopped *Stopped `json:"stopped,omitempty"`
 	// SHA256 is the SHA-256 of each table file, written before this file:
 	// a replicate whose tables do not match (a file cut or changed) is
 	// not kept, and runs again.
@@ -257,7 +260,7 @@ func WriteReplicate(dir string, rep *ReplicateResult) error {
 	}
 	return results.WriteJSON(filepath.Join(d, "replicate.json"), replicateFile{
 		Replicate: rep.Index, Seed: strconv.FormatUint(rep.Seed, 10),
-		Events: rep.Events, EpisodesRun: rep.EpisodesRun, Trades: rep.Trades != nil, SHA256: sums,
+		Events: rep.Events, EpisodesRun: rep.EpisodesRun, Trades: rep.Trades != nil, Stopped: rep.Stopped, SHA256: sums,
 	})
 }
 
@@ -327,7 +330,7 @@ func LoadReplicates(dir string, sc scenario.Config, trades bool) ([]*ReplicateRe
 		if !rf.intact(d, tables...) {
 			continue // a table cut or changed since it was kept: the replicate runs again
 		}
-		rep := &ReplicateResult{Index: i, Seed: seed.Replicate(sc.Seed, i), Events: rf.Events, EpisodesRun: rf.EpisodesRun}
+		rep := &ReplicateResult{Index: i, Seed: seed.Replicate(sc.Seed, i), Events: rf.Events, EpisodesRun: rf.EpisodesRun, Stopped: rf.Stopped}
 		if rep.Evaluations, err = readCSV(filepath.Join(d, "evaluations.csv"), 2); err != nil {
 			return nil, err
 		}
@@ -345,12 +348,51 @@ func LoadReplicates(dir string, sc scenario.Config, trades bool) ([]*ReplicateRe
 				return nil, err
 			}
 		}
+		if err := columnsOf(d, "evaluations.csv", rep.Evaluations, MetricNames(sc)); err != nil {
+			return nil, err
+		}
+		if err := columnsOf(d, "episodes.csv", rep.Episodes, names(results.EpisodeColumns())); err != nil {
+			return nil, err
+		}
 		if err := checkDone(&sc, trades, i, rep); err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrResumeMismatch, d, err)
 		}
 		done[i] = rep
 	}
 	return done, nil
+}
+
+// columnsOf reports, wrapping [ErrResumeMismatch], a table kept in d
+// whose value columns are not want: a replicate written by another version
+// of freightsim (before the movement columns existed, say), which a run of
+// this version cannot finish. It names the columns missing and those left
+// over.
+func columnsOf(d, name string, t *results.Table, want []string) error {
+	if slices.Equal(t.Values, want) {
+		return nil
+	}
+	var missing, extra []string
+	for _, c := range want {
+		if !slices.Contains(t.Values, c) {
+			missing = append(missing, c)
+		}
+	}
+	for _, c := range t.Values {
+		if !slices.Contains(want, c) {
+			extra = append(extra, c)
+		}
+	}
+	what := "has its columns in another order"
+	switch {
+	case len(missing) > 0 && len(extra) > 0:
+		what = fmt.Sprintf("lacks the columns %s and has %s, which this version does not write", strings.Join(missing, ", "), strings.Join(extra, ", "))
+	case len(missing) > 0:
+		what = "lacks the columns " + strings.Join(missing, ", ")
+	case len(extra) > 0:
+		what = "has the columns " + strings.Join(extra, ", ") + ", which this version does not write"
+	}
+	return fmt.Errorf("%w: %s %s: the run was started by another version of freightsim, whose replicates this one cannot finish; pass --force instead of --resume to start over, or choose another --out",
+		ErrResumeMismatch, filepath.Join(d, name), what)
 }
 
 func readCSV(path string, nkeys int) (*results.Table, error) {

@@ -293,3 +293,21 @@ func TestNetworkTablesCountInIntegers(t *testing.T) {
 		}
 	}
 }
+
+// A replicate kept by a version of freightsim whose evaluations.csv had
+// other columns (here: before the convergence columns, which a stop rule
+// adds) cannot be finished by this one: resuming refuses, naming the
+// columns, rather than mixing the two.
+func TestResumeRefusesReplicatesWithOtherColumns(t *testing.T) {
+	sc := short(2)
+	dir := t.TempDir()
+	if _, err := Run(context.Background(), sc, Options{OnReplicate: func(rep *ReplicateResult) error { return WriteReplicate(dir, rep) }}); err != nil {
+		t.Fatal(err)
+	}
+	now := sc
+	now.Training.Stop.Movement, now.Training.Stop.Evaluations = 0.1, 1
+	_, err := LoadReplicates(dir, now, false)
+	if !errors.Is(err, ErrResumeMismatch) || !strings.Contains(err.Error(), "lacks the columns movement, movement_carrier") || !strings.Contains(err.Error(), "--force") {
+		t.Errorf("resuming replicates without the movement columns: %v, want a refusal naming them", err)
+	}
+}

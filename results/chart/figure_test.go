@@ -159,6 +159,29 @@ func TestBidAskData(t *testing.T) {
 	}
 }
 
+// SigmaCurve summarises each episode's sigma over replicates, unsmoothed,
+// and skips episodes without one.
+func TestSigmaCurveData(t *testing.T) {
+	ep := &results.Table{Keys: []string{"replicate", "episode"}, Values: []string{"mean_bid", "sigma"}}
+	ep.Append([]int64{0, 0}, []float64{1, 0.2})
+	ep.Append([]int64{1, 0}, []float64{1, 0.3})
+	ep.Append([]int64{0, 1}, []float64{1, 0.1})
+	ep.Append([]int64{1, 1}, []float64{1, math.NaN()})
+	f, err := SigmaCurve(ep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPlotStat(t, f.Data, 0, "sigma", results.Summarize([]float64{0.2, 0.3}))
+	checkPlotStat(t, f.Data, 1, "sigma", results.Summarize([]float64{0.1}))
+	checkPlotLabels(t, f, "Spread of the shipper's bids", "training episode", "(money)")
+	checkPlotDraws(t, f)
+	none := &results.Table{Keys: ep.Keys, Values: ep.Values}
+	none.Append([]int64{0, 0}, []float64{1, math.NaN()})
+	if _, err := SigmaCurve(none); err == nil || !strings.Contains(err.Error(), "sigma") {
+		t.Errorf("no sigma at all: %v, want an error naming the column", err)
+	}
+}
+
 func TestSharesData(t *testing.T) {
 	ep := &results.Table{Keys: []string{"replicate", "episode"}, Values: []string{"shipper_reward", "carrier_reward", "utilization"}}
 	ep.Append([]int64{0, 0}, []float64{30, 10, 0.5})

@@ -27,6 +27,7 @@ type Options struct {
 //   - [BidAsk] against opt.Band (none when nil), when episodes.csv has
 //     mean_bid and mean_ask;
 //   - [Shares], when episodes.csv has utilization or both rewards;
+//   - [SigmaCurve], when episodes.csv has a sigma (a learning shipper);
 //   - when trades.csv is present and holds a price, [PriceDistribution] of
 //     pay, and of pay per unit of cost when some cost is positive.
 //
@@ -89,6 +90,11 @@ func RunFigures(dir string, opt Options) ([]*Figure, error) {
 	}
 	if episodes.Column("utilization") >= 0 || (episodes.Column("shipper_reward") >= 0 && episodes.Column("carrier_reward") >= 0) {
 		if err := add(Shares(episodes)); err != nil {
+			return nil, fmt.Errorf("%s: %w", epPath, err)
+		}
+	}
+	if hasValue(episodes, "sigma", "") {
+		if err := add(SigmaCurve(episodes)); err != nil {
 			return nil, fmt.Errorf("%s: %w", epPath, err)
 		}
 	}

@@ -87,7 +87,7 @@ func TestPlotRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"learning_avg_bidding_cost", "learning_utilization", "bid_ask", "shares",
+	want := []string{"learning_avg_bidding_cost", "learning_utilization", "bid_ask", "shares", "training_sigma",
 		"price_distribution_pay", "price_distribution_pay_per_cost"}
 	if got := plotNames(figs); !slices.Equal(got, want) {
 		t.Errorf("figures %v, want %v (no theta_*, no empty sigma_carrier)", got, want)
@@ -145,7 +145,7 @@ func TestPlotRunOneReplicate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := plotNames(figs), []string{"learning_avg_bidding_cost", "learning_utilization", "bid_ask", "shares"}; !slices.Equal(got, want) {
+	if got, want := plotNames(figs), []string{"learning_avg_bidding_cost", "learning_utilization", "bid_ask", "shares", "training_sigma"}; !slices.Equal(got, want) {
 		t.Errorf("figures %v, want %v (no trades.csv: no price figures)", got, want)
 	}
 	for _, f := range figs {

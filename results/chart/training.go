@@ -281,3 +281,34 @@ func addConstColumn(t *results.Table, name string, v float64) {
 		t.Rows[i].Values = append(t.Rows[i].Values, v)
 	}
 }
+
+// SigmaCurve plots the standard deviation of the first learning shipper's
+// policy after each training episode's update (column sigma of
+// episodes.csv), unsmoothed: the mean over replicates with its 95 %
+// confidence band, drawn at up to 1000 evenly spaced episodes (and the
+// last), as in [BidAsk]. It shows whether sigma collapses, settles, or
+// sits at its floor. Episodes without a value (no learning shipper) are
+// skipped; a table with none is an error.
+//
+// Its data has the key column episode and the value columns sigma_mean,
+// sigma_ci95_low, sigma_ci95_high and sigma_n. Its name is training_sigma.
+func SigmaCurve(episodes *results.Table) (*Figure, error) {
+	g, err := newEpisodeGrid(episodes, "episodes")
+	if err != nil {
+		return nil, err
+	}
+	per, err := g.series("sigma")
+	if err != nil {
+		return nil, err
+	}
+	idx := thinned(len(g.episodes))
+	s := summarize("sigma", per, idx)
+	if !s.finite {
+		return nil, fmt.Errorf("episodes table: column %q holds no value", "sigma")
+	}
+	eps := pick(g.episodes, idx)
+	c := newChart("Spread of the shipper's bids after each update\n"+replicatesPhrase(s), "training episode (count)", axisLabel(Label("sigma"), "money"))
+	c.summaries(toFloats(eps), []*seriesSummary{s}, []color.NRGBA{colorBlue}, []string{"σ of the bid policy"})
+	c.p.Y.Min = math.Min(c.p.Y.Min, 0)
+	return c.figure("training_sigma", summaryTable("episode", eps, []*seriesSummary{s})), nil
+}

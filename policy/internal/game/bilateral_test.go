@@ -76,28 +76,19 @@ func TestBilateralEquilibriumEfficiency(t *testing.T) {
 // returns each replicate's fitted lines and efficiency.
 func replicates(t *testing.T, g Bilateral, base uint64, n, episodes int) [][5]float64 {
 	out := make([][5]float64, n)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 2)
 	errs := make([]error, n)
-	for r := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			nb, ns := policy.NewNatural(2, 0.2*g.scale()), policy.NewNatural(2, 0.2*g.scale())
-			buyer := &Gaussian{Policy: nb.Policy, Rule: nb}
-			seller := &Gaussian{Policy: ns.Policy, Rule: ns}
-			seed := base*1000 + uint64(r)
-			if errs[r] = g.Train(seed, buyer, seller, episodes); errs[r] != nil {
-				return
-			}
-			b0, b1 := Line(buyer, 0, 1)
-			a0, a1 := Line(seller, 0, 1)
-			out[r] = [5]float64{b0, b1, a0, a1, g.Efficiency(seed, buyer, seller, 50000)}
-		}()
-	}
-	wg.Wait()
+	onTwoCores(n, func(r int) {
+		nb, ns := policy.NewNatural(2, 0.2*g.scale()), policy.NewNatural(2, 0.2*g.scale())
+		buyer := &Gaussian{Policy: nb.Policy, Rule: nb}
+		seller := &Gaussian{Policy: ns.Policy, Rule: ns}
+		seed := base*1000 + uint64(r)
+		if errs[r] = g.Train(seed, buyer, seller, episodes); errs[r] != nil {
+			return
+		}
+		b0, b1 := Line(buyer, 0, 1)
+		a0, a1 := Line(seller, 0, 1)
+		out[r] = [5]float64{b0, b1, a0, a1, g.Efficiency(seed, buyer, seller, 50000)}
+	})
 	for _, err := range errs {
 		if err != nil {
 			t.Fatal(err)
@@ -109,6 +100,22 @@ func replicates(t *testing.T, g Bilateral, base uint64, n, episodes int) [][5]fl
 // bilateralAll runs TestNaturalReachesTheBilateralEquilibrium on every k
 // and both seeds.
 var bilateralAll = flag.Bool("bilateral.all", false, "TestNaturalReachesTheBilateralEquilibrium on every k and both seeds")
+
+// onTwoCores runs f(0), ..., f(n-1), two at a time, and waits for them.
+func onTwoCores(n int, f func(r int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for r := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			f(r)
+		}()
+	}
+	wg.Wait()
+}
 
 // TestNaturalReachesTheBilateralEquilibrium is issue 12's test of the
 // default learner: on the bilateral k-double auction as the preset plays it
