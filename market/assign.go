@@ -408,5 +408,8 @@ func (b *Broker) price(bids []float64, asks [][]float64, exact bool) Assignment 
 		r.Spread += bids[j] - asks[c][j]
 		r.Kept += pay - receive
 	}
+	if b.Price.Kind == KDoubleUniform {
+		uniformAssign(b.Price.K, bids, asks, a.vol, a.capacity, &r)
+	}
 	return r
 }
