@@ -8,7 +8,7 @@ import (
 
 // The k-double auction with one uniform price per clearing (Rustichini,
 // Satterthwaite and Williams 1994, "Convergence to efficiency in a simple
-// market with incomplete information", Econometrica 62(5), section 2): the
+// market with incomplete information", Econometrica 62(5), 1041-1063): the
 // m bids and m asks of a round, each for one unit, are pooled and sorted,
 // s(1) <= ... <= s(2m); every trade clears at the one price
 // p = (1-k) s(m) + k s(m+1), and the buyers whose bids are at least p buy
