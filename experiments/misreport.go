@@ -2,10 +2,14 @@ package experiments
 
 import (
 	"cmp"
+	"encoding/csv"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -142,4 +146,63 @@ func FitPower(x, y []float64) (PowerFit, error) {
 	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 2}.Quantile(0.975)
 	f.Low, f.High = f.Slope-t*se, f.Slope+t*se
 	return f, nil
+}
+
+// LargeMarkets is the measurement of a sweep of the large-market preset
+// over m: per run, the misreport and the inefficiency of its learned mean
+// quotes on the m x m market ([MarketMisreport]), and their power laws in m.
+type LargeMarkets struct {
+	M, Misreport, Inefficiency []float64 // per successful run
+	MisreportFit, IneffFit     PowerFit
+}
+
+// MeasureLargeMarkets reads a sweep's runs.csv whose axis m is the number
+// of buyers and of sellers, and whose runs report the learned bid
+// (theta_0 + theta_1 value, the first shipper: every buyer's, as one
+// shipper owns every container) and ask (ask_theta_0 + ask_theta_1 cost, the
+// first carrier: the carriers are alike, so one stands for all).
+// Each run's profile is played for rounds*16/m rounds (as many quotes at
+// every m) on a stream derived from seed and the run's row.
+func MeasureLargeMarkets(runs io.Reader, rounds int, seed uint64) (LargeMarkets, error) {
+	rows, err := csv.NewReader(runs).ReadAll()
+	if err != nil {
+		return LargeMarkets{}, fmt.Errorf("large markets: %w", err)
+	}
+	if len(rows) < 2 {
+		return LargeMarkets{}, errors.New("large markets: runs.csv has no run")
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	for _, h := range []string{"m", "status", "theta_0", "theta_1", "ask_theta_0", "ask_theta_1"} {
+		if _, ok := col[h]; !ok {
+			return LargeMarkets{}, fmt.Errorf("large markets: runs.csv has no column %s", h)
+		}
+	}
+	var out LargeMarkets
+	for r, row := range rows[1:] {
+		if row[col["status"]] != "ok" {
+			continue
+		}
+		var v [5]float64
+		for i, h := range []string{"m", "theta_0", "theta_1", "ask_theta_0", "ask_theta_1"} {
+			if v[i], err = strconv.ParseFloat(row[col[h]], 64); err != nil {
+				return LargeMarkets{}, fmt.Errorf("large markets: runs.csv line %d, %s: %w", r+2, h, err)
+			}
+		}
+		m := int(v[0])
+		mis, ineff, err := MarketMisreport(m, Line{v[1], v[2]}, Line{v[3], v[4]}, max(1, rounds*16/m), rand.New(rand.NewPCG(seed, uint64(r))))
+		if err != nil {
+			return LargeMarkets{}, fmt.Errorf("large markets: runs.csv line %d: %w", r+2, err)
+		}
+		out.M, out.Misreport, out.Inefficiency = append(out.M, v[0]), append(out.Misreport, mis), append(out.Inefficiency, ineff)
+	}
+	if out.MisreportFit, err = FitPower(out.M, out.Misreport); err != nil {
+		return out, fmt.Errorf("large markets, misreport: %w", err)
+	}
+	if out.IneffFit, err = FitPower(out.M, out.Inefficiency); err != nil {
+		return out, fmt.Errorf("large markets, inefficiency: %w", err)
+	}
+	return out, nil
 }

@@ -293,6 +293,9 @@ func (b *Broker) assign(name string, bids []float64, asks [][]float64, volumes [
 	case m == 1:
 		b.knapsackFor(0, false)
 		exact = true
+	case mode != assignHeuristic && a.unitAlike():
+		a.matchSorted()
+		exact = true
 	case a.bestFits():
 		exact = true
 	default:

@@ -1,6 +1,7 @@
 package market
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -138,4 +139,55 @@ func uniformClear(k float64, orders []Order, capacity int, c *Clearing) {
 		c.Pay[n], c.Receive[n] = q, q
 	}
 	c.Kept = 0
+}
+
+// unitAlike reports whether the loaded instance is a market of single-unit
+// traders: every job of volume 1, every carrier of capacity 1 with one ask
+// for every job (as the sellers of the k-double auction have). The
+// efficient assignment is then found by sorting ([assigner.matchSorted]).
+func (a *assigner) unitAlike() bool {
+	for _, v := range a.vol {
+		if v != 1 {
+			return false
+		}
+	}
+	for c, k := range a.capacity {
+		if k != 1 {
+			return false
+		}
+		for _, x := range a.asks[c] {
+			if x != a.asks[c][0] {
+				return false
+			}
+		}
+	}
+	return a.n > 0
+}
+
+// matchSorted assigns a market of single-unit traders (unitAlike): the
+// bids in decreasing order (ties: lower job first) to the asks in
+// increasing order (ties: lower carrier first), pair by pair while the
+// pair is eligible. The total spread of q pairs is the sum of the q
+// largest bids minus the q smallest asks, whose increments decrease, so
+// stopping at the first pair that is not eligible is optimal, in spread
+// and then in volume under either tie rule.
+func (a *assigner) matchSorted() {
+	jobs := make([]int, a.n)
+	for j := range jobs {
+		jobs[j] = j
+	}
+	slices.SortStableFunc(jobs, func(x, y int) int { return cmp.Compare(a.bids[y], a.bids[x]) })
+	cars := make([]int, a.m)
+	for c := range cars {
+		cars[c] = c
+	}
+	slices.SortStableFunc(cars, func(x, y int) int { return cmp.Compare(a.asks[x][0], a.asks[y][0]) })
+	for i := range min(a.n, a.m) {
+		j, c := jobs[i], cars[i]
+		if !a.ok[j*a.m+c] {
+			break
+		}
+		a.cur[j] = c
+		a.rem[c]--
+	}
 }

@@ -142,3 +142,45 @@ func TestUniformValidate(t *testing.T) {
 		t.Errorf("ParsePriceKind(k-double-uniform) = %v, %v; want KDoubleUniform", k, err)
 	}
 }
+
+// TestUnitAlikeAssign checks the sorted matching of single-unit markets
+// against the exact answer computed apart: the total spread of the q
+// largest bids against the q smallest asks, q as large as the tie rule
+// allows, on random instances with ties (quotes on a grid of tenths).
+func TestUnitAlikeAssign(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 5))
+	for trial := range 500 {
+		n, m := 1+rng.IntN(12), 2+rng.IntN(12)
+		tie := TieStrict
+		if trial%2 == 0 {
+			tie = TieMaxVolume
+		}
+		b := &Broker{Tie: tie, Price: PriceRule{Kind: KDoubleUniform, K: 0.5}}
+		bids, asks := make([]float64, n), make([][]float64, m)
+		row := make([]float64, m)
+		for j := range bids {
+			bids[j] = float64(rng.IntN(11)) / 10
+		}
+		for c := range asks {
+			row[c] = float64(rng.IntN(11)) / 10
+			asks[c] = slices.Repeat([]float64{row[c]}, n)
+		}
+		a := b.Assign(bids, asks, slices.Repeat([]int{1}, n), slices.Repeat([]int{1}, m))
+		sb, sa := slices.Clone(bids), slices.Clone(row)
+		slices.Sort(sb)
+		slices.Reverse(sb)
+		slices.Sort(sa)
+		want, vol := 0.0, 0
+		for i := range min(n, m) {
+			if d := sb[i] - sa[i]; d > 0 || (d == 0 && tie == TieMaxVolume) {
+				want += d
+				vol++
+			} else {
+				break
+			}
+		}
+		if !a.Exact || a.Volume != vol || math.Abs(a.Spread-want) > 1e-9 {
+			t.Fatalf("trial %d (%d jobs, %d carriers, %v): spread %v volume %d exact %v, want %v and %d, exact", trial, n, m, tie, a.Spread, a.Volume, a.Exact, want, vol)
+		}
+	}
+}
