@@ -59,7 +59,7 @@ func TestLargeMarketMisreportFalls(t *testing.T) {
 		for _, m := range []int{1, 4, 16} {
 			bids, asks := learnedLines(t, m, "seed="+seed, "replicates=3", "training.episodes=1000", "evaluation.every=1000")
 			for r := range bids {
-				x, _, err := MarketMisreport(m, bids[r], asks[r], 20000/m, rand.New(rand.NewPCG(uint64(m), uint64(r))))
+				x, _, _, err := MarketMisreport(m, bids[r], asks[r], 20000/m, rand.New(rand.NewPCG(uint64(m), uint64(r))))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -96,25 +96,31 @@ func TestLargeMarketsFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "m   misreport (mean, sd)   inefficiency (mean, sd)   runs\n")
+	fmt.Fprintf(&b, "m   misreport (mean, sd)   inefficiency (mean, sd)   marginal misreport (mean, sd)   runs\n")
 	for _, m := range []float64{1, 2, 4, 8, 16} {
-		var xs, ys []float64
+		var xs, ys, zs []float64
 		for i, mm := range lm.M {
 			if mm == m {
-				xs, ys = append(xs, lm.Misreport[i]), append(ys, lm.Inefficiency[i])
+				xs, ys, zs = append(xs, lm.Misreport[i]), append(ys, lm.Inefficiency[i]), append(zs, lm.Marginal[i])
 			}
 		}
 		mx, sx := meanSD(xs)
 		my, sy := meanSD(ys)
-		fmt.Fprintf(&b, "%-3g %.4f %.4f   %.5f %.5f   %d\n", m, mx, sx, my, sy, len(xs))
+		mz, sz := meanSD(zs)
+		fmt.Fprintf(&b, "%-3g %.4f %.4f   %.5f %.5f   %.4f %.4f   %d\n", m, mx, sx, my, sy, mz, sz, len(xs))
 	}
-	fmt.Fprintf(&b, "misreport slope %.3f [%.3f, %.3f]; inefficiency slope %.3f [%.3f, %.3f]\n",
-		lm.MisreportFit.Slope, lm.MisreportFit.Low, lm.MisreportFit.High, lm.IneffFit.Slope, lm.IneffFit.Low, lm.IneffFit.High)
+	for _, f := range []struct {
+		name string
+		fit  PowerFit
+	}{{"misreport", lm.MisreportFit}, {"inefficiency", lm.IneffFit}, {"marginal misreport", lm.MarginalFit}} {
+		fmt.Fprintf(&b, "%s: slope %.3f [%.3f, %.3f] over %d runs\n", f.name, f.fit.Slope, f.fit.Low, f.fit.High, f.fit.N)
+	}
 	t.Log("\n" + b.String())
 	fig, err := chart.LogLog("large-markets", "Learned misreport and inefficiency against m\nm x m k-double auction with one price, 8 replicates, fits with 95 % CI",
 		"m: buyers, and sellers", "misreport, inefficiency", []chart.PowerSeries{
 			{Name: "misreport", X: lm.M, Y: lm.Misreport, Slope: lm.MisreportFit.Slope, Intercept: lm.MisreportFit.Intercept, Low: lm.MisreportFit.Low, High: lm.MisreportFit.High, Theory: -1},
 			{Name: "inefficiency", X: lm.M, Y: lm.Inefficiency, Slope: lm.IneffFit.Slope, Intercept: lm.IneffFit.Intercept, Low: lm.IneffFit.Low, High: lm.IneffFit.High, Theory: -2},
+			{Name: "marginal misreport", X: lm.M, Y: lm.Marginal, Slope: lm.MarginalFit.Slope, Intercept: lm.MarginalFit.Intercept, Low: lm.MarginalFit.Low, High: lm.MarginalFit.High},
 		})
 	if err != nil {
 		t.Fatal(err)

@@ -31,14 +31,17 @@ func (l Line) At(t float64) float64 { return l.Intercept + l.Slope*t }
 // does not depend on k; the price does, and is not needed here). It returns the misreport, the mean over the traders (buyers
 // and sellers who trade) of |quote - type|, and the inefficiency, 1 - the
 // realised gains from trade / the first best (the largest gains any
-// matching of the round's buyers and sellers could realise). Truthful
-// quotes give 0 and 0; quotes shaded by x on both sides (bid = value - x,
-// ask = cost + x) a misreport of exactly x. Learned profiles are measured
+// matching of the round's buyers and sellers could realise), and the
+// marginal misreport, the mean |quote - type| of the two quotes that set
+// the price, s(m) and s(m+1), traded or not (the traders whose quotes
+// move the price, and the only ones whose shading a learner is paid for
+// in a large market). Truthful quotes give 0, 0 and 0; quotes shaded by x
+// on both sides (bid = value - x, ask = cost + x) misreports of exactly x. Learned profiles are measured
 // on their mean quotes: the noise a learner explores with is not part of
 // its strategy.
-func MarketMisreport(m int, bid, ask Line, rounds int, rng *rand.Rand) (misreport, inefficiency float64, err error) {
+func MarketMisreport(m int, bid, ask Line, rounds int, rng *rand.Rand) (misreport, inefficiency, marginal float64, err error) {
 	if m < 1 || rounds < 1 {
-		return 0, 0, fmt.Errorf("market misreport: m %d and %d rounds, want both >= 1", m, rounds)
+		return 0, 0, 0, fmt.Errorf("market misreport: m %d and %d rounds, want both >= 1", m, rounds)
 	}
 	type quote struct {
 		price, typ float64
@@ -46,7 +49,7 @@ func MarketMisreport(m int, bid, ask Line, rounds int, rng *rand.Rand) (misrepor
 	}
 	q := make([]quote, 2*m)
 	vals, costs := make([]float64, m), make([]float64, m)
-	var mis, got, best float64
+	var mis, got, best, margin float64
 	traders := 0
 	for range rounds {
 		for i := range m {
@@ -68,6 +71,7 @@ func MarketMisreport(m int, bid, ask Line, rounds int, rng *rand.Rand) (misrepor
 			}
 			return -1
 		})
+		margin += math.Abs(q[m-1].price-q[m-1].typ) + math.Abs(q[m].price-q[m].typ)
 		for i, x := range q {
 			trades := (x.buyer && i >= m) || (!x.buyer && i < m)
 			if !trades {
@@ -90,10 +94,11 @@ func MarketMisreport(m int, bid, ask Line, rounds int, rng *rand.Rand) (misrepor
 	if traders > 0 {
 		mis /= float64(traders)
 	}
+	margin /= float64(2 * rounds)
 	if best <= 0 {
-		return mis, 0, nil
+		return mis, 0, margin, nil
 	}
-	return mis, 1 - got/best, nil
+	return mis, 1 - got/best, margin, nil
 }
 
 // PowerFit is the least-squares fit of log y = Intercept + Slope log x,
@@ -152,8 +157,8 @@ func FitPower(x, y []float64) (PowerFit, error) {
 // over m: per run, the misreport and the inefficiency of its learned mean
 // quotes on the m x m market ([MarketMisreport]), and their power laws in m.
 type LargeMarkets struct {
-	M, Misreport, Inefficiency []float64 // per successful run
-	MisreportFit, IneffFit     PowerFit
+	M, Misreport, Inefficiency, Marginal []float64 // per successful run
+	MisreportFit, IneffFit, MarginalFit  PowerFit
 }
 
 // MeasureLargeMarkets reads a sweep's runs.csv whose axis m is the number
@@ -192,17 +197,21 @@ func MeasureLargeMarkets(runs io.Reader, rounds int, seed uint64) (LargeMarkets,
 			}
 		}
 		m := int(v[0])
-		mis, ineff, err := MarketMisreport(m, Line{v[1], v[2]}, Line{v[3], v[4]}, max(1, rounds*16/m), rand.New(rand.NewPCG(seed, uint64(r))))
+		mis, ineff, marg, err := MarketMisreport(m, Line{v[1], v[2]}, Line{v[3], v[4]}, max(1, rounds*16/m), rand.New(rand.NewPCG(seed, uint64(r))))
 		if err != nil {
 			return LargeMarkets{}, fmt.Errorf("large markets: runs.csv line %d: %w", r+2, err)
 		}
 		out.M, out.Misreport, out.Inefficiency = append(out.M, v[0]), append(out.Misreport, mis), append(out.Inefficiency, ineff)
+		out.Marginal = append(out.Marginal, marg)
 	}
 	if out.MisreportFit, err = FitPower(out.M, out.Misreport); err != nil {
 		return out, fmt.Errorf("large markets, misreport: %w", err)
 	}
 	if out.IneffFit, err = FitPower(out.M, out.Inefficiency); err != nil {
 		return out, fmt.Errorf("large markets, inefficiency: %w", err)
+	}
+	if out.MarginalFit, err = FitPower(out.M, out.Marginal); err != nil {
+		return out, fmt.Errorf("large markets, marginal misreport: %w", err)
 	}
 	return out, nil
 }

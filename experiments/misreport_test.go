@@ -15,22 +15,22 @@ import (
 func TestMarketMisreportKnownAnswers(t *testing.T) {
 	truthful := Line{0, 1}
 	for _, m := range []int{1, 2, 5, 16} {
-		mis, ineff, err := MarketMisreport(m, truthful, truthful, 2000, rand.New(rand.NewPCG(1, uint64(m))))
-		if err != nil || mis != 0 || math.Abs(ineff) > 1e-12 {
-			t.Errorf("m %d, truthful: misreport %v, inefficiency %v, error %v; want 0, 0, nil", m, mis, ineff, err)
+		mis, ineff, marg, err := MarketMisreport(m, truthful, truthful, 2000, rand.New(rand.NewPCG(1, uint64(m))))
+		if err != nil || mis != 0 || math.Abs(ineff) > 1e-12 || marg != 0 {
+			t.Errorf("m %d, truthful: misreport %v, inefficiency %v, marginal %v, error %v; want 0, 0, 0, nil", m, mis, ineff, marg, err)
 		}
 		for _, x := range []float64{0.01, 0.05, 0.2} {
-			mis, ineff, err := MarketMisreport(m, Line{-x, 1}, Line{x, 1}, 2000, rand.New(rand.NewPCG(2, uint64(m))))
-			if err != nil || math.Abs(mis-x) > 1e-12 || !(ineff > 0) {
-				t.Errorf("m %d, shading %v on both sides: misreport %v, inefficiency %v, error %v; want %v, above 0, nil", m, x, mis, ineff, err, x)
+			mis, ineff, marg, err := MarketMisreport(m, Line{-x, 1}, Line{x, 1}, 2000, rand.New(rand.NewPCG(2, uint64(m))))
+			if err != nil || math.Abs(mis-x) > 1e-12 || !(ineff > 0) || math.Abs(marg-x) > 1e-12 {
+				t.Errorf("m %d, shading %v on both sides: misreport %v, inefficiency %v, marginal %v, error %v; want %v, above 0, %v, nil", m, x, mis, ineff, marg, err, x, x)
 			}
 		}
 	}
-	_, ineff, err := MarketMisreport(1, Line{1.0 / 12, 2.0 / 3}, Line{0.25, 2.0 / 3}, 100000, rand.New(rand.NewPCG(3, 1)))
+	_, ineff, _, err := MarketMisreport(1, Line{1.0 / 12, 2.0 / 3}, Line{0.25, 2.0 / 3}, 100000, rand.New(rand.NewPCG(3, 1)))
 	if err != nil || math.Abs(ineff-5.0/32) > 0.01 {
 		t.Errorf("m 1 at Chatterjee-Samuelson: inefficiency %v (error %v), want 5/32 = %v within 0.01", ineff, err, 5.0/32)
 	}
-	if _, _, err := MarketMisreport(0, truthful, truthful, 10, rand.New(rand.NewPCG(1, 1))); err == nil {
+	if _, _, _, err := MarketMisreport(0, truthful, truthful, 10, rand.New(rand.NewPCG(1, 1))); err == nil {
 		t.Error("m 0: no error, want one")
 	}
 }
