@@ -31,6 +31,7 @@ func LogLog(name, title, xLabel, yLabel string, series []PowerSeries) (*Figure, 
 	c := newChart(title, xLabel, yLabel)
 	c.p.X.Scale, c.p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	c.p.X.Tick.Marker, c.p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+	c.exact = true // no linear padding: it could take a log axis below 0
 	data := &results.Table{Values: []string{"series", "x", "y", "fitted"}}
 	colors, shapes := groupColors(), groupShapes()
 	for i, s := range series {
