@@ -72,6 +72,9 @@ func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyF
 		if err != nil {
 			return nil, fmt.Errorf("carriers[%d].strategy: %w", i, err)
 		}
+		if d, ok := st.(agents.Described); ok && c.CostDraw == scenario.CostDrawRound {
+			st = &oneAsk{Described: d}
+		}
 		if g, ok := st.(agents.Described); ok && r.carLearner == nil {
 			r.carLearner = g
 		}
@@ -93,6 +96,12 @@ func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyF
 			r.w.costs = make([]agents.Sampler, len(sc.Carriers))
 			for i, c := range sc.Carriers {
 				r.w.costs[i] = scenario.SamplerOf(c.CostFactor)
+				if c.CostDraw == scenario.CostDrawRound {
+					if r.w.perRound == nil {
+						r.w.perRound, r.w.round = make([]bool, len(sc.Carriers)), make([]float64, len(sc.Carriers))
+					}
+					r.w.perRound[i] = true
+				}
 			}
 			break
 		}

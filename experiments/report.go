@@ -172,7 +172,7 @@ func kinds[T any](agents []T, describe func(T) string) string {
 
 func marketText(m scenario.Market) string {
 	s := fmt.Sprintf("cleared by %s, price rule %s", m.Clearing, m.Price)
-	if m.Price.String() == "k-double" {
+	if p := m.Price.String(); p == "k-double" || p == "k-double-uniform" {
 		s += fmt.Sprintf(" (k = %s)", results.FormatFloat(m.K))
 	}
 	return s

@@ -26,8 +26,13 @@ type world struct {
 	gen   agents.Generator
 	fixed []agents.Job     // a fixed stream's jobs, arriving every epoch; nil for the random stream
 	costs []agents.Sampler // per carrier: its private cost factor, nil when none is drawn; nil when no carrier draws
-	jobs  *rand.Rand       // the job stream of the current phase (see replicate.use)
-	obs   arrivals         // told of each epoch's arrivals
+	// perRound, when not nil, says per carrier whether its cost factor is
+	// drawn once per arrival round (cost_draw: round) rather than per job;
+	// round holds the factors of the current round.
+	perRound []bool
+	round    []float64
+	jobs     *rand.Rand // the job stream of the current phase (see replicate.use)
+	obs      arrivals   // told of each epoch's arrivals
 
 	horizon int
 	drain   bool
@@ -111,6 +116,7 @@ func (a arrival) Handle(now float64, t int64) {
 			w.x.Arrive(j)
 		}
 	} else {
+		w.drawRound()
 		for range w.gen.Arrivals.Draw(w.jobs) {
 			j := w.x.NewJob()
 			w.gen.Fill(w.jobs, j)
@@ -135,12 +141,25 @@ func (w *world) drawCosts(j *agents.Job) {
 	if w.costs == nil {
 		return
 	}
-	for _, s := range w.costs {
+	for c, s := range w.costs {
 		f := 1.0
-		if s != nil {
+		switch {
+		case w.perRound != nil && w.perRound[c]:
+			f = w.round[c]
+		case s != nil:
 			f = s.Sample(w.jobs)
 		}
 		j.CostFactors = append(j.CostFactors, f)
+	}
+}
+
+// drawRound draws, from the job stream before the round's jobs, the cost
+// factor of every carrier whose factor is drawn once per round.
+func (w *world) drawRound() {
+	for c, r := range w.perRound {
+		if r && w.costs[c] != nil {
+			w.round[c] = w.costs[c].Sample(w.jobs)
+		}
 	}
 }
 

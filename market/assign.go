@@ -293,6 +293,9 @@ func (b *Broker) assign(name string, bids []float64, asks [][]float64, volumes [
 	case m == 1:
 		b.knapsackFor(0, false)
 		exact = true
+	case mode != assignHeuristic && a.unitAlike():
+		a.matchSorted()
+		exact = true
 	case a.bestFits():
 		exact = true
 	default:
@@ -407,6 +410,9 @@ func (b *Broker) price(bids []float64, asks [][]float64, exact bool) Assignment 
 		r.Volume += a.vol[j]
 		r.Spread += bids[j] - asks[c][j]
 		r.Kept += pay - receive
+	}
+	if b.Price.Kind == KDoubleUniform {
+		uniformAssign(b.Price.K, bids, asks, a.vol, a.capacity, &r)
 	}
 	return r
 }

@@ -180,6 +180,9 @@ func (b *Broker) Clear(orders []Order, capacity int) Clearing {
 		c.Spread += o.Bid - o.Ask
 		c.Kept += pay - receive
 	}
+	if b.Price.Kind == KDoubleUniform {
+		uniformClear(b.Price.K, orders, capacity, &c)
+	}
 	return c
 }
 

@@ -17,12 +17,17 @@ const (
 	KDouble
 	// PayAsBid: both trade at the bid; the broker keeps nothing. P2's rule.
 	PayAsBid
+	// KDoubleUniform: every trade of a clearing at one price, the k-double
+	// auction of Rustichini, Satterthwaite and Williams (1994): lo + k(hi-lo)
+	// on the band [lo, hi] of prices at which the clearing's allocation is
+	// competitive (uniform.go); the broker keeps nothing.
+	KDoubleUniform
 )
 
-var priceKindNames = [...]string{Spread: "spread", KDouble: "k-double", PayAsBid: "pay-as-bid"}
+var priceKindNames = [...]string{Spread: "spread", KDouble: "k-double", PayAsBid: "pay-as-bid", KDoubleUniform: "k-double-uniform"}
 
-// String returns the name used in configuration: "spread", "k-double" or
-// "pay-as-bid".
+// String returns the name used in configuration: "spread", "k-double",
+// "pay-as-bid" or "k-double-uniform".
 func (k PriceKind) String() string {
 	if k >= 0 && int(k) < len(priceKindNames) {
 		return priceKindNames[k]
@@ -37,8 +42,8 @@ func ParsePriceKind(s string) (PriceKind, error) {
 			return PriceKind(k), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown price rule %q (allowed: %q, %q, %q)",
-		s, priceKindNames[Spread], priceKindNames[KDouble], priceKindNames[PayAsBid])
+	return 0, fmt.Errorf("unknown price rule %q (allowed: %q, %q, %q, %q)",
+		s, priceKindNames[Spread], priceKindNames[KDouble], priceKindNames[PayAsBid], priceKindNames[KDoubleUniform])
 }
 
 // MarshalText implements encoding.TextMarshaler, so configuration files can
@@ -66,20 +71,24 @@ func (k *PriceKind) UnmarshalText(text []byte) error {
 //	spread       b              a                  b - a
 //	k-double     a + k(b-a)     a + k(b-a)         0
 //	pay-as-bid   b              b                  0
+//	k-double-uniform  one price p of the clearing, lo + k(hi-lo), for all  0
+//
+// Broker.Clear and Broker.Assign price a k-double-uniform clearing as a
+// whole; [PriceRule.Prices] alone, seeing one pair, gives its k-double price.
 type PriceRule struct {
 	Kind PriceKind
-	K    float64 // the k of KDouble, in [0,1]; ignored by the other rules
+	K    float64 // the k of KDouble and KDoubleUniform, in [0,1]; ignored by the other rules
 }
 
-// Validate reports whether the rule is known and, for k-double, whether K is
-// a finite number in [0,1].
+// Validate reports whether the rule is known and, for the k-double rules,
+// whether K is a finite number in [0,1].
 func (r PriceRule) Validate() error {
 	switch r.Kind {
 	case Spread, PayAsBid:
 		return nil
-	case KDouble:
+	case KDouble, KDoubleUniform:
 		if !(r.K >= 0 && r.K <= 1) { // also rejects NaN
-			return fmt.Errorf("price rule k-double: k = %v, want a number in [0,1]", r.K)
+			return fmt.Errorf("price rule %v: k = %v, want a number in [0,1]", r.Kind, r.K)
 		}
 		return nil
 	}
@@ -88,7 +97,7 @@ func (r PriceRule) Validate() error {
 
 // String returns the rule's name, with k for k-double: "k-double(k=0.5)".
 func (r PriceRule) String() string {
-	if r.Kind == KDouble {
+	if r.Kind == KDouble || r.Kind == KDoubleUniform {
 		return fmt.Sprintf("%v(k=%v)", r.Kind, r.K)
 	}
 	return r.Kind.String()
@@ -105,7 +114,7 @@ func (r PriceRule) Prices(bid, ask float64) (pay, receive float64) {
 		return bid, ask
 	case PayAsBid:
 		return bid, bid
-	case KDouble:
+	case KDouble, KDoubleUniform:
 		p := lerp(ask, bid, r.K)
 		return p, p
 	}

@@ -39,7 +39,7 @@ market:
 		{6, "carriers[0].capacity", "want a whole number >= 0"},
 		{7, "carriers[0].cost_rate", "not a finite number"},
 		{9, "shippers[0].penalty", `"twenty" is a string: want a number`},
-		{11, "market.price", "want spread, k-double or pay-as-bid"},
+		{11, "market.price", "want spread, k-double, pay-as-bid or k-double-uniform"},
 	}
 	if len(ps) != len(want) {
 		t.Fatalf("got %d problems, want %d:\n%v", len(ps), len(want), err)

@@ -44,20 +44,21 @@ func (v Tie) MarshalText() ([]byte, error)      { return []byte(v.String()), nil
 func (v *Tie) UnmarshalText(b []byte) error     { return setEnum(v, tieEnum, string(b)) }
 func (v *Tie) UnmarshalYAML(n *yaml.Node) error { return decodeEnum(v, tieEnum, n) }
 
-// Price is the price rule: spread, k-double or pay-as-bid for the knapsack broker (market.PriceKind), resting or midpoint for the continuous double auction (market.TradePrice).
+// Price is the price rule: spread, k-double, pay-as-bid or k-double-uniform for the knapsack broker (market.PriceKind), resting or midpoint for the continuous double auction (market.TradePrice).
 type Price uint8
 
 // The values of Price.
 const (
-	PriceSpread   Price = iota // spread
-	PriceKDouble               // k-double
-	PricePayAsBid              // pay-as-bid
-	PriceResting               // resting
-	PriceMidpoint              // midpoint
+	PriceSpread         Price = iota // spread
+	PriceKDouble                     // k-double
+	PricePayAsBid                    // pay-as-bid
+	PriceResting                     // resting
+	PriceMidpoint                    // midpoint
+	PriceKDoubleUniform              // k-double-uniform
 )
 
-var priceEnum = config.Enum{What: "a price rule", Names: []string{"spread", "k-double", "pay-as-bid", "resting", "midpoint"},
-	Want: "spread, k-double or pay-as-bid (clearing knapsack), or resting or midpoint (clearing cda)"}
+var priceEnum = config.Enum{What: "a price rule", Names: []string{"spread", "k-double", "pay-as-bid", "resting", "midpoint", "k-double-uniform"},
+	Want: "spread, k-double, pay-as-bid or k-double-uniform (clearing knapsack), or resting or midpoint (clearing cda)"}
 
 func (v Price) String() string                    { return priceEnum.Name(int(v)) }
 func (v Price) MarshalText() ([]byte, error)      { return []byte(v.String()), nil }
@@ -275,6 +276,8 @@ func (v Price) Knapsack() (market.PriceKind, bool) {
 		return market.KDouble, true
 	case PricePayAsBid:
 		return market.PayAsBid, true
+	case PriceKDoubleUniform:
+		return market.KDoubleUniform, true
 	}
 	return 0, false
 }

@@ -301,6 +301,9 @@ func (sc *Config) Validate() config.Problems {
 		if f := c.CostFactor; (f.Dist == DistUniform && f.Min < 0) || (f.Dist == DistFixed && f.Value < 0) || (f.Dist == DistEmpirical && slices.Min(append([]float64{0}, f.Values...)) < 0) {
 			bad(p+".cost_factor", "draws below 0: a cost factor must be >= 0")
 		}
+		if d := c.CostDraw; d != "" && d != CostDrawJob && d != CostDrawRound {
+			bad(p+".cost_draw", "%q: want job (a factor per job) or round (one per carrier and arrival round)", d)
+		}
 		ps = append(ps, c.Strategy.validate(p+".strategy", false, sc.P2Compat)...)
 	}
 	switch c := sc.Market.Candidates; {
@@ -314,7 +317,10 @@ func (sc *Config) Validate() config.Problems {
 	switch sc.Market.Clearing {
 	case Knapsack:
 		if _, ok := sc.Market.Price.Knapsack(); !ok {
-			bad("market.price", "%q is not a price rule of the knapsack broker: want spread, k-double or pay-as-bid", sc.Market.Price)
+			bad("market.price", "%q is not a price rule of the knapsack broker: want spread, k-double, pay-as-bid or k-double-uniform", sc.Market.Price)
+		}
+		if sc.Market.Price == PriceKDoubleUniform && sc.IsNetwork() {
+			bad("market.price", "k-double-uniform prices a hub's clearing as one market; a network's lanes are priced pair by pair: want spread, k-double or pay-as-bid")
 		}
 	case CDA:
 		if _, ok := sc.Market.Price.Auction(); !ok {

@@ -118,6 +118,12 @@ type Shipper struct {
 	typeErrors []string // what did not decode (see UnmarshalYAML); reported by Parse
 }
 
+// The values of Carrier.CostDraw.
+const (
+	CostDrawJob   = "job"
+	CostDrawRound = "round"
+)
+
 // Carrier configures one carrier.
 type Carrier struct {
 	Capacity   int      `yaml:"capacity"`    // volume units per departure
@@ -126,6 +132,11 @@ type Carrier struct {
 	Schedule   Schedule `yaml:"schedule"`    // when it departs
 	CostFactor Dist     `yaml:"cost_factor"` // a private factor on its cost k*v*l, drawn per job (none: 1)
 	Strategy   Strategy `yaml:"strategy"`
+	// CostDraw is when CostFactor is drawn: per job (CostDrawJob, "job" or
+	// absent) or once per arrival round for every job of the round
+	// (CostDrawRound, "round": a seller with one cost per round, as in the
+	// m x m market of the large-m presets).
+	CostDraw string `yaml:"cost_draw,omitempty"`
 
 	// In a network (see Network):
 	Trucks        []Fleet `yaml:"trucks,omitempty"`          // its trucks, each of Capacity, by starting hub
