@@ -59,7 +59,7 @@ desing: grid
 	}
 	// Every problem at once, in file order.
 	want := "freightsim: " + file + ":4: axes[0].values[1]: carriers[0].capacity: -5 is too small: want a whole number >= 0\n" +
-		file + `:6: axes[1].values[1]: market.price: "auction" is not a price rule: want spread, k-double or pay-as-bid (clearing knapsack), or resting or midpoint (clearing cda)` + "\n" +
+		file + `:6: axes[1].values[1]: market.price: "auction" is not a price rule: want spread, k-double, pay-as-bid or k-double-uniform (clearing knapsack), or resting or midpoint (clearing cda)` + "\n" +
 		file + `:7: desing: unknown key "desing"; did you mean "design"?` + "\n"
 	if stderr != want {
 		t.Errorf("stderr:\n%s\nwant\n%s", stderr, want)
