@@ -585,6 +585,7 @@ func (c *CDA) report(now float64, ci, capacity int, took func(i int) bool) {
 	}
 	c.cl.Selected, c.cl.Pay, c.cl.Receive = cl.Selected, cl.Pay, cl.Receive
 	if x.Observer != nil {
+		x.Observer.Quoted(c.orders, 1)
 		x.Observer.Cleared(now, ci, capacity, c.orders, &cl)
 	}
 	if cl.Volume > 0 {

@@ -86,7 +86,7 @@ func (b *Broker) lanes(bids []float64, asks [][]float64, volumes, dests, capacit
 	for j := range out.Carrier {
 		out.Carrier[j] = -1
 	}
-	if !exact && search && m > maxLaneClearingTrucks && !alikeUnits(asks, volumes, capacities) {
+	if !exact && search && m > MaxLaneClearingTrucks && !alikeUnits(asks, volumes, capacities) {
 		b.lanesBlocks(bids, asks, volumes, dests, capacities, &out)
 		b.priceLanes(bids, asks, volumes, &out)
 		return out
@@ -185,10 +185,10 @@ func (b *Broker) priceLanes(bids []float64, asks [][]float64, volumes []int, out
 	}
 }
 
-// maxLaneClearingTrucks is the most trucks at one clearing that
+// MaxLaneClearingTrucks is the most trucks at one clearing that
 // AssignLanes assigns in one piece (unless they are alike and the jobs of
 // one unit); beyond it, the clearing is cut into blocks (lanesBlocks).
-const maxLaneClearingTrucks = 2 * maxLaneSearchTrucks
+const MaxLaneClearingTrucks = 2 * maxLaneSearchTrucks
 
 // laneBlockTrucks is the number of trucks of a block of lanesBlocks.
 const laneBlockTrucks = 8
@@ -200,7 +200,7 @@ const laneBlockPool = 2
 // laneBlockOffers is the most blocks a job is offered to.
 const laneBlockOffers = 5
 
-// lanesBlocks is AssignLanes for more than maxLaneClearingTrucks trucks,
+// lanesBlocks is AssignLanes for more than MaxLaneClearingTrucks trucks,
 // whose sequential knapsacks and assignment heuristic would cost a multiple
 // of the trucks times the jobs: the clearing is cut into blocks of
 // laneBlockTrucks trucks, in order of decreasing capacity (ties: lower
