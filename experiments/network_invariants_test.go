@@ -187,6 +187,8 @@ func TestNetworkInvariants(t *testing.T) {
 		cdaCorridor.Carriers[i].Strategy.Cap = 4000
 	}
 	asAuction(&cdaCorridor)
+	cdaLearn := corridor // the preset's carriers learn their asks
+	asAuction(&cdaLearn)
 	cdaTri := threeHubs()
 	asAuction(&cdaTri)
 	cdaTri.Carriers[0].Strategy.Kind, cdaTri.Carriers[0].Strategy.Cap = scenario.KindZIC, 60
@@ -203,7 +205,7 @@ func TestNetworkInvariants(t *testing.T) {
 		name string
 		sc   scenario.Config
 	}{{"corridor", corridor}, {"three hubs", tri}, {"three hubs, jobs dropped at the end", drop}, {"three hubs, empty returns borne by cargo", cargo},
-		{"corridor, cda", cdaCorridor}, {"three hubs, cda", cdaTri}, {"three hubs, cda, empty returns borne by cargo", cdaCargo},
+		{"corridor, cda", cdaCorridor}, {"corridor, cda, learning carriers", cdaLearn}, {"three hubs, cda", cdaTri}, {"three hubs, cda, empty returns borne by cargo", cdaCargo},
 		{"three hubs, a learned reposition", learned}, {"four hubs of 60 trucks, part loads, cleared by blocks", blocks}} {
 		errs, jobs := runChecked(t, &c.sc, 5)
 		if jobs == 0 {
