@@ -21,9 +21,18 @@ import (
 //
 // A trader is a waiting job that has not traded (its shipper quotes its bid)
 // or a carrier with capacity left (it asks for all of it at one unit price).
-// Carriers quote with fixed strategies: an ask for anonymous capacity is not
-// a decision about any one job, so there is nothing a carrier's learning
-// could attribute rewards to.
+//
+// A carrier that learns (a Learner strategy) learns from its asks as from
+// its asks at a knapsack's clearing, one decision per job: an ask (a
+// decision of the policy, on the features of a job of the lane it asks on)
+// waits, per seller and lane, until it trades or is replaced or the round
+// settles. Each job it sells to takes the decision into its carrier record
+// (Job.Carry), whose return is what carrying the job earned the carrier
+// (price minus cost, and on a network with empty_returns cargo what the
+// truck's next move costs or saves), as a traded ask's at a clearing; an
+// ask that never traded is learned with return 0, as an ask for a job that
+// shipped with another carrier or not at all. Fixed strategies quote as
+// before, their decisions (none) in the record of a job of the lane.
 //
 // On a freight network (OpenHubs, SettleHubs) every hub has its own order
 // books, one per lane leaving it (its jobs for one destination), and the
@@ -56,6 +65,21 @@ type CDA struct {
 
 	net  bool    // the round is on a network (OpenHubs)
 	hubs cdaHubs // the network's books and trucks
+
+	// Learning carriers' asks: scratch takes a quote's decision, pend
+	// holds each seller's latest decision per lane until it trades or is
+	// replaced, lost the decisions that never traded, per carrier.
+	scratch Record
+	pend    [][]pendingAsk
+	lost    []Record
+}
+
+// pendingAsk is a learning carrier's latest ask of a seller on the lane to
+// dest (0 on one hub): its decision, and whether it traded.
+type pendingAsk struct {
+	dest   int
+	rec    Record
+	traded bool
 }
 
 // cdaHubs is a round of a continuous double auction on a network.
@@ -113,6 +137,12 @@ func (c *CDA) open() {
 	}
 	for _, sh := range x.Shippers {
 		c.shouting = c.mark(sh.Strategy) || c.shouting
+	}
+	for s := range c.pend {
+		c.pend[s] = c.pend[s][:0] // a round left unsettled teaches nothing
+	}
+	for ci := range c.lost {
+		c.lost[ci].Reset()
 	}
 	c.bidders.reset(len(x.waiting))
 	for i, j := range x.waiting {
@@ -251,7 +281,7 @@ func (c *CDA) ask(ci int) {
 	car := x.Carriers[ci]
 	v.Carrier, v.Capacity = car, c.left[ci]
 	rep := x.waiting[0] // every job costs the carrier the same: any one stands for a unit
-	ask := car.Strategy.Quote(car.Rand, rep, v, &rep.Carry[ci])
+	ask := c.quoteAsk(ci, ci, rep, 0)
 	if c.askID[ci] != 0 {
 		c.Book.Cancel(c.askID[ci])
 	}
@@ -292,7 +322,7 @@ func (c *CDA) askLane(s, d int) int {
 	v.Carrier, v.Capacity = car, c.left[s]
 	l := h*hb.n + d
 	rep := hb.jobs[l][0] // every job of a lane costs the carrier the same
-	ask := car.Strategy.Quote(car.Rand, rep, v, &rep.Carry[ci])
+	ask := c.quoteAsk(s, ci, rep, d)
 	k := slices.IndexFunc(hb.asks[s], func(a laneAsk) bool { return a.dest == d })
 	if k >= 0 {
 		hb.books[l].Cancel(hb.asks[s][k].id)
@@ -308,6 +338,88 @@ func (c *CDA) askLane(s, d int) int {
 	c.trade(fills)
 	c.shouted(true, fills, h, d)
 	return len(fills)
+}
+
+// quoteAsk returns carrier ci's ask for seller s (the carrier itself on
+// one hub, a truck on a network) on the lane to dest (0 on one hub), for a
+// unit priced as job rep. A learning carrier's decision waits in pend, and
+// the one it replaces, if it never traded, is lost.
+func (c *CDA) quoteAsk(s, ci int, rep *Job, dest int) float64 {
+	x := c.x
+	car := x.Carriers[ci]
+	if _, ok := car.Strategy.(Learner); !ok {
+		return car.Strategy.Quote(car.Rand, rep, &x.view, &rep.Carry[ci])
+	}
+	c.scratch.Reset()
+	ask := car.Strategy.Quote(car.Rand, rep, &x.view, &c.scratch)
+	for len(c.pend) <= s {
+		c.pend = append(c.pend, nil)
+	}
+	k := slices.IndexFunc(c.pend[s], func(p pendingAsk) bool { return p.dest == dest })
+	if k < 0 {
+		k = len(c.pend[s])
+		c.pend[s] = append(c.pend[s], pendingAsk{dest: dest})
+	} else {
+		c.lose(ci, &c.pend[s][k])
+	}
+	p := &c.pend[s][k]
+	p.rec, c.scratch = c.scratch, p.rec
+	p.traded = false
+	return ask
+}
+
+// sold gives job j, sold by seller s of carrier ci, the decision of the
+// seller's ask on j's lane, if its carrier learns.
+func (c *CDA) sold(s, ci int, j *Job) {
+	if s >= len(c.pend) {
+		return
+	}
+	dest := 0
+	if c.net {
+		dest = j.To
+	}
+	for k := range c.pend[s] {
+		if p := &c.pend[s][k]; p.dest == dest {
+			p.traded = true
+			copyDecisions(&j.Carry[ci], &p.rec)
+		}
+	}
+}
+
+// lose moves a pending ask that never traded to carrier ci's lost asks.
+func (c *CDA) lose(ci int, p *pendingAsk) {
+	if p.traded {
+		return
+	}
+	for len(c.lost) <= ci {
+		c.lost = append(c.lost, Record{})
+	}
+	copyDecisions(&c.lost[ci], &p.rec)
+}
+
+// learnLost ends a round's learning asks: those that never traded are
+// learned with return 0 by their carriers, when learning.
+func (c *CDA) learnLost(sellerCarrier func(s int) int) {
+	x := c.x
+	for s, ps := range c.pend {
+		for k := range ps {
+			c.lose(sellerCarrier(s), &ps[k])
+		}
+		c.pend[s] = ps[:0]
+	}
+	for ci := range c.lost {
+		if l, ok := x.Carriers[ci].Strategy.(Learner); ok && x.Learning && c.lost[ci].Len() > 0 {
+			l.Learn(&c.lost[ci])
+		}
+		c.lost[ci].Reset()
+	}
+}
+
+// copyDecisions appends the decisions of src to dst.
+func copyDecisions(dst, src *Record) {
+	for i := range src.Len() {
+		dst.Decide(src.Features(i), src.Action[i], src.Mean[i], src.Sigma[i], src.Group[i])
+	}
 }
 
 // seeHub sets the view of a quote at hub h of a network.
@@ -327,6 +439,12 @@ func (c *CDA) trade(fills []market.Fill) {
 		s := f.SellOwner
 		j.tradedWith, j.price, j.orderID = s, f.Price, 0
 		c.bidders.add(-1-f.BuyOwner, -1)
+		if c.net {
+			h := c.hubs.hubOf[s]
+			c.sold(s, c.hubs.trucks[h][s-c.hubs.first[h]].Carrier, j)
+		} else {
+			c.sold(s, s, j)
+		}
 		c.left[s] -= f.Qty
 		if c.left[s] == 0 {
 			c.sellers.add(s, -1)
@@ -473,6 +591,7 @@ func (c *CDA) Settle(now float64) {
 			x.shipped[i], x.pay[i], x.receive[i] = j.tradedWith, j.price, j.price
 		}
 	}
+	c.learnLost(func(s int) int { return s })
 	for ci, car := range x.Carriers {
 		c.report(now, ci, car.Capacity, func(i int) bool { return x.shipped[i] == ci })
 	}
@@ -514,6 +633,8 @@ func (c *CDA) forget() {
 // as of a carrier's clearing; a hub's carriers that watch hear of their
 // trades and of their unsold units.
 func (c *CDA) SettleHubs(now float64, loads [][]Load) [][]Load {
+	hb := &c.hubs
+	c.learnLost(func(s int) int { h := hb.hubOf[s]; return hb.trucks[h][s-hb.first[h]].Carrier })
 	loads = c.x.forHubs(c.hubs.trucks, loads, func(h int, ts []Truck, ls []Load) []Load { return c.settleHub(now, h, ts, ls) })
 	c.forget()
 	return loads
@@ -585,6 +706,7 @@ func (c *CDA) report(now float64, ci, capacity int, took func(i int) bool) {
 	}
 	c.cl.Selected, c.cl.Pay, c.cl.Receive = cl.Selected, cl.Pay, cl.Receive
 	if x.Observer != nil {
+		x.Observer.Quoted(c.orders, 1)
 		x.Observer.Cleared(now, ci, capacity, c.orders, &cl)
 	}
 	if cl.Volume > 0 {

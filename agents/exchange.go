@@ -10,7 +10,16 @@ import (
 // Observer is told what happens at an exchange, for metrics. Its arguments
 // are valid only during the call.
 type Observer interface {
-	// Cleared follows every clearing, before rewards are paid.
+	// Quoted reports the quotes of a clearing: each of orders (a bid and
+	// the carrier's ask for a waiting job) was quoted once for each of
+	// trucks departures of one carrier. It precedes Cleared; a clearing
+	// reports its quotes per departure (trucks 1), except a network hub of
+	// more than market.MaxLaneClearingTrucks trucks, which reports them
+	// once per carrier there with the number of its trucks.
+	Quoted(orders []market.Order, trucks int)
+	// Cleared follows every clearing, before rewards are paid: orders are
+	// the quotes of the departing carrier (reported already by Quoted), c
+	// what it took.
 	Cleared(now float64, carrier, capacity int, orders []market.Order, c *market.Clearing)
 	// Finished follows a job's last reward: it shipped on carrier c, or it
 	// failed at carrier c's departure.
@@ -318,6 +327,7 @@ func (x *Exchange) clearOne(now float64, c int) {
 		x.shipped[i], x.pay[i], x.receive[i] = c, x.cl.Pay[k], x.cl.Receive[k]
 	}
 	if x.Observer != nil {
+		x.Observer.Quoted(x.orders, 1)
 		x.Observer.Cleared(now, c, car.Capacity, x.orders, &x.cl)
 	}
 	if x.cl.Volume > 0 {
@@ -360,6 +370,7 @@ func (x *Exchange) clearMany(now float64, cs []int) {
 			}
 		}
 		if x.Observer != nil {
+			x.Observer.Quoted(x.orders, 1)
 			x.Observer.Cleared(now, c, car.Capacity, x.orders, cl)
 		}
 		if cl.Volume > 0 {

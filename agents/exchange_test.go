@@ -31,6 +31,8 @@ type recorder struct {
 	capacity []int
 }
 
+func (r *recorder) Quoted([]market.Order, int) {}
+
 func (r *recorder) Cleared(_ float64, _, capacity int, _ []market.Order, c *market.Clearing) {
 	r.cleared = append(r.cleared, c.Volume)
 	r.capacity = append(r.capacity, capacity)
@@ -247,6 +249,7 @@ func (q *quoteLog) Quote(_ *rand.Rand, j *Job, v *View, rec *Record) float64 {
 
 type shippedWith struct{ carrier map[int64]int }
 
+func (s *shippedWith) Quoted([]market.Order, int)                                  {}
 func (s *shippedWith) Cleared(float64, int, int, []market.Order, *market.Clearing) {}
 func (s *shippedWith) Finished(j *Job, shipped bool, c int) {
 	if shipped {

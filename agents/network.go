@@ -28,6 +28,10 @@ type hubState struct {
 	none        [1]int   // the carrier failures are reported at when no truck is there
 	dests       []int
 	truckAsks   [][]float64
+	orders      [][]market.Order // per carrier at the hub (hubCarriers): its quotes
+	first       []int            // per truck of the hub's clearing: where its jobs start in took (and one past the last)
+	took        []int            // the jobs each truck took, truck by truck
+	fill        []int            // scratch for took
 
 	holdCargo bool     // keep shipped jobs for their carrier's learning until the truck leaves again (HoldCargo)
 	cargo     [][]*Job // per truck of the hub's clearing: the jobs it took, held
@@ -292,25 +296,69 @@ func (x *Exchange) clearLanes(now float64, trucks []Truck, loads []Load) {
 			x.waiting[i].truck = k
 		}
 	}
+	// Each carrier's quotes, listed once; each truck's jobs, bucketed in
+	// one pass (in increasing job index, the order of a truck's clearing).
+	hs := &x.hub
+	for len(hs.orders) < len(cs) {
+		hs.orders = append(hs.orders, nil)
+	}
+	for k := range cs {
+		os := hs.orders[k][:0]
+		for i, j := range x.waiting {
+			os = append(os, market.Order{Volume: j.Volume, Bid: j.Bid, Ask: x.asks[k][i]})
+		}
+		hs.orders[k] = os
+	}
+	m := len(trucks)
+	hs.first = resizeInts(hs.first, m+1, 0)
+	clear(hs.first)
+	for _, k := range a.Carrier {
+		if k >= 0 {
+			hs.first[k+1]++
+		}
+	}
+	for k := range m {
+		hs.first[k+1] += hs.first[k]
+	}
+	hs.took = resizeInts(hs.took, hs.first[m], 0)
+	hs.fill = append(hs.fill[:0], hs.first[:m]...)
+	for i, k := range a.Carrier {
+		if k >= 0 {
+			hs.took[hs.fill[k]] = i
+			hs.fill[k]++
+		}
+	}
+	bulk := m > market.MaxLaneClearingTrucks
+	if bulk && x.Observer != nil {
+		for k, c := range cs {
+			n := 0
+			for _, t := range trucks {
+				if t.Carrier == c {
+					n++
+				}
+			}
+			x.Observer.Quoted(hs.orders[k], n)
+		}
+	}
 	for k, t := range trucks {
 		car := x.Carriers[t.Carrier]
+		orders := hs.orders[slices.Index(cs, t.Carrier)]
 		cl := market.Clearing{Selected: x.cl.Selected[:0], Pay: x.cl.Pay[:0], Receive: x.cl.Receive[:0]}
-		x.orders = x.orders[:0]
-		for i, j := range x.waiting {
-			ask := x.hub.truckAsks[k][i]
-			x.orders = append(x.orders, market.Order{Volume: j.Volume, Bid: j.Bid, Ask: ask})
-			if a.Carrier[i] == k {
-				cl.Selected = append(cl.Selected, i)
-				cl.Pay = append(cl.Pay, a.Pay[i])
-				cl.Receive = append(cl.Receive, a.Receive[i])
-				cl.Volume += j.Volume
-				cl.Spread += j.Bid - ask
-				cl.Kept += a.Pay[i] - a.Receive[i]
-			}
+		for _, i := range hs.took[hs.first[k]:hs.first[k+1]] {
+			o := orders[i]
+			cl.Selected = append(cl.Selected, i)
+			cl.Pay = append(cl.Pay, a.Pay[i])
+			cl.Receive = append(cl.Receive, a.Receive[i])
+			cl.Volume += o.Volume
+			cl.Spread += o.Bid - o.Ask
+			cl.Kept += a.Pay[i] - a.Receive[i]
 		}
 		x.cl.Selected, x.cl.Pay, x.cl.Receive = cl.Selected, cl.Pay, cl.Receive
 		if x.Observer != nil {
-			x.Observer.Cleared(now, t.Carrier, t.Capacity, x.orders, &cl)
+			if !bulk {
+				x.Observer.Quoted(orders, 1)
+			}
+			x.Observer.Cleared(now, t.Carrier, t.Capacity, orders, &cl)
 		}
 		if cl.Volume > 0 {
 			car.Reward -= car.FixedCost

@@ -119,6 +119,8 @@ carriers:
 
 type departureProbe struct{ log []string }
 
+func (p *departureProbe) Quoted([]market.Order, int) {}
+
 func (p *departureProbe) Cleared(now float64, c, _ int, _ []market.Order, _ *market.Clearing) {
 	p.log = append(p.log, fmt.Sprintf("%g:%d", now, c))
 }

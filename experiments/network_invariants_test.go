@@ -22,6 +22,7 @@ type netChecker struct {
 	arrived  map[int64]bool // by job ID within the episode
 	finished map[int64]bool
 	busy     []float64 // per truck: when it is free again
+	quoted   []int     // per hub: the trucks whose quotes were reported since its last clearing
 	errs     []string
 }
 
@@ -38,6 +39,24 @@ func (c *netChecker) Arrived(jobs []*agents.Job) {
 		}
 		c.arrived[j.ID] = true
 	}
+}
+
+// Quoted checks that a report of quotes lists the quotes of every job
+// waiting at the hub (x.Waiting during a hub's clearing), and counts the
+// trucks it stands for.
+func (c *netChecker) Quoted(orders []market.Order, trucks int) {
+	waiting := c.r.x.Waiting()
+	if len(orders) != len(waiting) || trucks < 1 {
+		c.fail("quotes reported for %d orders and %d trucks, with %d jobs waiting at the hub", len(orders), trucks, len(waiting))
+	}
+	if len(orders) > 0 {
+		h := waiting[0].From
+		for len(c.quoted) <= h {
+			c.quoted = append(c.quoted, 0)
+		}
+		c.quoted[h] += trucks
+	}
+	c.inner.Quoted(orders, trucks)
 }
 
 func (c *netChecker) Cleared(now float64, car, capacity int, orders []market.Order, cl *market.Clearing) {
@@ -71,6 +90,14 @@ func (c *netChecker) Finished(j *agents.Job, shipped bool, car int) {
 // cleared checks the trucks of one hub's clearing.
 func (c *netChecker) cleared(now float64, hub int, trucks []int, loads []agents.Load) {
 	n := c.r.w.net
+	if hub < len(c.quoted) {
+		// A hub with jobs reports each truck's quotes once (one by one, or
+		// per carrier with its trucks); a hub without jobs reports none.
+		if q := c.quoted[hub]; q != 0 && q != len(trucks) {
+			c.fail("t=%v: hub %d: quotes reported for %d trucks, %d present", now, hub, q, len(trucks))
+		}
+		c.quoted[hub] = 0
+	}
 	for k, i := range trucks {
 		if now < c.busy[i] {
 			c.fail("t=%v: truck %d clears at hub %d but travels until %v", now, i, hub, c.busy[i])
@@ -160,6 +187,8 @@ func TestNetworkInvariants(t *testing.T) {
 		cdaCorridor.Carriers[i].Strategy.Cap = 4000
 	}
 	asAuction(&cdaCorridor)
+	cdaLearn := corridor // the preset's carriers learn their asks
+	asAuction(&cdaLearn)
 	cdaTri := threeHubs()
 	asAuction(&cdaTri)
 	cdaTri.Carriers[0].Strategy.Kind, cdaTri.Carriers[0].Strategy.Cap = scenario.KindZIC, 60
@@ -176,7 +205,7 @@ func TestNetworkInvariants(t *testing.T) {
 		name string
 		sc   scenario.Config
 	}{{"corridor", corridor}, {"three hubs", tri}, {"three hubs, jobs dropped at the end", drop}, {"three hubs, empty returns borne by cargo", cargo},
-		{"corridor, cda", cdaCorridor}, {"three hubs, cda", cdaTri}, {"three hubs, cda, empty returns borne by cargo", cdaCargo},
+		{"corridor, cda", cdaCorridor}, {"corridor, cda, learning carriers", cdaLearn}, {"three hubs, cda", cdaTri}, {"three hubs, cda, empty returns borne by cargo", cdaCargo},
 		{"three hubs, a learned reposition", learned}, {"four hubs of 60 trucks, part loads, cleared by blocks", blocks}} {
 		errs, jobs := runChecked(t, &c.sc, 5)
 		if jobs == 0 {

@@ -139,14 +139,38 @@ func (o *observer) segmentedSurplus(g int, costs [][]float64, caps []int) market
 	return total
 }
 
+// Quoted counts the quotes of a clearing, each made trucks times: one by
+// one for one truck, as sums times trucks for several (a network hub of
+// many trucks), where the sums differ from one by one's in the last bits.
+func (o *observer) Quoted(orders []market.Order, trucks int) {
+	if trucks == 1 {
+		for _, ord := range orders {
+			if o.eval {
+				o.ev.AddQuote(ord.Bid, ord.Ask)
+			} else {
+				o.episode.AddQuote(ord.Bid, ord.Ask)
+			}
+		}
+		return
+	}
+	var bids, asks float64
+	for _, ord := range orders {
+		bids += ord.Bid
+		asks += ord.Ask
+	}
+	w := float64(trucks)
+	if !o.eval {
+		o.episode.AddQuotes(trucks*len(orders), w*bids, w*asks)
+	} else {
+		o.ev.AddQuotes(trucks*len(orders), w*bids, w*asks)
+	}
+}
+
 func (o *observer) Cleared(now float64, c, capacity int, orders []market.Order, cl *market.Clearing) {
 	waiting := o.x.Waiting()
 	car := o.x.Carriers[c]
 	if !o.eval {
 		o.episode.AddClearing(capacity, cl.Volume)
-		for _, ord := range orders {
-			o.episode.AddQuote(ord.Bid, ord.Ask)
-		}
 		for k := range cl.Selected {
 			o.episode.AddTrade(cl.Pay[k])
 		}
@@ -155,9 +179,6 @@ func (o *observer) Cleared(now float64, c, capacity int, orders []market.Order, 
 	o.ev.AddClearing(capacity, cl.Volume)
 	o.departed(c, capacity)
 	o.ev.AddKept(cl.Kept)
-	for _, ord := range orders {
-		o.ev.AddQuote(ord.Bid, ord.Ask)
-	}
 	for k, i := range cl.Selected {
 		j := waiting[i]
 		o.ev.AddTrade(orders[i].Bid, cl.Pay[k], car.Cost(j))

@@ -207,7 +207,7 @@ func hubCase(rng *rand.Rand, m, d int) (assignCase, []int) {
 }
 
 // TestAssignLanesBlocks checks the clearing of a hub of more than
-// maxLaneClearingTrucks trucks by blocks: a valid lane assignment, whose
+// MaxLaneClearingTrucks trucks by blocks: a valid lane assignment, whose
 // spread over 40 random hubs of 40 to 120 trucks is within 3 % of the
 // sequential heuristic's on the whole hub (the one the blocks replace, of
 // cost a multiple of trucks times jobs), on average.

@@ -82,6 +82,13 @@ func (e *Evaluation) AddQuote(bid, ask float64) {
 	e.AskSum += ask
 }
 
+// AddQuotes counts n bids and asks quoted, of sums bids and asks.
+func (e *Evaluation) AddQuotes(n int, bids, asks float64) {
+	e.Quotes += n
+	e.BidSum += bids
+	e.AskSum += asks
+}
+
 // AddBenchmark adds the efficient gains from trade of one epoch's
 // arrivals: the largest total of reservation minus cost that any feasible
 // allocation of them could reach.

@@ -23,6 +23,13 @@ func (e *Episode) AddQuote(bid, ask float64) {
 	e.AskSum += ask
 }
 
+// AddQuotes counts n bids and asks quoted, of sums bids and asks.
+func (e *Episode) AddQuotes(n int, bids, asks float64) {
+	e.Quotes += n
+	e.BidSum += bids
+	e.AskSum += asks
+}
+
 // AddClearing counts one departure's offered capacity and shipped volume.
 func (e *Episode) AddClearing(capacity, shipped int) {
 	e.Offered += capacity

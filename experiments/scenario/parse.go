@@ -330,11 +330,6 @@ func (sc *Config) Validate() config.Problems {
 			bad("market.quotes", "%v: want the mean number of quotes per trader per round, > 0", sc.Market.Quotes)
 		}
 		ps = append(ps, sc.validateUnitJobs()...)
-		for i, c := range sc.Carriers {
-			if c.Strategy.Kind == KindLearn {
-				bad(fmt.Sprintf("carriers[%d].strategy.kind", i), "learn: in a continuous double auction a carrier asks for anonymous capacity, not for a job, so its learning has nothing to attribute rewards to; want truthful, markup, linear, zi-c, zip or custom")
-			}
-		}
 	}
 	number("market.k", sc.Market.K, 0, 1)
 
