@@ -202,12 +202,20 @@ func (f *Figure) WritePNG(w io.Writer) error {
 
 func (f *Figure) writePNG(w io.Writer, wd, ht vg.Length) error {
 	// vgimg.NewWith would copy a fresh image into the context it makes;
-	// giving it both saves a tenth of the time. The context is set up as
+	// giving it both saves a tenth of the time, and it paints the image
+	// white whatever it held before. The context is set up as
 	// NewWith sets up its own, except that glyphs are placed by nearest
 	// neighbour: a glyph lands on whole pixels, where it is the same as
 	// bilinear, and the copy takes the fast path of image/draw instead of a
 	// generic resampling (a third of the drawing time).
-	img := image.NewRGBA(image.Rect(0, 0, int(wd/vg.Inch*pngDPI+0.5), int(ht/vg.Inch*pngDPI+0.5)))
+	img := canvases.Get().(*image.RGBA)
+	defer canvases.Put(img)
+	r := image.Rect(0, 0, int(wd/vg.Inch*pngDPI+0.5), int(ht/vg.Inch*pngDPI+0.5))
+	if n := 4 * r.Dx() * r.Dy(); cap(img.Pix) >= n {
+		*img = image.RGBA{Pix: img.Pix[:n], Stride: 4 * r.Dx(), Rect: r}
+	} else {
+		*img = *image.NewRGBA(r)
+	}
 	ctx := gg.NewContextForRGBA(img)
 	ctx.SetLineCapButt()
 	ctx.InvertY()
@@ -217,10 +225,14 @@ func (f *Figure) writePNG(w io.Writer, wd, ht vg.Length) error {
 	// as an anti-aliased polygon over every pixel, would only cost time.
 	bg := f.Plot.BackgroundColor
 	f.Plot.BackgroundColor = nil
-	f.Plot.Draw(draw.New(c))
+	f.Plot.Draw(draw.New(pngCanvas{c, ctx}))
 	f.Plot.BackgroundColor = bg
 	return encodePNG(w, img)
 }
+
+// canvases are the images writePNG draws into, reused: a fresh one for
+// each figure would cost more to clear and collect than to draw on.
+var canvases = sync.Pool{New: func() any { return new(image.RGBA) }}
 
 // writePDF draws the figure as PDF, its fonts embedded.
 func (f *Figure) writePDF(w io.Writer, wd, ht vg.Length) error {
