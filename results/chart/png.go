@@ -29,8 +29,12 @@ import (
 // eight times as long (BenchmarkEncodePNG). Alpha is dropped: a figure's
 // background is opaque white. The same image gives the same bytes.
 func encodePNG(w io.Writer, img *image.RGBA) error {
-	e := encoders.Get().(*pngEncoder)
-	defer encoders.Put(e)
+	e := encoders.get(func() *pngEncoder { return new(pngEncoder) })
+	defer func() {
+		if cap(e.toks) <= 1<<21 && e.out.Cap() <= 1<<23 {
+			encoders.put(e)
+		}
+	}()
 	b := img.Bounds()
 	wd, ht := b.Dx(), b.Dy()
 	e.out.Reset()
@@ -83,7 +87,31 @@ type pngEncoder struct {
 	out  bytes.Buffer
 }
 
-var encoders = sync.Pool{New: func() any { return new(pngEncoder) }}
+var encoders = make(spares[*pngEncoder], 4)
+
+// spares keeps a few values for reuse, as a sync.Pool does, except that
+// the garbage collector does not empty it: drawing figures collects often,
+// and a buffer made again costs its pages afresh (a figure's image, 2.2
+// MB, cost more to clear the first time than to draw on).
+type spares[T any] chan T
+
+// get returns a spare, or a fresh one.
+func (s spares[T]) get(fresh func() T) T {
+	select {
+	case v := <-s:
+		return v
+	default:
+		return fresh()
+	}
+}
+
+// put keeps v, unless there are spares enough.
+func (s spares[T]) put(v T) {
+	select {
+	case s <- v:
+	default:
+	}
+}
 
 // A token is a literal byte (below 256) or a match: matchFlag, the length
 // less 3 in bits 16 to 23 and the distance in bits 0 to 15.
