@@ -250,8 +250,7 @@ func (f *Figure) writePNG(w io.Writer, wd, ht vg.Length) error {
 }
 
 // canvases are the images writePNG draws into, reused (up to 16 MB
-// each): a fresh one for each figure would cost more to clear and collect
-// than to draw on.
+// each) rather than made afresh for each figure (see spares).
 var canvases = make(spares[*image.RGBA], 4)
 
 // writePDF draws the figure as PDF, its fonts embedded.

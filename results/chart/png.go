@@ -90,9 +90,9 @@ type pngEncoder struct {
 var encoders = make(spares[*pngEncoder], 4)
 
 // spares keeps a few values for reuse, as a sync.Pool does, except that
-// the garbage collector does not empty it: drawing figures collects often,
-// and a buffer made again costs its pages afresh (a figure's image, 2.2
-// MB, cost more to clear the first time than to draw on).
+// the garbage collector does not empty it: drawing figures collects
+// several times, and a buffer made again takes fresh pages from the
+// system, a page fault each (a figure's image is 2.2 MB).
 type spares[T any] chan T
 
 // get returns a spare, or a fresh one.
