@@ -9,7 +9,7 @@ import (
 )
 
 // TestReportOfARun: a run writes report.html with its headline table, the
-// theory table and every PNG figure embedded; plot --plot-format pdf at a
+// theory table and every figure embedded (as SVG); plot --plot-format pdf at a
 // journal's size, then report, redraws the page from the files, with the
 // figures it finds; a directory that is not a run is a usage error.
 func TestReportOfARun(t *testing.T) {
@@ -20,9 +20,10 @@ func TestReportOfARun(t *testing.T) {
 	}
 	page := string(read(t, filepath.Join(dir, "report.html")))
 	pngs, _ := filepath.Glob(filepath.Join(dir, "plots", "*.png"))
-	imgs := regexp.MustCompile(`<img src="data:image/png;base64,`).FindAllString(page, -1)
-	if len(pngs) == 0 || len(imgs) != len(pngs) {
-		t.Errorf("the report embeds %d PNG images, the run drew %d", len(imgs), len(pngs))
+	svgs, _ := filepath.Glob(filepath.Join(dir, "plots", "*.svg"))
+	imgs := regexp.MustCompile(`<img src="data:image/svg\+xml;base64,`).FindAllString(page, -1)
+	if len(pngs) == 0 || len(svgs) != len(pngs) || len(imgs) != len(svgs) {
+		t.Errorf("the report embeds %d SVG images, the run drew %d PNG and %d SVG figures", len(imgs), len(pngs), len(svgs))
 	}
 	for _, want := range []string{"Final evaluation", "Theory next to what was learned", "strategic-bidding-deterministic", `href="evaluations.csv"`, "95 % CI"} {
 		if !strings.Contains(page, want) {

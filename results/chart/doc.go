@@ -19,8 +19,10 @@
 // [SaveAll], several at once) as PNG, SVG or PDF ([Output]: formats, size,
 // font size) together with the CSV of exactly the series it shows, so
 // figures are compared as data, never as pixels. PNG files are drawn at 150
-// dots per inch and encoded for speed (encodePNG), so that a run's figures
-// cost little next to the run.
+// dots per inch, with glyphs drawn once and reused (glyphFace), into
+// images reused from figure to figure, and encoded by a deflate made for
+// figures (encodePNG), so that a run's figures cost little next to the
+// run.
 //
 // It reads package results' tables and imports no other package of
 // freightsim.

