@@ -122,3 +122,76 @@ func BenchmarkEncodePNG(b *testing.B) {
 		})
 	}
 }
+
+// FuzzEncodePNG: any image the fuzzer builds (a few colours in repeating
+// patterns, so that long matches, runs and skewed codes all occur) reads
+// back pixel for pixel through the standard decoder.
+func FuzzEncodePNG(f *testing.F) {
+	f.Add([]byte{0, 0})
+	f.Add([]byte{200, 40, 1, 2, 3})
+	f.Add(bytes.Repeat([]byte{7, 9, 255}, 100))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) < 2 {
+			return
+		}
+		w, h := 1+int(data[0])*3, 1+int(data[1])%60
+		pattern := data[2:]
+		if len(pattern) == 0 {
+			pattern = []byte{0}
+		}
+		palette := []color.RGBA{{255, 255, 255, 255}, {0, 0, 0, 255}, {0, 114, 178, 255}, {230, 159, 0, 255}}
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		for i := 0; i < w*h; i++ {
+			b := pattern[i%len(pattern)]
+			c := palette[b%4]
+			if b >= 252 { // now and then a colour of its own
+				c = color.RGBA{b, uint8(i), uint8(i >> 8), 255}
+			}
+			img.SetRGBA(i%w, i/w, c)
+		}
+		var buf bytes.Buffer
+		if err := encodePNG(&buf, img); err != nil {
+			t.Fatal(err)
+		}
+		got, err := png.Decode(&buf)
+		if err != nil {
+			t.Fatalf("%dx%d: the standard decoder rejects the file: %v", w, h, err)
+		}
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				if a := color.RGBAModel.Convert(got.At(x, y)); a != img.At(x, y) {
+					t.Fatalf("%dx%d: pixel (%d, %d) is %v after a round trip, want %v", w, h, x, y, a, img.At(x, y))
+				}
+			}
+		}
+	})
+}
+
+// TestHuffLengthsLimit: frequencies that grow like Fibonacci's numbers ask
+// for codes far longer than deflate allows; the lengths stay within the
+// limit and still form a complete prefix code (Kraft's sum exactly 1).
+func TestHuffLengthsLimit(t *testing.T) {
+	for _, limit := range []int{7, 15} {
+		freq := make([]int32, 40)
+		a, b := int32(1), int32(1)
+		for i := range freq {
+			freq[i] = a
+			a, b = b, a+b
+			if b > 1<<29 {
+				b = 1 << 29
+			}
+		}
+		lengths := make([]uint8, len(freq))
+		huffLengths(freq, limit, lengths)
+		kraft := 0.0
+		for s, l := range lengths {
+			if l == 0 || int(l) > limit {
+				t.Fatalf("limit %d: symbol %d (frequency %d) has length %d", limit, s, freq[s], l)
+			}
+			kraft += 1 / float64(uint64(1)<<l)
+		}
+		if kraft != 1 {
+			t.Errorf("limit %d: Kraft's sum %v, want 1 (a complete code)", limit, kraft)
+		}
+	}
+}
