@@ -187,7 +187,7 @@ func bilateralLadder() []rung {
 }
 
 // measureRung builds the rung's scenario, fixes its weights, and measures.
-func measureRung(t *testing.T, c rung) (equilibrium.Measurement, *replicate) {
+func measureRung(t testing.TB, c rung) (equilibrium.Measurement, *replicate) {
 	t.Helper()
 	base := []string{"training.episodes=0", "equilibrium.enabled=true"}
 	sc, err := scenario.ResolveWith(c.preset, append(base, c.sets...))
@@ -225,7 +225,7 @@ func measureRung(t *testing.T, c rung) (equilibrium.Measurement, *replicate) {
 	return measure(r), r
 }
 
-func checkRung(t *testing.T, c rung, m equilibrium.Measurement) {
+func checkRung(t testing.TB, c rung, m equilibrium.Measurement) {
 	t.Helper()
 	s := m.Surplus
 	for _, g := range []struct {
@@ -256,21 +256,46 @@ func checkRung(t *testing.T, c rung, m equilibrium.Measurement) {
 }
 
 // TestLadder measures every rung and checks it against theory; the
-// bilateral rungs, whose types are drawn, on seeds 1, 2 and 3.
+// bilateral rungs, whose types are drawn, on seed 1 (seeds 2 and 3:
+// BenchmarkLadderBilateralSeeds).
 func TestLadder(t *testing.T) {
 	var all []rung
 	all = append(all, deterministicLadder()...)
-	for seed := 1; seed <= 3; seed++ {
+	all = append(all, bilateralOnSeeds(1)...)
+	all = append(all, stochasticLadder()...)
+	for _, i := range []int{0, 2, 8, 9, 10} { // cost + 40; value - 80; underbid by 40; mid on every job; no trade
+		all = append(all, searched(deterministicLadder()[i]))
+	}
+	checkLadder(t, all)
+}
+
+// BenchmarkLadderBilateralSeeds is the rest of the ladder: its bilateral
+// rungs on seeds 2 and 3, checked as TestLadder checks them. Each costs
+// about as much as the rest of the ladder together (600 evaluation
+// episodes of 50 rounds against a truthful opponent), so they are a
+// benchmark, not a test: `go test -run '^$' -bench LadderBilateralSeeds
+// -benchtime 1x -v ./experiments`, and in CI, which runs every benchmark
+// once; a rung off theory fails it.
+func BenchmarkLadderBilateralSeeds(b *testing.B) {
+	for b.Loop() {
+		checkLadder(b, bilateralOnSeeds(2, 3))
+	}
+}
+
+// bilateralOnSeeds is the bilateral ladder on each seed.
+func bilateralOnSeeds(seeds ...int) []rung {
+	var all []rung
+	for _, seed := range seeds {
 		for _, c := range bilateralLadder() {
 			c.sets = append(slices.Clone(c.sets), fmt.Sprintf("seed=%d", seed))
 			c.name = fmt.Sprintf("%s (seed %d)", c.name, seed)
 			all = append(all, c)
 		}
 	}
-	all = append(all, stochasticLadder()...)
-	for _, i := range []int{0, 2, 8, 9, 10} { // cost + 40; value - 80; underbid by 40; mid on every job; no trade
-		all = append(all, searched(deterministicLadder()[i]))
-	}
+	return all
+}
+
+func checkLadder(t testing.TB, all []rung) {
 	for _, c := range all {
 		m, _ := measureRung(t, c)
 		checkRung(t, c, m)
