@@ -48,7 +48,7 @@ func measure(r *replicate) equilibrium.Measurement {
 
 // weightsFor solves for the linear weights that quote prices[j] for job j
 // of the fixed stream: the four jobs' feature vectors are independent.
-func weightsFor(t *testing.T, r *replicate, prices []float64) []float64 {
+func weightsFor(t testing.TB, r *replicate, prices []float64) []float64 {
 	t.Helper()
 	jobs := r.sc.FixedJobs()
 	f := r.shipLearner.FeatureMap()

@@ -170,14 +170,20 @@ func TestP2Reproduction(t *testing.T) {
 }
 
 // TestP2CorrectedRuns: with the quirks corrected the market still learns to
-// ship nearly everything at a cost far below the untrained policy's.
+// ship nearly everything at a cost far below the untrained policy's. Two
+// replicates: measured over 4, they end at avg_bidding_cost -40.0 to -41.1
+// and ship_share 0.977 to 0.991 (untrained: about -120 and 0.27): the
+// bounds, -60 and 0.95, lie 19 cost units and 0.027 beyond the worst
+// replicate, about 40 and 4 standard deviations of a replicate (0.5 and
+// 0.006), so the mean of two passes as surely as the mean of four, and a
+// market that fails to learn is as far off either way.
 func TestP2CorrectedRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("P2 training: skipped with -short")
 	}
 	sc := scenario.Default()
 	sc.P2Compat = false
-	sc.Replicates = 4
+	sc.Replicates = 2
 	sc.Training.Episodes = 2000
 	res, err := Run(context.Background(), sc, Options{})
 	if err != nil {

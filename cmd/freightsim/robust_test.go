@@ -360,7 +360,7 @@ func TestConcurrentSweepResumeIsRefused(t *testing.T) {
 	}
 	base := t.TempDir()
 	bin := cliBinary(t, base)
-	file, fresh := slowSweep(t) // 100 runs of about 10 ms: a second or more
+	file, fresh := slowSweep(t) // 100 runs of about 5 ms: half a second or more
 	sweepCmd := func(out string, extra ...string) *exec.Cmd {
 		return exec.Command(bin, append([]string{"sweep", file, "--out", out, "--workers", "1", "--quiet"}, extra...)...)
 	}

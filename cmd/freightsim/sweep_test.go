@@ -209,12 +209,14 @@ func TestSweepListAndScenario(t *testing.T) {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-// slowSweepText is a sweep of 100 runs of about 10 ms, one after the
-// other: long enough to be stopped or disturbed while it runs.
+// slowSweepText is a sweep of 100 runs of about 5 ms of CPU, one after
+// the other: long enough to be stopped or disturbed while it runs (the
+// tests act after the first run or the ninth, and a process starts in a
+// few milliseconds), and run three times by the tests: no longer.
 const slowSweepText = `name: slow
 base: smart-containers-2020
 set:
-  training.episodes: 400
+  training.episodes: 200
   training.horizon: 20
   evaluation.horizon: 100
 axes:

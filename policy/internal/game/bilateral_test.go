@@ -137,8 +137,8 @@ func onTwoCores(n int, f func(r int)) {
 // 80 (every k, seeds 1 and 2; about 4 s on two idle cores). The whole
 // sweep is checked in any case through the bilateral preset, with the same
 // k, seeds, replicates and tolerance, by package experiments'
-// TestDefaultLearnerReachesChatterjeeSamuelson: this test isolates the
-// learner.
+// BenchmarkDefaultLearnerReachesChatterjeeSamuelson (run once as a check
+// by CI): this test isolates the learner.
 func TestNaturalReachesTheBilateralEquilibrium(t *testing.T) {
 	const tol = 0.05
 	ks, bases := []float64{0.2, 0.5, 0.8}, []uint64{1}
