@@ -16,7 +16,7 @@ import (
 
 // learnedLines runs the large-market preset at m with the overrides sets
 // and returns each replicate's final learned bid and ask.
-func learnedLines(t *testing.T, m int, sets ...string) (bids, asks []Line) {
+func learnedLines(t testing.TB, m int, sets ...string) (bids, asks []Line) {
 	t.Helper()
 	sc, err := scenario.ResolveWith("large-market", append([]string{fmt.Sprintf("market.candidates=%d", m)}, sets...))
 	if err != nil {
@@ -45,18 +45,25 @@ func learnedLines(t *testing.T, m int, sets ...string) (bids, asks []Line) {
 	return bids, asks
 }
 
-// TestLargeMarketSlopes trains the large-market preset at m = 1, 4 and 16
-// (1000 episodes, 3 replicates each, on seeds 1 and 2), measures each
-// replicate's learned mean quotes on the m x m market (MarketMisreport,
-// 20,000/m rounds) and fits the log-log slopes against m. It checks what
-// the sweep of docs/EXPERIMENTS.md ("Large markets") shows holds: the
-// inefficiency's slope within 0.5 of theory's -2, and misreport falling
-// (the upper end of its slope's 95 % interval below -0.15); misreport's
-// slope is not near -1 (the sweep: -0.3), and the test does not claim it.
-func TestLargeMarketSlopes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains the m x m market: about a minute of CPU")
+// BenchmarkLargeMarketSlopes trains the large-market preset at m = 1, 4
+// and 16 (1000 episodes, 3 replicates each, on seeds 1 and 2), measures
+// each replicate's learned mean quotes on the m x m market
+// (MarketMisreport, 20,000/m rounds) and fits the log-log slopes against
+// m. It checks what the sweep of docs/EXPERIMENTS.md ("Large markets")
+// shows holds: the inefficiency's slope within 0.5 of theory's -2, and
+// misreport falling (the upper end of its slope's 95 % interval below
+// -0.15); misreport's slope is not near -1 (the sweep: -0.3), and the
+// check does not claim it. A benchmark, not a test: it trains 18 runs
+// (about 17 s of an idle machine), and CI runs every benchmark once
+// (go test -run '^$' -bench LargeMarketSlopes -benchtime 1x ./experiments),
+// failing on its errors. It reports the slopes as metrics.
+func BenchmarkLargeMarketSlopes(b *testing.B) {
+	for b.Loop() {
+		checkLargeMarketSlopes(b)
 	}
+}
+
+func checkLargeMarketSlopes(t testing.TB) {
 	for _, seed := range []string{"1", "2"} {
 		var ms, mis, ineff []float64
 		for _, m := range []int{1, 4, 16} {
@@ -83,6 +90,10 @@ func TestLargeMarketSlopes(t *testing.T) {
 		}
 		if !(fm.High < -0.15) {
 			t.Errorf("seed %s: misreport slope %.3f [%.3f, %.3f], want its interval below -0.15", seed, fm.Slope, fm.Low, fm.High)
+		}
+		if b, ok := t.(*testing.B); ok {
+			b.ReportMetric(fm.Slope, "misreport-slope-seed"+seed)
+			b.ReportMetric(fi.Slope, "inefficiency-slope-seed"+seed)
 		}
 	}
 }
