@@ -1,8 +1,11 @@
 package game
 
 import (
+	"fmt"
 	"math"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -42,26 +45,36 @@ func TestLargeLinearEquilibrium(t *testing.T) {
 	}
 }
 
-// TestLargeEquilibriumTable logs the linear equilibrium and the
+// TestLargeEquilibriumTable computes the linear equilibrium and the
 // unrestricted best-response iteration (Large.Equilibrium, started at the
-// linear one) for M = 1, 2, 4, 8, 16: the table of docs/EXPERIMENTS.md,
-// "Large markets". About 2 minutes of CPU:
+// linear one) for M = 1, 2, 4, 8, 16, logs them, and writes the linear
+// equilibrium's lines to docs/img/large-markets-equilibrium.csv (columns
+// m, bid_0, bid_1, ask_0, ask_1, then the best-response iteration's
+// misreport and inefficiency and its last move), which the figure of
+// docs/EXPERIMENTS.md, "Large markets", measures and draws. About 2 minutes
+// of CPU:
 //
 //	FREIGHTSIM_LARGE=1 go test -run TestLargeEquilibriumTable -v ./policy/internal/game
 func TestLargeEquilibriumTable(t *testing.T) {
 	if os.Getenv("FREIGHTSIM_LARGE") == "" {
 		t.Skip("set FREIGHTSIM_LARGE=1 to compute the equilibria of the m x m market (minutes)")
 	}
+	var b strings.Builder
+	b.WriteString("m,bid_0,bid_1,ask_0,ask_1,br_misreport,br_inefficiency,br_converged\n")
 	for _, m := range []int{1, 2, 4, 8, 16} {
 		g := Large{M: m, K: 0.5}
-		b, a, err := g.LinearEquilibrium(400, 200, 1e-5)
+		lb, la, err := g.LinearEquilibrium(400, 200, 1e-5)
 		if err != nil {
 			t.Fatal(err)
 		}
-		mis, ineff := g.Measure(1, fixedLine{b[0], b[1]}, fixedLine{a[0], a[1]}, 400000/m)
-		t.Logf("M %2d, linear equilibrium: bid %.4f + %.4f v, ask %.4f + %.4f c; misreport %.4f, inefficiency %.5f", m, b[0], b[1], a[0], a[1], mis, ineff)
+		mis, ineff := g.Measure(1, fixedLine{lb[0], lb[1]}, fixedLine{la[0], la[1]}, 400000/m)
+		t.Logf("M %2d, linear equilibrium: bid %.4f + %.4f v, ask %.4f + %.4f c; misreport %.4f, inefficiency %.5f", m, lb[0], lb[1], la[0], la[1], mis, ineff)
 		bid, ask, err := g.Equilibrium(400, 600, 1e-5)
-		mis, ineff = g.Measure(1, bid, ask, 400000/m)
-		t.Logf("M %2d, best-response iteration: misreport %.4f, inefficiency %.5f (%v)", m, mis, ineff, err)
+		bm, bi := g.Measure(1, bid, ask, 400000/m)
+		t.Logf("M %2d, best-response iteration: misreport %.4f, inefficiency %.5f (%v)", m, bm, bi, err)
+		fmt.Fprintf(&b, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%t\n", m, lb[0], lb[1], la[0], la[1], bm, bi, err == nil)
+	}
+	if err := os.WriteFile(filepath.Join("..", "..", "..", "docs", "img", "large-markets-equilibrium.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
