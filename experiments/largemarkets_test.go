@@ -145,15 +145,15 @@ func TestLargeMarketsFigure(t *testing.T) {
 	lm := measure(dir)
 	table("learners, zero start ("+dir+")", lm)
 	series := []chart.PowerSeries{
-		{Name: "misreport", X: lm.M, Y: lm.Misreport, Slope: lm.MisreportFit.Slope, Intercept: lm.MisreportFit.Intercept, Low: lm.MisreportFit.Low, High: lm.MisreportFit.High, Theory: -1},
-		{Name: "inefficiency", X: lm.M, Y: lm.Inefficiency, Slope: lm.IneffFit.Slope, Intercept: lm.IneffFit.Intercept, Low: lm.IneffFit.Low, High: lm.IneffFit.High, Theory: -2},
-		{Name: "marginal misreport", X: lm.M, Y: lm.Marginal, Slope: lm.MarginalFit.Slope, Intercept: lm.MarginalFit.Intercept, Low: lm.MarginalFit.Low, High: lm.MarginalFit.High},
+		{Name: "misreport, learners from 0 (preset)", X: lm.M, Y: lm.Misreport, Slope: lm.MisreportFit.Slope, Intercept: lm.MisreportFit.Intercept, Low: lm.MisreportFit.Low, High: lm.MisreportFit.High, Theory: -1},
+		{Name: "inefficiency, learners from 0", X: lm.M, Y: lm.Inefficiency, Slope: lm.IneffFit.Slope, Intercept: lm.IneffFit.Intercept, Low: lm.IneffFit.Low, High: lm.IneffFit.High, Theory: -2},
+		{Name: "marginal misreport, learners from 0", X: lm.M, Y: lm.Marginal, Slope: lm.MarginalFit.Slope, Intercept: lm.MarginalFit.Intercept, Low: lm.MarginalFit.Low, High: lm.MarginalFit.High},
 	}
 	if tdir := os.Getenv("FREIGHTSIM_LARGE_SWEEP_TRUTHFUL"); tdir != "" {
 		lt := measure(tdir)
 		table("learners, truthful start ("+tdir+")", lt)
 		f := lt.MisreportFit
-		series = append(series, chart.PowerSeries{Name: "misreport, truthful start", X: lt.M, Y: lt.Misreport, Slope: f.Slope, Intercept: f.Intercept, Low: f.Low, High: f.High})
+		series = append(series, chart.PowerSeries{Name: "misreport, learners from truthful", X: lt.M, Y: lt.Misreport, Slope: f.Slope, Intercept: f.Intercept, Low: f.Low, High: f.High})
 	}
 	if eq, err := os.ReadFile(filepath.Join("..", "docs", "img", "large-markets-equilibrium.csv")); err == nil {
 		rows, err := csv.NewReader(strings.NewReader(string(eq))).ReadAll()
@@ -181,7 +181,7 @@ func TestLargeMarketsFigure(t *testing.T) {
 		series = append(series, chart.PowerSeries{Name: "misreport, linear equilibrium", X: ms, Y: mis, Slope: fm.Slope, Intercept: fm.Intercept, Low: fm.Low, High: fm.High})
 	}
 	t.Log("\n" + b.String())
-	fig, err := chart.LogLog("large-markets", "Learned misreport and inefficiency against m\nm x m k-double auction with one price, 8 replicates, fits with 95 % CI",
+	fig, err := chart.LogLog("large-markets", "Misreport and inefficiency against m, m x m k-double auction\nlearners (8 replicates, fits with 95 % CI) and the linear equilibrium",
 		"m: buyers, and sellers", "misreport, inefficiency", series)
 	if err != nil {
 		t.Fatal(err)
