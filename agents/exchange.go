@@ -101,6 +101,10 @@ func (x *Exchange) Segment(j *Job) (s, lo, hi int) {
 	return s, s * x.Candidates, min((s+1)*x.Candidates, len(x.Carriers))
 }
 
+// CarrierRecord is carrier c's record of job j: its decisions (asks) on
+// the job, empty for a carrier that does not learn.
+func (x *Exchange) CarrierRecord(j *Job, c int) *Record { return x.carry(j, c) }
+
 // carry is carrier c's record of job j: j.Carry[c], or with segments the
 // record of c's place in j's segment.
 func (x *Exchange) carry(j *Job, c int) *Record {

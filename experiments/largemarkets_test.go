@@ -2,11 +2,13 @@ package experiments
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -16,7 +18,7 @@ import (
 
 // learnedLines runs the large-market preset at m with the overrides sets
 // and returns each replicate's final learned bid and ask.
-func learnedLines(t *testing.T, m int, sets ...string) (bids, asks []Line) {
+func learnedLines(t testing.TB, m int, sets ...string) (bids, asks []Line) {
 	t.Helper()
 	sc, err := scenario.ResolveWith("large-market", append([]string{fmt.Sprintf("market.candidates=%d", m)}, sets...))
 	if err != nil {
@@ -45,18 +47,25 @@ func learnedLines(t *testing.T, m int, sets ...string) (bids, asks []Line) {
 	return bids, asks
 }
 
-// TestLargeMarketSlopes trains the large-market preset at m = 1, 4 and 16
-// (1000 episodes, 3 replicates each, on seeds 1 and 2), measures each
-// replicate's learned mean quotes on the m x m market (MarketMisreport,
-// 20,000/m rounds) and fits the log-log slopes against m. It checks what
-// the sweep of docs/EXPERIMENTS.md ("Large markets") shows holds: the
-// inefficiency's slope within 0.5 of theory's -2, and misreport falling
-// (the upper end of its slope's 95 % interval below -0.15); misreport's
-// slope is not near -1 (the sweep: -0.3), and the test does not claim it.
-func TestLargeMarketSlopes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains the m x m market: about a minute of CPU")
+// BenchmarkLargeMarketSlopes trains the large-market preset at m = 1, 4
+// and 16 (1000 episodes, 3 replicates each, on seeds 1 and 2), measures
+// each replicate's learned mean quotes on the m x m market
+// (MarketMisreport, 20,000/m rounds) and fits the log-log slopes against
+// m. It checks what the sweep of docs/EXPERIMENTS.md ("Large markets")
+// shows holds: the inefficiency's slope within 0.5 of theory's -2, and
+// misreport falling (the upper end of its slope's 95 % interval below
+// -0.15); misreport's slope is not near -1 (the sweep: -0.3), and the
+// check does not claim it. A benchmark, not a test: it trains 18 runs
+// (about 17 s of an idle machine), and CI runs every benchmark once
+// (go test -run '^$' -bench LargeMarketSlopes -benchtime 1x ./experiments),
+// failing on its errors. It reports the slopes as metrics.
+func BenchmarkLargeMarketSlopes(b *testing.B) {
+	for b.Loop() {
+		checkLargeMarketSlopes(b)
 	}
+}
+
+func checkLargeMarketSlopes(t testing.TB) {
 	for _, seed := range []string{"1", "2"} {
 		var ms, mis, ineff []float64
 		for _, m := range []int{1, 4, 16} {
@@ -69,14 +78,7 @@ func TestLargeMarketSlopes(t *testing.T) {
 				ms, mis, ineff = append(ms, float64(m)), append(mis, x), append(ineff, y)
 			}
 		}
-		fm, err := FitPower(ms, mis)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fi, err := FitPower(ms, ineff)
-		if err != nil {
-			t.Fatal(err)
-		}
+		fm, fi := fitSlopes(t, ms, mis, ineff)
 		t.Logf("seed %s: misreport %.3f, slope %.3f [%.3f, %.3f]; inefficiency %.4f, slope %.3f [%.3f, %.3f]", seed, mis, fm.Slope, fm.Low, fm.High, ineff, fi.Slope, fi.Low, fi.High)
 		if math.Abs(fi.Slope+2) > 0.5 {
 			t.Errorf("seed %s: inefficiency slope %.3f, want within 0.5 of -2", seed, fi.Slope)
@@ -84,56 +86,103 @@ func TestLargeMarketSlopes(t *testing.T) {
 		if !(fm.High < -0.15) {
 			t.Errorf("seed %s: misreport slope %.3f [%.3f, %.3f], want its interval below -0.15", seed, fm.Slope, fm.Low, fm.High)
 		}
+		if b, ok := t.(*testing.B); ok {
+			b.ReportMetric(fm.Slope, "misreport-slope-seed"+seed)
+			b.ReportMetric(fi.Slope, "inefficiency-slope-seed"+seed)
+		}
 	}
 }
 
 // TestLargeMarketsFigure measures a sweep of docs/sweeps/large-markets.yaml
-// (FREIGHTSIM_LARGE_SWEEP=its output directory), logs the misreport and
-// inefficiency per m with their fitted slopes, and draws
-// docs/img/large-markets.png (with its data, large-markets.csv):
+// (FREIGHTSIM_LARGE_SWEEP=its output directory) and, if given, one of
+// docs/sweeps/large-markets-truthful.yaml (FREIGHTSIM_LARGE_SWEEP_TRUTHFUL),
+// with the symmetric linear equilibrium of docs/img/large-markets-equilibrium.csv
+// (written by TestLargeEquilibriumTable in policy/internal/game) measured
+// the same way; logs the misreport and inefficiency per m with their
+// fitted slopes, and draws docs/img/large-markets.png (with its data,
+// large-markets.csv):
 //
-//	FREIGHTSIM_LARGE_SWEEP=$PWD/sweeps/large-markets go test -run TestLargeMarketsFigure -v ./experiments
+//	FREIGHTSIM_LARGE_SWEEP=$PWD/sweeps/large-markets FREIGHTSIM_LARGE_SWEEP_TRUTHFUL=$PWD/sweeps/large-markets-truthful go test -run TestLargeMarketsFigure -v ./experiments
 func TestLargeMarketsFigure(t *testing.T) {
 	dir := os.Getenv("FREIGHTSIM_LARGE_SWEEP")
 	if dir == "" {
 		t.Skip("set FREIGHTSIM_LARGE_SWEEP to a sweep directory of docs/sweeps/large-markets.yaml")
 	}
-	f, err := os.Open(filepath.Join(dir, "runs.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	lm, err := MeasureLargeMarkets(f, 20000, 1)
-	if err != nil {
-		t.Fatal(err)
+	measure := func(dir string) LargeMarkets {
+		f, err := os.Open(filepath.Join(dir, "runs.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		lm, err := MeasureLargeMarkets(f, 20000, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return lm
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "m   misreport (mean, sd)   inefficiency (mean, sd)   marginal misreport (mean, sd)   runs\n")
-	for _, m := range []float64{1, 2, 4, 8, 16} {
-		var xs, ys, zs []float64
-		for i, mm := range lm.M {
-			if mm == m {
-				xs, ys, zs = append(xs, lm.Misreport[i]), append(ys, lm.Inefficiency[i]), append(zs, lm.Marginal[i])
+	table := func(title string, lm LargeMarkets) {
+		fmt.Fprintf(&b, "%s\nm   misreport (mean, sd)   inefficiency (mean, sd)   marginal misreport (mean, sd)   runs\n", title)
+		for _, m := range []float64{1, 2, 4, 8, 16} {
+			var xs, ys, zs []float64
+			for i, mm := range lm.M {
+				if mm == m {
+					xs, ys, zs = append(xs, lm.Misreport[i]), append(ys, lm.Inefficiency[i]), append(zs, lm.Marginal[i])
+				}
 			}
+			mx, sx := meanSD(xs)
+			my, sy := meanSD(ys)
+			mz, sz := meanSD(zs)
+			fmt.Fprintf(&b, "%-3g %.4f %.4f   %.5f %.5f   %.4f %.4f   %d\n", m, mx, sx, my, sy, mz, sz, len(xs))
 		}
-		mx, sx := meanSD(xs)
-		my, sy := meanSD(ys)
-		mz, sz := meanSD(zs)
-		fmt.Fprintf(&b, "%-3g %.4f %.4f   %.5f %.5f   %.4f %.4f   %d\n", m, mx, sx, my, sy, mz, sz, len(xs))
+		for _, f := range []struct {
+			name string
+			fit  PowerFit
+		}{{"misreport", lm.MisreportFit}, {"inefficiency", lm.IneffFit}, {"marginal misreport", lm.MarginalFit}} {
+			fmt.Fprintf(&b, "%s: slope %.3f [%.3f, %.3f] over %d runs\n", f.name, f.fit.Slope, f.fit.Low, f.fit.High, f.fit.N)
+		}
 	}
-	for _, f := range []struct {
-		name string
-		fit  PowerFit
-	}{{"misreport", lm.MisreportFit}, {"inefficiency", lm.IneffFit}, {"marginal misreport", lm.MarginalFit}} {
-		fmt.Fprintf(&b, "%s: slope %.3f [%.3f, %.3f] over %d runs\n", f.name, f.fit.Slope, f.fit.Low, f.fit.High, f.fit.N)
+	lm := measure(dir)
+	table("learners, zero start ("+dir+")", lm)
+	series := []chart.PowerSeries{
+		{Name: "misreport, learners from 0 (preset)", X: lm.M, Y: lm.Misreport, Slope: lm.MisreportFit.Slope, Intercept: lm.MisreportFit.Intercept, Low: lm.MisreportFit.Low, High: lm.MisreportFit.High, Theory: -1},
+		{Name: "inefficiency, learners from 0", X: lm.M, Y: lm.Inefficiency, Slope: lm.IneffFit.Slope, Intercept: lm.IneffFit.Intercept, Low: lm.IneffFit.Low, High: lm.IneffFit.High, Theory: -2},
+		{Name: "marginal misreport, learners from 0", X: lm.M, Y: lm.Marginal, Slope: lm.MarginalFit.Slope, Intercept: lm.MarginalFit.Intercept, Low: lm.MarginalFit.Low, High: lm.MarginalFit.High},
+	}
+	if tdir := os.Getenv("FREIGHTSIM_LARGE_SWEEP_TRUTHFUL"); tdir != "" {
+		lt := measure(tdir)
+		table("learners, truthful start ("+tdir+")", lt)
+		f := lt.MisreportFit
+		series = append(series, chart.PowerSeries{Name: "misreport, learners from truthful", X: lt.M, Y: lt.Misreport, Slope: f.Slope, Intercept: f.Intercept, Low: f.Low, High: f.High})
+	}
+	if eq, err := os.ReadFile(filepath.Join("..", "docs", "img", "large-markets-equilibrium.csv")); err == nil {
+		rows, err := csv.NewReader(strings.NewReader(string(eq))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ms, mis, ineff []float64
+		for _, row := range rows[1:] {
+			var v [5]float64
+			for i := range v {
+				if v[i], err = strconv.ParseFloat(row[i], 64); err != nil {
+					t.Fatal(err)
+				}
+			}
+			m := int(v[0])
+			x, y, z, err := MarketMisreport(m, Line{v[1], v[2]}, Line{v[3], v[4]}, 20000*16/m, rand.New(rand.NewPCG(1, uint64(m))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "linear equilibrium, m %d: bid %.4f + %.4f v, ask %.4f + %.4f c: misreport %.4f, inefficiency %.5f, marginal misreport %.4f\n", m, v[1], v[2], v[3], v[4], x, y, z)
+			ms, mis, ineff = append(ms, v[0]), append(mis, x), append(ineff, y)
+		}
+		fm, fi := fitSlopes(t, ms, mis, ineff)
+		fmt.Fprintf(&b, "linear equilibrium: misreport slope %.3f [%.3f, %.3f], inefficiency slope %.3f [%.3f, %.3f]\n", fm.Slope, fm.Low, fm.High, fi.Slope, fi.Low, fi.High)
+		series = append(series, chart.PowerSeries{Name: "misreport, linear equilibrium", X: ms, Y: mis, Slope: fm.Slope, Intercept: fm.Intercept, Low: fm.Low, High: fm.High})
 	}
 	t.Log("\n" + b.String())
-	fig, err := chart.LogLog("large-markets", "Learned misreport and inefficiency against m\nm x m k-double auction with one price, 8 replicates, fits with 95 % CI",
-		"m: buyers, and sellers", "misreport, inefficiency", []chart.PowerSeries{
-			{Name: "misreport", X: lm.M, Y: lm.Misreport, Slope: lm.MisreportFit.Slope, Intercept: lm.MisreportFit.Intercept, Low: lm.MisreportFit.Low, High: lm.MisreportFit.High, Theory: -1},
-			{Name: "inefficiency", X: lm.M, Y: lm.Inefficiency, Slope: lm.IneffFit.Slope, Intercept: lm.IneffFit.Intercept, Low: lm.IneffFit.Low, High: lm.IneffFit.High, Theory: -2},
-			{Name: "marginal misreport", X: lm.M, Y: lm.Marginal, Slope: lm.MarginalFit.Slope, Intercept: lm.MarginalFit.Intercept, Low: lm.MarginalFit.Low, High: lm.MarginalFit.High},
-		})
+	fig, err := chart.LogLog("large-markets", "Misreport and inefficiency against m, m x m k-double auction\nlearners (8 replicates, fits with 95 % CI) and the linear equilibrium",
+		"m: buyers, and sellers", "misreport, inefficiency", series)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,4 +200,17 @@ func meanSD(x []float64) (mean, sd float64) {
 		sd += (v - mean) * (v - mean)
 	}
 	return mean, math.Sqrt(sd / float64(len(x)-1))
+}
+
+// fitSlopes fits the power laws of misreport and inefficiency against m.
+func fitSlopes(t testing.TB, ms, mis, ineff []float64) (fm, fi PowerFit) {
+	t.Helper()
+	fm, err := FitPower(ms, mis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err = FitPower(ms, ineff); err != nil {
+		t.Fatal(err)
+	}
+	return fm, fi
 }

@@ -11,8 +11,63 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/experiments/scenario"
+	"github.com/freightsim/freightsim/results"
 	"gonum.org/v1/gonum/stat/distuv"
 )
+
+// MisreportMetrics are the columns of evaluations.csv, after the learned
+// weights, of markets whose jobs have private values drawn at random
+// (jobs.value): how far the quotes of the units that traded are from
+// their owners' types, measured on the quoting strategy's mean.
+func MisreportMetrics() []results.Metric {
+	return []results.Metric{
+		{Name: "misreport_bid", Unit: "money per volume unit", Description: "mean over the units shipped in the evaluation episodes of |bid - reservation| per volume unit, the bid taken as the quoting policy's mean for a learning shipper (its strategy, without the exploration noise) and as quoted otherwise; the reservation (value + penalty * volume) is what a truthful shipper bids; empty when nothing shipped"},
+		{Name: "misreport_ask", Unit: "money per volume unit", Description: "the same for the asks of the carriers that carried them: |ask - cost| per volume unit, the cost being what a truthful carrier asks"},
+	}
+}
+
+// hasMisreport reports whether evaluations.csv has the misreport columns:
+// jobs with private values drawn at random, outside networks.
+func hasMisreport(sc *scenario.Config) bool {
+	return sc.Jobs.Value.Set() && !sc.IsNetwork()
+}
+
+// misreports accumulates the misreport of the units traded in evaluation
+// episodes ([MisreportMetrics]).
+type misreports struct {
+	bid, ask float64 // sums of |quote - type| per volume unit
+	n        int     // traded jobs
+}
+
+// add counts one traded job: its bid and ask as quoted, the shipper's and
+// the carrier's records of it (whose last decision's mean, where there is
+// one, replaces the quote), and its cost to the carrier.
+func (m *misreports) add(j *agents.Job, bid, ask, cost float64, carrier *agents.Record) {
+	bid, ask = lastMean(&j.Ship, bid), lastMean(carrier, ask)
+	v := float64(j.Volume)
+	m.bid += math.Abs(bid-j.Reserve) / v
+	m.ask += math.Abs(ask-cost) / v
+	m.n++
+}
+
+// metrics returns misreport_bid and misreport_ask (NaN when nothing traded).
+func (m *misreports) metrics() []float64 {
+	if m.n == 0 {
+		return []float64{math.NaN(), math.NaN()}
+	}
+	return []float64{m.bid / float64(m.n), m.ask / float64(m.n)}
+}
+
+// lastMean is the mean of the last decision in rec, or quote when rec
+// holds none (the quote of a strategy that does not learn).
+func lastMean(rec *agents.Record, quote float64) float64 {
+	if n := len(rec.Mean); n > 0 {
+		return rec.Mean[n-1]
+	}
+	return quote
+}
 
 // Line is a quote linear in the trader's type: price = Intercept + Slope *
 // type (a learned bid in the value, or ask in the cost).

@@ -1,9 +1,14 @@
 package experiments
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
+
+	"github.com/freightsim/freightsim/experiments/scenario"
 )
 
 // Known answers of MarketMisreport: truthful quotes misreport nothing and,
@@ -75,5 +80,44 @@ func TestFitPower(t *testing.T) {
 		if _, err := FitPower(bad[0], bad[1]); err == nil {
 			t.Errorf("FitPower(%v, %v): no error, want one", bad[0], bad[1])
 		}
+	}
+}
+
+// The misreport columns of evaluations.csv on the large-market preset at
+// m = 4 with fixed linear quotes: truthful quotes misreport 0 on both
+// sides; a bid of value - 0.1 and an ask of cost + 0.15 misreport exactly
+// 0.1 and 0.15 on every unit that trades.
+func TestMisreportColumns(t *testing.T) {
+	for _, c := range []struct {
+		shade, markup float64
+	}{{0, 0}, {0.1, 0.15}} {
+		sc, err := scenario.ResolveWith("large-market", []string{"training.episodes=0", "evaluation.horizon=49",
+			"shippers[0].strategy.kind=linear", fmt.Sprintf("shippers[0].strategy.weights=[%v, 1]", -c.shade),
+			"carriers[*].strategy.kind=linear", fmt.Sprintf("carriers[*].strategy.weights=[%v, 1]", c.markup)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Run(context.Background(), sc, Options{Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev := res.Evaluations
+		bid, ask := ev.Column("misreport_bid"), ev.Column("misreport_ask")
+		if bid < 0 || ask < 0 {
+			t.Fatalf("evaluations.csv has no misreport columns: %v", ev.Values)
+		}
+		for _, r := range ev.Rows {
+			if !(math.Abs(r.Values[bid]-c.shade) <= 1e-12) || !(math.Abs(r.Values[ask]-c.markup) <= 1e-12) {
+				t.Errorf("bid value - %v, ask cost + %v: misreport_bid %v, misreport_ask %v", c.shade, c.markup, r.Values[bid], r.Values[ask])
+			}
+		}
+	}
+	// A market without random private values has no such columns.
+	sc, err := scenario.Resolve("strategic-bidding-deterministic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(MetricNames(sc), "misreport_bid") {
+		t.Error("strategic-bidding-deterministic has a misreport column: its jobs have no random values")
 	}
 }

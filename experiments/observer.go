@@ -30,6 +30,8 @@ type observer struct {
 	offered        []int         // capacity each carrier offered this evaluation episode
 	benchStats     Benchmark     // how the episodes' benchmarks were computed
 
+	misreport *misreports // nil unless the market has misreport columns
+
 	trades    *results.Table // nil unless trades are recorded
 	replicate int64
 	trainEp   int64 // training episode of the evaluation point
@@ -182,6 +184,9 @@ func (o *observer) Cleared(now float64, c, capacity int, orders []market.Order, 
 	for k, i := range cl.Selected {
 		j := waiting[i]
 		o.ev.AddTrade(orders[i].Bid, cl.Pay[k], car.Cost(j))
+		if o.misreport != nil {
+			o.misreport.add(j, orders[i].Bid, orders[i].Ask, car.Cost(j), o.x.CarrierRecord(j, c))
+		}
 		if o.trades != nil {
 			o.trades.Append(
 				[]int64{o.replicate, o.trainEp, o.evalEp, int64(math.Floor(now)), j.ID, int64(c)},

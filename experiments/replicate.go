@@ -85,6 +85,9 @@ func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyF
 	r.x = x
 	r.obs.x = x
 	r.obs.replicate = int64(index)
+	if hasMisreport(sc) {
+		r.obs.misreport = new(misreports)
+	}
 	x.Observer = &r.obs
 	schedules := make([]scenario.Schedule, len(sc.Carriers))
 	for i, c := range sc.Carriers {
@@ -207,6 +210,9 @@ func (r *replicate) evalRow() []float64 {
 	if r.carLearner != nil {
 		row = append(row, r.carLearner.Weights()...)
 	}
+	if r.obs.misreport != nil {
+		row = append(row, r.obs.misreport.metrics()...)
+	}
 	return row
 }
 
@@ -271,6 +277,9 @@ func (r *replicate) evaluate(ep int, point uint64, last bool) error {
 	r.obs.eval = true
 	r.obs.trainEp = int64(ep)
 	r.obs.ev.Reset()
+	if r.obs.misreport != nil {
+		*r.obs.misreport = misreports{}
+	}
 	if r.w.net != nil {
 		r.netStats.reset(len(r.sc.Network.Lanes))
 		r.w.net.stats = &r.netStats

@@ -199,7 +199,7 @@ func headline(sum results.Summary) report.Table {
 		Header: []string{"metric", "unit", "mean", "95 % CI", "n", "column"}}
 	units := map[string]string{}
 	var order []string
-	for _, ms := range [][]results.Metric{results.P2Metrics(), results.MarketMetrics(), results.EquilibriumMetrics(), NetworkMetrics()} {
+	for _, ms := range [][]results.Metric{results.P2Metrics(), results.MarketMetrics(), results.EquilibriumMetrics(), NetworkMetrics(), MisreportMetrics()} {
 		for _, m := range ms {
 			if _, ok := units[m.Name]; !ok {
 				order = append(order, m.Name)

@@ -382,8 +382,9 @@ func names(ms []results.Metric) []string {
 }
 
 // MetricNames are the value columns of evaluations.csv, in the order of
-// replicate.evalRow: P2's metrics, the market metrics, then the weights of
-// the first learning shipper (theta_i) and carrier (ask_theta_i).
+// replicate.evalRow: P2's metrics, the market metrics, the weights of
+// the first learning shipper (theta_i) and carrier (ask_theta_i), then the
+// misreport where jobs have random private values.
 func MetricNames(sc scenario.Config) []string {
 	cols := append(names(results.P2Metrics()), names(results.MarketMetrics())...)
 	for _, s := range sc.Shippers {
@@ -397,6 +398,9 @@ func MetricNames(sc scenario.Config) []string {
 			cols = append(cols, weightNames("ask_theta", sc, c.Strategy)...)
 			break
 		}
+	}
+	if hasMisreport(&sc) {
+		cols = append(cols, names(MisreportMetrics())...)
 	}
 	if sc.Equilibrium.Enabled {
 		cols = append(cols, names(equilibrium.Columns())...)

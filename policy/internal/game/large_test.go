@@ -70,17 +70,13 @@ func TestLargeMarketMisreport(t *testing.T) {
 				defer func() { <-sem }()
 				g := Large{M: m, K: 0.5, Rounds: max(1, 50/m)}
 				nb, ns := policy.NewNatural(2, 0.2), policy.NewNatural(2, 0.2)
-				b, sl := &Gaussian{Policy: nb.Policy, Rule: nb}, &Gaussian{Policy: ns.Policy, Rule: ns}
-				if err := g.Train(uint64(1000*m+s), b, sl, episodes); err != nil {
+				x, y, err := trainLarge(t, g, s, nb, ns, episodes, 20000/m)
+				if err != nil {
 					t.Error(err)
 					return
 				}
-				x, y := g.Measure(uint64(s), b, sl, 20000/m)
-				b0, b1 := Line(b, 0, 1)
-				a0, a1 := Line(sl, 0, 1)
 				mu.Lock()
 				mis[i][s], ineff[i][s] = x, y
-				t.Logf("M %2d seed %d: misreport %.4f, inefficiency %.4f, bid %.3f + %.3f v, ask %.3f + %.3f c", m, s, x, y, b0, b1, a0, a1)
 				mu.Unlock()
 			}()
 		}
@@ -118,4 +114,83 @@ func TestLargeMarketMisreport(t *testing.T) {
 			t.Errorf("%s: slope %.3f against log M, want %v within 0.5", c.name, beta, c.want)
 		}
 	}
+}
+
+// trainLarge trains buyers nb and sellers ns on g for episodes episodes
+// (seed 1000 M + s), measures their mean quotes over rounds rounds (seed
+// s), logs the result with the learned lines and returns the misreport
+// and the inefficiency.
+func trainLarge(t *testing.T, g Large, s int, nb, ns *policy.Natural, episodes, rounds int) (mis, ineff float64, err error) {
+	b, sl := &Gaussian{Policy: nb.Policy, Rule: nb}, &Gaussian{Policy: ns.Policy, Rule: ns}
+	if err := g.Train(uint64(1000*g.M+s), b, sl, episodes); err != nil {
+		return 0, 0, err
+	}
+	mis, ineff = g.Measure(uint64(s), b, sl, rounds)
+	b0, b1 := Line(b, 0, 1)
+	a0, a1 := Line(sl, 0, 1)
+	t.Logf("M %2d seed %d: misreport %.4f, inefficiency %.4f, bid %.3f + %.3f v, ask %.3f + %.3f c", g.M, s, mis, ineff, b0, b1, a0, a1)
+	return mis, ineff, nil
+}
+
+// TestLargeMarketVariants trains the default learner on the m x m market at
+// M = 4 and 16 (seeds 0 and 1) with one setting changed at a time, and logs
+// the learned lines beside the symmetric linear equilibrium
+// (Large.LinearEquilibrium): what docs/EXPERIMENTS.md, "Large markets",
+// reports on variants of the learner. Settings, from the environment:
+// FREIGHTSIM_LARGE_EPISODES (4000), _QUOTES (quotes a side per episode,
+// 50), _SIGMA (initial sigma, 0.2; the floor is 1/8 of it), _HALVING
+// (updates after which the step has halved, 200; 0 keeps it constant),
+// _FULL (1: the full Fisher matrix), _TRUTHFUL (1: start at bid = value,
+// ask = cost instead of 0). It checks nothing; run it with
+//
+//	FREIGHTSIM_LARGE=1 FREIGHTSIM_LARGE_FULL=1 go test -run TestLargeMarketVariants -v ./policy/internal/game
+func TestLargeMarketVariants(t *testing.T) {
+	if os.Getenv("FREIGHTSIM_LARGE") == "" {
+		t.Skip("set FREIGHTSIM_LARGE=1 to train the m x m market")
+	}
+	env := func(k string, d float64) float64 {
+		if s := os.Getenv("FREIGHTSIM_LARGE_" + k); s != "" {
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				t.Fatalf("FREIGHTSIM_LARGE_%s: %v", k, err)
+			}
+			return v
+		}
+		return d
+	}
+	episodes, quotes, sigma, halving := int(env("EPISODES", 4000)), env("QUOTES", 50), env("SIGMA", 0.2), env("HALVING", 200)
+	full, truthful := env("FULL", 0) != 0, env("TRUTHFUL", 0) != 0
+	if halving == 0 {
+		halving = math.Inf(1)
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for _, m := range []int{4, 16} {
+		g := Large{M: m, K: 0.5, Rounds: max(1, int(quotes)/m)}
+		eb, ea, err := g.LinearEquilibrium(400, 200, 1e-5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		emis, _ := g.Measure(7, fixedLine{eb[0], eb[1]}, fixedLine{ea[0], ea[1]}, 40000/m)
+		t.Logf("M %2d, linear equilibrium: misreport %.4f, bid %.3f + %.3f v, ask %.3f + %.3f c", m, emis, eb[0], eb[1], ea[0], ea[1])
+		for s := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				nb, ns := policy.NewNatural(2, sigma), policy.NewNatural(2, sigma)
+				for _, n := range []*policy.Natural{nb, ns} {
+					n.Halving, n.Full = halving, full
+					if truthful {
+						n.Policy.Params()[1] = 1
+					}
+				}
+				if _, _, err := trainLarge(t, g, s, nb, ns, episodes, 40000/m); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+	}
+	wg.Wait()
 }
