@@ -46,11 +46,11 @@ func Curve(ctx context.Context, sc scenario.Config, opt CurveOptions) (*results.
 	if len(opt.Ratios) == 0 {
 		return nil, fmt.Errorf("no demand/capacity ratios")
 	}
+	if err := CheckRatios(sc, opt.Ratios); err != nil {
+		return nil, err
+	}
 	t := &results.Table{Keys: []string{"point"}, Values: CurveColumns()}
 	for i, ratio := range opt.Ratios {
-		if !(ratio > 0) {
-			return nil, fmt.Errorf("demand/capacity ratio %v: want a number > 0", ratio)
-		}
 		p := sc
 		p.DemandRatio = ratio
 		if opt.Replicates > 0 {
@@ -75,6 +75,28 @@ func Curve(ctx context.Context, sc scenario.Config, opt CurveOptions) (*results.
 		t.Append([]int64{int64(i)}, row)
 	}
 	return t, nil
+}
+
+// CheckRatios says whether sc can be run at each demand/capacity ratio:
+// demand_ratio scales the carriers' capacities, which are whole units (at
+// least 1 a carrier or truck), so a scenario of small capacities reaches
+// only some ratios (bilateral and classroom none above 1, the corridor's
+// trucks 0.3, 0.6 and 1.2 of the defaults). A ratio is refused, with the
+// ratio the capacities do reach, when that is more than 10 % away from it:
+// otherwise two points of a curve could be the same market under two
+// labels.
+func CheckRatios(sc scenario.Config, ratios []float64) error {
+	for _, r := range ratios {
+		if !(r > 0) {
+			return fmt.Errorf("demand/capacity ratio %v: want a number > 0", r)
+		}
+		p := sc
+		p.DemandRatio = r
+		if got := p.DemandCapacityRatio(); !(math.Abs(got-r) <= 0.1*r) {
+			return fmt.Errorf("demand/capacity ratio %v: %s cannot reach it, as its carriers' capacities are whole units (at least 1), and the nearest they reach is %.3g; want ratios within 10 %% of ones the capacities reach (try %.3g), or carriers of larger capacity", r, sc.Name, got, got)
+		}
+	}
+	return nil
 }
 
 // CurveFigures draws an equilibrium curve: the learned price per unit of

@@ -47,7 +47,10 @@ utilisation. It writes into DIR:
   config.yaml      the scenario at ratio 1
   report.html      the scenario, the table and the figures on one page
 
-With no argument it draws the curve of the balanced preset.`,
+With no argument it draws the curve of the balanced preset. A ratio is set by
+scaling the carriers' capacities, which are whole units: a ratio they cannot
+reach within 10 % (a corridor's small trucks, bilateral's single unit above 1)
+is refused before anything is written, with the nearest ratio they reach.`,
 		Example: `  # the student's curve: five ratios, three replicates each
   freightsim curve --out runs/curve
   # finer, longer
@@ -86,6 +89,9 @@ func runCurve(cmd *cobra.Command, o *curveOptions, args, argv []string) error {
 			return usageError{fmt.Errorf("--ratios: %q is not a ratio: want numbers > 0, comma-separated, e.g. 0.5,1,2", f)}
 		}
 		ratios = append(ratios, r)
+	}
+	if err := experiments.CheckRatios(sc, ratios); err != nil {
+		return usageError{fmt.Errorf("--ratios: %w", err)}
 	}
 	if o.replicates < 1 {
 		return usageError{fmt.Errorf("--replicates %d: want at least 1", o.replicates)}

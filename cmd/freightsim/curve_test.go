@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -52,5 +53,32 @@ func TestCurveWritesTheCurveAndItsFigures(t *testing.T) {
 	}
 	if code, _, _ := freightsim(t, "curve", "--ratios", "1,-2", "--out", filepath.Join(t.TempDir(), "x")); code != exitUsage {
 		t.Errorf("a negative ratio: exit %d, want 2", code)
+	}
+}
+
+// TestCurveRefusesRatiosTheCapacitiesCannotReach: the corridor's trucks hold
+// a few units each, so demand_ratio reaches only some ratios (0.3, 0.6,
+// 1.2 of the defaults); a curve asked for 0.5 or 2 would draw the same
+// market under other labels. It is refused before anything is written,
+// naming the flag and the ratio the capacities reach, and that ratio runs.
+func TestCurveRefusesRatiosTheCapacitiesCannotReach(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ preset, ratios, want string }{
+		{"corridor", "0.5", "nearest they reach is 0.6"},
+		{"corridor", "0.6,2", "ratio 2: corridor cannot reach it"},
+		{"bilateral", "0.5,2", "ratio 2: bilateral cannot reach it"},
+	} {
+		out := filepath.Join(dir, c.preset+c.ratios)
+		code, _, stderr := freightsim(t, "curve", c.preset, "--ratios", c.ratios, "--episodes", "2", "--out", out, "--quiet")
+		if code != exitUsage || !strings.Contains(stderr, "--ratios") || !strings.Contains(stderr, c.want) {
+			t.Errorf("curve %s --ratios %s: exit %d, %q; want exit 2 saying %q", c.preset, c.ratios, code, stderr, c.want)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("curve %s --ratios %s: wrote %s before refusing", c.preset, c.ratios, out)
+		}
+	}
+	out := filepath.Join(dir, "reached")
+	if code, _, stderr := freightsim(t, "curve", "corridor", "--ratios", "0.6,1.2", "--episodes", "2", "--replicates", "1", "--out", out, "--quiet"); code != 0 {
+		t.Errorf("curve corridor --ratios 0.6,1.2 (ratios its trucks reach): exit %d\n%s", code, stderr)
 	}
 }
