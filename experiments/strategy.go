@@ -202,7 +202,7 @@ func ppoLearner(st scenario.Strategy, f agents.Features, rng *rand.Rand) (agents
 	o := st.PPO
 	cfg := ppo.Config{Hidden: o.Hidden, Sigma0: st.Sigma, MinSigma: st.SigmaFloor(), MaxSigma: o.MaxSigma,
 		Clip: o.Clip, Epochs: o.Epochs, Minibatch: o.Minibatch, Episodes: o.Episodes, LR: o.LR, CriticLR: o.CriticLR,
-		Lambda: o.Lambda, Entropy: o.Entropy, TargetKL: o.TargetKL}
+		Lambda: o.Lambda, Entropy: o.Entropy, TargetKL: o.TargetKL, Linear: o.Linear, Ridge: o.Ridge}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

@@ -53,6 +53,9 @@ func (st Strategy) validatePPO(p string) config.Problems {
 	if math.IsNaN(o.Entropy) || math.IsInf(o.Entropy, 0) || o.Entropy < 0 {
 		bad("entropy", "%v: want a finite number >= 0", o.Entropy)
 	}
+	if math.IsNaN(o.Ridge) || math.IsInf(o.Ridge, 0) || o.Ridge < 0 {
+		bad("ridge", "%v: want a finite number >= 0", o.Ridge)
+	}
 	for _, f := range []struct {
 		name string
 		v    int

@@ -208,6 +208,8 @@ type PPO struct {
 	Entropy   float64 `yaml:"entropy"`    // entropy bonus per decision
 	TargetKL  float64 `yaml:"target_kl"`  // stop a batch's epochs past 1.5 times this mean KL
 	MaxSigma  float64 `yaml:"max_sigma"`  // upper bound of sigma (0: 4 * sigma)
+	Linear    bool    `yaml:"linear"`     // a linear path from the features to the policy's and critic's output
+	Ridge     float64 `yaml:"ridge"`      // penalty on the output weights of the policy's hidden layers
 }
 
 // ZIP holds the parameters of a ZIP trader (Cliff 1997), see agents.ZIPParams.

@@ -8,8 +8,15 @@
 // minibatches per batch of episodes, and Adam (Kingma and Ba 2015).
 //
 // The policy ([Policy]) and the critic are multilayer perceptrons with
-// tanh hidden layers, evaluated a minibatch at a time with gonum/mat. The
-// policy quotes a Gaussian price whose mean is the network's output times
+// tanh hidden layers, optionally with a linear path from the features to
+// the output (a skip connection, [Config].Linear), evaluated a minibatch at
+// a time with gonum/mat. The linear path makes a linear equilibrium
+// (bilateral trading's) exactly representable, and a penalty on the hidden
+// layers' output weights ([Config].Ridge) pulls the network toward its
+// linear part where the batches carry little evidence (quotes that never
+// trade). Both are off by default: on bilateral trading they bring PPO
+// nearer the equilibrium, on P1's deterministic market they do not
+// (docs/EXPERIMENTS.md, section Learners). The policy quotes a Gaussian price whose mean is the network's output times
 // a price scale and whose standard deviation is one parameter squashed
 // into [MinSigma, MaxSigma]: sigma cannot collapse, whatever the optimiser
 // does, which is what stopped the Adam-trained policies of package policy

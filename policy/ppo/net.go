@@ -10,12 +10,15 @@ import (
 )
 
 // net is a multilayer perceptron with tanh hidden layers and one linear
-// output, evaluated on a batch of inputs at once (one row each):
+// output, evaluated on a batch of inputs at once (one row each), with an
+// optional linear path from the inputs straight to the output (a skip
+// connection):
 //
-//	H_0 = X,  H_l = tanh(H_{l-1} W_l^T + b_l),  out = H_L u + c
+//	H_0 = X,  H_l = tanh(H_{l-1} W_l^T + b_l),  out = H_L u + c (+ X s)
 //
 // Its weights are views into a flat parameter slice owned by its user
-// (layer by layer: W_l row-major, out x in, then b_l; then u, then c), so
+// (layer by layer: W_l row-major, out x in, then b_l; then u, then c, then
+// s if the net has the linear path), so
 // that an optimiser can step them in place, and its gradients views into a
 // slice of the same layout. It keeps the activations of the last forward
 // pass for the backward pass, in buffers that grow to the largest batch it
@@ -28,6 +31,7 @@ type net struct {
 	b, gb [][]float64  // per hidden layer: biases and their gradient (views)
 	u, gu []float64    // output weights and their gradient (views)
 	c, gc []float64    // output bias (length 1) and its gradient
+	s, gs []float64    // weights of the linear path from the inputs and their gradient (nil without it)
 
 	rows  int
 	act   []*mat.Dense // act[l]: H_l of the last forward pass (act[0] is X)
@@ -38,19 +42,23 @@ type net struct {
 	buf   [][]float64 // the memory behind act, delta
 }
 
-// size returns the number of parameters of a net with these sizes.
-func size(sizes []int) int {
+// size returns the number of parameters of a net with these sizes, with
+// or without the linear path.
+func size(sizes []int, linear bool) int {
 	n := 0
 	for l := 1; l < len(sizes); l++ {
 		n += sizes[l]*sizes[l-1] + sizes[l]
 	}
+	if linear {
+		n += sizes[0]
+	}
 	return n + sizes[len(sizes)-1] + 1
 }
 
-// newNet returns a net over dim inputs with the given hidden widths whose
-// parameters are params[:size] and gradients grad[:size]. It panics on a
-// width below 1 or slices too short.
-func newNet(dim int, hidden []int, params, grad []float64) *net {
+// newNet returns a net over dim inputs with the given hidden widths, with
+// the linear path if linear, whose parameters are params[:size] and
+// gradients grad[:size]. It panics on a width below 1 or slices too short.
+func newNet(dim int, hidden []int, linear bool, params, grad []float64) *net {
 	if dim < 1 || len(hidden) == 0 {
 		panic(fmt.Sprintf("ppo: a network of %d inputs and hidden layers %v", dim, hidden))
 	}
@@ -60,7 +68,7 @@ func newNet(dim int, hidden []int, params, grad []float64) *net {
 			panic(fmt.Sprintf("ppo: a hidden layer of %d units", h))
 		}
 	}
-	t := &net{sizes: sizes, n: size(sizes)}
+	t := &net{sizes: sizes, n: size(sizes, linear)}
 	if len(params) < t.n || len(grad) < t.n {
 		panic(fmt.Sprintf("ppo: %d parameters and %d gradients for a network of %d", len(params), len(grad), t.n))
 	}
@@ -79,6 +87,10 @@ func newNet(dim int, hidden []int, params, grad []float64) *net {
 	h := sizes[len(sizes)-1]
 	t.u, t.gu = params[off:off+h], grad[off:off+h]
 	t.c, t.gc = params[off+h:off+h+1], grad[off+h:off+h+1]
+	if linear {
+		off += h + 1
+		t.s, t.gs = params[off:off+dim], grad[off:off+dim]
+	}
 	t.act = make([]*mat.Dense, len(sizes))
 	t.delta = make([]*mat.Dense, len(sizes))
 	t.dT = make([]mat.Matrix, len(sizes))
@@ -93,7 +105,7 @@ func newNet(dim int, hidden []int, params, grad []float64) *net {
 
 // init draws the hidden weights Glorot-uniform from rng, U(-r, r) with
 // r = sqrt(6/(fan_in+fan_out)), layer by layer and row by row, and sets
-// every bias and the output layer to zero.
+// every bias, the output layer and the linear path to zero.
 func (t *net) init(rng *rand.Rand) {
 	for l, w := range t.w {
 		in, out := t.sizes[l], t.sizes[l+1]
@@ -106,6 +118,7 @@ func (t *net) init(rng *rand.Rand) {
 	}
 	clear(t.u)
 	t.c[0] = 0
+	clear(t.s)
 }
 
 // resize points the activation and delta matrices at buffers of rows rows.
@@ -155,6 +168,9 @@ func (t *net) forward(x []float64, rows int) []float64 {
 		for j, x := range row {
 			v += t.u[j] * x
 		}
+		for j, s := range t.s {
+			v += s * x[r*len(t.s)+j]
+		}
 		t.out[r] = v
 	}
 	return t.out
@@ -166,8 +182,12 @@ func (t *net) backward(dOut []float64) {
 	L := len(t.w)
 	last := t.act[L].RawMatrix()
 	d := t.delta[L].RawMatrix()
+	in := t.act[0].RawMatrix().Data
 	for r, g := range dOut {
 		t.gc[0] += g
+		for j := range t.gs {
+			t.gs[j] += g * in[r*len(t.gs)+j]
+		}
 		h := last.Data[r*last.Stride : r*last.Stride+last.Cols]
 		dr := d.Data[r*d.Stride : r*d.Stride+d.Cols]
 		for j, x := range h {

@@ -35,17 +35,19 @@ func randomize(rng *rand.Rand, x []float64) {
 }
 
 // The network's backward pass agrees with finite differences of
-// sum_r w_r out_r over a batch of rows, for one and two hidden layers.
+// sum_r w_r out_r over a batch of rows, for one and two hidden layers,
+// with and without the linear path.
 func TestNetGradientMatchesFiniteDifferences(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, c := range []struct {
 		dim    int
 		hidden []int
 		rows   int
-	}{{1, []int{3}, 1}, {3, []int{5}, 4}, {2, []int{4, 3}, 7}} {
-		n := size(append([]int{c.dim}, c.hidden...))
+		linear bool
+	}{{1, []int{3}, 1, false}, {3, []int{5}, 4, false}, {2, []int{4, 3}, 7, false}, {1, []int{3}, 1, true}, {3, []int{5}, 4, true}, {2, []int{4, 3}, 7, true}} {
+		n := size(append([]int{c.dim}, c.hidden...), c.linear)
 		params, grad := make([]float64, n), make([]float64, n)
-		t0 := newNet(c.dim, c.hidden, params, grad)
+		t0 := newNet(c.dim, c.hidden, c.linear, params, grad)
 		randomize(rng, params)
 		x := make([]float64, c.rows*c.dim)
 		w := make([]float64, c.rows)
@@ -75,7 +77,7 @@ func TestNetGradientMatchesFiniteDifferences(t *testing.T) {
 // newTestPolicy returns a policy with every parameter random and a
 // feature normalisation that is not the identity.
 func newTestPolicy(rng *rand.Rand, dim int, hidden []int) *Policy {
-	p := NewPolicy(rng, dim, hidden, 2, 0.5, 8, 10)
+	p := NewPolicy(rng, dim, hidden, true, 2, 0.5, 8, 10)
 	randomize(rng, p.Params())
 	for range 20 {
 		phi := make([]float64, dim)
@@ -140,7 +142,7 @@ func TestPolicyGradientsMatchFiniteDifferences(t *testing.T) {
 // and a new policy starts at sigma0 with mean 0 (or the offset) everywhere.
 func TestPolicySigmaIsBounded(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	p := NewPolicy(rng, 2, []int{4}, 2, 0.5, 8, 10)
+	p := NewPolicy(rng, 2, []int{4}, true, 2, 0.5, 8, 10)
 	for _, phi := range [][]float64{{1, 0}, {1, 7}} {
 		if mu, s := p.Dist(phi); mu != 0 || !scalar.EqualWithinAbsOrRel(s, 2, 1e-12, 1e-12) {
 			t.Errorf("new policy gives N(%v, %v²) at %v, want N(0, 2²)", mu, s, phi)

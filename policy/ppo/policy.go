@@ -10,7 +10,7 @@ import (
 // normalised features, in units of a price scale:
 //
 //	x     = (phi - m) / s                       (running feature statistics)
-//	mu    = Scale * net(x)                      (tanh hidden layers, linear output)
+//	mu    = Scale * (net(x) + s . x)            (tanh hidden layers, linear output; s . x only with the linear path)
 //	sigma = Scale * exp(lo + (hi-lo)*sigmoid(rho))
 //
 // with lo = log(MinSigma/Scale) and hi = log(MaxSigma/Scale): sigma is
@@ -26,7 +26,7 @@ import (
 // not scaled.
 //
 // Params() holds the network's parameters (hidden layers, each W row-major
-// then b; then the output weights and bias) and last rho. Policy implements
+// then b; then the output weights and bias; then s) and last rho. Policy implements
 // policy.Gaussian and policy.DistGrader. It keeps buffers, so it is not
 // safe for concurrent use.
 type Policy struct {
@@ -45,15 +45,16 @@ type Policy struct {
 }
 
 // NewPolicy returns a policy over dim features with the given hidden
-// widths, initial standard deviation sigma0 (the mean starts at 0 in every
-// state: hidden weights Glorot-uniform from rng, output layer zero), sigma
+// widths, with the linear path s if linear, initial standard deviation
+// sigma0 (the mean starts at 0 in every state: hidden weights
+// Glorot-uniform from rng, output layer and s zero), sigma
 // bounded in [minSigma, maxSigma], and price scale scale. It panics on a
 // bad size or if 0 < minSigma < sigma0 < maxSigma and scale > 0 do not hold.
-func NewPolicy(rng *rand.Rand, dim int, hidden []int, sigma0, minSigma, maxSigma, scale float64) *Policy {
+func NewPolicy(rng *rand.Rand, dim int, hidden []int, linear bool, sigma0, minSigma, maxSigma, scale float64) *Policy {
 	if !(0 < minSigma && minSigma < sigma0 && sigma0 < maxSigma && !math.IsInf(maxSigma, 0)) || !(scale > 0) || math.IsInf(scale, 0) {
 		panic(fmt.Sprintf("ppo: NewPolicy with sigma0 %v in [%v, %v] and scale %v", sigma0, minSigma, maxSigma, scale))
 	}
-	n := size(append([]int{dim}, hidden...))
+	n := size(append([]int{dim}, hidden...), linear)
 	p := &Policy{
 		Scale: scale, MinSigma: minSigma, MaxSigma: maxSigma,
 		params: make([]float64, n+1), grad: make([]float64, n+1),
@@ -61,7 +62,7 @@ func NewPolicy(rng *rand.Rand, dim int, hidden []int, sigma0, minSigma, maxSigma
 		mean: make([]float64, dim), m2: make([]float64, dim),
 		shift: make([]float64, dim), sd: make([]float64, dim),
 	}
-	p.net = newNet(dim, hidden, p.params, p.grad)
+	p.net = newNet(dim, hidden, linear, p.params, p.grad)
 	p.net.init(rng)
 	for i := range p.sd {
 		p.sd[i] = 1

@@ -26,6 +26,8 @@ type Config struct {
 	Entropy     float64 // entropy bonus per decision, in units of normalised advantage; default 0
 	MaxGradNorm float64 // global gradient-norm clip of each step; default 0.5
 	TargetKL    float64 // stop a batch's epochs once the mean KL from the old policy exceeds 1.5 times this; default 0.02
+	Linear      bool    // add a linear path from the features to the output of the policy and of the critic (a skip connection)
+	Ridge       float64 // penalty Ridge/2 * |u|² per minibatch on the output weights of the policy's hidden layers (not its linear path); default 0
 }
 
 // withDefaults returns c with its zero fields set.
@@ -83,6 +85,9 @@ func (c Config) Validate() error {
 	if math.IsNaN(c.Entropy) || math.IsInf(c.Entropy, 0) || c.Entropy < 0 {
 		return fmt.Errorf("entropy is %v: want a finite number >= 0", c.Entropy)
 	}
+	if math.IsNaN(c.Ridge) || math.IsInf(c.Ridge, 0) || c.Ridge < 0 {
+		return fmt.Errorf("ridge is %v: want a finite number >= 0", c.Ridge)
+	}
 	for _, f := range []struct {
 		name string
 		v    int
@@ -116,7 +121,9 @@ func (c Config) Validate() error {
 //     values do not move when the scale does);
 //  2. for Epochs passes, in a random order drawn from the learner's own
 //     generator, takes one Adam step per minibatch on the clipped surrogate
-//     mean_i min(rho_i A_i, clip(rho_i, 1-Clip, 1+Clip) A_i) (+ Entropy * H),
+//     mean_i min(rho_i A_i, clip(rho_i, 1-Clip, 1+Clip) A_i) (+ Entropy * H)
+//     - Ridge/2 |u|² (u the output weights of the policy's hidden layers,
+//     not its linear path),
 //     rho_i = pi(a_i|phi_i)/pi_old(a_i|phi_i) with pi_old the policy the
 //     price was drawn from (its mean and sigma are in the batch), and one on
 //     the critic's squared error, each gradient clipped to norm
@@ -163,8 +170,8 @@ func New(rng *rand.Rand, dim int, cfg Config) *PPO {
 		panic("ppo: " + err.Error())
 	}
 	cfg = cfg.withDefaults()
-	p := NewPolicy(rng, dim, cfg.Hidden, cfg.Sigma0, cfg.MinSigma, cfg.MaxSigma, cfg.Scale)
-	n := size(append([]int{dim}, cfg.Hidden...))
+	p := NewPolicy(rng, dim, cfg.Hidden, cfg.Linear, cfg.Sigma0, cfg.MinSigma, cfg.MaxSigma, cfg.Scale)
+	n := size(append([]int{dim}, cfg.Hidden...), cfg.Linear)
 	o := &PPO{
 		Policy: p, cfg: cfg, rng: rng,
 		cparams: make([]float64, n), cgrad: make([]float64, n),
@@ -173,7 +180,7 @@ func New(rng *rand.Rand, dim int, cfg Config) *PPO {
 		pgrad: make([]float64, len(p.params)),
 		zeros: make([]float64, dim),
 	}
-	o.critic = newNet(dim, cfg.Hidden, o.cparams, o.cgrad)
+	o.critic = newNet(dim, cfg.Hidden, cfg.Linear, o.cparams, o.cgrad)
 	o.critic.init(rng)
 	return o
 }
@@ -413,7 +420,12 @@ func (o *PPO) policyGrad(m int) float64 {
 	clear(p.grad)
 	p.net.backward(o.dOut)
 	p.grad[len(p.params)-1] = (gLogSigma + c.Entropy) * dRho
-	return obj + c.Entropy*(ls+math.Log(p.Scale)+halfLog2Pi+0.5)
+	var pen float64
+	for j, u := range p.net.u {
+		pen += 0.5 * c.Ridge * u * u
+		p.net.gu[j] -= c.Ridge * u
+	}
+	return obj + c.Entropy*(ls+math.Log(p.Scale)+halfLog2Pi+0.5) - pen
 }
 
 // criticStep takes one Adam step on the critic's mean squared error over

@@ -66,14 +66,15 @@ func loadAll(o *PPO) int {
 	return D
 }
 
-// The gradients of the clipped surrogate (with an entropy bonus) and of the
+// The gradients of the clipped surrogate (with an entropy bonus and the
+// penalty on the output weights, over a policy with the linear path) and of the
 // critic's loss agree with finite differences (fdTol), at a policy moved
 // away from the one the prices were drawn from, so that some ratios are
 // clipped and some are not (the objective is smooth away from the clip
 // boundaries, which random draws miss).
 func TestSurrogateAndCriticGradientsMatchFiniteDifferences(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
-	o := New(rng, 2, Config{Sigma0: 1, Hidden: []int{4, 3}, Entropy: 0.3})
+	o := New(rng, 2, Config{Sigma0: 1, Hidden: []int{4, 3}, Entropy: 0.3, Linear: true, Ridge: 0.2})
 	b := policy.NewBatch(2)
 	banditEpisode(o.Policy, rng, b, 40, 1)
 	o.append(b)
@@ -227,7 +228,7 @@ func TestPPORejectsBadInput(t *testing.T) {
 	}
 	for _, c := range []Config{
 		{}, {Sigma0: 1, MinSigma: 2}, {Sigma0: 1, Clip: 1.5}, {Sigma0: 1, Lambda: -1},
-		{Sigma0: 1, Epochs: -1}, {Sigma0: 1, Hidden: []int{0}}, {Sigma0: 1, Entropy: math.NaN()},
+		{Sigma0: 1, Epochs: -1}, {Sigma0: 1, Hidden: []int{0}}, {Sigma0: 1, Entropy: math.NaN()}, {Sigma0: 1, Ridge: -1},
 	} {
 		if c.Validate() == nil {
 			t.Errorf("%+v passed Validate", c)

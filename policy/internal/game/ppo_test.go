@@ -1,6 +1,7 @@
 package game
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -42,6 +43,68 @@ func TestPPOLearnsTheBilateralBestResponse(t *testing.T) {
 		t.Logf("seed %d: bid %.3f + %.3f v over v in [1/4, 1], RMS distance %.4f, sigma %.3f", seed+1, x0, x1, d, o.Policy.Sigma())
 		if d > ppoTol {
 			t.Errorf("seed %d: PPO's mean bid is %.4f from the best response %.3f + %.3f v (RMS over v in [1/4, 1]), want at most %v", seed+1, d, b0, b1, ppoTol)
+		}
+	}
+}
+
+// Both sides learning with PPO with the linear path and the penalty on
+// the hidden layers (Linear, Ridge 1) for the bilateral preset's 4000
+// episodes of 50 rounds (k = 1/2, sigma 0.2) get near Chatterjee and
+// Samuelson's equilibrium, bid 2/3 v + 1/12 and ask 2/3 c + 1/4, over the
+// types that trade there (v >= 1/4, c <= 3/4): the lines fitted to the
+// networks' mean quotes, averaged over seeds 1..4, are within ppoCoefTol
+// of the closed form in each coefficient, and each seed's quotes within
+// ppoDistTol (RMS over those types, both sides). Measured: bid
+// 0.014 + 0.771 v, ask 0.252 + 0.677 c (the bid's slope 0.104 off, its
+// intercept 0.069), distances 0.015 to 0.038. The default learner meets
+// 0.05 on every coefficient (TestDefaultLearnerReachesChatterjeeSamuelson
+// in experiments); PPO does not yet, so the bound is 0.15, which a learner
+// that stayed truthful (slope 1, 0.33 off) or did not learn fails. About
+// 10 s of CPU per seed, so not in -short.
+func TestPPOReachesChatterjeeSamuelson(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains 4 pairs of PPO learners for 4000 episodes (about 40 s of CPU)")
+	}
+	const seeds, episodes, ppoCoefTol, ppoDistTol = 4, 4000, 0.15, 0.06
+	g := Bilateral{K: 0.5, Rounds: 50}
+	e := make([]float64, 4)
+	e[0], e[1], e[2], e[3] = g.Equilibrium()
+	got := make([][5]float64, seeds)
+	cfg := ppo.Config{Sigma0: 0.2, Linear: true, Ridge: 1}
+	onTwoCores(seeds, func(r int) {
+		seed := uint64(r + 1)
+		buyer := ppo.New(rand.New(rand.NewPCG(seed, 7)), 2, cfg)
+		seller := ppo.New(rand.New(rand.NewPCG(seed, 8)), 2, cfg)
+		a := &Gaussian{Policy: buyer.Policy, Rule: buyer}
+		b := &Gaussian{Policy: seller.Policy, Rule: seller}
+		if err := g.Train(seed, a, b, episodes); err != nil {
+			t.Error(err)
+			return
+		}
+		got[r][0], got[r][1] = Line(a, 0.25, 1)
+		got[r][2], got[r][3] = Line(b, 0, 0.75)
+		da := Distance(a, func(v float64) float64 { return e[0] + e[1]*v }, 0.25, 1)
+		db := Distance(b, func(c float64) float64 { return e[2] + e[3]*c }, 0, 0.75)
+		got[r][4] = math.Sqrt((da*da + db*db) / 2)
+		t.Logf("seed %d: bid %.3f + %.3f v, ask %.3f + %.3f c, distance %.4f, sigma %.3f %.3f", seed,
+			got[r][0], got[r][1], got[r][2], got[r][3], got[r][4], buyer.Policy.Sigma(), seller.Policy.Sigma())
+	})
+	if t.Failed() {
+		return
+	}
+	names := []string{"bid intercept", "bid slope", "ask intercept", "ask slope"}
+	for i, name := range names {
+		var m float64
+		for _, x := range got {
+			m += x[i] / seeds
+		}
+		if math.Abs(m-e[i]) > ppoCoefTol {
+			t.Errorf("%s: %.3f over %d seeds, want %.3f within %v", name, m, seeds, e[i], ppoCoefTol)
+		}
+	}
+	for r, x := range got {
+		if x[4] > ppoDistTol {
+			t.Errorf("seed %d: quotes %.4f from the equilibrium (RMS over the types that trade), want at most %v", r+1, x[4], ppoDistTol)
 		}
 	}
 }
