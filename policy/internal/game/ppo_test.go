@@ -60,11 +60,18 @@ func TestPPOLearnsTheBilateralBestResponse(t *testing.T) {
 // 0.05 on every coefficient (TestDefaultLearnerReachesChatterjeeSamuelson
 // in experiments); PPO does not yet, so the bound is 0.15, which a learner
 // that stayed truthful (slope 1, 0.33 off) or did not learn fails. About
-// 10 s of CPU per seed, so not in -short.
-func TestPPOReachesChatterjeeSamuelson(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains 4 pairs of PPO learners for 4000 episodes (about 40 s of CPU)")
+// 10 s of CPU per seed.
+//
+// It is a benchmark, not a test, to keep the test suite within a minute:
+// CI runs every benchmark once (go test -run '^$' -bench . -benchtime 1x),
+// and a failed check fails it.
+func BenchmarkPPOReachesChatterjeeSamuelson(b *testing.B) {
+	for range b.N {
+		ppoReachesChatterjeeSamuelson(b)
 	}
+}
+
+func ppoReachesChatterjeeSamuelson(t testing.TB) {
 	const seeds, episodes, ppoCoefTol, ppoDistTol = 4, 4000, 0.15, 0.06
 	g := Bilateral{K: 0.5, Rounds: 50}
 	e := make([]float64, 4)
