@@ -77,12 +77,9 @@ func Curve(ctx context.Context, sc scenario.Config, opt CurveOptions) (*results.
 	return t, nil
 }
 
-// CheckRatios says whether sc can be run at each demand/capacity ratio:
-// demand_ratio scales the carriers' capacities, which are whole units (at
-// least 1 a carrier or truck), so a scenario of small capacities reaches
-// only some ratios (bilateral and classroom none above 1, the corridor's
-// trucks 0.3, 0.6 and 1.2 of the defaults). A ratio is refused, with the
-// ratio the capacities do reach, when that is more than 10 % away from it:
+// CheckRatios says whether sc can be run at each demand/capacity ratio
+// (scenario.Config.DemandRatioReached): a ratio is refused, with the ratio
+// the capacities do reach, when that is more than 10 % away from it;
 // otherwise two points of a curve could be the same market under two
 // labels.
 func CheckRatios(sc scenario.Config, ratios []float64) error {
@@ -92,7 +89,7 @@ func CheckRatios(sc scenario.Config, ratios []float64) error {
 		}
 		p := sc
 		p.DemandRatio = r
-		if got := p.DemandCapacityRatio(); !(math.Abs(got-r) <= 0.1*r) {
+		if got, ok := p.DemandRatioReached(); !ok {
 			return fmt.Errorf("demand/capacity ratio %v: %s cannot reach it, as its carriers' capacities are whole units (at least 1), and the nearest they reach is %.3g; want ratios within 10 %% of ones the capacities reach (try %.3g), or carriers of larger capacity", r, sc.Name, got, got)
 		}
 	}

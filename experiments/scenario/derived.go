@@ -120,6 +120,17 @@ func IsPreset(sc *Config, name string) bool {
 	return reflect.DeepEqual(a, p)
 }
 
+// DemandRatioReached is the demand/capacity ratio sc reaches with its
+// demand_ratio set, and whether that is within 10 % of demand_ratio.
+// demand_ratio scales the carriers' capacities, which are whole units (at
+// least 1 a carrier or truck), so a scenario of small capacities reaches
+// only some ratios: bilateral none above 1, the corridor's trucks 0.3, 0.6
+// and 1.2 of the defaults.
+func (sc *Config) DemandRatioReached() (got float64, ok bool) {
+	got = sc.DemandCapacityRatio()
+	return got, math.Abs(got-sc.DemandRatio) <= 0.1*sc.DemandRatio
+}
+
 // DemandCapacityRatio is the expected volume arriving per epoch over the capacity
 // offered per epoch.
 //
