@@ -145,13 +145,15 @@ func (o *observer) segmentedSurplus(g int, costs [][]float64, caps []int) market
 // one for one truck, as sums times trucks for several (a network hub of
 // many trucks), where the sums differ from one by one's in the last bits.
 func (o *observer) Quoted(orders []market.Order, trucks int) {
+	if trucks == 1 && o.eval {
+		for _, ord := range orders {
+			o.ev.AddQuote(ord.Bid, ord.Ask)
+		}
+		return
+	}
 	if trucks == 1 {
 		for _, ord := range orders {
-			if o.eval {
-				o.ev.AddQuote(ord.Bid, ord.Ask)
-			} else {
-				o.episode.AddQuote(ord.Bid, ord.Ask)
-			}
+			o.episode.AddQuote(ord.Bid, ord.Ask)
 		}
 		return
 	}
