@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"git.sr.ht/~sbinet/gg"
 	"github.com/freightsim/freightsim/results"
@@ -379,6 +380,13 @@ type textKey struct {
 
 var widths, extents sync.Map // textKey -> vg.Length, font.Font -> font.Extents
 
+// widthsHeld counts the strings in widths, which is emptied when it holds
+// maxWidths of them: a long-lived process (a sweep drawing thousands of
+// figures) keeps a bounded cache, not every label it ever drew.
+var widthsHeld atomic.Int64
+
+const maxWidths = 1 << 14
+
 func (measured) plain() text.Plain { return text.Plain{Fonts: font.DefaultCache} }
 
 func (measured) Cache() *font.Cache { return font.DefaultCache }
@@ -401,6 +409,10 @@ func (h measured) width(txt string, fnt font.Font) vg.Length {
 	}
 	face := font.DefaultCache.Lookup(fnt, fnt.Size)
 	w := face.Width(txt)
+	if widthsHeld.Add(1) > maxWidths {
+		widths.Clear()
+		widthsHeld.Store(1)
+	}
 	widths.Store(k, w)
 	return w
 }
