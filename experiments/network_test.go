@@ -79,7 +79,7 @@ var cdaSets = []string{
 	"jobs.volume={min: 1, max: 1}", "jobs.distance={min: 50, max: 50}", "jobs.arrivals={min: 0, max: 14}",
 	"shippers[1].strategy.kind=zip", "shippers[2].strategy.kind=zi-c", "shippers[2].strategy.floor=0",
 	"carriers[0].strategy.kind=zi-c", "carriers[0].strategy.cap=30", "carriers[1].strategy.kind=zip",
-	"carriers[0].capacity=3", "carriers[1].capacity=3",
+	"carriers[0].capacity=3", "carriers[1].capacity=3", "demand_ratio=0", // capacities as given: 3 volume units, 7 arriving per epoch
 }
 
 // sameAsOneHub runs sc and sc written as a one-hub network and fails unless

@@ -155,6 +155,7 @@ func TestCommandsOfValuesBeyondTheLimitsExitTwoAndWriteNothing(t *testing.T) {
 		{[]string{"run", "--set", "carriers[0].schedule.period=1e-300"}, "schedule.period"},
 		{[]string{"run", "--set", "carriers[0].capacity=80.5"}, "80.5 is not a whole number"},
 		{[]string{"run", "--set", "name=../../x"}, "name"},
+		{[]string{"run", "bilateral", "--set", "demand_ratio=2"}, "--set demand_ratio=2: demand_ratio: 2 cannot be reached"},
 		{[]string{"run", "--set", "carriers[0].strategy={kind: custom, name: mine}"}, "carriers[0].strategy.kind: custom"},
 		{[]string{"run", empty}, "empty: want a scenario"},
 	} {
@@ -178,6 +179,7 @@ func TestSweepAxisOfWholeNumbersRefusesAFraction(t *testing.T) {
 	for _, c := range []struct{ text, want string }{
 		{"base: smart-containers-2020\naxes:\n  - key: carriers[0].capacity\n    values: [40.5, 80]\n", "40.5 is not a whole number"},
 		{"base: smart-containers-2020\naxes:\n  - key: carriers[0].capacity\n    from: 10\n    to: 1000\n    steps: 1000000000\n", "steps: 1000000000 is too many"},
+		{"base: bilateral\naxes:\n  - key: demand_ratio\n    values: [1, 2]\n", "axes[0].values[1]: demand_ratio: 2 cannot be reached"},
 		{"base: smart-containers-2020\nreplicates: 1000000000\naxes:\n  - key: carriers[0].capacity\n    values: [40, 80]\n", "replicates: 1000000000 is too large"},
 		{"base: smart-containers-2020\nset:\n  carriers[0].strategy: {kind: custom, name: x}\naxes:\n  - key: carriers[0].capacity\n    values: [40, 80]\n", "carriers[0].strategy.kind: custom"},
 		// custom at some points only: the first such point is named.

@@ -152,6 +152,10 @@ func (sc *Config) validateLimits() config.Problems {
 				c, w, cells, MaxKnapsack)
 		}
 	}
+	if got, ok := sc.DemandRatioReached(); sc.DemandRatio > 0 && !ok {
+		bad("demand_ratio", "%v cannot be reached: the carriers' capacities are whole units (at least 1 a carrier or truck), and the nearest ratio they reach is %.3g; want a ratio within 10 %% of one they reach (try %.3g), larger capacities, or 0 to keep the capacities as given",
+			sc.DemandRatio, got, got)
+	}
 	return ps
 }
 

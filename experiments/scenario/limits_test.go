@@ -143,3 +143,45 @@ func TestMessagesNameTheRightKeyAndNoGoType(t *testing.T) {
 		}
 	}
 }
+
+// TestDemandRatioTheCapacitiesCannotReach: demand_ratio scales capacities
+// that are whole units (at least 1), so a market of small capacities
+// reaches only some ratios. A ratio more than 10 % from every one they
+// reach is refused, naming the ratio they do reach, instead of running
+// another market under its label; the ratios they reach, and the presets
+// as shipped, run.
+func TestDemandRatioTheCapacitiesCannotReach(t *testing.T) {
+	for _, c := range []struct {
+		preset string
+		sets   []string
+		want   string // in the message; "" for a valid scenario
+	}{
+		{"bilateral", []string{"demand_ratio=2"}, "nearest ratio they reach is 1;"},
+		{"bilateral", []string{"demand_ratio=1"}, ""},
+		{"bilateral", []string{"demand_ratio=0.5"}, ""}, // two units of capacity
+		{"corridor", []string{"demand_ratio=0.5"}, "nearest ratio they reach is 0.6;"},
+		{"corridor", []string{"demand_ratio=0.6"}, ""},
+		{"balanced", []string{"carriers[0].capacity=3", "carriers[1].capacity=3", "jobs.volume={min: 1, max: 1}", "jobs.arrivals={min: 0, max: 14}"}, "nearest ratio they reach is 0.875;"},
+		{"balanced", []string{"demand_ratio=1000"}, "nearest ratio they reach is"}, // far out: every capacity at its floor of 1
+		{"balanced", nil, ""},
+		{"freight-driven", nil, ""},
+		{"capacity-driven", nil, ""},
+		{"balanced", []string{"demand_ratio=0.001"}, ""}, // far out the other way: large capacities reach any ratio
+	} {
+		_, err := ResolveWith(c.preset, c.sets)
+		if c.want == "" {
+			if err != nil {
+				t.Errorf("%s --set %v: %v; want it valid", c.preset, c.sets, err)
+			}
+			continue
+		}
+		var ps config.Problems
+		if !config.AsProblems(err, &ps) {
+			t.Errorf("%s --set %v: got %v, want located problems", c.preset, c.sets, err)
+			continue
+		}
+		if len(ps) != 1 || ps[0].Field != "demand_ratio" || !strings.Contains(ps[0].Msg, c.want) || !strings.Contains(ps[0].Msg, "or 0 to keep the capacities as given") {
+			t.Errorf("%s --set %v: got %v; want one problem of demand_ratio saying %q and what to do", c.preset, c.sets, ps, c.want)
+		}
+	}
+}
