@@ -195,6 +195,25 @@ func TestP2FeaturesScale(t *testing.T) {
 	}
 }
 
+// With jobs.due.max 0 every job ships at its first clearing or never:
+// P2's scales divided by a largest due of 0 (NaN features, bids refused by
+// the broker). A scale of 0 counts as 1: the due feature is 0, the shared
+// volume is per arrival and volume unit, every feature finite.
+func TestP2FeaturesOfZeroScalesAreFinite(t *testing.T) {
+	g := P2Generator()
+	g.Due = IntRange{Min: 0, Max: 0}
+	f := P2FeaturesFor(&g)
+	v := &View{SharedVolume: 25, SharedDue: 0, SharedDistance: 50, SharedCount: 5}
+	dst := make([]float64, f.Dim())
+	f.Fill(dst, &Job{Volume: 5, Due: 0, Distance: 100, Shares: true}, v)
+	want := []float64{1, 25.0 / 100, 0, 0.5, 0.5, 0.5, 0, 1}
+	for i := range want {
+		if dst[i] != want[i] {
+			t.Errorf("feature %d = %v, want %v (scales 100, 1, 100, 10, 10, 1, 100)", i, dst[i], want[i])
+		}
+	}
+}
+
 func TestGeneratorRanges(t *testing.T) {
 	g := P2Generator()
 	rng := rand.New(rand.NewPCG(3, 4))

@@ -176,13 +176,17 @@ type P2Features struct {
 	MaxDistance float64
 }
 
-// P2FeaturesFor returns the P2 features scaled for generator g.
+// P2FeaturesFor returns the P2 features scaled for generator g. A scale of
+// 0 counts as 1, as in Scales: with jobs.due.max 0 (every job ships at its
+// first clearing or never) P2's divisions by the largest due gave NaN and
+// the broker refused the bids; the features are then 0 for the due and the
+// shared volume per arrival and volume unit.
 func P2FeaturesFor(g *Generator) P2Features {
 	return P2Features{
-		MaxArrivals: g.Arrivals.Max,
-		MaxVolume:   g.Volume.Max,
-		MaxDue:      g.Due.Max,
-		MaxDistance: float64(g.Distance.Max),
+		MaxArrivals: max(g.Arrivals.Max, 1),
+		MaxVolume:   max(g.Volume.Max, 1),
+		MaxDue:      max(g.Due.Max, 1),
+		MaxDistance: float64(max(g.Distance.Max, 1)),
 	}
 }
 
