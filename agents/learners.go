@@ -1,6 +1,7 @@
 package agents
 
 import (
+	"fmt"
 	"math/rand/v2"
 
 	"github.com/freightsim/freightsim/policy"
@@ -138,6 +139,26 @@ func (g *Gaussian) Quote(rng *rand.Rand, j *Job, v *View, rec *Record) float64 {
 // through the risk utility, to the episode's batch.
 func (g *Gaussian) Learn(rec *Record) {
 	rec.addTo(g.batch, g.Risk)
+}
+
+// LearnDecisions is Learn for a caller that keeps a finished job's
+// decisions in arrays rather than in a Record: phi holds the policy's
+// features of each decision in turn (Dim per decision); action, mean and
+// sigma what it drew; reward what followed each decision until the next;
+// group the job's remaining due at each (>= 0). The slices must be
+// parallel: it panics if their lengths disagree.
+func (g *Gaussian) LearnDecisions(phi, action, mean, sigma, reward []float64, group []int) {
+	n := len(action)
+	if len(phi) != n*len(g.Policy.Theta) || len(mean) != n || len(sigma) != n || len(reward) != n || len(group) != n {
+		panic(fmt.Sprintf("agents: Gaussian.LearnDecisions with %d actions, %d features (want %d per action), %d means, %d sigmas, %d rewards and %d groups",
+			n, len(phi), len(g.Policy.Theta), len(mean), len(sigma), len(reward), len(group)))
+	}
+	for _, k := range group {
+		if k < 0 {
+			panic(fmt.Sprintf("agents: Gaussian.LearnDecisions with group %d, want >= 0", k))
+		}
+	}
+	addTrajectory(g.batch, g.Risk, phi, action, mean, sigma, reward, group)
 }
 
 // Update applies the episode's REINFORCE update and empties the batch.

@@ -110,21 +110,30 @@ func (r *Record) Reset() {
 // utility u, to b as one trajectory. The returns are summed in place in
 // b.Return, as Returns sums them. A record without a decision adds nothing.
 func (r *Record) addTo(b *policy.Batch, u policy.Utility) {
-	if r.Len() == 0 {
+	addTrajectory(b, u, r.Phi, r.Action, r.Mean, r.Sigma, r.Reward, r.Group)
+}
+
+// addTrajectory adds one job's decisions (parallel slices, as a Record
+// holds them: phi with dim features per decision, the reward that followed
+// each, groups >= 0) with their returns, through the utility u, to b as one
+// trajectory; no decision adds nothing. The slices are parallel by
+// construction and the groups are remaining dues (>= 0, checked where
+// decisions enter): each of the batch's slices grows once and the few
+// decisions are stored element by element, without AddTrajectory's checks
+// or a bulk copy's call per slice.
+func addTrajectory(b *policy.Batch, u policy.Utility, phi, actions, means, sigmas, rewards []float64, groups []int) {
+	n := len(actions)
+	if n == 0 {
 		return
 	}
-	start, n := len(b.Return), len(r.Action)
-	// The record's slices are parallel by construction and its groups are
-	// remaining dues (>= 0, checked by Decide): each of the batch's slices
-	// grows once and the few decisions are stored element by element,
-	// without AddTrajectory's checks or a bulk copy's call per slice.
-	b.Phi = append(b.Phi, r.Phi...)
+	start := len(b.Return)
+	b.Phi = append(b.Phi, phi...)
 	action, mean, sigma := extend(b.Action, n), extend(b.Mean, n), extend(b.Sigma, n)
 	ret, group := extend(b.Return, n), extend(b.Group, n)
 	for i := range n {
 		k := start + i
-		action[k], mean[k], sigma[k] = r.Action[i], r.Mean[i], r.Sigma[i]
-		ret[k], group[k] = r.Reward[i], r.Group[i]
+		action[k], mean[k], sigma[k] = actions[i], means[i], sigmas[i]
+		ret[k], group[k] = rewards[i], groups[i]
 	}
 	b.Action, b.Mean, b.Sigma, b.Return, b.Group = action, mean, sigma, ret, group
 	b.EndTrajectory()

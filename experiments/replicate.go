@@ -116,6 +116,7 @@ func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyF
 		price, _ := sc.Market.Price.Auction()
 		r.w.cda, r.w.quotes = agents.NewCDA(x, price), sc.Market.Quotes
 	}
+	r.w.kern = newKernel(sc, r.w, x, &r.obs)
 	return r, nil
 }
 
@@ -166,7 +167,11 @@ func (r *replicate) run(ctx context.Context, tick func()) error {
 		r.x.Learning = true
 		r.obs.eval = false
 		r.obs.episode.Reset()
-		r.events += r.w.episode(tr.Horizon)
+		if r.w.kern != nil && r.x.Observer == agents.Observer(&r.obs) {
+			r.events += r.w.kern.episode(tr.Horizon)
+		} else {
+			r.events += r.w.episode(tr.Horizon)
+		}
 		shipperReward, carrierReward := r.rewards()
 		if err := r.x.EndEpisode(); err != nil {
 			return fmt.Errorf("replicate %d, episode %d: %w", r.index, ep, err)
