@@ -263,6 +263,7 @@ type kernel struct {
 	// per slot:
 	volume, due []int
 	dist, value []float64
+	cost        []float64 // the carrier's, its ask
 	shares      []bool
 	decided     []int // decisions so far
 	// per slot s and decision d < per, at row s*per+d:
@@ -342,6 +343,7 @@ func (k *kernel) arrive() {
 			s = int32(len(k.volume))
 			k.volume, k.due, k.decided = append(k.volume, 0), append(k.due, 0), append(k.decided, 0)
 			k.dist, k.value, k.shares = append(k.dist, 0), append(k.value, 0), append(k.shares, false)
+			k.cost = append(k.cost, 0)
 			k.phi = append(k.phi, make([]float64, k.per*k.dim)...)
 			k.action = append(k.action, make([]float64, k.per)...)
 			k.mean = append(k.mean, make([]float64, k.per)...)
@@ -350,6 +352,7 @@ func (k *kernel) arrive() {
 			k.group = append(k.group, make([]int, k.per)...)
 		}
 		k.volume[s], k.due[s], k.dist[s], k.value[s], k.shares[s], k.decided[s] = j.Volume, j.Due, j.Distance, j.Value, j.Shares, 0
+		k.cost[s] = k.x.Carriers[0].CostOf(j.Volume, j.Distance)
 		k.waiting = append(k.waiting, s)
 	}
 }
@@ -381,7 +384,7 @@ func (k *kernel) depart() {
 		a, mu := p.Sample(rng, phi)
 		k.action[d], k.mean[d], k.sigma[d], k.group[d], k.reward[d] = a, mu, p.Sigma, k.due[s], 0
 		k.decided[s]++
-		k.orders = append(k.orders, market.Order{Volume: k.volume[s], Bid: a, Ask: car.CostOf(k.volume[s], k.dist[s])})
+		k.orders = append(k.orders, market.Order{Volume: k.volume[s], Bid: a, Ask: k.cost[s]})
 	}
 	cl := k.x.Broker.Clear(k.orders, car.Capacity)
 	e := &k.obs.episode
@@ -404,7 +407,7 @@ func (k *kernel) depart() {
 			r := k.value[s] - cl.Pay[next]
 			k.reward[d] += r
 			sh.Reward += r
-			car.Reward += cl.Receive[next] - car.CostOf(k.volume[s], k.dist[s])
+			car.Reward += cl.Receive[next] - k.cost[s]
 			next++
 			k.finish(s)
 		case k.due[s] == 0:
