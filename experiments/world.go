@@ -272,6 +272,7 @@ type kernel struct {
 	group                       []int
 
 	free, waiting []int32 // slots: unused; waiting, in order of arrival
+	ended, count  []int   // at a clearing, per job that ends, in order: its first row and its decisions
 	orders        []market.Order
 	job           agents.Job // the generator's draws, copied into a slot
 	view          agents.View
@@ -399,6 +400,7 @@ func (k *kernel) depart() {
 		car.Reward -= car.FixedCost
 	}
 	keep := k.waiting[:0]
+	k.ended, k.count = k.ended[:0], k.count[:0]
 	next := 0 // the next of cl.Selected (ascending)
 	for i, s := range k.waiting {
 		d := int(s)*k.per + k.decided[s] - 1
@@ -424,12 +426,16 @@ func (k *kernel) depart() {
 		}
 	}
 	k.waiting = keep
+	if len(k.ended) > 0 {
+		k.g.LearnRows(k.phi, k.action, k.mean, k.sigma, k.reward, k.group, k.ended, k.count)
+	}
 }
 
-// finish hands slot s's decisions to the learner, counts the job and frees the slot.
+// finish notes that slot s's job ended, for the learner, counts it and
+// frees the slot (its rows stay until the clearing's end, when the learner
+// takes them: no job arrives before).
 func (k *kernel) finish(s int32) {
-	lo, hi := int(s)*k.per, int(s)*k.per+k.decided[s]
-	k.g.LearnDecisions(k.phi[lo*k.dim:hi*k.dim], k.action[lo:hi], k.mean[lo:hi], k.sigma[lo:hi], k.reward[lo:hi], k.group[lo:hi])
+	k.ended, k.count = append(k.ended, int(s)*k.per), append(k.count, k.decided[s])
 	k.obs.episode.AddJob()
 	k.free = append(k.free, s)
 }
