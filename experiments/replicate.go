@@ -167,11 +167,7 @@ func (r *replicate) run(ctx context.Context, tick func()) error {
 		r.x.Learning = true
 		r.obs.eval = false
 		r.obs.episode.Reset()
-		if r.w.kern != nil && r.x.Observer == agents.Observer(&r.obs) {
-			r.events += r.w.kern.episode(tr.Horizon)
-		} else {
-			r.events += r.w.episode(tr.Horizon)
-		}
+		r.events += r.trainEpisode(tr.Horizon)
 		shipperReward, carrierReward := r.rewards()
 		if err := r.x.EndEpisode(); err != nil {
 			return fmt.Errorf("replicate %d, episode %d: %w", r.index, ep, err)
@@ -197,6 +193,16 @@ func (r *replicate) run(ctx context.Context, tick func()) error {
 		}
 	}
 	return nil
+}
+
+// trainEpisode runs a training episode of epochs 0..horizon and returns
+// the events handled: on the kernel where the market is one it supports
+// and the observer is attached, on the world otherwise.
+func (r *replicate) trainEpisode(horizon int) uint64 {
+	if r.w.kern != nil && r.x.Observer == agents.Observer(&r.obs) {
+		return r.w.kern.episode(horizon)
+	}
+	return r.w.episode(horizon)
 }
 
 // evalRow is the evaluation's row of evaluations.csv, in the order of evalColumns.
