@@ -195,17 +195,39 @@ func (P2Features) Dim() int { return 8 }
 
 // Fill writes the eight features.
 func (f P2Features) Fill(dst []float64, j *Job, v *View) {
+	f.FillJob(dst, j.Volume, j.Due, j.Distance, j.Shares, v)
+}
+
+// FillJob writes the eight features of a job given by its volume, remaining
+// due, distance and whether it shares its information: Fill for a caller
+// that keeps its jobs in arrays rather than as *Job.
+func (f P2Features) FillJob(dst []float64, volume, due int, distance float64, shares bool, v *View) {
+	var market [4]float64
+	if shares {
+		market = f.Market(v)
+	}
+	f.FillWith(dst, &market, volume, due, distance)
+}
+
+// Market returns features 1-4, the market's, which every sharing job sees
+// alike at a clearing.
+func (f P2Features) Market(v *View) [4]float64 {
+	return [4]float64{
+		float64(v.SharedVolume) / float64(f.MaxArrivals*f.MaxDue*f.MaxVolume),
+		v.SharedDue / float64(f.MaxDue),
+		v.SharedDistance / f.MaxDistance,
+		float64(v.SharedCount) / float64(f.MaxArrivals*f.MaxDue),
+	}
+}
+
+// FillWith writes the eight features of a job given the market's features
+// (Market for a sharing job, zeros for one that does not share): FillJob
+// for a caller that computes them once per clearing.
+func (f P2Features) FillWith(dst []float64, market *[4]float64, volume, due int, distance float64) {
 	dst = dst[:8]
 	dst[0] = 1
-	if j.Shares {
-		dst[1] = float64(v.SharedVolume) / float64(f.MaxArrivals*f.MaxDue*f.MaxVolume)
-		dst[2] = v.SharedDue / float64(f.MaxDue)
-		dst[3] = v.SharedDistance / f.MaxDistance
-		dst[4] = float64(v.SharedCount) / float64(f.MaxArrivals*f.MaxDue)
-	} else {
-		dst[1], dst[2], dst[3], dst[4] = 0, 0, 0, 0
-	}
-	dst[5] = float64(j.Volume) / float64(f.MaxVolume)
-	dst[6] = float64(j.Due) / float64(f.MaxDue)
-	dst[7] = j.Distance / f.MaxDistance
+	dst[1], dst[2], dst[3], dst[4] = market[0], market[1], market[2], market[3]
+	dst[5] = float64(volume) / float64(f.MaxVolume)
+	dst[6] = float64(due) / float64(f.MaxDue)
+	dst[7] = distance / f.MaxDistance
 }

@@ -1,6 +1,7 @@
 package agents
 
 import (
+	"fmt"
 	"math/rand/v2"
 
 	"github.com/freightsim/freightsim/policy"
@@ -138,6 +139,33 @@ func (g *Gaussian) Quote(rng *rand.Rand, j *Job, v *View, rec *Record) float64 {
 // through the risk utility, to the episode's batch.
 func (g *Gaussian) Learn(rec *Record) {
 	rec.addTo(g.batch, g.Risk)
+}
+
+// LearnRows is Learn for a caller that keeps the decisions of many jobs
+// in rows of parallel slices rather than in Records: row r holds a
+// decision's features phi[r*Dim:(r+1)*Dim], the action, mean and sigma it
+// drew, the reward that followed it until the next decision of its job,
+// and its group (the job's remaining due, >= 0). Job t, the t-th to
+// finish, has its decisions in rows from[t] to from[t]+count[t]-1, in
+// order. It panics if the slices are not parallel, a job's rows fall
+// outside them or a group is negative.
+func (g *Gaussian) LearnRows(phi, action, mean, sigma, reward []float64, group, from, count []int) {
+	rows := len(action)
+	if len(phi) != rows*len(g.Policy.Theta) || len(mean) != rows || len(sigma) != rows || len(reward) != rows || len(group) != rows || len(from) != len(count) {
+		panic(fmt.Sprintf("agents: Gaussian.LearnRows with %d actions, %d features (want %d per action), %d means, %d sigmas, %d rewards, %d groups, %d jobs' first rows and %d counts",
+			rows, len(phi), len(g.Policy.Theta), len(mean), len(sigma), len(reward), len(group), len(from), len(count)))
+	}
+	for t, f := range from {
+		if f < 0 || count[t] < 0 || f+count[t] > rows {
+			panic(fmt.Sprintf("agents: Gaussian.LearnRows: job %d has rows %d to %d of %d", t, f, f+count[t]-1, rows))
+		}
+		for _, k := range group[f : f+count[t]] {
+			if k < 0 {
+				panic(fmt.Sprintf("agents: Gaussian.LearnRows: job %d has group %d, want >= 0", t, k))
+			}
+		}
+	}
+	addTrajectories(g.batch, g.Risk, phi, action, mean, sigma, reward, group, from, count)
 }
 
 // Update applies the episode's REINFORCE update and empties the batch.

@@ -73,9 +73,15 @@ type Carrier struct {
 // Cost is the carrier's cost of transporting j: k * volume * distance,
 // times the job's private cost factor for this carrier when one was drawn.
 func (c *Carrier) Cost(j *Job) float64 {
-	cost := c.CostRate * float64(j.Volume) * j.Distance
+	cost := c.CostOf(j.Volume, j.Distance)
 	if c.Index < len(j.CostFactors) {
 		cost *= j.CostFactors[c.Index]
 	}
 	return cost
+}
+
+// CostOf is the carrier's cost of transporting volume units over distance
+// without a private cost factor: k * volume * distance.
+func (c *Carrier) CostOf(volume int, distance float64) float64 {
+	return c.CostRate * float64(volume) * distance
 }

@@ -110,31 +110,52 @@ func (r *Record) Reset() {
 // utility u, to b as one trajectory. The returns are summed in place in
 // b.Return, as Returns sums them. A record without a decision adds nothing.
 func (r *Record) addTo(b *policy.Batch, u policy.Utility) {
-	if r.Len() == 0 {
-		return
+	from, count := [1]int{0}, [1]int{len(r.Action)}
+	addTrajectories(b, u, r.Phi, r.Action, r.Mean, r.Sigma, r.Reward, r.Group, from[:], count[:])
+}
+
+// addTrajectories adds jobs' decisions with their returns, through the
+// utility u, to b, one trajectory per job: job t's decisions are rows
+// from[t] to from[t]+count[t]-1 of the parallel slices (phi with b.Dim()
+// features per row, the reward that followed each decision until the
+// next, groups >= 0), as a Record holds one job's; a job without a
+// decision adds nothing. The returns are summed in place in b.Return, as
+// Returns sums them. The slices are parallel and the groups checked where
+// decisions enter: each of the batch's slices grows once, and the few
+// decisions of a job are stored element by element, without
+// AddTrajectory's checks or a bulk copy's call per slice.
+func addTrajectories(b *policy.Batch, u policy.Utility, phi, actions, means, sigmas, rewards []float64, groups, from, count []int) {
+	dim, total := b.Dim(), 0
+	for _, c := range count {
+		total += c
 	}
-	start, n := len(b.Return), len(r.Action)
-	// The record's slices are parallel by construction and its groups are
-	// remaining dues (>= 0, checked by Decide): each of the batch's slices
-	// grows once and the few decisions are stored element by element,
-	// without AddTrajectory's checks or a bulk copy's call per slice.
-	b.Phi = append(b.Phi, r.Phi...)
-	action, mean, sigma := extend(b.Action, n), extend(b.Mean, n), extend(b.Sigma, n)
-	ret, group := extend(b.Return, n), extend(b.Group, n)
-	for i := range n {
-		k := start + i
-		action[k], mean[k], sigma[k] = r.Action[i], r.Mean[i], r.Sigma[i]
-		ret[k], group[k] = r.Reward[i], r.Group[i]
-	}
-	b.Action, b.Mean, b.Sigma, b.Return, b.Group = action, mean, sigma, ret, group
-	b.EndTrajectory()
-	ret = b.Return[start:]
-	for i := len(ret) - 2; i >= 0; i-- {
-		ret[i] += ret[i+1]
-	}
-	if u.Lambda != 0 {
-		for i, x := range ret {
-			ret[i] = u.Apply(x)
+	b.Phi = slices.Grow(b.Phi, total*dim)
+	b.Action, b.Mean, b.Sigma = slices.Grow(b.Action, total), slices.Grow(b.Mean, total), slices.Grow(b.Sigma, total)
+	b.Return, b.Group = slices.Grow(b.Return, total), slices.Grow(b.Group, total)
+	for t, f := range from {
+		n := count[t]
+		if n == 0 {
+			continue
+		}
+		b.Phi = append(b.Phi, phi[f*dim:(f+n)*dim]...)
+		start := len(b.Action)
+		end := start + n
+		action, mean, sigma, ret, group := b.Action[:end], b.Mean[:end], b.Sigma[:end], b.Return[:end], b.Group[:end]
+		for i := range n {
+			k, r := start+i, f+i
+			action[k], mean[k], sigma[k] = actions[r], means[r], sigmas[r]
+			ret[k], group[k] = rewards[r], groups[r]
+		}
+		b.Action, b.Mean, b.Sigma, b.Return, b.Group = action, mean, sigma, ret, group
+		b.EndTrajectory()
+		ret = ret[start:]
+		for i := len(ret) - 2; i >= 0; i-- {
+			ret[i] += ret[i+1]
+		}
+		if u.Lambda != 0 {
+			for i, x := range ret {
+				ret[i] = u.Apply(x)
+			}
 		}
 	}
 }

@@ -17,6 +17,8 @@ type View struct {
 	SharedVolume   int     // their total volume
 	SharedDue      float64 // their average remaining due (see P2Running)
 	SharedDistance float64 // their average distance (see P2Running)
+
+	sumDue, sumDist float64 // while observing without P2Running: the sums behind the averages
 }
 
 // Observe fills the market statistics of v from the waiting jobs, in order.
@@ -24,28 +26,45 @@ type View struct {
 // code: after each sharing job the "averages" are updated as
 // avg = (avg + x)/n, n being the count so far, so they are not means.
 func (v *View) Observe(waiting []*Job, p2Running bool) {
-	v.Waiting = len(waiting)
+	v.Begin(len(waiting))
+	for _, j := range waiting {
+		v.Add(j.Volume, j.Due, j.Distance, j.Shares, p2Running)
+	}
+	v.End(p2Running)
+}
+
+// Begin starts the market statistics of waiting jobs, which [View.Add]
+// takes one by one, in order, and [View.End] completes: what Observe does,
+// for a caller that keeps its jobs in arrays rather than as *Job.
+func (v *View) Begin(waiting int) {
+	v.Waiting = waiting
 	v.WaitingVolume, v.SharedCount, v.SharedVolume = 0, 0, 0
 	v.SharedDue, v.SharedDistance = 0, 0
-	var sumDue, sumDist float64
-	for _, j := range waiting {
-		v.WaitingVolume += j.Volume
-		if !j.Shares {
-			continue
-		}
-		v.SharedCount++
-		v.SharedVolume += j.Volume
-		if p2Running {
-			n := float64(v.SharedCount)
-			v.SharedDue = (v.SharedDue + float64(j.Due)) / n
-			v.SharedDistance = (v.SharedDistance + j.Distance) / n
-		} else {
-			sumDue += float64(j.Due)
-			sumDist += j.Distance
-		}
+	v.sumDue, v.sumDist = 0, 0
+}
+
+// Add takes one waiting job into the statistics (see Begin).
+func (v *View) Add(volume, due int, distance float64, shares, p2Running bool) {
+	v.WaitingVolume += volume
+	if !shares {
+		return
 	}
+	v.SharedCount++
+	v.SharedVolume += volume
+	if p2Running {
+		n := float64(v.SharedCount)
+		v.SharedDue = (v.SharedDue + float64(due)) / n
+		v.SharedDistance = (v.SharedDistance + distance) / n
+	} else {
+		v.sumDue += float64(due)
+		v.sumDist += distance
+	}
+}
+
+// End completes the statistics (see Begin).
+func (v *View) End(p2Running bool) {
 	if !p2Running && v.SharedCount > 0 {
-		v.SharedDue = sumDue / float64(v.SharedCount)
-		v.SharedDistance = sumDist / float64(v.SharedCount)
+		v.SharedDue = v.sumDue / float64(v.SharedCount)
+		v.SharedDistance = v.sumDist / float64(v.SharedCount)
 	}
 }

@@ -231,7 +231,8 @@ func scaledBalanced(tb testing.TB, k, candidates int) scenario.Config {
 
 // BenchmarkEpisode is one training episode of a preset after a warm-up:
 // arrivals, clearings, learning and the episode's update, on the training
-// streams. allocs/epoch is what the steady state allocates per epoch; 0
+// streams, on the kernel where a replicate runs its training episodes
+// there (P2). allocs/epoch is what the steady state allocates per epoch; 0
 // means an episode leaves no garbage.
 func BenchmarkEpisode(b *testing.B) {
 	for _, preset := range []string{"smart-containers-2020", "balanced", "capacity-driven"} {
@@ -241,7 +242,7 @@ func BenchmarkEpisode(b *testing.B) {
 			r.x.Learning = true
 			episode := func() {
 				r.obs.episode.Reset()
-				r.w.episode(sc.Training.Horizon)
+				r.trainEpisode(sc.Training.Horizon)
 				if err := r.x.EndEpisode(); err != nil {
 					b.Fatal(err)
 				}

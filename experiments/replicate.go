@@ -116,6 +116,7 @@ func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyF
 		price, _ := sc.Market.Price.Auction()
 		r.w.cda, r.w.quotes = agents.NewCDA(x, price), sc.Market.Quotes
 	}
+	r.w.kern = newKernel(sc, r.w, x, &r.obs)
 	return r, nil
 }
 
@@ -166,7 +167,7 @@ func (r *replicate) run(ctx context.Context, tick func()) error {
 		r.x.Learning = true
 		r.obs.eval = false
 		r.obs.episode.Reset()
-		r.events += r.w.episode(tr.Horizon)
+		r.events += r.trainEpisode(tr.Horizon)
 		shipperReward, carrierReward := r.rewards()
 		if err := r.x.EndEpisode(); err != nil {
 			return fmt.Errorf("replicate %d, episode %d: %w", r.index, ep, err)
@@ -192,6 +193,16 @@ func (r *replicate) run(ctx context.Context, tick func()) error {
 		}
 	}
 	return nil
+}
+
+// trainEpisode runs a training episode of epochs 0..horizon and returns
+// the events handled: on the kernel where the market is one it supports
+// and the observer is attached, on the world otherwise.
+func (r *replicate) trainEpisode(horizon int) uint64 {
+	if r.w.kern != nil && r.x.Observer == agents.Observer(&r.obs) {
+		return r.w.kern.episode(horizon)
+	}
+	return r.w.episode(horizon)
 }
 
 // evalRow is the evaluation's row of evaluations.csv, in the order of evalColumns.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/experiments/scenario"
+	"github.com/freightsim/freightsim/market"
 	"github.com/freightsim/freightsim/sim"
 )
 
@@ -45,6 +46,7 @@ type world struct {
 	arrive arrival
 	depart departure
 	net    *network // a freight network's trucks (network.go); nil in a one-hub market
+	kern   *kernel  // the training episodes' single loop, when the market is one it supports; nil otherwise
 
 	// With a continuous double auction (market.clearing cda):
 	cda        *agents.CDA
@@ -230,4 +232,210 @@ func (w *world) episode(horizon int) uint64 {
 		w.net.finish(max(float64(horizon+1), w.eng.Now()))
 	}
 	return w.eng.Processed()
+}
+
+// kernel runs a training episode of the simplest market in one loop over
+// arrays of jobs, with no event queue, no interface call and no observer
+// call per job: one learning shipper quoting from a linear-Gaussian policy
+// on P2's features, one carrier asking its cost and departing once per
+// epoch, the random job stream (no fixed jobs, no private cost factors, no
+// segments), a knapsack broker. That is P2's market, where a replicate
+// spends nearly all its time in training episodes. newKernel chooses it
+// for every market it supports, without a switch; world.episode, with the
+// exchange and the observer, stays the reference that it reproduces bit for
+// bit (the same draws from the same streams, the same operations in the
+// same order), which TestKernelSameAsWorld and FuzzKernel check. Evaluation
+// and the equilibrium measurement run on the world.
+//
+// A job lives in a slot of the arrays from its arrival to its end; its
+// decisions are written once, in place, into its slot's rows and handed to
+// the learner from there when it finishes.
+type kernel struct {
+	w   *world
+	x   *agents.Exchange
+	obs *observer
+	g   *agents.Gaussian
+	f   agents.P2Features
+
+	dim, per int     // features per decision; decisions per job at most (largest due + 1)
+	offset   float64 // the carrier's first departure, in (0, 1); one per epoch after it
+
+	// per slot:
+	volume, due []int
+	dist, value []float64
+	cost        []float64 // the carrier's, its ask
+	shares      []bool
+	decided     []int // decisions so far
+	// per slot s and decision d < per, at row s*per+d:
+	phi                         []float64 // dim features per row
+	action, mean, sigma, reward []float64
+	group                       []int
+
+	free, waiting []int32 // slots: unused; waiting, in order of arrival
+	ended, count  []int   // at a clearing, per job that ends, in order: its first row and its decisions
+	orders        []market.Order
+	job           agents.Job // the generator's draws, copied into a slot
+	view          agents.View
+}
+
+// newKernel returns the kernel of r's training episodes, or nil when r's
+// market is not one it supports.
+func newKernel(sc *scenario.Config, w *world, x *agents.Exchange, obs *observer) *kernel {
+	if w.net != nil || w.cda != nil || w.fixed != nil || w.costs != nil ||
+		len(x.Shippers) != 1 || len(x.Carriers) != 1 || x.Segments() != 1 || len(sc.Carriers) != 1 {
+		return nil
+	}
+	g, ok := x.Shippers[0].Strategy.(*agents.Gaussian)
+	if !ok || g.Policy == nil {
+		return nil
+	}
+	f, ok := g.Features.(agents.P2Features)
+	if !ok || len(g.Policy.Theta) != f.Dim() {
+		return nil
+	}
+	if _, ok := x.Carriers[0].Strategy.(agents.TruthfulAsk); !ok {
+		return nil
+	}
+	// One departure per epoch, at t+offset with offset in (0, 1) and a
+	// multiple of 1/1024, so that offset+t is exact: between epoch t's
+	// arrivals and epoch t+1's.
+	s := sc.Carriers[0].Schedule
+	if s.Period != 1 || !(s.Offset > 0 && s.Offset < 1) || s.Offset*1024 != math.Trunc(s.Offset*1024) {
+		return nil
+	}
+	return &kernel{w: w, x: x, obs: obs, g: g, f: f, dim: f.Dim(), per: w.gen.Due.Max + 1, offset: s.Offset}
+}
+
+// episode is world.episode for a training episode (learning, the observer
+// attached) of epochs 0..horizon; it returns the number of events the
+// world's engine would have handled.
+func (k *kernel) episode(horizon int) uint64 {
+	k.free = append(k.free, k.waiting...) // abandoned at the end of the last episode
+	k.waiting = k.waiting[:0]
+	w := k.w
+	var events uint64
+	departs := k.offset < float64(horizon+1) // world.scheduleDeparture, nothing waiting yet
+	for t := 0; t <= horizon || departs; t++ {
+		if t <= horizon {
+			k.arrive()
+			events++
+		}
+		if !departs {
+			continue
+		}
+		k.depart()
+		events++
+		departs = k.offset+float64(t+1) < float64(horizon+1) || (w.drain && len(k.waiting) > 0)
+	}
+	return events
+}
+
+// arrive brings an epoch's jobs, drawn as world's arrival draws them.
+func (k *kernel) arrive() {
+	w := k.w
+	for range w.gen.Arrivals.Draw(w.jobs) {
+		j := &k.job
+		j.Value = 0 // a pooled job's, when the generator draws none
+		w.gen.Fill(w.jobs, j)
+		var s int32
+		if n := len(k.free); n > 0 {
+			s, k.free = k.free[n-1], k.free[:n-1]
+		} else {
+			s = int32(len(k.volume))
+			k.volume, k.due, k.decided = append(k.volume, 0), append(k.due, 0), append(k.decided, 0)
+			k.dist, k.value, k.shares = append(k.dist, 0), append(k.value, 0), append(k.shares, false)
+			k.cost = append(k.cost, 0)
+			k.phi = append(k.phi, make([]float64, k.per*k.dim)...)
+			k.action = append(k.action, make([]float64, k.per)...)
+			k.mean = append(k.mean, make([]float64, k.per)...)
+			k.sigma = append(k.sigma, make([]float64, k.per)...)
+			k.reward = append(k.reward, make([]float64, k.per)...)
+			k.group = append(k.group, make([]int, k.per)...)
+		}
+		k.volume[s], k.due[s], k.dist[s], k.value[s], k.shares[s], k.decided[s] = j.Volume, j.Due, j.Distance, j.Value, j.Shares, 0
+		k.cost[s] = k.x.Carriers[0].CostOf(j.Volume, j.Distance)
+		k.waiting = append(k.waiting, s)
+	}
+}
+
+// depart is the exchange's DepartAll for the one carrier, with the
+// observer's training counts: quotes, the knapsack, rewards, and the jobs
+// that end handed to the learner.
+func (k *kernel) depart() {
+	sh, car := k.x.Shippers[0], k.x.Carriers[0]
+	p2 := k.x.P2Running
+	v := &k.view
+	v.Begin(len(k.waiting))
+	for _, s := range k.waiting {
+		v.Add(k.volume[s], k.due[s], k.dist[s], k.shares[s], p2)
+	}
+	v.End(p2)
+	p, rng, dim := k.g.Policy, sh.Rand, k.dim
+	var none [4]float64
+	shared := k.f.Market(v) // what every sharing job sees
+	k.orders = k.orders[:0]
+	for _, s := range k.waiting {
+		d := int(s)*k.per + k.decided[s]
+		phi := k.phi[d*dim : (d+1)*dim : (d+1)*dim]
+		seen := &none
+		if k.shares[s] {
+			seen = &shared
+		}
+		k.f.FillWith(phi, seen, k.volume[s], k.due[s], k.dist[s])
+		a, mu := p.Sample(rng, phi)
+		k.action[d], k.mean[d], k.sigma[d], k.group[d], k.reward[d] = a, mu, p.Sigma, k.due[s], 0
+		k.decided[s]++
+		k.orders = append(k.orders, market.Order{Volume: k.volume[s], Bid: a, Ask: k.cost[s]})
+	}
+	cl := k.x.Broker.Clear(k.orders, car.Capacity)
+	e := &k.obs.episode
+	for _, o := range k.orders {
+		e.AddQuote(o.Bid, o.Ask)
+	}
+	e.AddClearing(car.Capacity, cl.Volume)
+	for _, pay := range cl.Pay {
+		e.AddTrade(pay)
+	}
+	if cl.Volume > 0 {
+		car.Reward -= car.FixedCost
+	}
+	keep := k.waiting[:0]
+	k.ended, k.count = k.ended[:0], k.count[:0]
+	next := 0 // the next of cl.Selected (ascending)
+	for i, s := range k.waiting {
+		d := int(s)*k.per + k.decided[s] - 1
+		switch {
+		case next < len(cl.Selected) && cl.Selected[next] == i:
+			r := k.value[s] - cl.Pay[next]
+			k.reward[d] += r
+			sh.Reward += r
+			car.Reward += cl.Receive[next] - k.cost[s]
+			next++
+			k.finish(s)
+		case k.due[s] == 0:
+			r := -sh.Penalty * float64(k.volume[s])
+			k.reward[d] += r
+			sh.Reward += r
+			k.finish(s)
+		default:
+			r := -sh.HoldingCost * float64(k.volume[s])
+			k.reward[d] += r
+			sh.Reward += r
+			k.due[s]--
+			keep = append(keep, s)
+		}
+	}
+	k.waiting = keep
+	if len(k.ended) > 0 {
+		k.g.LearnRows(k.phi, k.action, k.mean, k.sigma, k.reward, k.group, k.ended, k.count)
+	}
+}
+
+// finish notes that slot s's job ended, for the learner, counts it and
+// frees the slot (its rows stay until the clearing's end, when the learner
+// takes them: no job arrives before).
+func (k *kernel) finish(s int32) {
+	k.ended, k.count = append(k.ended, int(s)*k.per), append(k.count, k.decided[s])
+	k.obs.episode.AddJob()
+	k.free = append(k.free, s)
 }
