@@ -25,7 +25,7 @@ func BenchmarkLearnerEpisode(b *testing.B) {
 		for _, learner := range []string{"p2", "natural", "ppo", "ppo-tuned"} {
 			b.Run(preset+"/"+learner, func(b *testing.B) {
 				var sets []string
-				for _, kv := range learnerSets[learner] {
+				for _, kv := range learnerSets(preset, learner) {
 					sets = append(sets, "shippers[0].strategy."+kv, "carriers[0].strategy."+kv)
 				}
 				sc, err := scenario.ResolveWith(preset, sets)
@@ -59,14 +59,17 @@ func BenchmarkLearnerEpisode(b *testing.B) {
 }
 
 // learnerSets are the --set keys (under each side's strategy) of the
-// learners BenchmarkLearnerEpisode times; ppo-tuned is PPO as
-// docs/EXPERIMENTS.md (section Learners) configures it to reach the
-// default learner's accuracy.
-var learnerSets = map[string][]string{
-	"p2":        {"learner=p2"},
-	"natural":   {"learner=natural"},
-	"ppo":       {"learner=ppo"},
-	"ppo-tuned": {"learner=ppo", "ppo.anneal_lr=true", "ppo.linear=true", "ppo.ridge=1"},
+// learners BenchmarkLearnerEpisode times on preset; ppo-tuned is PPO as
+// docs/EXPERIMENTS.md (section Learners, PPO with annealed steps)
+// configures it for that preset.
+func learnerSets(preset, learner string) []string {
+	if learner != "ppo-tuned" {
+		return []string{"learner=" + learner}
+	}
+	if preset == "bilateral" {
+		return []string{"learner=ppo", "ppo.anneal_lr=true", "ppo.linear=true", "ppo.ridge=1"}
+	}
+	return []string{"learner=ppo", "ppo.anneal_lr=true", "ppo.episodes=4"}
 }
 
 // cpuTime is the CPU time the process has used, user and system, in nanoseconds.
