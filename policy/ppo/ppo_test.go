@@ -256,7 +256,8 @@ func TestPPOHotPathsDoNotAllocate(t *testing.T) {
 }
 
 // With Anneal T the steps fall linearly to 0: batch t steps by
-// LR*(1 - t/T), so the first batch is the same as without annealing
+// LR*(1 - t/T) (to 1e-15, the rounding of that product), so the first
+// batch is the same as without annealing
 // (identical parameters), the steps of batches 0..T-1 are in use, and from
 // batch T on the parameters of the policy's mean do not move at all
 // (exactly; the critic's output layer is still rescaled with its targets,
