@@ -12,8 +12,9 @@ import (
 
 // BenchmarkLearnerEpisode times one training episode, with its updates, of
 // a preset for each learner on both sides: P2's rule (learner p2), the
-// default learner (natural) and PPO with its defaults (two hidden layers
-// of 16 units, 10 epochs of minibatches of 64 per episode). bilateral has
+// default learner (natural), PPO with its defaults (two hidden layers
+// of 16 units, 10 epochs of minibatches of 64 per episode) and PPO as
+// configured in docs/EXPERIMENTS.md (ppo-tuned, learnerSets). bilateral has
 // 50 decisions per side an episode, strategic-bidding-deterministic 80, so
 // the ratios to p2 are the learners' cost per episode in the simulator,
 // markets and engine included. README's speed table quotes them. Besides
@@ -21,9 +22,13 @@ import (
 // (getrusage), which a machine shared with other work does not inflate.
 func BenchmarkLearnerEpisode(b *testing.B) {
 	for _, preset := range []string{"bilateral", "strategic-bidding-deterministic"} {
-		for _, learner := range []string{"p2", "natural", "ppo"} {
+		for _, learner := range []string{"p2", "natural", "ppo", "ppo-tuned"} {
 			b.Run(preset+"/"+learner, func(b *testing.B) {
-				sc, err := scenario.ResolveWith(preset, []string{"shippers[0].strategy.learner=" + learner, "carriers[0].strategy.learner=" + learner})
+				var sets []string
+				for _, kv := range learnerSets(preset, learner) {
+					sets = append(sets, "shippers[0].strategy."+kv, "carriers[0].strategy."+kv)
+				}
+				sc, err := scenario.ResolveWith(preset, sets)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -51,6 +56,20 @@ func BenchmarkLearnerEpisode(b *testing.B) {
 			})
 		}
 	}
+}
+
+// learnerSets are the --set keys (under each side's strategy) of the
+// learners BenchmarkLearnerEpisode times on preset; ppo-tuned is PPO as
+// docs/EXPERIMENTS.md (section Learners, PPO with annealed steps)
+// configures it for that preset.
+func learnerSets(preset, learner string) []string {
+	if learner != "ppo-tuned" {
+		return []string{"learner=" + learner}
+	}
+	if preset == "bilateral" {
+		return []string{"learner=ppo", "ppo.anneal_lr=true", "ppo.linear=true", "ppo.ridge=1"}
+	}
+	return []string{"learner=ppo", "ppo.anneal_lr=true", "ppo.episodes=4"}
 }
 
 // cpuTime is the CPU time the process has used, user and system, in nanoseconds.

@@ -94,7 +94,7 @@ func learner(sc *scenario.Config, st scenario.Strategy, f agents.Features, rng *
 	case scenario.LearnerNatural:
 		return naturalLearner(st, f, rng)
 	case scenario.LearnerPPO:
-		return ppoLearner(st, f, rng)
+		return ppoLearner(st, f, rng, sc.Training.Episodes)
 	}
 	if st.Policy == scenario.PolicyP2 {
 		rule := policy.Reinforce{AlphaMu: st.AlphaMu, AlphaSigma: st.AlphaSigma, Compat: sc.P2Compat, MinSigma: st.MinSigma}
@@ -197,12 +197,16 @@ func naturalLearner(st scenario.Strategy, f agents.Features, rng *rand.Rand) (ag
 	return l, nil
 }
 
-// ppoLearner builds a learner of the PPO family (package policy/ppo).
-func ppoLearner(st scenario.Strategy, f agents.Features, rng *rand.Rand) (agents.Strategy, error) {
+// ppoLearner builds a learner of the PPO family (package policy/ppo) for
+// a training of episodes+1 updates (episodes 0..episodes).
+func ppoLearner(st scenario.Strategy, f agents.Features, rng *rand.Rand, episodes int) (agents.Strategy, error) {
 	o := st.PPO
 	cfg := ppo.Config{Hidden: o.Hidden, Sigma0: st.Sigma, MinSigma: st.SigmaFloor(), MaxSigma: o.MaxSigma,
 		Clip: o.Clip, Epochs: o.Epochs, Minibatch: o.Minibatch, Episodes: o.Episodes, LR: o.LR, CriticLR: o.CriticLR,
 		Lambda: o.Lambda, Entropy: o.Entropy, TargetKL: o.TargetKL, Linear: o.Linear, Ridge: o.Ridge}
+	if o.AnnealLR && o.Episodes > 0 {
+		cfg.Anneal = (episodes + o.Episodes) / o.Episodes // ceil((episodes+1)/o.Episodes) batches
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

@@ -210,6 +210,7 @@ type PPO struct {
 	MaxSigma  float64 `yaml:"max_sigma"`  // upper bound of sigma (0: 4 * sigma)
 	Linear    bool    `yaml:"linear"`     // a linear path from the features to the policy's and critic's output
 	Ridge     float64 `yaml:"ridge"`      // penalty on the output weights of the policy's hidden layers
+	AnnealLR  bool    `yaml:"anneal_lr"`  // steps falling linearly to 0 over the training's episodes
 }
 
 // ZIP holds the parameters of a ZIP trader (Cliff 1997), see agents.ZIPParams.

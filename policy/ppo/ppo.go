@@ -28,6 +28,7 @@ type Config struct {
 	TargetKL    float64 // stop a batch's epochs once the mean KL from the old policy exceeds 1.5 times this; default 0.02
 	Linear      bool    // add a linear path from the features to the output of the policy and of the critic (a skip connection)
 	Ridge       float64 // penalty Ridge/2 * |u|² per minibatch on the output weights of the policy's hidden layers (not its linear path); default 0
+	Anneal      int     // batches over which the steps of the policy's mean and of the critic fall linearly from LR and CriticLR to 0 (then stay at 0; sigma's step stays LR); default 0, constant steps
 }
 
 // withDefaults returns c with its zero fields set.
@@ -88,6 +89,9 @@ func (c Config) Validate() error {
 	if math.IsNaN(c.Ridge) || math.IsInf(c.Ridge, 0) || c.Ridge < 0 {
 		return fmt.Errorf("ridge is %v: want a finite number >= 0", c.Ridge)
 	}
+	if c.Anneal < 0 {
+		return fmt.Errorf("anneal is %d: want a number of batches >= 0 (0: constant steps)", c.Anneal)
+	}
 	for _, f := range []struct {
 		name string
 		v    int
@@ -131,6 +135,17 @@ func (c Config) Validate() error {
 //     over the batch exceeds 1.5*TargetKL;
 //  3. folds the batch's features into the policy's normalisation.
 //
+// With Config.Anneal = T the Adam steps of the policy's mean and of the
+// critic in batch t are LR*(1 - t/T) and CriticLR*(1 - t/T), 0 from batch T
+// on (the "anneal_lr" of PPO's reference implementations): with a
+// constant step the mean keeps wandering, as far as a step per batch lets
+// it, along directions in which the payoff is flat; a step that falls to 0
+// makes the last policy a weighted average of the late batches' evidence
+// instead. Sigma's step is not annealed: sigma is bounded, so it cannot
+// wander, and the cost of noise keeps pushing it toward the floor, which
+// an annealed step would stop short of (measured on P1's deterministic
+// market: 1.32 against the floor 1.25 with batches of 4 episodes).
+//
 // Sigma cannot collapse: it is bounded in [MinSigma, MaxSigma] by the
 // policy's parametrisation, and each batch moves it at most as far as the
 // clipped ratio lets it.
@@ -147,11 +162,13 @@ type PPO struct {
 
 	critic         *net
 	cparams, cgrad []float64
-	popt, copt     policy.Adam
+	popt, copt     policy.Adam // the network of the policy (its mean), the critic
+	sopt           policy.Adam // rho, the policy's sigma parameter: never annealed
 	rng            *rand.Rand
 
 	buf      *policy.Batch
 	episodes int
+	batches  int     // batches trained on
 	retMS    float64 // running mean square of the critic's targets
 	fitted   bool
 
@@ -175,7 +192,7 @@ func New(rng *rand.Rand, dim int, cfg Config) *PPO {
 	o := &PPO{
 		Policy: p, cfg: cfg, rng: rng,
 		cparams: make([]float64, n), cgrad: make([]float64, n),
-		popt: policy.Adam{LR: cfg.LR}, copt: policy.Adam{LR: cfg.CriticLR},
+		popt: policy.Adam{LR: cfg.LR}, copt: policy.Adam{LR: cfg.CriticLR}, sopt: policy.Adam{LR: cfg.LR},
 		buf:   policy.NewBatch(dim),
 		pgrad: make([]float64, len(p.params)),
 		zeros: make([]float64, dim),
@@ -218,13 +235,27 @@ func (o *PPO) Update(b *policy.Batch) (policy.Stats, error) {
 	}
 	st.MeanReturn /= float64(D)
 	o.prepare()
+	o.anneal()
 	var err error
 	st.GradNorm, err = o.train()
+	o.batches++
 	for i := range D {
 		o.Policy.observe(o.buf.Features(i))
 	}
 	o.Policy.refresh()
 	return st, err
+}
+
+// anneal sets the steps of the batch about to be trained on: with
+// Config.Anneal = T > 0, batch t (from 0) steps the policy's mean by
+// LR*(1 - t/T) and the critic by CriticLR*(1 - t/T), both by 0 from batch T
+// on; sigma keeps the step LR.
+func (o *PPO) anneal() {
+	if o.cfg.Anneal == 0 {
+		return
+	}
+	f := max(0, 1-float64(o.batches)/float64(o.cfg.Anneal))
+	o.popt.LR, o.copt.LR = o.cfg.LR*f, o.cfg.CriticLR*f
 }
 
 // append copies b's decisions and trajectory ends into the learner's batch.
@@ -384,7 +415,10 @@ func (o *PPO) policyStep(m int) float64 {
 	p := o.Policy
 	o.policyGrad(m)
 	norm := policy.ClipNorm(p.grad, o.cfg.MaxGradNorm)
-	o.popt.Step(p.params, p.grad)
+	// Adam is per parameter: two optimisers with one step are one.
+	n := len(p.params) - 1
+	o.popt.Step(p.params[:n], p.grad[:n])
+	o.sopt.Step(p.params[n:], p.grad[n:])
 	return norm
 }
 

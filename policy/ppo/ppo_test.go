@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/freightsim/freightsim/policy"
@@ -251,5 +252,59 @@ func TestPPOHotPathsDoNotAllocate(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(5, func() { o.Update(b) }); n != 0 {
 		t.Errorf("Update allocates %v times per call", n)
+	}
+}
+
+// With Anneal T the steps fall linearly to 0: batch t steps by
+// LR*(1 - t/T) (to 1e-15, the rounding of that product), so the first
+// batch is the same as without annealing
+// (identical parameters), the steps of batches 0..T-1 are in use, and from
+// batch T on the parameters of the policy's mean do not move at all
+// (exactly; the critic's output layer is still rescaled with its targets,
+// which leaves its values where they were), while sigma's step stays LR.
+func TestPPOAnnealsItsStepsToZero(t *testing.T) {
+	const T = 3
+	var steps []float64 // the policy's step of each batch
+	run := func(anneal int) (*PPO, [][]float64) {
+		rng := rand.New(rand.NewPCG(5, 5))
+		o := New(rng, 2, Config{Sigma0: 1, Hidden: []int{4}, Anneal: anneal})
+		b := policy.NewBatch(2)
+		var after [][]float64
+		for range T + 2 {
+			banditEpisode(o.Policy, rng, b, 30, 1)
+			if _, err := o.Update(b); err != nil {
+				t.Fatal(err)
+			}
+			ps := o.Policy.Params()
+			after = append(after, slices.Clone(ps[:len(ps)-1]))
+			if anneal > 0 {
+				steps = append(steps, o.popt.LR)
+			}
+		}
+		return o, after
+	}
+	o, annealed := run(T)
+	_, constant := run(0)
+	if !slices.Equal(annealed[0], constant[0]) {
+		t.Error("the first batch with Anneal differs from the first without: its step should be the full LR")
+	}
+	for k := 1; k < T; k++ {
+		if want := o.cfg.LR * (1 - float64(k)/T); math.Abs(steps[k]-want) > 1e-15 {
+			t.Errorf("batch %d of %d stepped by %v, want LR*(1 - %d/%d) = %v", k, T, steps[k], k, T, want)
+		}
+		if slices.Equal(annealed[k], annealed[k-1]) {
+			t.Errorf("batch %d of %d did not move the parameters: its step should be LR*(1 - %d/%d)", k, T, k, T)
+		}
+	}
+	for k := T; k < T+2; k++ {
+		if !slices.Equal(annealed[k], annealed[k-1]) {
+			t.Errorf("batch %d moved the policy after the steps reached 0 at batch %d", k, T)
+		}
+	}
+	if o.popt.LR != 0 || o.copt.LR != 0 {
+		t.Errorf("steps %v and %v after %d batches, want 0", o.popt.LR, o.copt.LR, T+2)
+	}
+	if o.sopt.LR != o.cfg.LR {
+		t.Errorf("sigma's step is %v after %d batches, want LR %v: it is not annealed", o.sopt.LR, T+2, o.cfg.LR)
 	}
 }
