@@ -505,6 +505,14 @@ func (x *Exchange) recycle(j *Job) {
 	x.free = append(x.free, j)
 }
 
+// unwrap is the learner l wraps (see addLearner), or l.
+func unwrap(l Learner) Learner {
+	if u, ok := l.(interface{ Unwrap() Learner }); ok {
+		return u.Unwrap()
+	}
+	return l
+}
+
 // Abandon drops the waiting jobs without learning from them or reporting
 // them, as the P2 code does with jobs still waiting when an episode ends
 // (its quirk (d)).
@@ -545,14 +553,17 @@ func (x *Exchange) EndEpisode() error {
 	return err
 }
 
-// addLearner adds s to x.learners if it learns and is not there yet.
+// addLearner adds s to x.learners if it learns and neither it nor a
+// strategy wrapping the same learner is there yet: a strategy that wraps
+// a learner other agents share says which by a method Unwrap() Learner,
+// and the first of them is updated.
 func (x *Exchange) addLearner(s Strategy) {
 	l, ok := s.(Learner)
 	if !ok {
 		return
 	}
 	for _, seen := range x.learners {
-		if seen == l {
+		if unwrap(seen) == unwrap(l) {
 			return
 		}
 	}

@@ -1,7 +1,10 @@
 package experiments
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/freightsim/freightsim/agents"
@@ -12,19 +15,7 @@ import (
 // quotes one ask for all the jobs of a clearing, records it as each job's
 // action, and draws a new one at the next clearing.
 func TestOneAskPerClearing(t *testing.T) {
-	sc, err := scenario.Resolve("large-market")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := buildStrategy(&sc, sc.Carriers[0].Strategy, Agent{Carrier: true, Rand: rand.New(rand.NewPCG(1, 1)), Scales: sc.Scales()}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, ok := st.(agents.Described)
-	if !ok {
-		t.Fatalf("the large-market carrier's strategy %T is not a described learner", st)
-	}
-	o := &oneAsk{Described: d}
+	o := &oneAsk{Described: largeMarketCarrier(t), open: new([]merge)}
 	car := &agents.Carrier{Capacity: 1, CostRate: 1}
 	rng := rand.New(rand.NewPCG(2, 2))
 	var asks []float64
@@ -42,5 +33,115 @@ func TestOneAskPerClearing(t *testing.T) {
 	}
 	if asks[0] != asks[1] || asks[0] != asks[2] || asks[3] != asks[4] || asks[3] != asks[5] || asks[0] == asks[3] {
 		t.Errorf("asks %v: want one ask per clearing of three jobs, a new one at the next", asks)
+	}
+}
+
+// largeMarketCarrier builds the learner of the large-market preset's first
+// carrier.
+func largeMarketCarrier(t *testing.T) agents.Described {
+	t.Helper()
+	sc, err := scenario.Resolve("large-market")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := buildStrategy(&sc, sc.Carriers[0].Strategy, Agent{Carrier: true, Rand: rand.New(rand.NewPCG(1, 1)), Scales: sc.Scales()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := st.(agents.Described)
+	if !ok {
+		t.Fatalf("the large-market carrier's strategy %T is not a described learner", st)
+	}
+	return d
+}
+
+// spy records what a oneAsk hands its learner.
+type spy struct {
+	agents.Described
+	actions, returns []float64
+	updates          int
+}
+
+func (s *spy) Learn(rec *agents.Record) {
+	for i, r := range rec.Returns(nil) {
+		s.actions, s.returns = append(s.actions, rec.Action[i]), append(s.returns, r)
+	}
+}
+
+func (s *spy) Update() error { s.updates++; return nil }
+
+// TestOneAskLearnsOneDecisionPerClearing: the records of a clearing's
+// jobs reach the learner as one decision, the clearing's ask, whose
+// return is the sum of theirs (exact: the rewards are dyadic), whatever
+// the order the jobs finish in; a clearing whose records are not all in
+// by the update is handed on then.
+func TestOneAskLearnsOneDecisionPerClearing(t *testing.T) {
+	s := &spy{Described: largeMarketCarrier(t)}
+	o := &oneAsk{Described: s, open: new([]merge)}
+	car := &agents.Carrier{Capacity: 1, CostRate: 1}
+	rng := rand.New(rand.NewPCG(2, 2))
+	var recs [2][3]agents.Record
+	var asks [2]float64
+	for c := range 2 {
+		v := &agents.View{Now: float64(c) + 0.5, Carrier: car, Capacity: 1, Waiting: 3}
+		for j := range 3 {
+			job := &agents.Job{ID: int64(3*c + j), Volume: 1, Distance: 1, CostFactors: []float64{0.4}}
+			asks[c] = o.Quote(rng, job, v, &recs[c][j])
+			recs[c][j].Pay(float64(j+1) / 4)
+		}
+	}
+	o.Learn(&recs[1][2])
+	o.Learn(&recs[0][1])
+	o.Learn(&recs[0][0])
+	if len(s.actions) != 0 {
+		t.Fatalf("handed on %v before a clearing's records were all learned", s.actions)
+	}
+	o.Learn(&recs[0][2])
+	if len(s.actions) != 1 || s.actions[0] != asks[0] || s.returns[0] != 1.5 {
+		t.Fatalf("after clearing 0's three records: handed actions %v, returns %v; want [%v] and [1.5]", s.actions, s.returns, asks[0])
+	}
+	if err := o.Update(); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.actions) != 2 || s.actions[1] != asks[1] || s.returns[1] != 0.75 || s.updates != 1 {
+		t.Errorf("after the update: handed actions %v, returns %v, %d updates; want clearing 1's ask %v with the one record learned (0.75), one update", s.actions, s.returns, s.updates, asks[1])
+	}
+}
+
+// TestShareOneLearner: carriers whose strategy says share have one
+// learner and one list of open clearings, and the learner is updated once
+// an episode; strategies that differ cannot share.
+func TestShareOneLearner(t *testing.T) {
+	sc, err := scenario.ResolveWith("large-market", []string{"carriers[*].strategy.share=true"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := newReplicate(&sc, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := r.x.Carriers[0].Strategy.(*oneAsk)
+	for i, c := range r.x.Carriers {
+		o, ok := c.Strategy.(*oneAsk)
+		if !ok || o.Described != first.Described || o.open != first.open || o == first && i > 0 {
+			t.Fatalf("carrier %d: strategy %T does not share carrier 0's learner and open clearings", i, c.Strategy)
+		}
+	}
+	s := &spy{Described: first.Described}
+	for _, c := range r.x.Carriers {
+		c.Strategy.(*oneAsk).Described = s
+	}
+	r.x.Learning = true
+	if err := r.x.EndEpisode(); err != nil {
+		t.Fatal(err)
+	}
+	if s.updates != 1 {
+		t.Errorf("the shared learner was updated %d times at an episode's end, want once", s.updates)
+	}
+	bad := sc
+	bad.Carriers = slices.Clone(sc.Carriers)
+	bad.Carriers[3].Strategy.Sigma = 0.3
+	if ps := bad.Validate(); !strings.Contains(fmt.Sprint(ps), "carriers[3].strategy.share") {
+		t.Errorf("carrier 3 with another sigma shares: Validate gave %v, want a problem at carriers[3].strategy.share", ps)
 	}
 }

@@ -57,23 +57,45 @@ func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyF
 	if len(custom) > 0 {
 		strategies = custom[0]
 	}
+	var shared agents.Strategy // the learner of the shippers whose strategy says share
 	for i, s := range sc.Shippers {
-		st, err := buildStrategy(sc, s.Strategy, Agent{Index: i, Replicate: index, Rand: seed.Stream(r.seed, seed.PhaseInit, seed.RoleShipper+uint64(i)), Scales: sc.Scales()}, strategies)
+		st, err := shared, error(nil)
+		if !s.Strategy.Share || shared == nil {
+			st, err = buildStrategy(sc, s.Strategy, Agent{Index: i, Replicate: index, Rand: seed.Stream(r.seed, seed.PhaseInit, seed.RoleShipper+uint64(i)), Scales: sc.Scales()}, strategies)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("shippers[%d].strategy: %w", i, err)
+		}
+		if s.Strategy.Share {
+			shared = st
 		}
 		if g, ok := st.(agents.Described); ok && r.shipLearner == nil {
 			r.shipLearner = g
 		}
 		x.Shippers = append(x.Shippers, &agents.Shipper{HoldingCost: s.HoldingCost, Penalty: s.Penalty, Strategy: st})
 	}
+	shared = nil
+	var clearings *[]merge // the open clearings of the carriers sharing a learner (see oneAsk)
 	for i, c := range sc.Carriers {
-		st, err := buildStrategy(sc, c.Strategy, Agent{Carrier: true, Index: i, Replicate: index, Rand: seed.Stream(r.seed, seed.PhaseInit, seed.RoleCarrier+uint64(i)), Scales: sc.Scales()}, strategies)
+		st, err := shared, error(nil)
+		if !c.Strategy.Share || shared == nil {
+			st, err = buildStrategy(sc, c.Strategy, Agent{Carrier: true, Index: i, Replicate: index, Rand: seed.Stream(r.seed, seed.PhaseInit, seed.RoleCarrier+uint64(i)), Scales: sc.Scales()}, strategies)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("carriers[%d].strategy: %w", i, err)
 		}
+		if c.Strategy.Share {
+			shared = st
+		}
 		if d, ok := st.(agents.Described); ok && c.CostDraw == scenario.CostDrawRound {
-			st = &oneAsk{Described: d}
+			o := &oneAsk{Described: d, open: new([]merge)}
+			if c.Strategy.Share {
+				if clearings == nil {
+					clearings = o.open
+				}
+				o.open = clearings
+			}
+			st = o
 		}
 		if g, ok := st.(agents.Described); ok && r.carLearner == nil {
 			r.carLearner = g

@@ -171,3 +171,6 @@ func (p *LinearGaussian) addLogSigmaGrad(phi []float64, g float64, grad []float6
 		gw[i] += g * x
 	}
 }
+
+// sigmaFloor gives Natural's Anneal the floor of sigma.
+func (p *LinearGaussian) sigmaFloor() *float64 { return &p.MinSigma }

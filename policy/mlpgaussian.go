@@ -177,3 +177,6 @@ func (p *MLPGaussian) backward(gMu, gS float64, grad []float64) {
 	}
 	p.trunk.backward(p.params, grad)
 }
+
+// sigmaFloor gives Natural's Anneal the floor of sigma.
+func (p *MLPGaussian) sigmaFloor() *float64 { return &p.MinSigma }

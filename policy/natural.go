@@ -60,7 +60,8 @@ const (
 //     Schulman et al. 2015);
 //  6. lifts a global log sigma that has fallen below the policy's floor
 //     back to it (see LinearGaussian.LiftSigma), so that sigma can grow
-//     again.
+//     again; with Anneal that floor starts higher and falls linearly to
+//     the policy's own over the first Anneal.Updates updates.
 //
 // Why it converges where P2's rule and Adam stall: their steps are in the
 // units of the parameters, so they shrink with sigma² (P2) or move log
@@ -89,6 +90,9 @@ type Natural struct {
 	Full      bool    // use the full Fisher matrix instead of its diagonal
 	Critic    Critic  // the baseline; nil: the mean return of each Batch.Group
 	Utility   Utility // risk transform applied to returns before anything else
+	Anneal    Anneal  // a higher floor of sigma early in training; zero: none
+
+	floor float64 // the policy's own floor, read at the first update
 
 	util, adv  []float64
 	groupMean  []float64
@@ -129,6 +133,9 @@ func (n *Natural) Validate() error {
 	}
 	if math.IsNaN(n.Halving) || n.Halving < 0 {
 		return fmt.Errorf("halving is %v: want a number >= 0 (+Inf for a constant step)", n.Halving)
+	}
+	if a := n.Anneal; math.IsNaN(a.Sigma) || math.IsInf(a.Sigma, 0) || a.Sigma < 0 || math.IsNaN(a.Updates) || math.IsInf(a.Updates, 0) || a.Updates < 0 {
+		return fmt.Errorf("anneal is %+v: want a finite sigma >= 0 and a finite number of updates >= 0", a)
 	}
 	if math.IsNaN(n.Memory) || n.Memory < 0 || n.Memory > 1 {
 		return fmt.Errorf("memory is %v: want a number in [0, 1]", n.Memory)
@@ -230,6 +237,7 @@ func (n *Natural) Update(b *Batch) (Stats, error) {
 	for j, d := range n.dir {
 		params[j] += step * d
 	}
+	n.anneal()
 	if l, ok := p.(interface{ LiftSigma() }); ok {
 		l.LiftSigma()
 	}
@@ -239,6 +247,40 @@ func (n *Natural) Update(b *Batch) (Stats, error) {
 		}
 	}
 	return st, nil
+}
+
+// Anneal holds the floor of sigma above the policy's own early in
+// training, so that the learner explores widely while it is far from where
+// it will settle and the payoff's slope is measured from more of the
+// types, then narrows to the policy's floor: after the t-th update the
+// floor is MinSigma + (Sigma - MinSigma) (1 - t/Updates) while t < Updates,
+// MinSigma after. The mean learned at a wide sigma is the best reply to
+// noisy quotes, not to the mean ones; the fall to MinSigma lets it move to
+// the latter.
+type Anneal struct {
+	Sigma   float64 // the floor at the first update; at or below the policy's MinSigma: no annealing
+	Updates float64 // updates over which the floor falls linearly to MinSigma
+}
+
+// sigmaFloorer is a policy whose floor of sigma Anneal can set.
+type sigmaFloorer interface{ sigmaFloor() *float64 }
+
+// anneal sets the policy's floor of sigma for the next episode (see
+// Anneal); n.updates counts the updates done.
+func (n *Natural) anneal() {
+	f, ok := n.Policy.(sigmaFloorer)
+	if !ok || n.Anneal.Updates <= 0 {
+		return
+	}
+	fl := f.sigmaFloor()
+	if n.updates == 1 {
+		n.floor = *fl
+	}
+	if n.Anneal.Sigma <= n.floor {
+		return
+	}
+	left := max(0, 1-float64(n.updates)/n.Anneal.Updates)
+	*fl = n.floor + (n.Anneal.Sigma-n.floor)*left
 }
 
 // addFisher adds w * x x^T into f: its upper triangle, or its diagonal.

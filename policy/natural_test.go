@@ -275,3 +275,53 @@ func TestNaturalUpdateDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// TestNaturalAnneal: with Anneal the floor of sigma falls linearly from
+// Anneal.Sigma to the policy's own MinSigma over Anneal.Updates updates
+// (exact arithmetic: tolerance 1e-12), and sigma is lifted to it; without
+// Anneal the floor stays.
+func TestNaturalAnneal(t *testing.T) {
+	for _, mlp := range []bool{false, true} {
+		var p DistGrader
+		var floor *float64
+		if mlp {
+			mg := NewMLPGaussian(rand.New(rand.NewPCG(1, 1)), 2, []int{4}, 1, false)
+			mg.MinSigma = 0.1
+			p, floor = mg, &mg.MinSigma
+		} else {
+			lg := NewLinearGaussian(2, 1, false)
+			lg.MinSigma = 0.1
+			p, floor = lg, &lg.MinSigma
+		}
+		n := &Natural{Policy: p, Anneal: Anneal{Sigma: 0.5, Updates: 4}}
+		b := NewBatch(2)
+		rng := rand.New(rand.NewPCG(5, 5))
+		for u := 1; u <= 6; u++ {
+			banditBatch(p, rng, b, 50, 1, 1)
+			if _, err := n.Update(b); err != nil {
+				t.Fatal(err)
+			}
+			want := 0.1 + 0.4*max(0, 1-float64(u)/4)
+			if !scalar.EqualWithinAbsOrRel(*floor, want, 1e-12, 1e-12) {
+				t.Errorf("mlp %v, after update %d: floor %v, want %v", mlp, u, *floor, want)
+			}
+			if _, s := p.Dist([]float64{1, 0.5}); s < want-1e-12 {
+				t.Errorf("mlp %v, after update %d: sigma %v below the floor %v", mlp, u, s, want)
+			}
+		}
+	}
+	lg := NewLinearGaussian(2, 1, false)
+	lg.MinSigma = 0.1
+	n := &Natural{Policy: lg}
+	b := NewBatch(2)
+	banditBatch(lg, rand.New(rand.NewPCG(5, 5)), b, 50, 1, 1)
+	if _, err := n.Update(b); err != nil {
+		t.Fatal(err)
+	}
+	if lg.MinSigma != 0.1 {
+		t.Errorf("without Anneal the floor moved to %v, want 0.1", lg.MinSigma)
+	}
+	if err := (&Natural{Policy: lg, Anneal: Anneal{Sigma: math.NaN(), Updates: 1}}).Validate(); err == nil {
+		t.Error("Anneal.Sigma NaN: Validate gave no error")
+	}
+}

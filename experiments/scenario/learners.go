@@ -21,6 +21,12 @@ func (st Strategy) validateNatural(p string) config.Problems {
 	if math.IsNaN(n.Halving) || n.Halving <= 0 {
 		bad("natural.halving", "%v: want a number of updates > 0 (.inf for a constant step)", n.Halving)
 	}
+	if a := n.AnnealUpdates; math.IsNaN(a) || math.IsInf(a, 0) || a < 0 {
+		bad("natural.anneal_updates", "%v: want a finite number of updates >= 0", a)
+	}
+	if a := n.AnnealSigma; math.IsNaN(a) || math.IsInf(a, 0) || a < 0 || (a > 0 && a <= st.SigmaFloor()) {
+		bad("natural.anneal_sigma", "%v: want 0 (no annealing) or a finite number above the floor of sigma, %v", a, st.SigmaFloor())
+	}
 	if st.Policy == PolicyMLP {
 		ps = append(ps, st.validateHidden(p, "hidden", st.Hidden)...)
 	}

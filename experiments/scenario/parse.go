@@ -306,6 +306,7 @@ func (sc *Config) Validate() config.Problems {
 		}
 		ps = append(ps, c.Strategy.validate(p+".strategy", false, sc.P2Compat)...)
 	}
+	ps = append(ps, sc.validateShare()...)
 	switch c := sc.Market.Candidates; {
 	case c < 0:
 		bad("market.candidates", "%d: want the number of carriers that quote each job, >= 1, or 0 for every carrier", c)
@@ -349,6 +350,39 @@ func (sc *Config) Validate() config.Problems {
 	atLeast("equilibrium.max_evaluations", eq.MaxEvaluations, 1)
 	number("equilibrium.sigma", eq.Sigma, 0, inf)
 	return withLimits(ps, sc.validateLimits())
+}
+
+// validateShare checks that the shippers (and the carriers) that share a
+// learner have the same strategy, and that it learns.
+func (sc *Config) validateShare() config.Problems {
+	var ps config.Problems
+	check := func(side string, sts []Strategy) {
+		first := -1
+		for i, st := range sts {
+			if !st.Share {
+				continue
+			}
+			f := fmt.Sprintf("%s[%d].strategy.share", side, i)
+			switch {
+			case st.Kind != KindLearn:
+				ps = append(ps, config.Problem{Field: f, Msg: fmt.Sprintf("true with kind %s: only learning strategies share a learner", st.Kind)})
+			case first < 0:
+				first = i
+			case !reflect.DeepEqual(st, sts[first]):
+				ps = append(ps, config.Problem{Field: f, Msg: fmt.Sprintf("true, but the strategy differs from %s[%d]'s, whose learner it would share: want the same strategy", side, first)})
+			}
+		}
+	}
+	var sh, ca []Strategy
+	for _, s := range sc.Shippers {
+		sh = append(sh, s.Strategy)
+	}
+	for _, c := range sc.Carriers {
+		ca = append(ca, c.Strategy)
+	}
+	check("shippers", sh)
+	check("carriers", ca)
+	return ps
 }
 
 // validName reports whether name can be a directory name's part, runs/NAME-TIME.

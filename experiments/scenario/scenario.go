@@ -183,6 +183,7 @@ type Strategy struct {
 	Risk       float64   `yaml:"risk"`              // learn: lambda of the utility (1-exp(-lambda*x))/lambda applied to returns; 0 neutral, > 0 averse, < 0 seeking
 	Offset     float64   `yaml:"offset"`            // learn: initial mean price (the bias weight): aggressiveness
 	Start      Start     `yaml:"start"`             // learn: initial weights: "zero", or "truthful" (bid the reservation, ask the cost)
+	Share      bool      `yaml:"share"`             // learn: one learner for every shipper (or carrier) whose strategy says share, learning from all their decisions
 	Natural    Natural   `yaml:"natural"`           // learner natural: its schedule
 	PPO        PPO       `yaml:"ppo"`               // learner ppo: its networks and training
 }
@@ -192,6 +193,12 @@ type Natural struct {
 	Step    float64 `yaml:"step"`    // natural step at the first update (0: policy.DefaultNaturalStep)
 	Halving float64 `yaml:"halving"` // updates after which the step has halved (0: policy.DefaultHalving)
 	Full    bool    `yaml:"full"`    // the full Fisher matrix instead of its diagonal
+	// AnnealSigma and AnnealUpdates hold sigma's floor higher early in
+	// training (policy.Anneal): AnnealSigma at the first update, falling
+	// linearly to the strategy's own floor over AnnealUpdates updates (0:
+	// no annealing).
+	AnnealSigma   float64 `yaml:"anneal_sigma"`
+	AnnealUpdates float64 `yaml:"anneal_updates"`
 }
 
 // PPO sets a learner of the PPO family (package policy/ppo); zero fields

@@ -141,7 +141,10 @@ func trainLarge(t *testing.T, g Large, s int, nb, ns *policy.Natural, episodes, 
 // 50), _SIGMA (initial sigma, 0.2; the floor is 1/8 of it), _HALVING
 // (updates after which the step has halved, 200; 0 keeps it constant),
 // _FULL (1: the full Fisher matrix), _TRUTHFUL (1: start at bid = value,
-// ask = cost instead of 0). It checks nothing; run it with
+// ask = cost instead of 0), _FLOOR (sigma's floor instead of 1/8 of the
+// initial sigma), _ANNEAL_SIGMA and _ANNEAL_UPDATES (policy.Anneal: the
+// floor falls from _ANNEAL_SIGMA to the policy's over that many updates).
+// It checks nothing; run it with
 //
 //	FREIGHTSIM_LARGE=1 FREIGHTSIM_LARGE_FULL=1 go test -run TestLargeMarketVariants -v ./policy/internal/game
 func TestLargeMarketVariants(t *testing.T) {
@@ -159,7 +162,8 @@ func TestLargeMarketVariants(t *testing.T) {
 		return d
 	}
 	episodes, quotes, sigma, halving := int(env("EPISODES", 4000)), env("QUOTES", 50), env("SIGMA", 0.2), env("HALVING", 200)
-	full, truthful := env("FULL", 0) != 0, env("TRUTHFUL", 0) != 0
+	full, truthful, floor := env("FULL", 0) != 0, env("TRUTHFUL", 0) != 0, env("FLOOR", 0)
+	anneal := policy.Anneal{Sigma: env("ANNEAL_SIGMA", 0), Updates: env("ANNEAL_UPDATES", 0)}
 	if halving == 0 {
 		halving = math.Inf(1)
 	}
@@ -181,7 +185,10 @@ func TestLargeMarketVariants(t *testing.T) {
 				defer func() { <-sem }()
 				nb, ns := policy.NewNatural(2, sigma), policy.NewNatural(2, sigma)
 				for _, n := range []*policy.Natural{nb, ns} {
-					n.Halving, n.Full = halving, full
+					n.Halving, n.Full, n.Anneal = halving, full, anneal
+					if floor > 0 {
+						n.Policy.(*policy.LinearGaussian).MinSigma = floor
+					}
 					if truthful {
 						n.Policy.Params()[1] = 1
 					}
