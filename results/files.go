@@ -1,6 +1,7 @@
 package results
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -35,7 +36,13 @@ func writeFile(path string, write func(io.Writer) error, sync bool) (err error) 
 			os.Remove(f.Name())
 		}
 	}()
-	if err = write(f); err != nil {
+	// Writers such as text/template and fmt write piece by piece: one
+	// system call each without a buffer.
+	b := bufio.NewWriterSize(f, 64<<10)
+	if err = write(b); err == nil {
+		err = b.Flush()
+	}
+	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if sync {
