@@ -67,7 +67,7 @@ func learnerSets(preset, learner string) []string {
 		return []string{"learner=" + learner}
 	}
 	if preset == "bilateral" {
-		return []string{"learner=ppo", "ppo.anneal_lr=true", "ppo.linear=true", "ppo.ridge=1"}
+		return []string{"learner=ppo", "ppo.anneal_lr=true", "ppo.linear=true", "ppo.ridge=3"}
 	}
 	return []string{"learner=ppo", "ppo.anneal_lr=true", "ppo.episodes=4"}
 }
