@@ -235,7 +235,7 @@ func scaledBalanced(tb testing.TB, k, candidates int) scenario.Config {
 // there (P2). allocs/epoch is what the steady state allocates per epoch; 0
 // means an episode leaves no garbage.
 func BenchmarkEpisode(b *testing.B) {
-	for _, preset := range []string{"smart-containers-2020", "balanced", "capacity-driven"} {
+	for _, preset := range []string{"smart-containers-2020", "balanced", "capacity-driven", "large-market"} {
 		b.Run(preset, func(b *testing.B) {
 			sc, r := presetReplicate(b, preset)
 			r.use(r.streams(1))

@@ -15,7 +15,7 @@ import (
 // quotes one ask for all the jobs of a clearing, records it as each job's
 // action, and draws a new one at the next clearing.
 func TestOneAskPerClearing(t *testing.T) {
-	o := &oneAsk{Described: largeMarketCarrier(t), open: new([]merge)}
+	o := &oneAsk{Described: largeMarketCarrier(t), open: new(clearings)}
 	car := &agents.Carrier{Capacity: 1, CostRate: 1}
 	rng := rand.New(rand.NewPCG(2, 2))
 	var asks []float64
@@ -77,7 +77,7 @@ func (s *spy) Update() error { s.updates++; return nil }
 // by the update is handed on then.
 func TestOneAskLearnsOneDecisionPerClearing(t *testing.T) {
 	s := &spy{Described: largeMarketCarrier(t)}
-	o := &oneAsk{Described: s, open: new([]merge)}
+	o := &oneAsk{Described: s, open: new(clearings)}
 	car := &agents.Carrier{Capacity: 1, CostRate: 1}
 	rng := rand.New(rand.NewPCG(2, 2))
 	var recs [2][3]agents.Record
@@ -143,5 +143,49 @@ func TestShareOneLearner(t *testing.T) {
 	bad.Carriers[3].Strategy.Sigma = 0.3
 	if ps := bad.Validate(); !strings.Contains(fmt.Sprint(ps), "carriers[3].strategy.share") {
 		t.Errorf("carrier 3 with another sigma shares: Validate gave %v, want a problem at carriers[3].strategy.share", ps)
+	}
+}
+
+// sameAsk quotes 1/2 whatever the job: every clearing's ask is the same.
+type sameAsk struct{ agents.Described }
+
+func (s sameAsk) Quote(rng *rand.Rand, j *agents.Job, v *agents.View, rec *agents.Record) float64 {
+	s.Described.Quote(rng, j, v, rec)
+	rec.Action[len(rec.Action)-1] = 0.5
+	return 0.5
+}
+
+// TestOneAskTellsClearingsWithTheSameAskApart: three open clearings with
+// the same ask (a float tie, or sigma 0) each get the returns of their own
+// jobs' records, whatever the order the records are learned in.
+func TestOneAskTellsClearingsWithTheSameAskApart(t *testing.T) {
+	s := &spy{Described: sameAsk{largeMarketCarrier(t)}}
+	o := &oneAsk{Described: s, open: new(clearings)}
+	car := &agents.Carrier{Capacity: 1, CostRate: 1}
+	rng := rand.New(rand.NewPCG(2, 2))
+	var recs [3][2]agents.Record
+	pay := [3][2]float64{{0.25, 0.5}, {1, 2}, {4, 8}}
+	for c := range 3 {
+		v := &agents.View{Now: float64(c) + 0.5, Carrier: car, Capacity: 1, Waiting: 2}
+		for j := range 2 {
+			job := &agents.Job{ID: int64(2*c + j), Volume: 1, Distance: 1, CostFactors: []float64{0.4}}
+			o.Quote(rng, job, v, &recs[c][j])
+			recs[c][j].Pay(pay[c][j])
+		}
+	}
+	for _, r := range [][2]int{{2, 0}, {1, 0}, {0, 0}} {
+		o.Learn(&recs[r[0]][r[1]])
+	}
+	if len(s.returns) != 0 {
+		t.Fatalf("handed on returns %v before a clearing's records were all learned", s.returns)
+	}
+	for _, r := range [][2]int{{2, 1}, {0, 1}, {1, 1}} {
+		o.Learn(&recs[r[0]][r[1]])
+	}
+	if want := []float64{12, 0.75, 3}; !slices.Equal(s.returns, want) {
+		t.Errorf("handed returns %v; want clearing 2's 4+8, then clearing 0's 0.25+0.5, then clearing 1's 1+2", s.returns)
+	}
+	if len(o.open.list) != 0 || len(o.open.tied) != 0 {
+		t.Errorf("after every record: %d clearings open, %d tied decisions listed; want none", len(o.open.list), len(o.open.tied))
 	}
 }

@@ -75,7 +75,7 @@ func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyF
 		x.Shippers = append(x.Shippers, &agents.Shipper{HoldingCost: s.HoldingCost, Penalty: s.Penalty, Strategy: st})
 	}
 	shared = nil
-	var clearings *[]merge // the open clearings of the carriers sharing a learner (see oneAsk)
+	var open *clearings // the open clearings of the carriers sharing a learner (see oneAsk)
 	for i, c := range sc.Carriers {
 		st, err := shared, error(nil)
 		if !c.Strategy.Share || shared == nil {
@@ -88,12 +88,12 @@ func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyF
 			shared = st
 		}
 		if d, ok := st.(agents.Described); ok && c.CostDraw == scenario.CostDrawRound {
-			o := &oneAsk{Described: d, open: new([]merge)}
+			o := &oneAsk{Described: d, open: new(clearings)}
 			if c.Strategy.Share {
-				if clearings == nil {
-					clearings = o.open
+				if open == nil {
+					open = o.open
 				}
-				o.open = clearings
+				o.open = open
 			}
 			st = o
 		}

@@ -244,11 +244,38 @@ func ppoLearner(st scenario.Strategy, f agents.Features, rng *rand.Rand, episode
 // markets").
 type oneAsk struct {
 	agents.Described
-	left int      // jobs still to quote in the current clearing
-	ask  float64  // the clearing's ask
-	open *[]merge // the clearings whose records are not all learned yet, shared by the carriers sharing a learner
+	left int     // jobs still to quote in the current clearing
+	ask  float64 // the clearing's ask
+	id   int     // the current clearing's number
+	tied bool    // whether its ask ties an open clearing's
+	open *clearings
 	buf  agents.Record
 	ret  []float64
+}
+
+// clearings are the clearings whose records are not all learned yet, shared
+// by the carriers sharing a learner. A record's decision is matched to its
+// clearing by its action, the clearing's ask; a clearing whose ask ties an
+// open clearing's (sigma 0, or a float tie) is found by number instead:
+// its records' decisions are listed in tied. Among the open clearings with
+// one ask, at most one is not listed (the first of them), so the match is
+// exact, and the asks that never tie cost nothing more.
+type clearings struct {
+	list []merge
+	n    int              // clearings numbered so far
+	tied map[decision]int // the clearing of each decision of a tied clearing not yet learned
+}
+
+// decision is a record's i-th decision.
+type decision struct {
+	rec *agents.Record
+	i   int
+}
+
+// reset forgets every open clearing.
+func (c *clearings) reset() {
+	c.list = c.list[:0]
+	clear(c.tied)
 }
 
 // merge is one clearing's decision, with the sum of the returns of the
@@ -257,8 +284,9 @@ type oneAsk struct {
 type merge struct {
 	phi              []float64
 	ask, mean, sigma float64
-	group, left      int
+	group, left, id  int
 	ret              float64
+	tied             bool // its decisions are listed in clearings.tied
 }
 
 // Quote returns the clearing's one ask: the learner's quote for the
@@ -270,14 +298,22 @@ func (o *oneAsk) Quote(rng *rand.Rand, j *agents.Job, v *agents.View, rec *agent
 	first := o.left <= 0
 	if first {
 		o.left, o.ask = v.Waiting, a
+		o.open.n++
+		o.id, o.tied = o.open.n, slices.ContainsFunc(o.open.list, func(m merge) bool { return m.ask == a })
 	}
 	o.left--
 	if len(rec.Action) > n {
 		i := len(rec.Action) - 1
 		rec.Action[i] = o.ask
 		if first {
-			*o.open = append(*o.open, merge{phi: slices.Clone(rec.Features(i)), ask: o.ask, mean: rec.Mean[i],
-				sigma: rec.Sigma[i], group: rec.Group[i], left: v.Waiting})
+			o.open.list = append(o.open.list, merge{phi: slices.Clone(rec.Features(i)), ask: o.ask, mean: rec.Mean[i],
+				sigma: rec.Sigma[i], group: rec.Group[i], left: v.Waiting, id: o.id, tied: o.tied})
+		}
+		if o.tied {
+			if o.open.tied == nil {
+				o.open.tied = make(map[decision]int)
+			}
+			o.open.tied[decision{rec, i}] = o.id
 		}
 	}
 	return o.ask
@@ -289,8 +325,13 @@ func (o *oneAsk) Quote(rng *rand.Rand, j *agents.Job, v *agents.View, rec *agent
 func (o *oneAsk) Learn(rec *agents.Record) {
 	o.ret = rec.Returns(o.ret)
 	for i, a := range rec.Action {
-		open := *o.open
-		k := slices.IndexFunc(open, func(m merge) bool { return m.ask == a })
+		open := o.open.list
+		match := func(m merge) bool { return !m.tied && m.ask == a }
+		if id, ok := o.open.tied[decision{rec, i}]; ok {
+			delete(o.open.tied, decision{rec, i})
+			match = func(m merge) bool { return m.id == id }
+		}
+		k := slices.IndexFunc(open, match)
 		if k < 0 {
 			continue // a clearing already handed on (an episode's end)
 		}
@@ -298,7 +339,7 @@ func (o *oneAsk) Learn(rec *agents.Record) {
 		m.ret += o.ret[i]
 		if m.left--; m.left <= 0 {
 			o.hand(*m)
-			*o.open = slices.Delete(open, k, k+1)
+			o.open.list = slices.Delete(open, k, k+1)
 		}
 	}
 }
@@ -314,10 +355,10 @@ func (o *oneAsk) hand(m merge) {
 // Update hands the learner the clearings still open (their jobs' records
 // that were not learned add nothing), then applies its update.
 func (o *oneAsk) Update() error {
-	for _, m := range *o.open {
+	for _, m := range o.open.list {
 		o.hand(m)
 	}
-	*o.open = (*o.open)[:0]
+	o.open.reset()
 	return o.Described.Update()
 }
 
@@ -327,7 +368,7 @@ func (o *oneAsk) Unwrap() agents.Learner { return o.Described }
 
 // Discard drops the open clearings and the learner's batch.
 func (o *oneAsk) Discard() {
-	*o.open = (*o.open)[:0]
+	o.open.reset()
 	if d, ok := o.Described.(interface{ Discard() }); ok {
 		d.Discard()
 	}
