@@ -175,6 +175,26 @@ func TestViewP2RunningAverages(t *testing.T) {
 	}
 }
 
+// TestViewP2RunningDivides: the running "averages" are (avg + x)/n bit for
+// bit, n a power of two (multiplied by 1/n) or not, over dues and
+// distances that round.
+func TestViewP2RunningDivides(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200 {
+		var v View
+		v.Begin(70)
+		due, dist := 0.0, 0.0
+		for n := 1; n <= 70; n++ {
+			d, x := rng.IntN(9), 1+99*rng.Float64()
+			v.Add(1, d, x, true, true)
+			due, dist = (due+float64(d))/float64(n), (dist+x)/float64(n)
+			if math.Float64bits(v.SharedDue) != math.Float64bits(due) || math.Float64bits(v.SharedDistance) != math.Float64bits(dist) {
+				t.Fatalf("after %d jobs: due %v, distance %v; want (avg + x)/n: %v, %v", n, v.SharedDue, v.SharedDistance, due, dist)
+			}
+		}
+	}
+}
+
 func TestP2FeaturesScale(t *testing.T) {
 	g := P2Generator()
 	f := P2FeaturesFor(&g)

@@ -224,10 +224,21 @@ func (f P2Features) Market(v *View) [4]float64 {
 // (Market for a sharing job, zeros for one that does not share): FillJob
 // for a caller that computes them once per clearing.
 func (f P2Features) FillWith(dst []float64, market *[4]float64, volume, due int, distance float64) {
+	v, d, x := f.Own(volume, due, distance)
+	f.Put(dst, market, v, d, x)
+}
+
+// Own returns features 5-7, the job's own: its volume, remaining due and
+// distance, scaled.
+func (f P2Features) Own(volume, due int, distance float64) (v, d, x float64) {
+	return float64(volume) / float64(f.MaxVolume), float64(due) / float64(f.MaxDue), distance / f.MaxDistance
+}
+
+// Put writes the eight features given the market's (as FillWith) and the
+// job's own (Own): FillWith for a caller that keeps a job's own features.
+func (P2Features) Put(dst []float64, market *[4]float64, v, d, x float64) {
 	dst = dst[:8]
 	dst[0] = 1
 	dst[1], dst[2], dst[3], dst[4] = market[0], market[1], market[2], market[3]
-	dst[5] = float64(volume) / float64(f.MaxVolume)
-	dst[6] = float64(due) / float64(f.MaxDue)
-	dst[7] = distance / f.MaxDistance
+	dst[5], dst[6], dst[7] = v, d, x
 }

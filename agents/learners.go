@@ -108,6 +108,7 @@ type Gaussian struct {
 	Risk     policy.Utility // applied to every return before learning; the zero value is risk-neutral
 
 	batch *policy.Batch
+	rows  policy.Rows // the episode's decisions by LearnRows, read in place; Order nil when none
 }
 
 // NewGaussian returns a learner with a zero-weight policy of standard deviation sigma.
@@ -141,39 +142,75 @@ func (g *Gaussian) Learn(rec *Record) {
 	rec.addTo(g.batch, g.Risk)
 }
 
-// LearnRows is Learn for a caller that keeps the decisions of many jobs
-// in rows of parallel slices rather than in Records: row r holds a
-// decision's features phi[r*Dim:(r+1)*Dim], the action, mean and sigma it
-// drew, the reward that followed it until the next decision of its job,
-// and its group (the job's remaining due, >= 0). Job t, the t-th to
-// finish, has its decisions in rows from[t] to from[t]+count[t]-1, in
-// order. It panics if the slices are not parallel, a job's rows fall
-// outside them or a group is negative.
-func (g *Gaussian) LearnRows(phi, action, mean, sigma, reward []float64, group, from, count []int) {
-	rows := len(action)
-	if len(phi) != rows*len(g.Policy.Theta) || len(mean) != rows || len(sigma) != rows || len(reward) != rows || len(group) != rows || len(from) != len(count) {
-		panic(fmt.Sprintf("agents: Gaussian.LearnRows with %d actions, %d features (want %d per action), %d means, %d sigmas, %d rewards, %d groups, %d jobs' first rows and %d counts",
-			rows, len(phi), len(g.Policy.Theta), len(mean), len(sigma), len(reward), len(group), len(from), len(count)))
+// LearnRows is Learn for a caller that keeps the decisions of a whole
+// episode's jobs in rows of parallel slices rather than in Records: row r
+// holds a decision's features phi[r*Dim:(r+1)*Dim], the action, mean and
+// sigma it drew, the reward that followed it until the next decision of
+// its job, and its group (the job's remaining due, >= 0). Job t, the t-th
+// to finish, has its decisions in rows[ends[t-1]:ends[t]] (from rows[0]
+// for the first), in order; the jobs' rows may be interleaved.
+//
+// The rows are not copied: reward becomes the returns, through the risk
+// utility, in place, and the slices are read by Update; the caller leaves
+// them untouched until then. LearnRows takes the episode's jobs at once:
+// it panics when called twice in an episode or after Learn, or when the
+// slices are not parallel, ends do not cut rows, a row falls outside them
+// or a group is negative.
+func (g *Gaussian) LearnRows(phi, action, mean, sigma, reward []float64, group, rows, ends []int) {
+	n := len(action)
+	if len(phi) != n*len(g.Policy.Theta) || len(mean) != n || len(sigma) != n || len(reward) != n || len(group) != n {
+		panic(fmt.Sprintf("agents: Gaussian.LearnRows with %d actions, %d features (want %d per action), %d means, %d sigmas, %d rewards and %d groups",
+			n, len(phi), len(g.Policy.Theta), len(mean), len(sigma), len(reward), len(group)))
 	}
-	for t, f := range from {
-		if f < 0 || count[t] < 0 || f+count[t] > rows {
-			panic(fmt.Sprintf("agents: Gaussian.LearnRows: job %d has rows %d to %d of %d", t, f, f+count[t]-1, rows))
+	if g.batch.Len() > 0 || g.rows.Order != nil {
+		panic("agents: Gaussian.LearnRows called twice in an episode, or after Learn")
+	}
+	// The rows checked, and the returns summed as addTrajectories sums
+	// them (from a job's last decision back), in one pass.
+	trajectories, start := 0, 0
+	for t, end := range ends {
+		if end < start || end > len(rows) {
+			panic(fmt.Sprintf("agents: Gaussian.LearnRows: job %d ends at %d, after %d, of %d rows", t, end, start, len(rows)))
 		}
-		for _, k := range group[f : f+count[t]] {
-			if k < 0 {
-				panic(fmt.Sprintf("agents: Gaussian.LearnRows: job %d has group %d, want >= 0", t, k))
+		if end == start {
+			continue
+		}
+		trajectories++
+		next := -1
+		for i := end - 1; i >= start; i-- {
+			r := rows[i]
+			if uint(r) >= uint(n) || group[r] < 0 {
+				panic(fmt.Sprintf("agents: Gaussian.LearnRows: row %d of %d (group %d, want >= 0)", r, n, group[min(max(r, 0), max(n-1, 0))]))
+			}
+			if next >= 0 {
+				reward[r] += reward[next]
+			}
+			next = r
+		}
+		if g.Risk.Lambda != 0 {
+			for _, r := range rows[start:end] {
+				reward[r] = g.Risk.Apply(reward[r])
 			}
 		}
+		start = end
 	}
-	addTrajectories(g.batch, g.Risk, phi, action, mean, sigma, reward, group, from, count)
+	if start != len(rows) {
+		panic(fmt.Sprintf("agents: Gaussian.LearnRows: the jobs end at %d of %d rows", start, len(rows)))
+	}
+	g.rows = policy.Rows{Phi: phi, Action: action, Mean: mean, Sigma: sigma, Return: reward, Group: group, Order: rows[:len(rows):len(rows)], Trajectories: trajectories}
 }
 
 // Update applies the episode's REINFORCE update and empties the batch.
 func (g *Gaussian) Update() error {
-	err := g.Rule.Update(g.Policy, g.batch)
-	g.batch.Reset()
+	var err error
+	if g.rows.Order != nil {
+		err = g.Rule.UpdateRows(g.Policy, &g.rows)
+	} else {
+		err = g.Rule.Update(g.Policy, g.batch)
+	}
+	g.Discard()
 	return err
 }
 
 // Discard empties the batch without learning from it.
-func (g *Gaussian) Discard() { g.batch.Reset() }
+func (g *Gaussian) Discard() { g.batch.Reset(); g.rows = policy.Rows{} }

@@ -9,7 +9,8 @@ import (
 )
 
 // TestLearnRowsSameAsLearn: jobs handed to a Gaussian as rows (LearnRows,
-// several jobs per call, rows out of order and a job without a decision)
+// several jobs per call, their rows interleaved and out of order, and a
+// job without a decision)
 // and the same jobs as Records (Learn, one by one) give the same update,
 // bit for bit, with and without a risk utility, in P2's sequential update
 // and in the batch one.
@@ -29,12 +30,14 @@ func TestLearnRowsSameAsLearn(t *testing.T) {
 		phi := make([]float64, slots*per*dim)
 		action, mean, sigma, reward := make([]float64, slots*per), make([]float64, slots*per), make([]float64, slots*per), make([]float64, slots*per)
 		group := make([]int, slots*per)
-		var from, count []int
-		for _, s := range []int{3, 0, 4, 1, 2} { // the order the jobs end in
+		free := rng.Perm(slots * per) // the rows, in an order of their own: the jobs' rows interleave
+		var rows, ends []int
+		for range slots { // the jobs, in the order they end
 			n := rng.IntN(per + 1) // 0 to per decisions; 0 adds nothing
 			var rec Record
 			for d := range n {
-				row := s*per + d
+				row := free[0]
+				free = free[1:]
 				f := phi[row*dim : (row+1)*dim]
 				for i := range f {
 					f[i] = rng.NormFloat64()
@@ -43,12 +46,13 @@ func TestLearnRowsSameAsLearn(t *testing.T) {
 				reward[row] = -20 * rng.Float64()
 				rec.Decide(f, action[row], mean[row], sigma[row], group[row])
 				rec.Pay(reward[row])
+				rows = append(rows, row)
 			}
 			byRecord.Learn(&rec)
-			from, count = append(from, s*per), append(count, n)
+			ends = append(ends, len(rows))
 		}
-		byRows.LearnRows(phi, action, mean, sigma, reward, group, from, count)
-		if a, b := byRecord.batch.Trajectories, byRows.batch.Trajectories; a != b {
+		byRows.LearnRows(phi, action, mean, sigma, reward, group, rows, ends)
+		if a, b := byRecord.batch.Trajectories, byRows.rows.Trajectories; a != b {
 			t.Fatalf("compat %v risk %v: %d trajectories by Learn, %d by LearnRows", tt.compat, tt.risk, a, b)
 		}
 		if err := byRecord.Update(); err != nil {
@@ -68,16 +72,24 @@ func TestLearnRowsSameAsLearn(t *testing.T) {
 	}
 }
 
-// TestLearnRowsRefuses: rows that are not parallel, a job outside them
-// and a negative group are programmer errors, refused where they enter.
+// TestLearnRowsRefuses: rows that are not parallel, a row outside them,
+// ends that do not cut the rows, a negative group and a second call in an
+// episode are programmer errors, refused where they enter.
 func TestLearnRowsRefuses(t *testing.T) {
 	g := NewGaussian(P2Features{}, 10, policy.Reinforce{AlphaMu: 0.1, AlphaSigma: 0.01})
 	phi, one, group := make([]float64, 16), make([]float64, 2), []int{0, 1}
 	for name, call := range map[string]func(){
-		"short features":  func() { g.LearnRows(phi[:8], one, one, one, one, group, []int{0}, []int{2}) },
-		"job beyond rows": func() { g.LearnRows(phi, one, one, one, one, group, []int{1}, []int{2}) },
-		"negative group":  func() { g.LearnRows(phi, one, one, one, one, []int{0, -1}, []int{0}, []int{2}) },
-		"counts missing":  func() { g.LearnRows(phi, one, one, one, one, group, []int{0}, nil) },
+		"short features":   func() { g.LearnRows(phi[:8], one, one, one, one, group, []int{0, 1}, []int{2}) },
+		"row beyond rows":  func() { g.LearnRows(phi, one, one, one, one, group, []int{1, 2}, []int{2}) },
+		"negative group":   func() { g.LearnRows(phi, one, one, one, one, []int{0, -1}, []int{0, 1}, []int{2}) },
+		"ends missing":     func() { g.LearnRows(phi, one, one, one, one, group, []int{0, 1}, nil) },
+		"ends beyond rows": func() { g.LearnRows(phi, one, one, one, one, group, []int{0, 1}, []int{3}) },
+		"ends backwards":   func() { g.LearnRows(phi, one, one, one, one, group, []int{0, 1}, []int{2, 1}) },
+		"twice": func() {
+			h := NewGaussian(P2Features{}, 10, policy.Reinforce{AlphaMu: 0.1, AlphaSigma: 0.01})
+			h.LearnRows(phi, one, one, one, one, group, []int{0, 1}, []int{2})
+			h.LearnRows(phi, one, one, one, one, group, []int{0, 1}, []int{2})
+		},
 	} {
 		func() {
 			defer func() {

@@ -52,6 +52,14 @@ func (v *View) Add(volume, due int, distance float64, shares, p2Running bool) {
 	v.SharedCount++
 	v.SharedVolume += volume
 	if p2Running {
+		if c := v.SharedCount; c&(c-1) == 0 {
+			// A power of two: 1/n is exact, and multiplying by it rounds
+			// as dividing by n does, at a fraction of the latency.
+			inv := 1 / float64(c)
+			v.SharedDue = (v.SharedDue + float64(due)) * inv
+			v.SharedDistance = (v.SharedDistance + distance) * inv
+			return
+		}
 		n := float64(v.SharedCount)
 		v.SharedDue = (v.SharedDue + float64(due)) / n
 		v.SharedDistance = (v.SharedDistance + distance) / n

@@ -145,14 +145,24 @@ func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyF
 // streams are the random streams of one phase: training, or one evaluation point.
 type streams struct {
 	jobs     *rand.Rand
-	traders  *rand.Rand // who quotes next in a continuous double auction
+	jobsSrc  *agents.PCG // jobs' generator
+	shipper0 *agents.PCG // shippers[0]'s
+	traders  *rand.Rand  // who quotes next in a continuous double auction
 	shippers []*rand.Rand
 	carriers []*rand.Rand
 }
 
 func (r *replicate) streams(phase uint64) streams {
-	s := streams{jobs: seed.Stream(r.seed, phase, seed.RoleJobs), traders: seed.Stream(r.seed, phase, seed.RoleTraders)}
+	// The job stream and the first shipper's on a PCG that the kernel
+	// draws from directly (the same draws as seed.Stream's).
+	jobs := agents.NewPCG(seed.Seeds(r.seed, phase, seed.RoleJobs))
+	s := streams{jobs: rand.New(jobs), jobsSrc: jobs, traders: seed.Stream(r.seed, phase, seed.RoleTraders)}
 	for i := range r.x.Shippers {
+		if i == 0 {
+			s.shipper0 = agents.NewPCG(seed.Seeds(r.seed, phase, seed.RoleShipper))
+			s.shippers = append(s.shippers, rand.New(s.shipper0))
+			continue
+		}
 		s.shippers = append(s.shippers, seed.Stream(r.seed, phase, seed.RoleShipper+uint64(i)))
 	}
 	for i := range r.x.Carriers {
@@ -163,7 +173,10 @@ func (r *replicate) streams(phase uint64) streams {
 
 // use hands the streams of s to the world and the agents.
 func (r *replicate) use(s streams) {
-	r.w.jobs, r.w.traders = s.jobs, s.traders
+	r.w.jobs, r.w.jobsSrc, r.w.traders = s.jobs, s.jobsSrc, s.traders
+	if r.w.kern != nil {
+		r.w.kern.quotes = s.shipper0
+	}
 	for i, sh := range r.x.Shippers {
 		sh.Rand = s.shippers[i]
 	}

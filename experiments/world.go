@@ -3,6 +3,7 @@ package experiments
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/experiments/scenario"
@@ -32,8 +33,9 @@ type world struct {
 	// round holds the factors of the current round.
 	perRound []bool
 	round    []float64
-	jobs     *rand.Rand // the job stream of the current phase (see replicate.use)
-	obs      arrivals   // told of each epoch's arrivals
+	jobs     *rand.Rand  // the job stream of the current phase (see replicate.use)
+	jobsSrc  *agents.PCG // its generator
+	obs      arrivals    // told of each epoch's arrivals
 
 	horizon int
 	drain   bool
@@ -247,9 +249,10 @@ func (w *world) episode(horizon int) uint64 {
 // same order), which TestKernelSameAsWorld and FuzzKernel check. Evaluation
 // and the equilibrium measurement run on the world.
 //
-// A job lives in a slot of the arrays from its arrival to its end; its
-// decisions are written once, in place, into its slot's rows and handed to
-// the learner from there when it finishes.
+// A job lives in a slot of the arrays from its arrival to its end. Its
+// decisions are written once, as rows of the episode's decision arrays, in
+// the order they are taken; the rows of the jobs that ended, in the order
+// they ended, are handed to the learner once, at the episode's end.
 type kernel struct {
 	w   *world
 	x   *agents.Exchange
@@ -264,18 +267,25 @@ type kernel struct {
 	volume, due []int
 	dist, value []float64
 	cost        []float64 // the carrier's, its ask
+	own         []float64 // features 5 and 7 (P2Features.Own), at 2s and 2s+1
+	part        []float64 // the terms theta[5]*own 5 and theta[7]*own 7 of the mean, at 2s and 2s+1 (the episode's theta)
 	shares      []bool
 	decided     []int // decisions so far
-	// per slot s and decision d < per, at row s*per+d:
+	rowsOf      []int // per slot s and decision d < per, at s*per+d: its row
+	// per decision of the episode, at its row:
 	phi                         []float64 // dim features per row
 	action, mean, sigma, reward []float64
 	group                       []int
 
-	free, waiting []int32 // slots: unused; waiting, in order of arrival
-	ended, count  []int   // at a clearing, per job that ends, in order: its first row and its decisions
-	orders        []market.Order
-	job           agents.Job // the generator's draws, copied into a slot
+	free, waiting []int32        // slots: unused; waiting, in order of arrival
+	rows, ends    []int          // the rows of the jobs that ended, job by job; where each job's end in rows
+	orders        []market.Order // the clearing's, when the knapsack runs
+	eligible      []bool         // per order: Broker.Eligible
+	job           agents.Job     // the generator's draws, copied into a slot
 	view          agents.View
+	quotes        *agents.PCG // the shipper's stream (its Rand's generator)
+	dueFeature    []float64   // per remaining due: feature 6 (P2Features.Own)
+	duePart       []float64   // per remaining due: theta[6] times it (the episode's theta)
 }
 
 // newKernel returns the kernel of r's training episodes, or nil when r's
@@ -293,7 +303,7 @@ func newKernel(sc *scenario.Config, w *world, x *agents.Exchange, obs *observer)
 	if !ok || len(g.Policy.Theta) != f.Dim() {
 		return nil
 	}
-	if _, ok := x.Carriers[0].Strategy.(agents.TruthfulAsk); !ok {
+	if _, ok := x.Carriers[0].Strategy.(agents.TruthfulAsk); !ok || x.Broker.Validate() != nil {
 		return nil
 	}
 	// One departure per epoch, at t+offset with offset in (0, 1) and a
@@ -312,6 +322,14 @@ func newKernel(sc *scenario.Config, w *world, x *agents.Exchange, obs *observer)
 func (k *kernel) episode(horizon int) uint64 {
 	k.free = append(k.free, k.waiting...) // abandoned at the end of the last episode
 	k.waiting = k.waiting[:0]
+	k.phi, k.action, k.mean, k.sigma, k.reward, k.group = k.phi[:0], k.action[:0], k.mean[:0], k.sigma[:0], k.reward[:0], k.group[:0]
+	k.rows, k.ends = k.rows[:0], k.ends[:0]
+	theta := k.g.Policy.Theta[:8]
+	k.dueFeature, k.duePart = k.dueFeature[:0], k.duePart[:0]
+	for d := range k.per {
+		_, f, _ := k.f.Own(0, d, 0)
+		k.dueFeature, k.duePart = append(k.dueFeature, f), append(k.duePart, theta[6]*f)
+	}
 	w := k.w
 	var events uint64
 	departs := k.offset < float64(horizon+1) // world.scheduleDeparture, nothing waiting yet
@@ -327,16 +345,19 @@ func (k *kernel) episode(horizon int) uint64 {
 		events++
 		departs = k.offset+float64(t+1) < float64(horizon+1) || (w.drain && len(k.waiting) > 0)
 	}
+	if len(k.ends) > 0 {
+		k.g.LearnRows(k.phi, k.action, k.mean, k.sigma, k.reward, k.group, k.rows, k.ends)
+	}
 	return events
 }
 
 // arrive brings an epoch's jobs, drawn as world's arrival draws them.
 func (k *kernel) arrive() {
 	w := k.w
-	for range w.gen.Arrivals.Draw(w.jobs) {
+	for range w.gen.Arrivals.DrawFrom(w.jobsSrc) {
 		j := &k.job
 		j.Value = 0 // a pooled job's, when the generator draws none
-		w.gen.Fill(w.jobs, j)
+		w.gen.FillFrom(w.jobsSrc, w.jobs, j)
 		var s int32
 		if n := len(k.free); n > 0 {
 			s, k.free = k.free[n-1], k.free[:n-1]
@@ -345,22 +366,22 @@ func (k *kernel) arrive() {
 			k.volume, k.due, k.decided = append(k.volume, 0), append(k.due, 0), append(k.decided, 0)
 			k.dist, k.value, k.shares = append(k.dist, 0), append(k.value, 0), append(k.shares, false)
 			k.cost = append(k.cost, 0)
-			k.phi = append(k.phi, make([]float64, k.per*k.dim)...)
-			k.action = append(k.action, make([]float64, k.per)...)
-			k.mean = append(k.mean, make([]float64, k.per)...)
-			k.sigma = append(k.sigma, make([]float64, k.per)...)
-			k.reward = append(k.reward, make([]float64, k.per)...)
-			k.group = append(k.group, make([]int, k.per)...)
+			k.own, k.part = append(k.own, 0, 0), append(k.part, 0, 0)
+			k.rowsOf = append(k.rowsOf, make([]int, k.per)...)
 		}
 		k.volume[s], k.due[s], k.dist[s], k.value[s], k.shares[s], k.decided[s] = j.Volume, j.Due, j.Distance, j.Value, j.Shares, 0
 		k.cost[s] = k.x.Carriers[0].CostOf(j.Volume, j.Distance)
+		v, _, x := k.f.Own(j.Volume, 0, j.Distance)
+		theta := k.g.Policy.Theta[:8]
+		k.own[2*s], k.own[2*s+1] = v, x
+		k.part[2*s], k.part[2*s+1] = theta[5]*v, theta[7]*x
 		k.waiting = append(k.waiting, s)
 	}
 }
 
 // depart is the exchange's DepartAll for the one carrier, with the
 // observer's training counts: quotes, the knapsack, rewards, and the jobs
-// that end handed to the learner.
+// that end noted for the learner.
 func (k *kernel) depart() {
 	sh, car := k.x.Shippers[0], k.x.Carriers[0]
 	p2 := k.x.P2Running
@@ -370,47 +391,98 @@ func (k *kernel) depart() {
 		v.Add(k.volume[s], k.due[s], k.dist[s], k.shares[s], p2)
 	}
 	v.End(p2)
-	p, rng, dim := k.g.Policy, sh.Rand, k.dim
+	p, rng, dim := k.g.Policy, k.quotes, k.dim
+	theta, sigma := p.Theta[:8], p.Sigma
+	// Policy.Mean sums theta[i]*phi[i] from i = 0 up; features 0-4 are the
+	// same for every job that shares (and for every one that does not), so
+	// their part of the sum, the same operations in the same order, is
+	// taken once per clearing.
 	var none [4]float64
 	shared := k.f.Market(v) // what every sharing job sees
-	k.orders = k.orders[:0]
-	for _, s := range k.waiting {
-		d := int(s)*k.per + k.decided[s]
-		phi := k.phi[d*dim : (d+1)*dim : (d+1)*dim]
-		seen := &none
-		if k.shares[s] {
-			seen = &shared
-		}
-		k.f.FillWith(phi, seen, k.volume[s], k.due[s], k.dist[s])
-		a, mu := p.Sample(rng, phi)
-		k.action[d], k.mean[d], k.sigma[d], k.group[d], k.reward[d] = a, mu, p.Sigma, k.due[s], 0
-		k.decided[s]++
-		k.orders = append(k.orders, market.Order{Volume: k.volume[s], Bid: a, Ask: k.cost[s]})
+	preShared, preNone := 0.0, 0.0
+	preShared += theta[0] * 1
+	preNone += theta[0] * 1
+	for i := range 4 {
+		preShared += theta[1+i] * shared[i]
+		preNone += theta[1+i] * none[i]
 	}
-	cl := k.x.Broker.Clear(k.orders, car.Capacity)
 	e := &k.obs.episode
-	for _, o := range k.orders {
-		e.AddQuote(o.Bid, o.Ask)
+	quotes, bids, asks := e.Quotes, e.BidSum, e.AskSum
+	b, capacity := k.x.Broker, car.Capacity
+	eligible, finite := 0, true               // the eligible orders' volume; every bid and ask finite
+	first, n := len(k.action), len(k.waiting) // the row of the first waiting job's decision; one row each
+	k.eligible = slices.Grow(k.eligible[:0], n)[:n]
+	k.phi = slices.Grow(k.phi, n*dim)[:(first+n)*dim]
+	k.action, k.mean, k.sigma = slices.Grow(k.action, n)[:first+n], slices.Grow(k.mean, n)[:first+n], slices.Grow(k.sigma, n)[:first+n]
+	k.group, k.reward = slices.Grow(k.group, n)[:first+n], slices.Grow(k.reward, n)[:first+n]
+	for i, s := range k.waiting {
+		r := first + i
+		phi := k.phi[r*dim : (r+1)*dim : (r+1)*dim]
+		seen, mu := &none, preNone
+		if k.shares[s] {
+			seen, mu = &shared, preShared
+		}
+		vol, due, ask := k.volume[s], k.due[s], k.cost[s]
+		k.f.Put(phi, seen, k.own[2*s], k.dueFeature[due], k.own[2*s+1])
+		mu += k.part[2*s]
+		mu += k.duePart[due]
+		mu += k.part[2*s+1]
+		a := mu + sigma*rng.NormFloat64() // Linear.Sample
+		k.action[r], k.mean[r], k.sigma[r], k.group[r], k.reward[r] = a, mu, sigma, due, 0
+		k.rowsOf[int(s)*k.per+k.decided[s]] = r
+		k.decided[s]++
+		quotes++
+		bids += a
+		asks += ask
+		ok := b.Eligible(market.Order{Volume: vol, Bid: a, Ask: ask}, capacity)
+		k.eligible[i] = ok
+		eligible += vol * b2i(ok) // no branch: it goes either way at random
+		finite = finite && a-a == 0 && ask-ask == 0
 	}
-	e.AddClearing(car.Capacity, cl.Volume)
-	for _, pay := range cl.Pay {
-		e.AddTrade(pay)
+	e.Quotes, e.BidSum, e.AskSum = quotes, bids, asks
+	// When the eligible orders fit, the broker takes them all (see
+	// Broker.Eligible): its knapsack runs only when they do not.
+	all := eligible <= capacity && finite && b.Price.Kind != market.KDoubleUniform
+	var cl market.Clearing
+	if all {
+		cl.Volume = eligible
+	} else {
+		k.orders = k.orders[:0]
+		for i, s := range k.waiting {
+			k.orders = append(k.orders, market.Order{Volume: k.volume[s], Bid: k.action[first+i], Ask: k.cost[s]})
+		}
+		cl = b.Clear(k.orders, capacity)
+		for _, pay := range cl.Pay {
+			e.AddTrade(pay)
+		}
 	}
+	e.AddClearing(capacity, cl.Volume)
 	if cl.Volume > 0 {
 		car.Reward -= car.FixedCost
 	}
 	keep := k.waiting[:0]
-	k.ended, k.count = k.ended[:0], k.count[:0]
 	next := 0 // the next of cl.Selected (ascending)
+	d := first
 	for i, s := range k.waiting {
-		d := int(s)*k.per + k.decided[s] - 1
+		var taken bool
+		var pay, receive float64
+		if all {
+			if k.eligible[i] {
+				taken = true
+				pay, receive = b.Price.Prices(k.action[d], k.cost[s])
+				e.AddTrade(pay)
+			}
+		} else if next < len(cl.Selected) && cl.Selected[next] == i {
+			taken = true
+			pay, receive = cl.Pay[next], cl.Receive[next]
+			next++
+		}
 		switch {
-		case next < len(cl.Selected) && cl.Selected[next] == i:
-			r := k.value[s] - cl.Pay[next]
+		case taken:
+			r := k.value[s] - pay
 			k.reward[d] += r
 			sh.Reward += r
-			car.Reward += cl.Receive[next] - k.cost[s]
-			next++
+			car.Reward += receive - k.cost[s]
 			k.finish(s)
 		case k.due[s] == 0:
 			r := -sh.Penalty * float64(k.volume[s])
@@ -424,18 +496,27 @@ func (k *kernel) depart() {
 			k.due[s]--
 			keep = append(keep, s)
 		}
+		d++
 	}
 	k.waiting = keep
-	if len(k.ended) > 0 {
-		k.g.LearnRows(k.phi, k.action, k.mean, k.sigma, k.reward, k.group, k.ended, k.count)
-	}
 }
 
-// finish notes that slot s's job ended, for the learner, counts it and
-// frees the slot (its rows stay until the clearing's end, when the learner
-// takes them: no job arrives before).
+// finish notes that slot s's job ended: its rows, for the learner; counts
+// it and frees the slot.
 func (k *kernel) finish(s int32) {
-	k.ended, k.count = append(k.ended, int(s)*k.per), append(k.count, k.decided[s])
+	from := int(s) * k.per
+	for _, r := range k.rowsOf[from : from+k.decided[s]] { // a few: no bulk copy's call
+		k.rows = append(k.rows, r)
+	}
+	k.ends = append(k.ends, len(k.rows))
 	k.obs.episode.AddJob()
 	k.free = append(k.free, s)
+}
+
+// b2i is 1 for true, 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -157,16 +157,30 @@ func (b *Broker) Clear(orders []Order, capacity int) Clearing {
 		}
 		b.ok, b.okTie, b.okPrice = true, b.Tie, b.Price
 	}
-	b.ks.reset(capacity, b.Tie)
+	// The candidates the knapsack would keep (knapsack.add), in one pass:
+	// when they fit together they are its unique optimum (knapsack.solve's
+	// first case), and the knapsack runs only when they do not.
+	sel, total := b.sel[:0], 0
 	for i, o := range orders {
 		// x-x is 0 exactly when x is finite: the test of Order.Validate
 		// without its call, which runs only to name what is wrong.
 		if o.Volume < 1 || o.Bid-o.Bid != 0 || o.Ask-o.Ask != 0 {
 			panic(fmt.Sprintf("market: Broker.Clear: order %d: %v (check orders with Order.Validate)", i, o.Validate()))
 		}
-		b.ks.add(i, o.Volume, o.Bid-o.Ask)
+		if b.Eligible(o, capacity) {
+			sel = append(sel, i)
+			total += o.Volume
+		}
 	}
-	b.sel = b.ks.solve(b.sel[:0])
+	if total > capacity {
+		b.ks.reset(capacity, b.Tie)
+		for _, i := range sel {
+			o := orders[i]
+			b.ks.add(i, o.Volume, o.Bid-o.Ask)
+		}
+		sel = b.ks.solve(sel[:0])
+	}
+	b.sel = sel
 
 	n := len(b.sel)
 	b.pay = grow(b.pay, n)
@@ -184,6 +198,17 @@ func (b *Broker) Clear(orders []Order, capacity int) Clearing {
 		uniformClear(b.Price.K, orders, capacity, &c)
 	}
 	return c
+}
+
+// Eligible reports whether [Broker.Clear] may select order o under b.Tie
+// at the capacity: its spread Bid-Ask is positive (or zero under
+// [TieMaxVolume]) and its volume within the capacity. When the eligible
+// orders' volumes sum to at most the capacity, Clear selects exactly them
+// and prices each by b.Price.Prices, but under [KDoubleUniform], whose
+// one price may take more.
+func (b *Broker) Eligible(o Order, capacity int) bool {
+	s := o.Bid - o.Ask
+	return (s > 0 || (s == 0 && b.Tie == TieMaxVolume)) && o.Volume <= capacity
 }
 
 // MaxSurplus is the efficient benchmark of one clearing (MODEL section 6):

@@ -15,11 +15,18 @@ type Baseline struct {
 // the population standard deviation sqrt(sum (G-m)²/n). Either is 1 where it
 // would be 0. Fit reuses the baseline's memory.
 func (bl *Baseline) Fit(b *Batch, compat bool) {
-	bl.Mean, bl.Count = groupMeans(b.Group, b.Return, bl.Mean, bl.Count)
+	bl.fit(&decisions{dim: b.Dim(), ret: b.Return, group: b.Group, action: b.Action}, compat)
+}
+
+// fit is Fit over the update's decisions, in their order.
+func (bl *Baseline) fit(d *decisions, compat bool) {
+	bl.Mean, bl.Count = groupMeans(d.group, d.ret, d.order, bl.Mean, bl.Count)
 	bl.Scale = resize(bl.Scale, len(bl.Mean))
-	for i, g := range b.Group {
-		d := b.Return[i] - bl.Mean[g]
-		bl.Scale[g] += d * d
+	for k := range d.len() {
+		i := d.row(k)
+		g := d.group[i]
+		x := d.ret[i] - bl.Mean[g]
+		bl.Scale[g] += x * x
 	}
 	for g, n := range bl.Count {
 		switch {
@@ -44,20 +51,18 @@ func (bl *Baseline) Advantage(b *Batch, i int) float64 {
 
 // resize returns s with length n and every element zero, reusing its memory.
 // groupMeans returns the mean of x over each group's decisions (0 for a
-// group with none) and their number, group[i] being decision i's group;
-// it reuses the memory of mean and count.
-func groupMeans(group []int, x, mean []float64, count []int) ([]float64, []int) {
-	groups := 0
-	for _, g := range group {
-		groups = max(groups, g+1)
-	}
-	mean = resize(mean, groups)
-	if cap(count) < groups {
-		count = make([]int, groups)
-	}
-	count = count[:groups]
-	clear(count)
-	for i, g := range group {
+// group with none) and their number, group[i] being decision i's group,
+// summed in the order of the rows order lists (all, in order, when it is
+// nil); it reuses the memory of mean and count.
+func groupMeans(group []int, x []float64, order []int, mean []float64, count []int) ([]float64, []int) {
+	d := decisions{ret: x, group: group, action: x, order: order}
+	mean, count = mean[:0], count[:0] // grown to the largest group as they come: one pass
+	for k := range d.len() {
+		i := d.row(k)
+		g := group[i]
+		for g >= len(mean) {
+			mean, count = append(mean, 0), append(count, 0)
+		}
 		mean[g] += x[i]
 		count[g]++
 	}

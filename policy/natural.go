@@ -331,7 +331,7 @@ func (n *Natural) advantages(b *Batch) bool {
 		}
 		n.fitted = true
 	} else {
-		n.groupMean, n.groupCount = groupMeans(b.Group, n.util, n.groupMean, n.groupCount)
+		n.groupMean, n.groupCount = groupMeans(b.Group, n.util, nil, n.groupMean, n.groupCount)
 		for i, g := range b.Group {
 			n.adv[i] = n.util[i] - n.groupMean[g]
 		}

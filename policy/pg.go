@@ -197,7 +197,7 @@ func (pg *PG) advantages(b *Batch) {
 	case BaselineNone:
 		copy(pg.adv, pg.util)
 	case BaselineGroup:
-		pg.groupMean, pg.groupCount = groupMeans(b.Group, pg.util, pg.groupMean, pg.groupCount)
+		pg.groupMean, pg.groupCount = groupMeans(b.Group, pg.util, nil, pg.groupMean, pg.groupCount)
 		for i, g := range b.Group {
 			pg.adv[i] = pg.util[i] - pg.groupMean[g]
 		}

@@ -205,3 +205,44 @@ func TestReinforceValidate(t *testing.T) {
 		t.Errorf("Validate rejected P2's step sizes: %v", err)
 	}
 }
+
+// TestUpdateRowsSameAsUpdate: decisions left in rows of their own order,
+// visited through Order, give Update's step from a Batch holding them in
+// that order, bit for bit, sequential (Compat) and batched.
+func TestUpdateRowsSameAsUpdate(t *testing.T) {
+	const dim, n = 3, 40
+	for _, compat := range []bool{true, false} {
+		rng := rand.New(rand.NewPCG(5, 6))
+		rows := Rows{Phi: make([]float64, n*dim), Action: make([]float64, n), Mean: make([]float64, n), Sigma: make([]float64, n), Return: make([]float64, n), Group: make([]int, n)}
+		for i := range n {
+			for f := range dim {
+				rows.Phi[i*dim+f] = rng.NormFloat64()
+			}
+			rows.Action[i], rows.Mean[i], rows.Sigma[i] = 10*rng.NormFloat64(), rng.NormFloat64(), 1+rng.Float64()
+			rows.Return[i], rows.Group[i] = -20*rng.Float64(), rng.IntN(4)
+		}
+		rows.Order, rows.Trajectories = rng.Perm(n)[:n-5], 7 // some rows unvisited
+		b := NewBatch(dim)
+		for _, i := range rows.Order {
+			b.Add(rows.Phi[i*dim:(i+1)*dim], rows.Action[i], rows.Mean[i], rows.Sigma[i], rows.Return[i], rows.Group[i])
+		}
+		b.Trajectories = rows.Trajectories
+		p, q := NewLinear(dim, 2), NewLinear(dim, 2)
+		r1 := Reinforce{AlphaMu: 0.1, AlphaSigma: 0.01, Compat: compat, MinSigma: 0.01}
+		r2 := r1
+		if err := r1.Update(p, b); err != nil {
+			t.Fatal(err)
+		}
+		if err := r2.UpdateRows(q, &rows); err != nil {
+			t.Fatal(err)
+		}
+		for f := range dim {
+			if math.Float64bits(p.Theta[f]) != math.Float64bits(q.Theta[f]) {
+				t.Errorf("compat %v: theta[%d] %v by Update, %v by UpdateRows", compat, f, p.Theta[f], q.Theta[f])
+			}
+		}
+		if math.Float64bits(p.Sigma) != math.Float64bits(q.Sigma) || p.Sigma == 2 {
+			t.Errorf("compat %v: sigma %v by Update, %v by UpdateRows (must be the same bits, moved from 2)", compat, p.Sigma, q.Sigma)
+		}
+	}
+}

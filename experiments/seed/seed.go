@@ -57,6 +57,12 @@ func Run(seed uint64, p, r int) uint64 { return Replicate(Point(seed, p), r) }
 // a replicate's seed (or, for draws that belong to no replicate, a seed
 // derived from the base seed).
 func Stream(seed uint64, phase, role uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(Seeds(seed, phase, role)))
+}
+
+// Seeds are the two seeds of Stream(seed, phase, role)'s PCG generator,
+// for a caller that builds the generator itself.
+func Seeds(seed uint64, phase, role uint64) (uint64, uint64) {
 	s := Derive(seed, phase, role)
-	return rand.New(rand.NewPCG(s, splitmix64(s)))
+	return s, splitmix64(s)
 }
