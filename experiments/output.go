@@ -35,7 +35,13 @@ import (
 // their data into dir/plots, as o says (several at once), and returns their
 // paths relative to dir.
 func WritePlots(dir string, o chart.Output) ([]string, error) {
-	var opt chart.Options
+	return writePlots(dir, o, nil)
+}
+
+// writePlots is WritePlots with the run's tables, when not nil, taken from
+// memory instead of its files.
+func writePlots(dir string, o chart.Output, tables *chart.RunTables) ([]string, error) {
+	opt := chart.Options{Tables: tables}
 	th, err := equilibrium.ReadTheory(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -515,7 +521,9 @@ func WriteRun(dir string, res *Result, m Manifest, f Formats) error {
 		if f.Figures != nil {
 			o = *f.Figures
 		}
-		figs, err := WritePlots(dir, o)
+		// The tables just written, as the files hold them (FormatCell
+		// writes each value so that it reads back the same).
+		figs, err := writePlots(dir, o, &chart.RunTables{Evaluations: res.Evaluations, Episodes: res.Episodes, Trades: res.Trades})
 		if err != nil {
 			plotErr = fmt.Errorf("drawing the figures: %w", err)
 			m.Complete, m.Status, m.Error = false, StatusFailed, strings.TrimSpace(m.Error+"\n"+plotErr.Error())
