@@ -13,7 +13,8 @@ import (
 
 // BenchmarkRunFigures is what a default run (smart-containers-2020, one
 // replicate) spends on its figures after its tables are written: drawing
-// them as PNG, SVG and CSV into plots/ (WritePlots), and report.html.
+// them as PNG, SVG and CSV into plots/ (WritePlots, from the tables in
+// memory as WriteRun draws them), and report.html.
 // cpu-s/op is the CPU time of both (user and system, all threads, the
 // figures drawn as many at once as there are CPUs); the run's own CPU,
 // for comparison, is BenchmarkP2Replicate's.
@@ -35,7 +36,8 @@ func BenchmarkRunFigures(b *testing.B) {
 		if err := os.RemoveAll(filepath.Join(dir, PlotsDir)); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := WritePlots(dir, chart.Output{}); err != nil {
+		tables := &chart.RunTables{Evaluations: res.Evaluations, Episodes: res.Episodes, Trades: res.Trades}
+		if _, err := writePlots(dir, chart.Output{}, tables); err != nil {
 			b.Fatal(err)
 		}
 		if err := WriteRunReport(dir); err != nil {

@@ -35,7 +35,13 @@ import (
 // their data into dir/plots, as o says (several at once), and returns their
 // paths relative to dir.
 func WritePlots(dir string, o chart.Output) ([]string, error) {
-	var opt chart.Options
+	return writePlots(dir, o, nil)
+}
+
+// writePlots is WritePlots with the run's tables, when not nil, taken from
+// memory instead of its files.
+func writePlots(dir string, o chart.Output, tables *chart.RunTables) ([]string, error) {
+	opt := chart.Options{Tables: tables}
 	th, err := equilibrium.ReadTheory(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -504,24 +510,55 @@ func WriteRun(dir string, res *Result, m Manifest, f Formats) error {
 			return err
 		}
 	}
-	for _, fl := range files {
-		if err := results.WriteFile(filepath.Join(dir, fl.name), fl.write); err != nil {
-			return err
-		}
+	// The figures read summary.json, theory.json and a network's lanes
+	// from the files, and take the other tables from memory: those are
+	// written while the figures are drawn (formatting and syncing them
+	// leaves a processor idle).
+	forFigures := func(name string) bool {
+		return name == "summary.json" || name == "theory.json" || strings.HasPrefix(name, "lanes.") || strings.HasPrefix(name, "corridors.")
 	}
+	write := func(first bool) error {
+		for _, fl := range files {
+			if forFigures(fl.name) != first {
+				continue
+			}
+			if err := results.WriteFile(filepath.Join(dir, fl.name), fl.write); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := write(true); err != nil {
+		return err
+	}
+	var figs []string
 	var plotErr error
+	drawn := make(chan struct{})
 	if f.Plots && f.CSV && len(m.Completed) > 0 {
 		var o chart.Output
 		if f.Figures != nil {
 			o = *f.Figures
 		}
-		figs, err := WritePlots(dir, o)
-		if err != nil {
-			plotErr = fmt.Errorf("drawing the figures: %w", err)
-			m.Complete, m.Status, m.Error = false, StatusFailed, strings.TrimSpace(m.Error+"\n"+plotErr.Error())
-		}
-		m.Files = append(m.Files, figs...)
+		go func() {
+			defer close(drawn)
+			// The tables being written, as the files hold them
+			// (FormatCell writes each value so that it reads back the
+			// same).
+			figs, plotErr = writePlots(dir, o, &chart.RunTables{Evaluations: res.Evaluations, Episodes: res.Episodes, Trades: res.Trades})
+		}()
+	} else {
+		close(drawn)
 	}
+	err := write(false)
+	<-drawn
+	if err != nil {
+		return err
+	}
+	if plotErr != nil {
+		plotErr = fmt.Errorf("drawing the figures: %w", plotErr)
+		m.Complete, m.Status, m.Error = false, StatusFailed, strings.TrimSpace(m.Error+"\n"+plotErr.Error())
+	}
+	m.Files = append(m.Files, figs...)
 	if err := results.WriteFile(filepath.Join(dir, "manifest.json"), jsonWriter(m)); err != nil {
 		return errors.Join(plotErr, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // WriteFile writes a file atomically: write to a temporary file in the same
@@ -25,6 +26,8 @@ func WriteDerived(path string, write func(io.Writer) error) error {
 	return writeFile(path, write, false)
 }
 
+var buffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 64<<10) }}
+
 func writeFile(path string, write func(io.Writer) error, sync bool) (err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
@@ -37,11 +40,16 @@ func writeFile(path string, write func(io.Writer) error, sync bool) (err error) 
 		}
 	}()
 	// Writers such as text/template and fmt write piece by piece: one
-	// system call each without a buffer.
-	b := bufio.NewWriterSize(f, 64<<10)
+	// system call each without a buffer. The buffers are reused: a run
+	// writes some sixty files, and a fresh 64 KiB each is memory to clear
+	// and to collect.
+	b := buffers.Get().(*bufio.Writer)
+	b.Reset(f)
 	if err = write(b); err == nil {
 		err = b.Flush()
 	}
+	b.Reset(nil)
+	buffers.Put(b)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}

@@ -217,6 +217,19 @@ func (f *Figure) WritePNG(w io.Writer) error {
 }
 
 func (f *Figure) writePNG(w io.Writer, wd, ht vg.Length) error {
+	img := canvases.get(func() *image.RGBA { return new(image.RGBA) })
+	defer func() {
+		if len(img.Pix) <= 1<<24 {
+			canvases.put(img)
+		}
+	}()
+	f.drawPNG(img, wd, ht)
+	return encodePNG(w, img)
+}
+
+// drawPNG draws the figure at wd x ht into img, made the size of the
+// figure at pngDPI.
+func (f *Figure) drawPNG(img *image.RGBA, wd, ht vg.Length) {
 	// vgimg.NewWith would copy a fresh image into the context it makes;
 	// giving it both saves a tenth of the time, and it paints the image
 	// white whatever it held before. The context is set up as
@@ -224,18 +237,7 @@ func (f *Figure) writePNG(w io.Writer, wd, ht vg.Length) error {
 	// neighbour: a glyph lands on whole pixels, where it is the same as
 	// bilinear, and the copy takes the fast path of image/draw instead of a
 	// generic resampling (a third of the drawing time).
-	img := canvases.get(func() *image.RGBA { return new(image.RGBA) })
-	defer func() {
-		if len(img.Pix) <= 1<<24 {
-			canvases.put(img)
-		}
-	}()
-	r := image.Rect(0, 0, int(wd/vg.Inch*pngDPI+0.5), int(ht/vg.Inch*pngDPI+0.5))
-	if n := 4 * r.Dx() * r.Dy(); cap(img.Pix) >= n {
-		*img = image.RGBA{Pix: img.Pix[:n], Stride: 4 * r.Dx(), Rect: r}
-	} else {
-		*img = *image.NewRGBA(r)
-	}
+	fitCanvas(img, image.Rect(0, 0, pixels(wd), pixels(ht)))
 	ctx := gg.NewContextForRGBA(img)
 	ctx.SetLineCapButt()
 	ctx.InvertY()
@@ -247,7 +249,19 @@ func (f *Figure) writePNG(w io.Writer, wd, ht vg.Length) error {
 	f.Plot.BackgroundColor = nil
 	f.Plot.Draw(draw.New(pngCanvas{c, ctx}))
 	f.Plot.BackgroundColor = bg
-	return encodePNG(w, img)
+}
+
+// pixels is how many pixels a length spans at pngDPI.
+func pixels(l vg.Length) int { return int(l/vg.Inch*pngDPI + 0.5) }
+
+// fitCanvas makes img the rectangle r, reusing its pixels' memory when it
+// is large enough.
+func fitCanvas(img *image.RGBA, r image.Rectangle) {
+	if n := 4 * r.Dx() * r.Dy(); cap(img.Pix) >= n {
+		*img = image.RGBA{Pix: img.Pix[:n], Stride: 4 * r.Dx(), Rect: r}
+	} else {
+		*img = *image.NewRGBA(r)
+	}
 }
 
 // canvases are the images writePNG draws into, reused (up to 16 MB

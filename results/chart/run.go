@@ -16,6 +16,16 @@ import (
 type Options struct {
 	Refs map[string]Reference // a reference line per metric, e.g. a paper's figure
 	Band *Band                // the equilibrium band drawn behind bids and asks
+	// Tables, when not nil, are the run's tables as its CSV files hold
+	// them (a run that has just written them), drawn instead of reading
+	// the files back; the figures are the same.
+	Tables *RunTables
+}
+
+// RunTables are a run's tables: evaluations.csv, episodes.csv and
+// trades.csv (nil when the run recorded no trades).
+type RunTables struct {
+	Evaluations, Episodes, Trades *results.Table
 }
 
 // RunFigures builds the standard figures of a run directory, in this order:
@@ -36,22 +46,14 @@ type Options struct {
 // saves nothing; the caller saves the figures, e.g. into dir/plots.
 func RunFigures(dir string, opt Options) ([]*Figure, error) {
 	refs := opt.Refs
-	evals, err := readRunTable(dir, "evaluations.csv", 2)
-	if err != nil {
-		return nil, err
+	t := opt.Tables
+	if t == nil {
+		var err error
+		if t, err = readRunTables(dir); err != nil {
+			return nil, err
+		}
 	}
-	episodes, err := readRunTable(dir, "episodes.csv", 2)
-	if err != nil {
-		return nil, err
-	}
-	tradeKeys, _ := results.TradeColumns()
-	trades, err := readRunTable(dir, "trades.csv", len(tradeKeys))
-	if errors.Is(err, fs.ErrNotExist) {
-		trades, err = nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
+	evals, episodes, trades := t.Evaluations, t.Episodes, t.Trades
 	known := map[string]results.Metric{}
 	for _, ms := range [][]results.Metric{results.EpisodeColumns(), results.EquilibriumMetrics(), results.MarketMetrics(), results.P2Metrics()} {
 		for _, m := range ms {
@@ -118,6 +120,27 @@ func RunFigures(dir string, opt Options) ([]*Figure, error) {
 		}
 	}
 	return figs, nil
+}
+
+// readRunTables reads the tables of the run in dir.
+func readRunTables(dir string) (*RunTables, error) {
+	var t RunTables
+	var err error
+	if t.Evaluations, err = readRunTable(dir, "evaluations.csv", 2); err != nil {
+		return nil, err
+	}
+	if t.Episodes, err = readRunTable(dir, "episodes.csv", 2); err != nil {
+		return nil, err
+	}
+	tradeKeys, _ := results.TradeColumns()
+	t.Trades, err = readRunTable(dir, "trades.csv", len(tradeKeys))
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Trades, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
 }
 
 // readRunTable reads dir/name with nkeys integer key columns.
