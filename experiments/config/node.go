@@ -87,7 +87,8 @@ func ClearPositions(n *yaml.Node) {
 // BlockStyle writes every mapping and list in block style, one key a line,
 // so that each line of the rewritten text names one field.
 func BlockStyle(n *yaml.Node) {
-	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+	// An empty list or mapping has no block form: it stays [] or {}.
+	if (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && len(n.Content) > 0 {
 		n.Style &^= yaml.FlowStyle
 	}
 	for _, c := range n.Content {

@@ -128,6 +128,29 @@ func TestParseWithReportsEveryProblem(t *testing.T) {
 	}
 }
 
+// An empty list or mapping set on the command line reaches validation as
+// itself: it has no block form, so the rewritten text keeps it as [] or {}
+// (before, it read as a YAML syntax error "with the default").
+func TestParseWithEmptyCollections(t *testing.T) {
+	// Comments around the list, as in the presets, are what broke the rewritten text.
+	const file = "name: m\nshippers:   # who bids\n  - penalty: 1   # p\ncarriers:   # who asks\n  - capacity: 10\njobs:\n  fixed:   # the jobs\n    - {volume: 1, distance: 1, value: 5}\n"
+	for _, c := range []struct{ set, want string }{
+		{"shippers=[]", "--set shippers=[]: shippers: empty: want at least one shipper"},
+		{"carriers=[]", "--set carriers=[]: carriers: empty: want at least one carrier"},
+		{"shippers={}", "--set shippers={}: shippers: a mapping: want a list"},
+		{"shippers[0].strategy.features=[]", "--set shippers[0].strategy.features=[]: shippers[0].strategy.features: no features: want at least one"},
+	} {
+		_, err := ParseWith("m.yaml", []byte(file), []string{c.set})
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("--set %s: error %v, want it to start with %q", c.set, err, c.want)
+		}
+	}
+	sc, err := ParseWith("m.yaml", []byte(file), []string{"jobs.fixed=[]"})
+	if err != nil || len(sc.Jobs.Fixed) != 0 {
+		t.Errorf("--set jobs.fixed=[]: %v, %d fixed jobs; want it valid with none", err, len(sc.Jobs.Fixed))
+	}
+}
+
 func TestParsePath(t *testing.T) {
 	cases := []struct {
 		in   string
