@@ -74,8 +74,9 @@
 // ([NewNatural]): a natural policy gradient (Amari 1998; Kakade 2002;
 // Peters and Schaal 2008) for any [DistGrader] policy, whose step is
 // measured by how much it changes the distribution of prices rather than
-// the parameters, so it is the same in every unit of money and for every
-// scaling of the features; normalised advantages with a critic baseline
+// the parameters, so it is the same in every unit of money (sigma given in
+// that unit) and for every scaling, though not every shift, of the
+// features; normalised advantages with a critic baseline
 // fitted on earlier batches; a trust region on the KL divergence of each
 // step (Schulman et al. 2015); a Robbins-Monro schedule (Robbins and Monro
 // 1951) that halves the step after 200 updates, so that late policies stop

@@ -27,8 +27,11 @@ const (
 // Natural is a natural policy gradient (Amari 1998; Kakade 2002; Peters
 // and Schaal 2008) with normalised advantages, a trust region and a
 // Robbins-Monro schedule, applied once per episode to any [DistGrader]
-// policy. It needs no tuning to the unit of money or to the scale of the
-// features. [NewNatural] returns the learner freightsim uses by default.
+// policy. Given the policy's initial sigma in the unit of money, it needs
+// no other tuning to that unit: with every price and sigma c times larger
+// it learns the same quotes c times larger (advantages are normalised, steps
+// measured in sigma). [NewNatural] returns the learner freightsim uses by
+// default.
 //
 // For the D decisions of a batch, Update
 //

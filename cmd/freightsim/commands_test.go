@@ -98,6 +98,8 @@ func TestValidate(t *testing.T) {
 			[]string{`--set carriers[0].capacty=5: carriers[0].capacty: unknown key "capacty"; did you mean "capacity"?`}},
 		{"no argument", []string{"validate"}, 2, nil, []string{"wants a preset name or a scenario file"}},
 		{"a missing file", []string{"validate", filepath.Join(dir, "nope.yaml")}, 2, nil, []string{"neither a preset"}},
+		{"valid, with a warning", []string{"validate", "bilateral", "--set", "jobs.value={dist: uniform, min: 0, max: 100}"}, 0,
+			[]string{"ok: bilateral"}, []string{"freightsim: warning: shippers[0].strategy.sigma: 0.2 is 0.2 % of the market's price scale, 100"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

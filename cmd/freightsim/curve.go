@@ -82,6 +82,7 @@ func runCurve(cmd *cobra.Command, o *curveOptions, args, argv []string) error {
 	if err != nil {
 		return err
 	}
+	warn(cmd, &sc)
 	var ratios []float64
 	for _, f := range strings.Split(o.ratios, ",") {
 		r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)

@@ -109,6 +109,7 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 	if err != nil {
 		return err
 	}
+	warn(cmd, &sc)
 	flags := cmd.Flags()
 	if flags.Changed("seed") {
 		sc.Seed = o.seed
@@ -305,6 +306,14 @@ func scenarioFor(cmd *cobra.Command, name string, sets []string) (scenario.Confi
 		return sc, usageError{err}
 	}
 	return sc, nil
+}
+
+// warn prints the scenario's warnings (scenario.Config.Warnings): valid,
+// but probably not what was meant.
+func warn(cmd *cobra.Command, sc *scenario.Config) {
+	for _, w := range sc.Warnings() {
+		fmt.Fprintf(cmd.ErrOrStderr(), "freightsim: warning: %s\n", w)
+	}
 }
 
 // resumeCommand is the command line that resumes this run: argv with

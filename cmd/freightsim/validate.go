@@ -33,6 +33,7 @@ what a run would write as config.yaml.`,
 			if err != nil {
 				return err
 			}
+			warn(cmd, &sc)
 			if err := checkScenario(cmd, args[0], &sc); err != nil {
 				return err // what freightsim run would refuse: a strategy of kind custom
 			}

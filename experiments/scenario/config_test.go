@@ -161,3 +161,35 @@ func TestResolveUnknown(t *testing.T) {
 		t.Errorf("error %v, want it to name %s line 2", err, p)
 	}
 }
+
+// A sigma below 1 % of the price scale is valid but warned about: the
+// bilateral preset in cents with its sigma of 0.2 (0.2 %); no preset as
+// shipped, nor the same market with sigma scaled.
+func TestWarningsOnASigmaBelowThePriceScale(t *testing.T) {
+	for _, name := range Presets() {
+		sc, err := Resolve(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := sc.Warnings(); len(w) > 0 {
+			t.Errorf("preset %s: warnings %q, want none", name, w)
+		}
+	}
+	cents := []string{"jobs.value={dist: uniform, min: 0, max: 100}", "carriers[0].cost_factor={dist: uniform, min: 0, max: 100}"}
+	sc, err := ResolveWith("bilateral", cents)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := sc.Warnings()
+	if len(w) != 2 || !strings.HasPrefix(w[0], "shippers[0].strategy.sigma: 0.2 is 0.2 % of the market's price scale, 100") ||
+		!strings.HasPrefix(w[1], "carriers[0].strategy.sigma: 0.2 is 0.2 % of") || !strings.Contains(w[1], "--set carriers[0].strategy.sigma=10") {
+		t.Errorf("bilateral in cents: warnings %q", w)
+	}
+	sc, err = ResolveWith("bilateral", append(cents, "shippers[0].strategy.sigma=20", "carriers[0].strategy.sigma=20"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := sc.Warnings(); len(w) > 0 {
+		t.Errorf("bilateral in cents, sigma 20: warnings %q, want none", w)
+	}
+}
