@@ -78,7 +78,7 @@ func runSlurm(cmd *cobra.Command, o *slurmOptions, file string, argv []string) e
 	if o.out == "" {
 		return usageError{errors.New("--out DIR is required: the sweep's directory, on a file system every node sees")}
 	}
-	sw, err := loadSweep(file, o.sets)
+	sw, err := loadSweep(cmd, file, o.sets)
 	if err != nil {
 		return err
 	}

@@ -108,7 +108,7 @@ HTCondor passes --shard $(Process)/n. freightsim merge combines the shards.`,
 }
 
 func runSweep(cmd *cobra.Command, o *sweepOptions, file string, argv []string) error {
-	sw, err := loadSweep(file, o.sets)
+	sw, err := loadSweep(cmd, file, o.sets)
 	if err != nil {
 		return err
 	}
@@ -218,12 +218,16 @@ func runSweep(cmd *cobra.Command, o *sweepOptions, file string, argv []string) e
 	return nil
 }
 
-// loadSweep reads a sweep file; a bad one is a usage error.
-func loadSweep(file string, sets []string) (*sweep.Spec, error) {
+// loadSweep reads a sweep file; a bad one is a usage error. The points'
+// warnings (scenario.Config.Warnings) go to stderr, one a field: the
+// first point's, and how many other points have one for that field.
+func loadSweep(cmd *cobra.Command, file string, sets []string) (*sweep.Spec, error) {
 	sw, err := sweep.LoadWith(file, sets)
 	if err != nil {
 		return nil, usageError{err}
 	}
+	var warnings []string
+	first, count := map[string]int{}, map[string]int{}
 	// A strategy of kind custom runs only from a Go program: every run of
 	// a point that has one would fail. An axis may set it at some points
 	// only, so every point is checked; the first that has one is named.
@@ -238,6 +242,21 @@ func loadSweep(file string, sets []string) (*sweep.Spec, error) {
 			}
 			return nil, usageError{ps}
 		}
+		for _, w := range sc.Warnings() {
+			field, _, _ := strings.Cut(w, ":") // one line a field, the first point's
+			if count[field] == 0 {
+				warnings, first[field] = append(warnings, w), p
+			}
+			count[field]++
+		}
+	}
+	for _, w := range warnings {
+		field, _, _ := strings.Cut(w, ":")
+		others := ""
+		if n := count[field] - 1; n > 0 {
+			others = fmt.Sprintf(" and %s", plural(n, "other"))
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "freightsim: warning: %s (point %d%s): %s\n", file, first[field], others, w)
 	}
 	return sw, nil
 }

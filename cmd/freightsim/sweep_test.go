@@ -467,3 +467,28 @@ func TestSlurmCommand(t *testing.T) {
 		})
 	}
 }
+
+// A sweep warns, before it runs, about points whose scenario has warnings
+// (scenario.Config.Warnings): one line a field, naming the first point and
+// how many others; --list runs nothing and exits 0.
+func TestSweepWarnsOnce(t *testing.T) {
+	dir := t.TempDir()
+	file := writeSweepFile(t, dir, "name: cents\nbase: bilateral\nreplicates: 1\nset:\n  training.episodes: 5\naxes:\n  - key: jobs.value.max\n    values: [1, 100, 1000]\n")
+	code, _, stderr := freightsim(t, "sweep", file, "--list")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	want := []string{
+		"freightsim: warning: " + file + " (point 1 and 1 other): shippers[0].strategy.sigma: 0.2 is 0.2 % of the market's price scale, 100",
+		"freightsim: warning: " + file + " (point 1 and 1 other): carriers[0].strategy.sigma: 0.2 is 0.2 % of the market's price scale, 100",
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("stderr:\n%s\nwant %d lines", stderr, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("line %d:\n%s\nwant it to start with\n%s", i, lines[i], w)
+		}
+	}
+}
