@@ -27,6 +27,10 @@ import (
 //     rounds, at mean price 1/2.
 //   - No trade (bids 0, asks 1): nothing ships, nothing is gained, and the
 //     shares of gains are undefined (NaN).
+//   - At k = 0 (the ask sets the price) a carrier asking its cost plus 20 %
+//     against a truthful shipper: every price is 1.2 times its cost
+//     (price_per_cost 1.2, price_volatility 0, to rounding), trade in 5/12 of
+//     rounds at mean price 1/3, efficiency 35/36, the shipper's share 6/7.
 func TestMetricsOnBilateralProfiles(t *testing.T) {
 	const n = 400_000
 	p := 9.0 / 32
@@ -38,9 +42,10 @@ func TestMetricsOnBilateralProfiles(t *testing.T) {
 	for _, c := range []struct {
 		name     string
 		bid, ask [2]float64 // intercept, slope
+		sets     []string   // instead of the linear rules, or besides
 		ladder   []want
 	}{
-		{"Chatterjee and Samuelson's equilibrium", [2]float64{1.0 / 12, 2.0 / 3}, [2]float64{0.25, 2.0 / 3}, []want{
+		{"Chatterjee and Samuelson's equilibrium", [2]float64{1.0 / 12, 2.0 / 3}, [2]float64{0.25, 2.0 / 3}, nil, []want{
 			{"ship_share", p, se(p * (1 - p))},
 			{"utilization", p, se(p * (1 - p))},
 			// Over the p*n trades: the price's standard deviation is below 0.15.
@@ -55,26 +60,42 @@ func TestMetricsOnBilateralProfiles(t *testing.T) {
 			{"shipper_share", 0.5, se(p/9) / (2 * 9.0 / 64)},
 			{"jain", 1, 0.001},
 		}},
-		{"both truthful", [2]float64{0, 1}, [2]float64{0, 1}, []want{
+		{"both truthful", [2]float64{0, 1}, [2]float64{0, 1}, nil, []want{
 			{"ship_share", 0.5, se(0.25)},
 			{"mean_price", 0.5, se(0.25*0.25) / math.Sqrt(0.5)},
 			{"efficiency", 1, 1e-12},
 			{"shipper_share", 0.5, 1e-12},
 			{"jain", 1, 1e-12},
 		}},
-		{"no trade", [2]float64{0, 0}, [2]float64{1, 0}, []want{
+		{"no trade", [2]float64{0, 0}, [2]float64{1, 0}, nil, []want{
 			{"ship_share", 0, 0},
 			{"utilization", 0, 0},
 			{"efficiency", 0, 0},
 			{"shipper_share", math.NaN(), 0},
 			{"mean_price", math.NaN(), 0},
 		}},
+		{"the ask sets the price (k = 0), marked up 20 %, the bid truthful", [2]float64{0, 1}, [2]float64{0, 1},
+			[]string{"market.k=0", "carriers[0].strategy={kind: markup, markup: 0.2}", "shippers[0].strategy={kind: truthful}"}, []want{
+				{"price_per_cost", 1.2, 1e-9}, // to the rounding of a sum of 10^5 ratios
+				{"price_volatility", 0, 1e-9},
+				// Trade when v >= 1.2 c: in 5/12 of rounds, at mean price 1/3.
+				{"ship_share", 5.0 / 12, se(0.25)},
+				{"mean_price", 1.0 / 3, se(0.25) / math.Sqrt(5.0/12)},
+				// Gains 35/216 a round, 35/36 of the first best; a round adds
+				// (1-e) d on a trade and -e d when c < v < 1.2 c (d < 0.2, in
+				// 1/12 of rounds): variance below 0.0035.
+				{"efficiency", 35.0 / 36, se(0.0035) / (1.0 / 6)},
+				// The shipper keeps v - 1.2 c, 5/36 a round, of 35/216: 6/7; a
+				// round adds (B - 6 S)/7, at most 2/7 in size, on a trade.
+				{"shipper_share", 6.0 / 7, se(5.0/12*4.0/49) / (35.0 / 216)},
+			}},
 	} {
 		for seed := 1; seed <= 3; seed++ {
-			sc, err := scenario.ResolveWith("bilateral", []string{"training.episodes=0", "equilibrium.enabled=false",
+			sets := []string{"training.episodes=0", "equilibrium.enabled=false",
 				fmt.Sprintf("seed=%d", seed), "evaluation.horizon=99999", "evaluation.episodes=4",
 				fmt.Sprintf("shippers[0].strategy={kind: linear, features: [bias, value], weights: [%v, %v]}", c.bid[0], c.bid[1]),
-				fmt.Sprintf("carriers[0].strategy={kind: linear, features: [bias, cost], weights: [%v, %v]}", c.ask[0], c.ask[1])})
+				fmt.Sprintf("carriers[0].strategy={kind: linear, features: [bias, cost], weights: [%v, %v]}", c.ask[0], c.ask[1])}
+			sc, err := scenario.ResolveWith("bilateral", append(sets, c.sets...))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,7 +112,7 @@ func TestMetricsOnBilateralProfiles(t *testing.T) {
 					continue
 				}
 				if !(math.Abs(got-w.want) <= w.tol) {
-					t.Errorf("%s, seed %d: %s %.5f, want %.5f within %.5f", c.name, seed, w.metric, got, w.want, w.tol)
+					t.Errorf("%s, seed %d: %s %.17g, want %.17g within %.3g", c.name, seed, w.metric, got, w.want, w.tol)
 				}
 			}
 		}
