@@ -187,3 +187,51 @@ func TestWriteDerived(t *testing.T) {
 		t.Errorf("%d files in the directory, want 1 (no temporary left)", len(entries))
 	}
 }
+
+// The gains metrics on cases worked by hand: Jain's index is 1 when every
+// agent gains alike, 1/n when one gains everything, and counts a loss as
+// no gain; the shippers' share of 30 against 10 is 3/4 and undefined when
+// nobody gains; efficiency counts what the broker kept; the volatility of
+// prices per unit of cost 1.2 and 1.6 (sd of two) is 0.2 sqrt(2), and
+// undefined for one trade.
+func TestEvaluationGainsKnownAnswers(t *testing.T) {
+	var e Evaluation
+	near := func(name string, got, want float64) {
+		t.Helper()
+		if !(math.Abs(got-want) <= 1e-12) {
+			t.Errorf("%s = %v, want %v", name, got, want)
+		}
+	}
+	for i := range 3 {
+		e.AddShipperGain(i, 10)
+	}
+	e.AddCarrierGain(0, 10)
+	e.AddCarrierGain(1, 10)
+	near("jain, five alike", e.Jain(), 1)
+	e.Reset()
+	e.AddShipperGain(0, 40)
+	e.AddShipperGain(1, 0)
+	e.AddCarrierGain(0, 0)
+	e.AddCarrierGain(1, -5)
+	near("jain, one of four gains all (a loss counted as 0)", e.Jain(), 0.25)
+	e.Reset()
+	e.AddShipperGain(0, 30)
+	e.AddCarrierGain(0, 10)
+	e.AddKept(10)
+	e.AddBenchmark(100)
+	near("shipper_share", e.ShipperShare(), 0.75)
+	near("efficiency", e.Efficiency(), 0.5)
+	e.AddJob(-12, true)
+	e.AddTrade(12, 12, 10)
+	if v := e.PriceVolatility(); !math.IsNaN(v) {
+		t.Errorf("price_volatility of one trade = %v, want NaN", v)
+	}
+	e.AddJob(-16, true)
+	e.AddTrade(16, 16, 10)
+	near("price_per_cost", e.PricePerCost(), 1.4)
+	near("price_volatility", e.PriceVolatility(), 0.2*math.Sqrt2)
+	e.Reset()
+	if s := e.ShipperShare(); !math.IsNaN(s) {
+		t.Errorf("shipper_share with no gains = %v, want NaN", s)
+	}
+}
