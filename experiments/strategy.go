@@ -204,7 +204,7 @@ func ppoLearner(st scenario.Strategy, f agents.Features, rng *rand.Rand, episode
 	o := st.PPO
 	cfg := ppo.Config{Hidden: o.Hidden, Sigma0: st.Sigma, MinSigma: st.SigmaFloor(), MaxSigma: o.MaxSigma,
 		Clip: o.Clip, Epochs: o.Epochs, Minibatch: o.Minibatch, Episodes: o.Episodes, LR: o.LR, CriticLR: o.CriticLR,
-		Lambda: o.Lambda, Entropy: o.Entropy, TargetKL: o.TargetKL, Linear: o.Linear, Ridge: o.Ridge}
+		Lambda: o.Lambda, Entropy: o.Entropy, TargetKL: o.TargetKL, Linear: o.Linear, Ridge: o.Ridge, StateSigma: o.StateSigma}
 	if o.AnnealLR && o.Episodes > 0 {
 		cfg.Anneal = (episodes + o.Episodes) / o.Episodes // ceil((episodes+1)/o.Episodes) batches
 	}

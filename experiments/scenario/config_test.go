@@ -81,6 +81,7 @@ func TestParseErrors(t *testing.T) {
 		{"ppo clip above one", "p2_compat: false\nshippers:\n  - strategy: {learner: ppo, ppo: {clip: 1.5}}\n", "shippers[0].strategy.ppo.clip: 1.5: want a finite number in (0, 1]"},
 		{"ppo no epochs", "shippers:\n  - strategy: {learner: ppo, ppo: {epochs: 0}}\n", "shippers[0].strategy.ppo.epochs: 0: want a whole number >= 1"},
 		{"ppo sigma above its bound", "shippers:\n  - strategy: {learner: ppo, sigma: 10, ppo: {max_sigma: 5}}\n", "shippers[0].strategy.ppo.max_sigma: 5: sigma 10 must lie strictly between"},
+		{"ppo state_sigma not a bool", "shippers:\n  - strategy: {learner: ppo, ppo: {state_sigma: maybe}}\n", `x.yaml:2: shippers[0].strategy.ppo.state_sigma: "maybe" is a string: want true or false`},
 		{"ppo empty hidden", "shippers:\n  - strategy: {learner: ppo, ppo: {hidden: []}}\n", "shippers[0].strategy.ppo.hidden: empty"},
 		{"natural zero step", "p2_compat: false\nshippers:\n  - strategy: {natural: {step: 0}}\n", "shippers[0].strategy.natural.step: 0: want a finite number > 0"},
 		{"ppo truthful start", "shippers:\n  - strategy: {learner: ppo, features: [bias, reservation], start: truthful}\n", "shippers[0].strategy.start: truthful sets linear weights"},

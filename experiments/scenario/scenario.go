@@ -218,6 +218,10 @@ type PPO struct {
 	Linear    bool    `yaml:"linear"`     // a linear path from the features to the policy's and critic's output
 	Ridge     float64 `yaml:"ridge"`      // penalty on the output weights of the policy's hidden layers
 	AnnealLR  bool    `yaml:"anneal_lr"`  // steps falling linearly to 0 over the training's episodes
+	// StateSigma makes sigma depend on the state (a linear head of its
+	// logit on the normalised features), the entropy bonus acting per
+	// decision: sigma widens where quotes have stopped trading.
+	StateSigma bool `yaml:"state_sigma"`
 }
 
 // ZIP holds the parameters of a ZIP trader (Cliff 1997), see agents.ZIPParams.

@@ -25,7 +25,13 @@
 // into [MinSigma, MaxSigma]: sigma cannot collapse, whatever the optimiser
 // does, which is what stopped the Adam-trained policies of package policy
 // (sigma fell within about a hundred episodes and markets stopped
-// trading). Features are normalised by running statistics, advantages per
+// trading). With [Config].StateSigma (off by default) sigma depends on the
+// state through a linear head on the features, and the entropy bonus acts
+// decision by decision: sigma narrows where noise costs and keeps, or
+// widens, its width where quotes have stopped trading, so that a quote
+// whose return no longer depends on it is still explored (on P1's
+// deterministic market this keeps the job that must not trade out of the
+// trap in which its quotes drift unseen; docs/EXPERIMENTS.md). Features are normalised by running statistics, advantages per
 // batch and the critic's targets by a running scale, so one configuration
 // serves markets whatever their unit of money.
 //

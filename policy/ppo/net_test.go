@@ -75,9 +75,10 @@ func TestNetGradientMatchesFiniteDifferences(t *testing.T) {
 }
 
 // newTestPolicy returns a policy with every parameter random and a
-// feature normalisation that is not the identity.
-func newTestPolicy(rng *rand.Rand, dim int, hidden []int) *Policy {
-	p := NewPolicy(rng, dim, hidden, true, 2, 0.5, 8, 10)
+// feature normalisation that is not the identity, with a state-dependent
+// sigma if stateSigma.
+func newTestPolicy(rng *rand.Rand, dim int, hidden []int, stateSigma bool) *Policy {
+	p := NewPolicy(rng, dim, hidden, true, stateSigma, 2, 0.5, 8, 10)
 	randomize(rng, p.Params())
 	for range 20 {
 		phi := make([]float64, dim)
@@ -98,12 +99,20 @@ func logProb(p *Policy, phi []float64, a float64) float64 {
 }
 
 // Every analytic gradient of the policy agrees with finite differences:
-// log pi, the entropy, and mu and log sigma apart.
+// log pi, the entropy, and mu and log sigma apart, with sigma the same in
+// every state and state-dependent.
 func TestPolicyGradientsMatchFiniteDifferences(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, hidden := range [][]int{{4}, {3, 5}} {
-		for trial := range 5 {
-			p := newTestPolicy(rng, 3, hidden)
+		for trial := range 6 {
+			stateSigma := trial%2 == 1
+			p := newTestPolicy(rng, 3, hidden, stateSigma)
+			if stateSigma {
+				// sigma must differ between states for the check to see q.
+				if _, s0 := p.Dist([]float64{1, 3, 3}); scalar.EqualWithinRel(s0, p.Sigma(), 1e-6) {
+					t.Fatalf("state-dependent sigma %v at (1, 3, 3), %v at the mean: the same", s0, p.Sigma())
+				}
+			}
 			phi := []float64{1, 3 + 5*rng.Float64(), 3 + 5*rng.Float64()}
 			mu, sigma := p.Dist(phi)
 			a := mu + 1.5*sigma*rng.NormFloat64()
@@ -117,7 +126,7 @@ func TestPolicyGradientsMatchFiniteDifferences(t *testing.T) {
 				want := numGrad(p.Params(), f)
 				for i := range n {
 					if g := (grad[i] - float64(i)) / 1.7; !scalar.EqualWithinAbsOrRel(g, want[i], fdTol, fdTol) {
-						t.Errorf("hidden %v trial %d: d %s / d param %d = %v analytically, %v by finite differences", hidden, trial, what, i, g, want[i])
+						t.Errorf("hidden %v trial %d (state sigma %v): d %s / d param %d = %v analytically, %v by finite differences", hidden, trial, stateSigma, what, i, g, want[i])
 					}
 				}
 			}
@@ -142,7 +151,7 @@ func TestPolicyGradientsMatchFiniteDifferences(t *testing.T) {
 // and a new policy starts at sigma0 with mean 0 (or the offset) everywhere.
 func TestPolicySigmaIsBounded(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	p := NewPolicy(rng, 2, []int{4}, true, 2, 0.5, 8, 10)
+	p := NewPolicy(rng, 2, []int{4}, true, false, 2, 0.5, 8, 10)
 	for _, phi := range [][]float64{{1, 0}, {1, 7}} {
 		if mu, s := p.Dist(phi); mu != 0 || !scalar.EqualWithinAbsOrRel(s, 2, 1e-12, 1e-12) {
 			t.Errorf("new policy gives N(%v, %v²) at %v, want N(0, 2²)", mu, s, phi)

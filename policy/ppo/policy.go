@@ -11,7 +11,7 @@ import (
 //
 //	x     = (phi - m) / s                       (running feature statistics)
 //	mu    = Scale * (net(x) + s . x)            (tanh hidden layers, linear output; s . x only with the linear path)
-//	sigma = Scale * exp(lo + (hi-lo)*sigmoid(rho))
+//	sigma = Scale * exp(lo + (hi-lo)*sigmoid(rho (+ q . x)))   (q . x only with a state-dependent sigma)
 //
 // with lo = log(MinSigma/Scale) and hi = log(MaxSigma/Scale): sigma is
 // bounded in [MinSigma, MaxSigma] by construction, so no optimiser can
@@ -25,8 +25,15 @@ import (
 // learns from it; a feature that has not varied (the bias) is centred but
 // not scaled.
 //
+// With a state-dependent sigma the logit of sigma has a linear head q on
+// the normalised features besides rho (q starts at 0, so the policy starts
+// at sigma0 everywhere): sigma can widen in the states whose quotes have
+// stopped paying off or costing anything, where only an entropy bonus
+// moves it, and narrow where noise costs ([Config].StateSigma).
+//
 // Params() holds the network's parameters (hidden layers, each W row-major
-// then b; then the output weights and bias; then s) and last rho. Policy implements
+// then b; then the output weights and bias; then s), then q (with a
+// state-dependent sigma), and last rho. Policy implements
 // policy.Gaussian and policy.DistGrader. It keeps buffers, so it is not
 // safe for concurrent use.
 type Policy struct {
@@ -34,6 +41,7 @@ type Policy struct {
 	MinSigma, MaxSigma float64 // bounds of sigma, in money units
 
 	net    *net
+	q      []float64 // the linear head of sigma's logit on the normalised features (a view; nil: sigma is the same in every state)
 	params []float64
 	grad   []float64 // the net's own gradient buffer
 	x      []float64 // one normalised feature row
@@ -45,32 +53,40 @@ type Policy struct {
 }
 
 // NewPolicy returns a policy over dim features with the given hidden
-// widths, with the linear path s if linear, initial standard deviation
+// widths, with the linear path s if linear, a state-dependent sigma (the
+// head q) if stateSigma, initial standard deviation
 // sigma0 (the mean starts at 0 in every state: hidden weights
 // Glorot-uniform from rng, output layer and s zero), sigma
 // bounded in [minSigma, maxSigma], and price scale scale. It panics on a
 // bad size or if 0 < minSigma < sigma0 < maxSigma and scale > 0 do not hold.
-func NewPolicy(rng *rand.Rand, dim int, hidden []int, linear bool, sigma0, minSigma, maxSigma, scale float64) *Policy {
+func NewPolicy(rng *rand.Rand, dim int, hidden []int, linear, stateSigma bool, sigma0, minSigma, maxSigma, scale float64) *Policy {
 	if !(0 < minSigma && minSigma < sigma0 && sigma0 < maxSigma && !math.IsInf(maxSigma, 0)) || !(scale > 0) || math.IsInf(scale, 0) {
 		panic(fmt.Sprintf("ppo: NewPolicy with sigma0 %v in [%v, %v] and scale %v", sigma0, minSigma, maxSigma, scale))
 	}
 	n := size(append([]int{dim}, hidden...), linear)
+	nq := 0
+	if stateSigma {
+		nq = dim
+	}
 	p := &Policy{
 		Scale: scale, MinSigma: minSigma, MaxSigma: maxSigma,
-		params: make([]float64, n+1), grad: make([]float64, n+1),
+		params: make([]float64, n+nq+1), grad: make([]float64, n+nq+1),
 		x:    make([]float64, dim),
 		mean: make([]float64, dim), m2: make([]float64, dim),
 		shift: make([]float64, dim), sd: make([]float64, dim),
 	}
 	p.net = newNet(dim, hidden, linear, p.params, p.grad)
 	p.net.init(rng)
+	if stateSigma {
+		p.q = p.params[n : n+nq]
+	}
 	for i := range p.sd {
 		p.sd[i] = 1
 	}
 	// sigmoid(rho) = (log sigma0 - lo)/(hi - lo).
 	lo, hi := p.bounds()
 	f := (math.Log(sigma0/scale) - lo) / (hi - lo)
-	p.params[n] = math.Log(f / (1 - f))
+	p.params[n+nq] = math.Log(f / (1 - f))
 	return p
 }
 
@@ -89,14 +105,46 @@ func (p *Policy) bounds() (lo, hi float64) {
 	return math.Log(p.MinSigma / p.Scale), math.Log(p.MaxSigma / p.Scale)
 }
 
-// logSigma returns log(sigma/Scale) and its derivative in rho.
+// sigmaStart is the index of sigma's first parameter in Params (q's, or
+// rho's without a state-dependent sigma).
+func (p *Policy) sigmaStart() int { return len(p.params) - 1 - len(p.q) }
+
+// logSigma returns log(sigma/Scale) and its derivative in rho at the
+// normalised features 0 (the running mean of the features).
 func (p *Policy) logSigma() (ls, dRho float64) {
+	return p.logSigmaOf(p.params[len(p.params)-1])
+}
+
+// logSigmaOf returns log(sigma/Scale) and its derivative in the logit.
+func (p *Policy) logSigmaOf(logit float64) (ls, dLogit float64) {
 	lo, hi := p.bounds()
-	s := 1 / (1 + math.Exp(-p.params[len(p.params)-1]))
+	s := 1 / (1 + math.Exp(-logit))
 	return lo + (hi-lo)*s, (hi - lo) * s * (1 - s)
 }
 
-// Sigma is the standard deviation, the same in every state.
+// logSigmaAt returns log(sigma/Scale) and its derivative in the logit at
+// the normalised features x.
+func (p *Policy) logSigmaAt(x []float64) (ls, dLogit float64) {
+	logit := p.params[len(p.params)-1]
+	for j, q := range p.q {
+		logit += q * x[j]
+	}
+	return p.logSigmaOf(logit)
+}
+
+// addGradLogSigma adds g * d(log sigma)/dparams at the normalised
+// features x into grad, given dLogit from logSigmaAt.
+func (p *Policy) addGradLogSigma(x []float64, g, dLogit float64, grad []float64) {
+	g *= dLogit
+	for j := range p.q {
+		grad[p.sigmaStart()+j] += g * x[j]
+	}
+	grad[len(grad)-1] += g
+}
+
+// Sigma is the standard deviation: the same in every state, or with a
+// state-dependent sigma its value at the running mean of the features
+// (normalised features 0).
 func (p *Policy) Sigma() float64 { ls, _ := p.logSigma(); return p.Scale * math.Exp(ls) }
 
 // normalise writes the normalised features of phi into dst.
@@ -112,7 +160,8 @@ func (p *Policy) normalise(dst, phi []float64) {
 // Dist returns the mean and standard deviation at phi.
 func (p *Policy) Dist(phi []float64) (mu, sigma float64) {
 	p.normalise(p.x, phi)
-	return p.Scale * p.net.forward(p.x, 1)[0], p.Sigma()
+	ls, _ := p.logSigmaAt(p.x)
+	return p.Scale * p.net.forward(p.x, 1)[0], p.Scale * math.Exp(ls)
 }
 
 // AddGradDist adds gMu * d(mu)/dparams + gLogSigma * d(log sigma)/dparams
@@ -128,8 +177,8 @@ func (p *Policy) AddGradDist(phi []float64, gMu, gLogSigma float64, grad []float
 	for i, g := range p.grad {
 		grad[i] += g
 	}
-	_, d := p.logSigma()
-	grad[len(grad)-1] += gLogSigma * d
+	_, d := p.logSigmaAt(p.x)
+	p.addGradLogSigma(p.x, gLogSigma, d, grad)
 	return mu, sigma
 }
 
@@ -143,13 +192,14 @@ func (p *Policy) AddGradLogProb(phi []float64, a, scale float64, grad []float64)
 }
 
 // AddGradEntropy adds scale * d/dparams H into grad and returns the
-// entropy H = 0.5*log(2*pi*e) + log sigma, the same in every state.
+// entropy H = 0.5*log(2*pi*e) + log sigma at phi.
 func (p *Policy) AddGradEntropy(phi []float64, scale float64, grad []float64) float64 {
 	if len(phi) != len(p.x) || len(grad) != len(p.params) {
 		panic(fmt.Sprintf("ppo: %d features and a gradient of %d for a policy of %d and %d", len(phi), len(grad), len(p.x), len(p.params)))
 	}
-	ls, d := p.logSigma()
-	grad[len(grad)-1] += scale * d
+	p.normalise(p.x, phi)
+	ls, d := p.logSigmaAt(p.x)
+	p.addGradLogSigma(p.x, scale, d, grad)
 	return halfLog2Pi + 0.5 + math.Log(p.Scale) + ls
 }
 

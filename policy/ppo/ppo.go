@@ -29,6 +29,7 @@ type Config struct {
 	Linear      bool    // add a linear path from the features to the output of the policy and of the critic (a skip connection)
 	Ridge       float64 // penalty Ridge/2 * |u|² per minibatch on the output weights of the policy's hidden layers (not its linear path); default 0
 	Anneal      int     // batches over which the steps of the policy's mean and of the critic fall linearly from LR and CriticLR to 0 (then stay at 0; sigma's step stays LR); default 0, constant steps
+	StateSigma  bool    // sigma depends on the state: its logit has a linear head on the normalised features, and the entropy bonus acts decision by decision
 }
 
 // withDefaults returns c with its zero fields set.
@@ -125,7 +126,7 @@ func (c Config) Validate() error {
 //     values do not move when the scale does);
 //  2. for Epochs passes, in a random order drawn from the learner's own
 //     generator, takes one Adam step per minibatch on the clipped surrogate
-//     mean_i min(rho_i A_i, clip(rho_i, 1-Clip, 1+Clip) A_i) (+ Entropy * H)
+//     mean_i min(rho_i A_i, clip(rho_i, 1-Clip, 1+Clip) A_i) + Entropy * mean_i H_i
 //     - Ridge/2 |u|² (u the output weights of the policy's hidden layers,
 //     not its linear path),
 //     rho_i = pi(a_i|phi_i)/pi_old(a_i|phi_i) with pi_old the policy the
@@ -148,7 +149,11 @@ func (c Config) Validate() error {
 //
 // Sigma cannot collapse: it is bounded in [MinSigma, MaxSigma] by the
 // policy's parametrisation, and each batch moves it at most as far as the
-// clipped ratio lets it.
+// clipped ratio lets it. With Config.StateSigma, H_i is the entropy at
+// decision i's state, so that the bonus widens sigma in the states where
+// the surrogate does not narrow it: those whose return does not depend on
+// the price (quotes that do not trade), where (z²-1) A averages 0.
+// Without it sigma is one number and H_i = H.
 //
 // Observations are normalised by the policy (running mean and standard
 // deviation), advantages per batch and critic targets by a running scale,
@@ -176,7 +181,8 @@ type PPO struct {
 	value, adv, target, oldLog []float64
 	idx                        []int
 	mbAct, mbAdv, mbOld, mbTgt []float64
-	dOut, pgrad, zeros         []float64
+	dOut, pgrad                []float64
+	ls, dLogit, gls            []float64 // per row: log(sigma/Scale), its derivative in the logit, the surrogate's derivative in it
 }
 
 // New returns a PPO learner over dim features with a new policy and critic
@@ -187,7 +193,7 @@ func New(rng *rand.Rand, dim int, cfg Config) *PPO {
 		panic("ppo: " + err.Error())
 	}
 	cfg = cfg.withDefaults()
-	p := NewPolicy(rng, dim, cfg.Hidden, cfg.Linear, cfg.Sigma0, cfg.MinSigma, cfg.MaxSigma, cfg.Scale)
+	p := NewPolicy(rng, dim, cfg.Hidden, cfg.Linear, cfg.StateSigma, cfg.Sigma0, cfg.MinSigma, cfg.MaxSigma, cfg.Scale)
 	n := size(append([]int{dim}, cfg.Hidden...), cfg.Linear)
 	o := &PPO{
 		Policy: p, cfg: cfg, rng: rng,
@@ -195,7 +201,6 @@ func New(rng *rand.Rand, dim int, cfg Config) *PPO {
 		popt: policy.Adam{LR: cfg.LR}, copt: policy.Adam{LR: cfg.CriticLR}, sopt: policy.Adam{LR: cfg.LR},
 		buf:   policy.NewBatch(dim),
 		pgrad: make([]float64, len(p.params)),
-		zeros: make([]float64, dim),
 	}
 	o.critic = newNet(dim, cfg.Hidden, cfg.Linear, o.cparams, o.cgrad)
 	o.critic.init(rng)
@@ -275,8 +280,10 @@ func (o *PPO) append(b *policy.Batch) {
 	}
 }
 
+// entropy is the policy's entropy at the running mean of the features.
 func (o *PPO) entropy() float64 {
-	return o.Policy.AddGradEntropy(o.zeros, 0, o.pgrad)
+	ls, _ := o.Policy.logSigma()
+	return halfLog2Pi + 0.5 + math.Log(o.Policy.Scale) + ls
 }
 
 // prepare normalises the features and computes values, advantages, the
@@ -416,7 +423,7 @@ func (o *PPO) policyStep(m int) float64 {
 	o.policyGrad(m)
 	norm := policy.ClipNorm(p.grad, o.cfg.MaxGradNorm)
 	// Adam is per parameter: two optimisers with one step are one.
-	n := len(p.params) - 1
+	n := p.sigmaStart()
 	o.popt.Step(p.params[:n], p.grad[:n])
 	o.sopt.Step(p.params[n:], p.grad[n:])
 	return norm
@@ -428,12 +435,13 @@ func (o *PPO) policyStep(m int) float64 {
 func (o *PPO) policyGrad(m int) float64 {
 	p, c := o.Policy, o.cfg
 	mu := p.net.forward(o.mbX, m)
-	ls, dRho := p.logSigma()
-	sigma := p.Scale * math.Exp(ls)
-	o.dOut = grow(o.dOut, m)
+	o.logSigmas(o.mbX, m)
+	o.dOut, o.gls = grow(o.dOut, m), grow(o.gls, m)
 	var gLogSigma, obj float64
 	inv := 1 / float64(m)
 	for r := range m {
+		o.gls[r] = 0
+		sigma := p.Scale * math.Exp(o.ls[r])
 		z := (o.mbAct[r] - p.Scale*mu[r]) / sigma
 		logp := -0.5*z*z - math.Log(sigma)
 		ratio := math.Exp(logp - o.mbOld[r])
@@ -450,16 +458,49 @@ func (o *PPO) policyGrad(m int) float64 {
 		w := ratio * a * inv
 		o.dOut[r] = w * z / sigma * p.Scale // d/d(net output) of w*log pi
 		gLogSigma += w * (z*z - 1)
+		o.gls[r] = w * (z*z - 1)
 	}
 	clear(p.grad)
 	p.net.backward(o.dOut)
-	p.grad[len(p.params)-1] = (gLogSigma + c.Entropy) * dRho
 	var pen float64
 	for j, u := range p.net.u {
 		pen += 0.5 * c.Ridge * u * u
 		p.net.gu[j] -= c.Ridge * u
 	}
-	return obj + c.Entropy*(ls+math.Log(p.Scale)+halfLog2Pi+0.5) - pen
+	if p.q == nil {
+		p.grad[len(p.params)-1] = (gLogSigma + c.Entropy) * o.dLogit[0]
+		return obj + c.Entropy*(o.ls[0]+math.Log(p.Scale)+halfLog2Pi+0.5) - pen
+	}
+	// A state-dependent sigma: the entropy bonus, the mean of the rows'
+	// entropies, acts on each row's sigma, and so widens it where the
+	// surrogate does not pull it in (quotes whose return does not depend
+	// on them: quotes that do not trade).
+	dim := p.Dim()
+	var h float64
+	for r := range m {
+		h += (o.ls[r] + math.Log(p.Scale) + halfLog2Pi + 0.5) * inv
+		p.addGradLogSigma(o.mbX[r*dim:(r+1)*dim], o.gls[r]+c.Entropy*inv, o.dLogit[r], p.grad)
+	}
+	return obj + c.Entropy*h - pen
+}
+
+// logSigmas writes log(sigma/Scale) and its derivative in the logit at the
+// m rows of x into o.ls and o.dLogit (every row the same without a
+// state-dependent sigma).
+func (o *PPO) logSigmas(x []float64, m int) {
+	p := o.Policy
+	o.ls, o.dLogit = grow(o.ls, m), grow(o.dLogit, m)
+	if p.q == nil {
+		ls, d := p.logSigma()
+		for r := range m {
+			o.ls[r], o.dLogit[r] = ls, d
+		}
+		return
+	}
+	dim := p.Dim()
+	for r := range m {
+		o.ls[r], o.dLogit[r] = p.logSigmaAt(x[r*dim : (r+1)*dim])
+	}
 }
 
 // criticStep takes one Adam step on the critic's mean squared error over
@@ -493,10 +534,10 @@ func (o *PPO) kl() float64 {
 	b, p := o.buf, o.Policy
 	D := b.Len()
 	mu := p.net.forward(o.x, D)
-	ls, _ := p.logSigma()
-	sigma := p.Scale * math.Exp(ls)
+	o.logSigmas(o.x, D)
 	var kl float64
 	for i := range D {
+		sigma := p.Scale * math.Exp(o.ls[i])
 		z := (b.Action[i] - p.Scale*mu[i]) / sigma
 		lr := -0.5*z*z - math.Log(sigma) - o.oldLog[i]
 		kl += math.Expm1(lr) - lr

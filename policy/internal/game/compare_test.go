@@ -13,7 +13,9 @@ import (
 
 // TestCompareLearners is an opt-in measurement, not a check: it trains 8
 // replicates (seeds 1000 to 1007) of both sides of one market with PPO or
-// the default learner and logs each replicate and the means, for the
+// the default learner and logs each replicate (on the deterministic
+// market each job's mean quotes and sigma too, sigma read in each job's
+// state, which a state-dependent sigma needs) and the means, for the
 // figures of docs/EXPERIMENTS.md (section on bilateral trading). Set
 // FREIGHTSIM_COMPARE to "bilateral" (k = 1/2, 4000 episodes, sigma 0.2) or
 // "deterministic" (P1's market, 3000 episodes, sigma 10);
@@ -68,12 +70,21 @@ func TestCompareLearners(t *testing.T) {
 		a, sa := agent(seed, 7)
 		b, sb := agent(seed, 8)
 		if market == "deterministic" {
+			phi4 := make([]float64, 4)
 			f := P1Deterministic()
 			if err := f.Train(seed, a, b, 3000); err != nil {
 				t.Error(err)
 				return
 			}
-			o := f.Evaluate(a, b, func([]float64) float64 { return sa() }, func([]float64) float64 { return sb() })
+			sA := func(phi []float64) float64 { _, s := a.Policy.Dist(phi); return s }
+			sB := func(phi []float64) float64 { _, s := b.Policy.Dist(phi); return s }
+			o := f.Evaluate(a, b, sA, sB)
+			for _, j := range f.Jobs {
+				f.Features(phi4, j)
+				ma, xa := a.Policy.Dist(phi4)
+				mb, xb := b.Policy.Dist(phi4)
+				t.Logf("replicate %d, job of value %.0f and cost %.0f: bid %.1f (sigma %.2f), ask %.1f (sigma %.2f)", r, j.Value, j.Cost, ma, xa, mb, xb)
+			}
 			out[r] = []float64{o.Adherence, o.Trade, o.Wrong, sa(), sb()}
 			t.Logf("replicate %d: adherence %.4f, trade %.3f, wrong %.4f, bids %.1f, asks %.1f, sigma %.3f %.3f", r, o.Adherence, o.Trade, o.Wrong, o.Bids, o.Asks, sa(), sb())
 			return
