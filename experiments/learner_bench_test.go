@@ -14,7 +14,8 @@ import (
 // a preset for each learner on both sides: P2's rule (learner p2), the
 // default learner (natural), PPO with its defaults (two hidden layers
 // of 16 units, 10 epochs of minibatches of 64 per episode) and PPO as
-// configured in docs/EXPERIMENTS.md (ppo-tuned, learnerSets). bilateral has
+// configured in docs/EXPERIMENTS.md per market (ppo-tuned) and for both
+// markets (ppo-d, configuration D), see learnerSets. bilateral has
 // 50 decisions per side an episode, strategic-bidding-deterministic 80, so
 // the ratios to p2 are the learners' cost per episode in the simulator,
 // markets and engine included. README's speed table quotes them. Besides
@@ -22,7 +23,7 @@ import (
 // (getrusage), which a machine shared with other work does not inflate.
 func BenchmarkLearnerEpisode(b *testing.B) {
 	for _, preset := range []string{"bilateral", "strategic-bidding-deterministic"} {
-		for _, learner := range []string{"p2", "natural", "ppo", "ppo-tuned"} {
+		for _, learner := range []string{"p2", "natural", "ppo", "ppo-tuned", "ppo-d"} {
 			b.Run(preset+"/"+learner, func(b *testing.B) {
 				var sets []string
 				for _, kv := range learnerSets(preset, learner) {
@@ -61,8 +62,13 @@ func BenchmarkLearnerEpisode(b *testing.B) {
 // learnerSets are the --set keys (under each side's strategy) of the
 // learners BenchmarkLearnerEpisode times on preset; ppo-tuned is PPO as
 // docs/EXPERIMENTS.md (section Learners, PPO with annealed steps)
-// configures it for that preset.
+// configures it for that preset, ppo-d its configuration D for both
+// markets (One PPO configuration for both markets).
 func learnerSets(preset, learner string) []string {
+	if learner == "ppo-d" {
+		return []string{"learner=ppo", "ppo.anneal_lr=true", "ppo.episodes=4", "ppo.hidden=[4]", "ppo.linear=true",
+			"ppo.ridge=10", "ppo.state_sigma=true", "ppo.entropy=0.003"}
+	}
 	if learner != "ppo-tuned" {
 		return []string{"learner=" + learner}
 	}
