@@ -312,7 +312,7 @@ func scenarioFor(cmd *cobra.Command, name string, sets []string) (scenario.Confi
 // but probably not what was meant.
 func warn(cmd *cobra.Command, sc *scenario.Config) {
 	for _, w := range sc.Warnings() {
-		fmt.Fprintf(cmd.ErrOrStderr(), "freightsim: warning: %s\n", w)
+		fmt.Fprintf(cmd.ErrOrStderr(), "freightsim: warning: %s: %s\n", w.Field, w.Msg)
 	}
 }
 

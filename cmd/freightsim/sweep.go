@@ -21,6 +21,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/freightsim/freightsim/experiments"
+	"github.com/freightsim/freightsim/experiments/config"
 	"github.com/freightsim/freightsim/experiments/sweep"
 	"github.com/freightsim/freightsim/results"
 )
@@ -226,7 +227,7 @@ func loadSweep(cmd *cobra.Command, file string, sets []string) (*sweep.Spec, err
 	if err != nil {
 		return nil, usageError{err}
 	}
-	var warnings []string
+	var warnings config.Problems
 	first, count := map[string]int{}, map[string]int{}
 	// A strategy of kind custom runs only from a Go program: every run of
 	// a point that has one would fail. An axis may set it at some points
@@ -243,20 +244,18 @@ func loadSweep(cmd *cobra.Command, file string, sets []string) (*sweep.Spec, err
 			return nil, usageError{ps}
 		}
 		for _, w := range sc.Warnings() {
-			field, _, _ := strings.Cut(w, ":") // one line a field, the first point's
-			if count[field] == 0 {
-				warnings, first[field] = append(warnings, w), p
+			if count[w.Field] == 0 { // one line a field, the first point's
+				warnings, first[w.Field] = append(warnings, w), p
 			}
-			count[field]++
+			count[w.Field]++
 		}
 	}
 	for _, w := range warnings {
-		field, _, _ := strings.Cut(w, ":")
 		others := ""
-		if n := count[field] - 1; n > 0 {
+		if n := count[w.Field] - 1; n > 0 {
 			others = fmt.Sprintf(" and %s", plural(n, "other"))
 		}
-		fmt.Fprintf(cmd.ErrOrStderr(), "freightsim: warning: %s (point %d%s): %s\n", file, first[field], others, w)
+		fmt.Fprintf(cmd.ErrOrStderr(), "freightsim: warning: %s (point %d%s): %s: %s\n", file, first[w.Field], others, w.Field, w.Msg)
 	}
 	return sw, nil
 }

@@ -173,7 +173,7 @@ func TestWarningsOnASigmaBelowThePriceScale(t *testing.T) {
 			t.Fatal(err)
 		}
 		if w := sc.Warnings(); len(w) > 0 {
-			t.Errorf("preset %s: warnings %q, want none", name, w)
+			t.Errorf("preset %s: warnings %v, want none", name, w)
 		}
 	}
 	cents := []string{"jobs.value={dist: uniform, min: 0, max: 100}", "carriers[0].cost_factor={dist: uniform, min: 0, max: 100}"}
@@ -182,15 +182,15 @@ func TestWarningsOnASigmaBelowThePriceScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := sc.Warnings()
-	if len(w) != 2 || !strings.HasPrefix(w[0], "shippers[0].strategy.sigma: 0.2 is 0.2 % of the market's price scale, 100") ||
-		!strings.HasPrefix(w[1], "carriers[0].strategy.sigma: 0.2 is 0.2 % of") || !strings.Contains(w[1], "--set carriers[0].strategy.sigma=10") {
-		t.Errorf("bilateral in cents: warnings %q", w)
+	if len(w) != 2 || w[0].Field != "shippers[0].strategy.sigma" || !strings.HasPrefix(w[0].Msg, "0.2 is 0.2 % of the market's price scale, 100") ||
+		w[1].Field != "carriers[0].strategy.sigma" || !strings.HasPrefix(w[1].Msg, "0.2 is 0.2 % of") || !strings.Contains(w[1].Msg, "--set carriers[0].strategy.sigma=10") {
+		t.Errorf("bilateral in cents: warnings %v", w)
 	}
 	sc, err = ResolveWith("bilateral", append(cents, "shippers[0].strategy.sigma=20", "carriers[0].strategy.sigma=20"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if w := sc.Warnings(); len(w) > 0 {
-		t.Errorf("bilateral in cents, sigma 20: warnings %q, want none", w)
+		t.Errorf("bilateral in cents, sigma 20: warnings %v, want none", w)
 	}
 }

@@ -102,25 +102,24 @@ func (st Strategy) SigmaFloor() float64 {
 	return max(st.MinSigma, st.Sigma*policy.DefaultFloorRatio)
 }
 
-// Warnings are settings that are valid but probably a mistake, one line
-// each, naming the field: the command line prints them and runs. Today
-// one: a learning strategy whose initial sigma is below 1 % of the
-// market's price scale (Scales.Money, the largest job cost or value). A
-// learner moves its quotes by a fraction of sigma an update, so a sigma
-// left at a preset's value in a market of larger prices (the bilateral
-// preset in cents) hardly learns; every preset starts at 2.7 to 20 % of
-// its price scale.
-func (sc *Config) Warnings() []string {
+// Warnings are settings that are valid but probably a mistake, each with
+// its field: the command line prints them and runs. Today one: a learning
+// strategy whose initial sigma is below 1 % of the market's price scale
+// (Scales.Money, the largest job cost or value). A learner moves its
+// quotes by a fraction of sigma an update, so a sigma left at a preset's
+// value in a market of larger prices (the bilateral preset in cents)
+// hardly learns; every preset starts at 2.7 to 20 % of its price scale.
+func (sc *Config) Warnings() config.Problems {
 	money := sc.Scales().Money
-	var out []string
+	var out config.Problems
 	check := func(p string, st Strategy) {
 		if st.Kind != KindLearn || !(st.Sigma < money/100) {
 			return
 		}
-		out = append(out, fmt.Sprintf("%s.strategy.sigma: %v is %.2g %% of the market's price scale, %v (the largest job cost or value): "+
+		out = append(out, config.Problem{Field: p + ".strategy.sigma", Msg: fmt.Sprintf("%v is %.2g %% of the market's price scale, %v (the largest job cost or value): "+
 			"a learner moves its quotes by a fraction of sigma an update and will hardly learn; scale sigma with the market's prices "+
 			"(the presets start at 3 to 20 %% of their price scale), e.g. --set %s.strategy.sigma=%.3g",
-			p, st.Sigma, 100*st.Sigma/money, money, p, 0.1*money))
+			st.Sigma, 100*st.Sigma/money, money, p, 0.1*money)})
 	}
 	for i, s := range sc.Shippers {
 		check(fmt.Sprintf("shippers[%d]", i), s.Strategy)
