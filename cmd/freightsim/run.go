@@ -187,9 +187,6 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 				loaded, sc.Replicates, filepath.Join(out, "replicates"))
 		}
 	}
-	if !o.noPlots {
-		go figures.Warm() // on a processor the run leaves idle
-	}
 	bar := newProgress(stderr, (sc.Replicates-loaded)*(sc.Training.Episodes+1), o.quiet, sc.Name)
 	res, runErr := experiments.Run(cmd.Context(), sc, experiments.Options{
 		Workers:     o.workers,

@@ -255,13 +255,15 @@ func (f *Figure) drawPNG(img *image.RGBA, wd, ht vg.Length) {
 func pixels(l vg.Length) int { return int(l/vg.Inch*pngDPI + 0.5) }
 
 // fitCanvas makes img the rectangle r, reusing its pixels' memory when it
-// is large enough.
+// is large enough. New memory has room for half as many rows again, so
+// that a later figure with a taller legend fits: memory never written
+// costs nothing, and a second image would cost its page faults again.
 func fitCanvas(img *image.RGBA, r image.Rectangle) {
-	if n := 4 * r.Dx() * r.Dy(); cap(img.Pix) >= n {
-		*img = image.RGBA{Pix: img.Pix[:n], Stride: 4 * r.Dx(), Rect: r}
-	} else {
-		*img = *image.NewRGBA(r)
+	n := 4 * r.Dx() * r.Dy()
+	if cap(img.Pix) < n {
+		img.Pix = make([]byte, n+n/2)
 	}
+	*img = image.RGBA{Pix: img.Pix[:n], Stride: 4 * r.Dx(), Rect: r}
 }
 
 // canvases are the images writePNG draws into, reused (up to 16 MB

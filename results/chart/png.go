@@ -6,12 +6,10 @@ import (
 	"hash/crc32"
 	"image"
 	"io"
-	"runtime"
 	"slices"
 	"sync"
 
 	"git.sr.ht/~sbinet/gg"
-	"github.com/freightsim/freightsim/results"
 	xfont "golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
@@ -376,59 +374,3 @@ func (f glyphFace) Metrics() xfont.Metrics {
 	defer f.mu.Unlock()
 	return f.face.Metrics()
 }
-
-// Warm prepares, ahead of figures saved as o says, what drawing the first
-// PNG files in a process costs besides the drawing: it draws a small
-// learning curve with the house fonts (parsing them, and drawing and
-// keeping the glyphs of its digits and letters) into an image and an
-// encoder it then keeps, and makes the images and encoders SaveAll's other
-// workers will take, their memory touched once. A run calls it in the
-// background while it simulates, on a processor the simulation leaves
-// idle, so that its figures start warm. It does nothing when o saves no
-// PNG, draws nothing anyone sees, and is safe to call concurrently with
-// drawing.
-func (o Output) Warm() {
-	if !slices.Contains(o.formats(), "png") {
-		return
-	}
-	n := min(runtime.GOMAXPROCS(0), cap(canvases), cap(encoders))
-	t := &results.Table{Keys: []string{"replicate", "episode"}, Values: []string{"warm"}}
-	for ep := range int64(11) {
-		for rep := range int64(2) {
-			t.Rows = append(t.Rows, results.Row{Keys: []int64{rep, 400 * ep}, Values: []float64{float64(ep*ep) - 3.25*float64(rep)}})
-		}
-	}
-	f, err := LearningCurve(t, results.Metric{Name: "warm", Unit: "money"}, &Reference{Value: 47.5})
-	if err != nil {
-		return
-	}
-	f.Plot.Title.Text = "Abcdefghijklmnopqrstuvwxyz: 0123456789 (-.,%)"
-	wd, ht := f.size()
-	// Hold n images and encoders at once, so that each is a separate one.
-	imgs := make([]*image.RGBA, n)
-	encs := make([]*pngEncoder, n)
-	for i := range n {
-		imgs[i] = canvases.get(func() *image.RGBA { return new(image.RGBA) })
-		encs[i] = encoders.get(func() *pngEncoder { return new(pngEncoder) })
-		img, e := imgs[i], encs[i]
-		// Room for a figure with a legend of several lines, touched.
-		fitCanvas(img, image.Rect(0, 0, pixels(wd), pixels(1.5*ht)))
-		clear(img.Pix)
-		if i == 0 {
-			f.drawPNG(img, wd, ht)
-			_ = e.encode(io.Discard, img)
-		}
-		if k := warmTokens; cap(e.toks) < k {
-			e.toks = slices.Grow(e.toks[:0], k)[:k]
-			clear(e.toks)
-		}
-	}
-	for i := range n {
-		canvases.put(imgs[i])
-		encoders.put(encs[i])
-	}
-}
-
-// warmTokens is how many tokens Warm makes room for in each encoder: about
-// what a figure of a run needs.
-const warmTokens = 1 << 18
