@@ -8,14 +8,20 @@ import (
 
 // Scales are the largest values the features are divided by, so that each
 // is about [0,1]. Money features (cost, value, reservation) share one scale
-// so that their weights compare.
+// so that their weights compare, and are measured from Origin: (x -
+// Origin) / (Money - Origin), x / Money with the zero Origin.
 type Scales struct {
 	Volume   float64 // largest job volume
 	Distance float64 // largest job distance
 	Due      float64 // largest due (at least 1)
 	Money    float64 // price scale: the largest job cost
 	Count    float64 // most jobs that can wait at once
+	Origin   float64 // the money the money features are measured from: 0, or the market's lowest price (below Money)
 }
+
+// money is x as a money feature: measured from the origin, divided by the
+// span from the origin to the price scale.
+func (s *Scales) money(x float64) float64 { return (x - s.Origin) / (s.Money - s.Origin) }
 
 // feature is one named, scaled feature.
 type feature struct {
@@ -31,9 +37,9 @@ func featureTable() []feature {
 		{"volume", "job volume / largest volume", func(j *Job, _ *View, s *Scales) float64 { return float64(j.Volume) / s.Volume }},
 		{"distance", "job distance / largest distance", func(j *Job, _ *View, s *Scales) float64 { return j.Distance / s.Distance }},
 		{"due", "clearings left after this one / largest due", func(j *Job, _ *View, s *Scales) float64 { return float64(j.Due) / s.Due }},
-		{"cost", "the departing carrier's cost k*v*l / price scale", func(j *Job, v *View, s *Scales) float64 { return v.Carrier.Cost(j) / s.Money }},
-		{"value", "the job's private value V / price scale", func(j *Job, _ *View, s *Scales) float64 { return j.Value / s.Money }},
-		{"reservation", "V + p*v, the most shipping now is worth to the shipper / price scale", func(j *Job, _ *View, s *Scales) float64 { return j.Reserve / s.Money }},
+		{"cost", "the departing carrier's cost k*v*l / price scale (from the money origin, see money_origin)", func(j *Job, v *View, s *Scales) float64 { return s.money(v.Carrier.Cost(j)) }},
+		{"value", "the job's private value V / price scale (from the money origin)", func(j *Job, _ *View, s *Scales) float64 { return s.money(j.Value) }},
+		{"reservation", "V + p*v, the most shipping now is worth to the shipper / price scale (from the money origin)", func(j *Job, _ *View, s *Scales) float64 { return s.money(j.Reserve) }},
 		{"waiting_volume", "volume waiting / the departing capacity", func(_ *Job, v *View, _ *Scales) float64 {
 			if v.Capacity == 0 {
 				return 0

@@ -61,7 +61,7 @@ func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyF
 	for i, s := range sc.Shippers {
 		st, err := shared, error(nil)
 		if !s.Strategy.Share || shared == nil {
-			st, err = buildStrategy(sc, s.Strategy, Agent{Index: i, Replicate: index, Rand: seed.Stream(r.seed, seed.PhaseInit, seed.RoleShipper+uint64(i)), Scales: sc.Scales()}, strategies)
+			st, err = buildStrategy(sc, s.Strategy, Agent{Index: i, Replicate: index, Rand: seed.Stream(r.seed, seed.PhaseInit, seed.RoleShipper+uint64(i)), Scales: sc.ScalesFor(s.Strategy)}, strategies)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("shippers[%d].strategy: %w", i, err)
@@ -79,7 +79,7 @@ func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyF
 	for i, c := range sc.Carriers {
 		st, err := shared, error(nil)
 		if !c.Strategy.Share || shared == nil {
-			st, err = buildStrategy(sc, c.Strategy, Agent{Carrier: true, Index: i, Replicate: index, Rand: seed.Stream(r.seed, seed.PhaseInit, seed.RoleCarrier+uint64(i)), Scales: sc.Scales()}, strategies)
+			st, err = buildStrategy(sc, c.Strategy, Agent{Carrier: true, Index: i, Replicate: index, Rand: seed.Stream(r.seed, seed.PhaseInit, seed.RoleCarrier+uint64(i)), Scales: sc.ScalesFor(c.Strategy)}, strategies)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("carriers[%d].strategy: %w", i, err)

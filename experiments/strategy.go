@@ -33,13 +33,18 @@ func buildStrategy(sc *scenario.Config, st scenario.Strategy, a Agent, custom ma
 		if err != nil {
 			return nil, err
 		}
+		scales := sc.ScalesFor(st)
+		// A learner whose money is measured from an origin starts
+		// quoting it: its bias weight (the offset) is moved by as much.
+		st.Offset += scales.Origin
 		l, err := learner(sc, st, f, a.Rand)
 		if err != nil || st.Start != scenario.StartTruthful {
 			return l, err
 		}
 		// Start from truthful quotes: the weight of the reservation (a
-		// shipper) or the cost (a carrier) is the price scale, so the mean
-		// quote is that feature's value in money.
+		// shipper) or the cost (a carrier) is the price scale (less the
+		// origin, which the bias weight quotes), so the mean quote is that
+		// feature's value in money.
 		want := "reservation"
 		if a.Carrier {
 			want = "cost"
@@ -48,7 +53,7 @@ func buildStrategy(sc *scenario.Config, st scenario.Strategy, a Agent, custom ma
 		d, dok := l.(agents.Described)
 		if ok && dok && d.Weights() != nil {
 			if i := slices.Index(fs.Names(), want); i >= 0 {
-				d.Weights()[i] = sc.Scales().Money
+				d.Weights()[i] = scales.Money - scales.Origin
 			}
 		}
 		return l, nil
@@ -61,7 +66,7 @@ func buildStrategy(sc *scenario.Config, st scenario.Strategy, a Agent, custom ma
 		m := &agents.Markup{Carrier: a.Carrier, Rate: st.Markup}
 		return m, m.Validate()
 	case scenario.KindLinear:
-		f, err := agents.NewFeatureSet(st.Features, sc.Scales())
+		f, err := agents.NewFeatureSet(st.Features, sc.ScalesFor(st))
 		if err != nil {
 			return nil, err
 		}

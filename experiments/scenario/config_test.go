@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -84,6 +85,10 @@ func TestParseErrors(t *testing.T) {
 		{"ppo state_sigma not a bool", "shippers:\n  - strategy: {learner: ppo, ppo: {state_sigma: maybe}}\n", `x.yaml:2: shippers[0].strategy.ppo.state_sigma: "maybe" is a string: want true or false`},
 		{"ppo empty hidden", "shippers:\n  - strategy: {learner: ppo, ppo: {hidden: []}}\n", "shippers[0].strategy.ppo.hidden: empty"},
 		{"natural zero step", "p2_compat: false\nshippers:\n  - strategy: {natural: {step: 0}}\n", "shippers[0].strategy.natural.step: 0: want a finite number > 0"},
+		{"money origin unknown", "shippers:\n  - strategy: {features: [bias, value], money_origin: highest}\n", `x.yaml:2: shippers[0].strategy.money_origin: "highest" is not a money origin`},
+		{"money origin on p2 features", "shippers:\n  - strategy: {money_origin: lowest}\n", "x.yaml:2: shippers[0].strategy.money_origin: lowest applies to named features; P2's eight are fixed"},
+		{"money origin without bias", "shippers:\n  - strategy: {features: [value, bias], money_origin: lowest}\n", "shippers[0].strategy.money_origin: lowest starts a learner quoting the lowest price through the bias weight: want features starting with bias"},
+		{"money origin of a truthful carrier", "carriers:\n  - strategy: {kind: truthful, money_origin: lowest}\n", "carriers[0].strategy.money_origin: lowest measures the money features of a learn or linear strategy from the market's lowest price: want zero for kind truthful"},
 		{"ppo truthful start", "shippers:\n  - strategy: {learner: ppo, features: [bias, reservation], start: truthful}\n", "shippers[0].strategy.start: truthful sets linear weights"},
 	}
 	for _, c := range cases {
@@ -192,5 +197,78 @@ func TestWarningsOnASigmaBelowThePriceScale(t *testing.T) {
 	}
 	if w := sc.Warnings(); len(w) > 0 {
 		t.Errorf("bilateral in cents, sigma 20: warnings %v, want none", w)
+	}
+}
+
+// The lowest price of a market is its lowest job cost or value, and the
+// money features of a strategy with money_origin lowest are measured from
+// it; with zero, and in every preset as shipped, from 0 as before.
+func TestLowestMoneyAndTheScalesOfAStrategy(t *testing.T) {
+	cases := []struct {
+		preset string
+		sets   []string
+		low    float64
+	}{
+		{"bilateral", nil, 0},
+		{"bilateral", []string{"jobs.value={dist: uniform, min: 10, max: 12}", "carriers[0].cost_factor={dist: uniform, min: 10, max: 12}"}, 10},
+		{"bilateral", []string{"jobs.value={dist: uniform, min: 1, max: 3}", "carriers[0].cost_factor={dist: uniform, min: 2, max: 3}"}, 1},
+		{"bilateral", []string{"jobs.value={dist: uniform, min: 5, max: 9}", "carriers[0].cost_factor={dist: normal, mean: 4, sd: 0.5}"}, 2.5},
+		{"strategic-bidding-deterministic", nil, 50}, // cost 0.1*10*50 and 0.1*5*100; values 90 to 150
+		{"balanced", nil, 0},                         // jobs carry no value
+		{"corridor", nil, 0},                         // nor here
+		{"smart-containers-2020", nil, 0},
+	}
+	for _, c := range cases {
+		sc, err := ResolveWith(c.preset, c.sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sc.LowestMoney(); math.Abs(got-c.low) > 1e-12 {
+			t.Errorf("%s %v: LowestMoney %v, want %v", c.preset, c.sets, got, c.low)
+		}
+		st := sc.Shippers[0].Strategy
+		if s := sc.ScalesFor(st); s != sc.Scales() || s.Origin != 0 {
+			t.Errorf("%s %v: ScalesFor with money_origin zero %+v, want Scales %+v", c.preset, c.sets, s, sc.Scales())
+		}
+		st.Origin = OriginLowest
+		want := sc.Scales()
+		if c.low < want.Money {
+			want.Origin = c.low
+		}
+		if s := sc.ScalesFor(st); math.Abs(s.Origin-want.Origin) > 1e-12 || s.Money != want.Money {
+			t.Errorf("%s %v: ScalesFor with money_origin lowest %+v, want %+v", c.preset, c.sets, s, want)
+		}
+	}
+}
+
+// Money features measured from 0 in a market whose prices lie far from 0
+// are warned about, with the fix; not with money_origin lowest, nor in a
+// market whose lowest price is below a third of its price scale.
+func TestWarningsOnMoneyFeaturesFarFromTheirOrigin(t *testing.T) {
+	moved := []string{"jobs.value={dist: uniform, min: 10, max: 12}", "carriers[0].cost_factor={dist: uniform, min: 10, max: 12}",
+		"shippers[0].strategy.sigma=0.4", "carriers[0].strategy.sigma=0.4"}
+	sc, err := ResolveWith("bilateral", moved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := sc.Warnings()
+	if len(w) != 2 || w[0].Field != "shippers[0].strategy.money_origin" || w[1].Field != "carriers[0].strategy.money_origin" ||
+		!strings.Contains(w[0].Msg, "prices run from 10 to 12, so its money features, measured from 0, lie in [0.83, 1]") ||
+		!strings.Contains(w[1].Msg, "--set carriers[0].strategy.money_origin=lowest") {
+		t.Errorf("bilateral on [10, 12]: warnings %v", w)
+	}
+	sc, err = ResolveWith("bilateral", append(moved, "shippers[0].strategy.money_origin=lowest", "carriers[0].strategy.money_origin=lowest"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := sc.Warnings(); len(w) > 0 {
+		t.Errorf("bilateral on [10, 12], money_origin lowest: warnings %v, want none", w)
+	}
+	sc, err = ResolveWith("bilateral", []string{"jobs.value={dist: uniform, min: 1, max: 4}", "carriers[0].cost_factor={dist: uniform, min: 1, max: 4}"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := sc.Warnings(); len(w) > 0 {
+		t.Errorf("bilateral on [1, 4] (lowest a quarter of the scale): warnings %v, want none", w)
 	}
 }

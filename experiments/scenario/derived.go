@@ -82,12 +82,65 @@ func (sc *Config) Scales() agents.Scales {
 	return s
 }
 
+// LowestMoney is the lowest price the market's jobs can have: the lowest
+// job cost (over carriers, cost_rate times the cost factor's Lower times
+// the job's volume and distance: of each fixed job, or the smallest of the
+// random ones) or value (the value distribution's Lower, a fixed job's
+// value; 0 when jobs carry no value). It is the origin of a strategy's
+// money features with money_origin lowest.
+func (sc *Config) LowestMoney() float64 {
+	j := sc.Jobs
+	type size struct{ volume, distance int }
+	sizes := []size{{j.Volume.Min, j.Distance.Min}}
+	if sc.IsNetwork() {
+		sizes = sizes[:0]
+		for k := range sc.Network.Demand {
+			sizes = append(sizes, size{sc.ODVolume(k).Min, sc.ODDistance(k).Min})
+		}
+	}
+	low := 0.0 // a job without a value
+	switch {
+	case len(j.Fixed) > 0:
+		sizes, low = sizes[:0], math.Inf(1)
+		for _, f := range j.Fixed {
+			sizes, low = append(sizes, size{f.Volume, f.Distance}), min(low, f.Value)
+		}
+	case j.Value.Set():
+		low = j.Value.Lower()
+	}
+	for _, c := range sc.Carriers {
+		factor := 1.0
+		if c.CostFactor.Set() {
+			factor = c.CostFactor.Lower()
+		}
+		for _, z := range sizes {
+			low = min(low, c.CostRate*factor*float64(z.volume)*float64(z.distance))
+		}
+	}
+	return low
+}
+
+// ScalesFor is Scales as the features of strategy st see them: with
+// money_origin lowest, money is measured from LowestMoney, when that is
+// below the price scale (otherwise from 0, as with money_origin zero).
+func (sc *Config) ScalesFor(st Strategy) agents.Scales {
+	s := sc.Scales()
+	if st.Origin == OriginLowest {
+		if low := sc.LowestMoney(); low < s.Money && !math.IsInf(low, 0) {
+			s.Origin = low
+		}
+	}
+	return s
+}
+
+// Features returns the feature map of strategy st: P2's, or the named
+// features at the scales of ScalesFor.
 func (sc *Config) Features(st Strategy) (agents.Features, error) {
 	if len(st.Features) == 1 && st.Features[0] == "p2" {
 		gen := sc.Generator()
 		return agents.P2FeaturesFor(&gen), nil
 	}
-	return agents.NewFeatureSet(st.Features, sc.Scales())
+	return agents.NewFeatureSet(st.Features, sc.ScalesFor(st))
 }
 
 // alikeJobs reports whether every job has one volume and one distance.

@@ -44,6 +44,28 @@ func (d Dist) Sample(rng *rand.Rand) float64 {
 	return 0
 }
 
+// Lower is a value the distribution rarely falls below, the counterpart
+// of Upper: the minimum, or the mean less three standard deviations.
+func (d Dist) Lower() float64 {
+	switch d.Dist {
+	case DistFixed:
+		return d.Value
+	case DistUniform:
+		return d.Min
+	case DistNormal:
+		return d.Mean - 3*d.SD
+	case DistLogNormal:
+		return math.Exp(d.Mu - 3*d.Sigma)
+	case DistEmpirical:
+		m := math.Inf(1)
+		for _, v := range d.Values {
+			m = math.Min(m, v)
+		}
+		return m
+	}
+	return 0
+}
+
 // Upper is a value the distribution rarely exceeds, for scaling features:
 // the maximum, or the mean plus three standard deviations.
 func (d Dist) Upper() float64 {

@@ -206,6 +206,24 @@ func (v Start) MarshalText() ([]byte, error)      { return []byte(v.String()), n
 func (v *Start) UnmarshalText(b []byte) error     { return setEnum(v, startEnum, string(b)) }
 func (v *Start) UnmarshalYAML(n *yaml.Node) error { return decodeEnum(v, startEnum, n) }
 
+// MoneyOrigin is where a strategy's money features (cost, value,
+// reservation) are measured from: zero, or the market's lowest price
+// (Config.LowestMoney).
+type MoneyOrigin uint8
+
+// The values of MoneyOrigin.
+const (
+	OriginZero   MoneyOrigin = iota // zero
+	OriginLowest                    // lowest
+)
+
+var moneyOriginEnum = config.Enum{What: "a money origin", Names: []string{"zero", "lowest"}}
+
+func (v MoneyOrigin) String() string                    { return moneyOriginEnum.Name(int(v)) }
+func (v MoneyOrigin) MarshalText() ([]byte, error)      { return []byte(v.String()), nil }
+func (v *MoneyOrigin) UnmarshalText(b []byte) error     { return setEnum(v, moneyOriginEnum, string(b)) }
+func (v *MoneyOrigin) UnmarshalYAML(n *yaml.Node) error { return decodeEnum(v, moneyOriginEnum, n) }
+
 // DistKind is a distribution's family.
 type DistKind uint8
 

@@ -22,18 +22,19 @@ type enumCase struct {
 
 func enumCases() map[string]enumCase {
 	return map[string]enumCase{
-		"clearing":  {clearingEnum.Names, func() textEnum { return new(Clearing) }},
-		"tie":       {tieEnum.Names, func() textEnum { return new(Tie) }},
-		"price":     {priceEnum.Names, func() textEnum { return new(Price) }},
-		"kind":      {kindEnum.Names, func() textEnum { return new(Kind) }},
-		"policy":    {policyEnum.Names, func() textEnum { return new(Policy) }},
-		"optimizer": {optimizerEnum.Names, func() textEnum { return new(Optimizer) }},
-		"baseline":  {baselineEnum.Names, func() textEnum { return new(Baseline) }},
-		"critic":    {criticEnum.Names, func() textEnum { return new(Critic) }},
-		"start":     {startEnum.Names, func() textEnum { return new(Start) }},
-		"dist":      {distKindEnum.Names, func() textEnum { return new(DistKind) }},
-		"method":    {methodEnum.Names, func() textEnum { return new(Method) }},
-		"learner":   {learnerEnum.Names, func() textEnum { return new(Learner) }},
+		"clearing":     {clearingEnum.Names, func() textEnum { return new(Clearing) }},
+		"tie":          {tieEnum.Names, func() textEnum { return new(Tie) }},
+		"price":        {priceEnum.Names, func() textEnum { return new(Price) }},
+		"kind":         {kindEnum.Names, func() textEnum { return new(Kind) }},
+		"policy":       {policyEnum.Names, func() textEnum { return new(Policy) }},
+		"optimizer":    {optimizerEnum.Names, func() textEnum { return new(Optimizer) }},
+		"baseline":     {baselineEnum.Names, func() textEnum { return new(Baseline) }},
+		"critic":       {criticEnum.Names, func() textEnum { return new(Critic) }},
+		"start":        {startEnum.Names, func() textEnum { return new(Start) }},
+		"money_origin": {moneyOriginEnum.Names, func() textEnum { return new(MoneyOrigin) }},
+		"dist":         {distKindEnum.Names, func() textEnum { return new(DistKind) }},
+		"method":       {methodEnum.Names, func() textEnum { return new(Method) }},
+		"learner":      {learnerEnum.Names, func() textEnum { return new(Learner) }},
 	}
 }
 

@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/freightsim/freightsim/experiments/config"
 	"github.com/freightsim/freightsim/policy"
@@ -103,12 +104,17 @@ func (st Strategy) SigmaFloor() float64 {
 }
 
 // Warnings are settings that are valid but probably a mistake, each with
-// its field: the command line prints them and runs. Today one: a learning
+// its field: the command line prints them and runs. Today two. A learning
 // strategy whose initial sigma is below 1 % of the market's price scale
-// (Scales.Money, the largest job cost or value). A learner moves its
+// (Scales.Money, the largest job cost or value): a learner moves its
 // quotes by a fraction of sigma an update, so a sigma left at a preset's
 // value in a market of larger prices (the bilateral preset in cents)
 // hardly learns; every preset starts at 2.7 to 20 % of its price scale.
+// And a learning strategy with money features measured from 0 in a
+// market whose lowest price (LowestMoney) is at least a third of its price
+// scale: the features then lie in [1/3, 1] or narrower, nearly parallel
+// to the bias, and the learner falls short (money_origin lowest fixes
+// it); no preset is warned.
 func (sc *Config) Warnings() config.Problems {
 	money := sc.Scales().Money
 	var out config.Problems
@@ -121,11 +127,24 @@ func (sc *Config) Warnings() config.Problems {
 			"(the presets start at 3 to 20 %% of their price scale), e.g. --set %s.strategy.sigma=%.3g",
 			st.Sigma, 100*st.Sigma/money, money, p, 0.1*money)})
 	}
+	low := sc.LowestMoney()
+	origin := func(p string, st Strategy) {
+		if st.Kind != KindLearn || st.Origin != OriginZero || !(low >= money/3) || low >= money ||
+			!slices.ContainsFunc(st.Features, func(f string) bool { return f == "cost" || f == "value" || f == "reservation" }) {
+			return
+		}
+		out = append(out, config.Problem{Field: p + ".strategy.money_origin", Msg: fmt.Sprintf("zero: the market's prices run from %.4g to %.4g, so its money features, measured from 0, lie in [%.2f, 1]: "+
+			"nearly parallel to the bias, their weights learn slowly and fall short of the equilibrium (docs/EXPERIMENTS.md, \"A support away from zero\"); "+
+			"measure them from the lowest price: --set %s.strategy.money_origin=lowest",
+			low, money, low/money, p)})
+	}
 	for i, s := range sc.Shippers {
 		check(fmt.Sprintf("shippers[%d]", i), s.Strategy)
+		origin(fmt.Sprintf("shippers[%d]", i), s.Strategy)
 	}
 	for i, c := range sc.Carriers {
 		check(fmt.Sprintf("carriers[%d]", i), c.Strategy)
+		origin(fmt.Sprintf("carriers[%d]", i), c.Strategy)
 	}
 	return out
 }

@@ -422,6 +422,20 @@ func (st Strategy) validate(p string, shipper, compat bool) config.Problems {
 	if math.IsNaN(st.Offset) || math.IsInf(st.Offset, 0) {
 		ps = append(ps, config.Problem{Field: p + ".offset", Msg: fmt.Sprintf("%v is not a finite number: want the initial mean price", st.Offset)})
 	}
+	if st.Origin != OriginZero {
+		msg := ""
+		switch {
+		case st.Kind != KindLearn && st.Kind != KindLinear:
+			msg = fmt.Sprintf("%s measures the money features of a learn or linear strategy from the market's lowest price: want zero for kind %s", st.Origin, st.Kind)
+		case len(st.Features) == 1 && st.Features[0] == "p2":
+			msg = fmt.Sprintf("%s applies to named features; P2's eight are fixed: want zero, or features such as [bias, value]", st.Origin)
+		case st.Kind == KindLearn && (len(st.Features) == 0 || st.Features[0] != "bias"):
+			msg = fmt.Sprintf("%s starts a learner quoting the lowest price through the bias weight: want features starting with bias", st.Origin)
+		}
+		if msg != "" {
+			ps = append(ps, config.Problem{Field: p + ".money_origin", Msg: msg})
+		}
+	}
 	for _, f := range []struct {
 		name   string
 		v, min float64

@@ -157,35 +157,36 @@ type Schedule struct {
 
 // Strategy selects how an agent prices jobs.
 type Strategy struct {
-	Kind       Kind      `yaml:"kind"`              // "learn" or "truthful"
-	Features   []string  `yaml:"features"`          // learn: ["p2"], or names from agents.FeatureNames
-	Policy     Policy    `yaml:"policy"`            // learn: "p2" (P2's linear policy), "linear" or "mlp"
-	Learner    Learner   `yaml:"learner"`           // learn: the update rule: "auto", "p2", "pg", "natural" or "ppo" (see Rule)
-	Sigma      float64   `yaml:"sigma"`             // learn: initial standard deviation
-	AlphaMu    float64   `yaml:"alpha_mu"`          // policy p2: step size of the weights
-	AlphaSigma float64   `yaml:"alpha_sigma"`       // policy p2: step size of sigma
-	MinSigma   float64   `yaml:"min_sigma"`         // learn: floor of sigma (policy p2: only when p2_compat is off)
-	Hidden     []int     `yaml:"hidden"`            // policy mlp: hidden layer widths
-	StateSigma bool      `yaml:"state_sigma"`       // policy linear or mlp: sigma depends on the features
-	Optimizer  Optimizer `yaml:"optimizer"`         // policy linear or mlp: "adam" or "sgd"
-	LR         float64   `yaml:"lr"`                // policy linear or mlp: learning rate
-	Baseline   Baseline  `yaml:"baseline"`          // policy linear or mlp: "none", "group" (mean per remaining due) or "critic"
-	Critic     Critic    `yaml:"critic"`            // baseline critic: "linear" or "mlp"
-	Normalize  bool      `yaml:"normalize"`         // policy linear or mlp: divide advantages by their standard deviation
-	Entropy    float64   `yaml:"entropy"`           // policy linear or mlp: entropy bonus coefficient
-	Clip       float64   `yaml:"clip"`              // policy linear or mlp: global gradient-norm clip (0: none)
-	Markup     float64   `yaml:"markup"`            // markup: ask = cost*(1+markup), bid = reservation*(1-markup)
-	Weights    []float64 `yaml:"weights,omitempty"` // linear: price = weights . features
-	Floor      float64   `yaml:"floor"`             // zi-c: a bid is uniform on [floor, reservation]
-	Cap        float64   `yaml:"cap"`               // zi-c: an ask is uniform on [cost, cap]
-	ZIP        ZIP       `yaml:"zip"`               // zip: Cliff's (1997) parameters
-	Name       string    `yaml:"name"`              // custom: the name of a strategy given to experiments.Run in Options.Strategies
-	Risk       float64   `yaml:"risk"`              // learn: lambda of the utility (1-exp(-lambda*x))/lambda applied to returns; 0 neutral, > 0 averse, < 0 seeking
-	Offset     float64   `yaml:"offset"`            // learn: initial mean price (the bias weight): aggressiveness
-	Start      Start     `yaml:"start"`             // learn: initial weights: "zero", or "truthful" (bid the reservation, ask the cost)
-	Share      bool      `yaml:"share"`             // learn: one learner for every shipper (or carrier) whose strategy says share, learning from all their decisions
-	Natural    Natural   `yaml:"natural"`           // learner natural: its schedule
-	PPO        PPO       `yaml:"ppo"`               // learner ppo: its networks and training
+	Kind       Kind        `yaml:"kind"`              // "learn" or "truthful"
+	Features   []string    `yaml:"features"`          // learn: ["p2"], or names from agents.FeatureNames
+	Policy     Policy      `yaml:"policy"`            // learn: "p2" (P2's linear policy), "linear" or "mlp"
+	Learner    Learner     `yaml:"learner"`           // learn: the update rule: "auto", "p2", "pg", "natural" or "ppo" (see Rule)
+	Sigma      float64     `yaml:"sigma"`             // learn: initial standard deviation
+	AlphaMu    float64     `yaml:"alpha_mu"`          // policy p2: step size of the weights
+	AlphaSigma float64     `yaml:"alpha_sigma"`       // policy p2: step size of sigma
+	MinSigma   float64     `yaml:"min_sigma"`         // learn: floor of sigma (policy p2: only when p2_compat is off)
+	Hidden     []int       `yaml:"hidden"`            // policy mlp: hidden layer widths
+	StateSigma bool        `yaml:"state_sigma"`       // policy linear or mlp: sigma depends on the features
+	Optimizer  Optimizer   `yaml:"optimizer"`         // policy linear or mlp: "adam" or "sgd"
+	LR         float64     `yaml:"lr"`                // policy linear or mlp: learning rate
+	Baseline   Baseline    `yaml:"baseline"`          // policy linear or mlp: "none", "group" (mean per remaining due) or "critic"
+	Critic     Critic      `yaml:"critic"`            // baseline critic: "linear" or "mlp"
+	Normalize  bool        `yaml:"normalize"`         // policy linear or mlp: divide advantages by their standard deviation
+	Entropy    float64     `yaml:"entropy"`           // policy linear or mlp: entropy bonus coefficient
+	Clip       float64     `yaml:"clip"`              // policy linear or mlp: global gradient-norm clip (0: none)
+	Markup     float64     `yaml:"markup"`            // markup: ask = cost*(1+markup), bid = reservation*(1-markup)
+	Weights    []float64   `yaml:"weights,omitempty"` // linear: price = weights . features
+	Floor      float64     `yaml:"floor"`             // zi-c: a bid is uniform on [floor, reservation]
+	Cap        float64     `yaml:"cap"`               // zi-c: an ask is uniform on [cost, cap]
+	ZIP        ZIP         `yaml:"zip"`               // zip: Cliff's (1997) parameters
+	Name       string      `yaml:"name"`              // custom: the name of a strategy given to experiments.Run in Options.Strategies
+	Risk       float64     `yaml:"risk"`              // learn: lambda of the utility (1-exp(-lambda*x))/lambda applied to returns; 0 neutral, > 0 averse, < 0 seeking
+	Offset     float64     `yaml:"offset"`            // learn: initial mean price (the bias weight): aggressiveness
+	Start      Start       `yaml:"start"`             // learn: initial weights: "zero", or "truthful" (bid the reservation, ask the cost)
+	Origin     MoneyOrigin `yaml:"money_origin"`      // learn, linear: money features measured from "zero" or from the market's "lowest" price
+	Share      bool        `yaml:"share"`             // learn: one learner for every shipper (or carrier) whose strategy says share, learning from all their decisions
+	Natural    Natural     `yaml:"natural"`           // learner natural: its schedule
+	PPO        PPO         `yaml:"ppo"`               // learner ppo: its networks and training
 }
 
 // Natural sets the default learner (policy.Natural); zero fields take its defaults.
