@@ -64,14 +64,55 @@ func TestDefaultLearnerIsFreeOfTheOriginOfMoney(t *testing.T) {
 	checkAffine(t, "on [10, 12]", unit, moved, lo, w, spans, levels, relative)
 }
 
+// TestDeterministicMarketIsFreeOfTheUnitOfMoney: P1's market of four
+// fixed jobs with every value and the cost rate ten times larger (and
+// sigma, its floor), is the same market: every money metric 10 times (the
+// learned weights, gaps, the distance to the jobs' equilibrium sets,
+// surplus, prices), every ratio the same (adherence, efficiency, shares,
+// utilisation), to 1e-6; with the preset's learner, P2's rule, and with
+// the default learner. The measurement here is another one than bilateral
+// trading's: exact best responses per job type and equilibrium sets, not a
+// closed form.
+func TestDeterministicMarketIsFreeOfTheUnitOfMoney(t *testing.T) {
+	for _, learner := range []string{"p2", "natural"} {
+		base := []string{"training.episodes=300", "evaluation.every=300",
+			"shippers[0].strategy.learner=" + learner, "carriers[0].strategy.learner=" + learner}
+		unit := runPreset(t, "strategic-bidding-deterministic", base...)
+		tens := runPreset(t, "strategic-bidding-deterministic", append(base,
+			"jobs.fixed=[{volume: 10, distance: 50, due: 0, value: 1200}, {volume: 20, distance: 30, due: 0, value: 1500}, {volume: 5, distance: 100, due: 0, value: 900}, {volume: 15, distance: 80, due: 0, value: 1000}]",
+			"carriers[0].cost_rate=1", "shippers[0].strategy.sigma=100", "carriers[0].strategy.sigma=100",
+			"shippers[0].strategy.min_sigma=0.1", "carriers[0].strategy.min_sigma=0.1")...)
+		money := []string{"theta_0", "theta_1", "ask_theta_0", "ask_theta_1", "sigma", "sigma_carrier", "mean_price", "surplus",
+			"br_gap_shipper", "br_gap_carrier", "nash_conv", "eq_distance"}
+		checkAffine(t, learner+", ten times", unit, tens, 0, 10, money, nil, nil)
+		for _, k := range []string{"utilization", "price_per_cost", "utility_loss_shipper"} {
+			if math.Abs(tens[k]-unit[k]) > 1e-6*math.Abs(unit[k]) {
+				t.Errorf("%s: %s: %v ten times, %v: want the same", learner, k, tens[k], unit[k])
+			}
+		}
+		// A market between truthful quotes and an equilibrium, where
+		// every measure has something to measure.
+		if !(unit["ne_adherence"] > 0.5) || unit["eq_distance"] == 0 {
+			t.Errorf("%s: adherence %v, distance %v after 300 episodes: want a market that learned, not yet at an equilibrium", learner, unit["ne_adherence"], unit["eq_distance"])
+		}
+	}
+}
+
 // runBilateral runs a short bilateral market (300 episodes, one
 // replicate, one measurement at the end) with the given --set values and
 // returns its metrics' means.
 func runBilateral(t *testing.T, sets ...string) map[string]float64 {
 	t.Helper()
-	base := []string{"replicates=1", "training.episodes=300", "evaluation.every=300", "evaluation.horizon=199",
+	base := []string{"training.episodes=300", "evaluation.every=300", "evaluation.horizon=199",
 		"equilibrium.at_evaluations=false", "equilibrium.search_episodes=8", "equilibrium.eval_episodes=8"}
-	sc, err := scenario.ResolveWith("bilateral", append(base, sets...))
+	return runPreset(t, "bilateral", append(base, sets...)...)
+}
+
+// runPreset runs one replicate of a preset with the given --set values and
+// returns its metrics' means.
+func runPreset(t *testing.T, preset string, sets ...string) map[string]float64 {
+	t.Helper()
+	sc, err := scenario.ResolveWith(preset, append([]string{"replicates=1"}, sets...))
 	if err != nil {
 		t.Fatal(err)
 	}
