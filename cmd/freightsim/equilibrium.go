@@ -101,8 +101,12 @@ func printTheory(w io.Writer, th *equilibrium.Theory) {
 		tw.Flush()
 		fmt.Fprintln(w)
 	} else if b := th.Bilateral; b != nil {
-		fmt.Fprintf(w, "Bilateral trading (Chatterjee and Samuelson 1983): values and costs uniform on [%s, %s], price %s*bid + %s*ask\n",
-			num(b.Lo), num(b.Hi), num(b.K), num(1-b.K))
+		support := fmt.Sprintf("values and costs uniform on [%s, %s]", num(b.Lo), num(b.Hi))
+		if b.CostLo != nil && b.CostHi != nil {
+			support = fmt.Sprintf("values uniform on [%s, %s], costs on [%s, %s]", num(b.Lo), num(b.Hi), num(*b.CostLo), num(*b.CostHi))
+		}
+		fmt.Fprintf(w, "Bilateral trading (Chatterjee and Samuelson 1983): %s, price %s*bid + %s*ask\n",
+			support, num(b.K), num(1-b.K))
 		fmt.Fprintf(w, "  the linear Bayesian Nash equilibrium, the only one in linear strategies with trade:\n")
 		fmt.Fprintf(w, "    bid(v) = %s v + %s\n    ask(c) = %s c + %s\n", num(b.Bid.Slope), num(b.Bid.Intercept), num(b.Ask.Slope), num(b.Ask.Intercept))
 		fmt.Fprintf(w, "  gains from trade per round: %s at this equilibrium against %s first best: efficiency %s\n",

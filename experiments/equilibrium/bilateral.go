@@ -21,19 +21,24 @@ import (
 // opponent the best response is linear with exactly these slopes. On [Lo,
 // Hi] every price scales with the support. At k = 1/2: 2/3 v + 1/12 and
 // 2/3 c + 1/4, trade when v >= c + 1/4, expected gains 9/64 against the
-// first best's 1/6 (efficiency 27/32), trade in 9/32 of rounds.
+// first best's 1/6 (efficiency 27/32), trade in 9/32 of rounds. With
+// values on [Lo, Hi] and costs on another support [CostLo, CostHi], the
+// slopes are the same and the intercepts follow from the top bid and the
+// bottom ask (newBilateralApart), where that profile is an equilibrium.
 type Bilateral struct {
-	K                float64 `json:"k"`
-	Lo               float64 `json:"lo"` // the common support of values and costs
-	Hi               float64 `json:"hi"`
-	FirstBest        float64 `json:"first_best_surplus_per_round"`  // E[(v - c)+]
-	Surplus          float64 `json:"equilibrium_surplus_per_round"` // E[(v - c) 1{trade}] at the linear equilibrium
-	Efficiency       float64 `json:"equilibrium_efficiency"`        // Surplus / FirstBest
-	TradeProbability float64 `json:"equilibrium_trade_probability"` // P(trade) at the linear equilibrium
-	FirstBestTrade   float64 `json:"first_best_trade_probability"`  // P(v >= c) = 1/2
-	Bid              Line    `json:"bid"`                           // the equilibrium bid, in the value
-	Ask              Line    `json:"ask"`                           // the equilibrium ask, in the cost
-	NoTrade          string  `json:"no_trade_equilibria,omitempty"` // the other equilibria, in words
+	K                float64  `json:"k"`
+	Lo               float64  `json:"lo"` // the support of values, and of costs unless CostLo and CostHi say otherwise
+	Hi               float64  `json:"hi"`
+	CostLo           *float64 `json:"cost_lo,omitempty"` // the support of costs, when it is not values' (see newBilateralApart)
+	CostHi           *float64 `json:"cost_hi,omitempty"`
+	FirstBest        float64  `json:"first_best_surplus_per_round"`  // E[(v - c)+]
+	Surplus          float64  `json:"equilibrium_surplus_per_round"` // E[(v - c) 1{trade}] at the linear equilibrium
+	Efficiency       float64  `json:"equilibrium_efficiency"`        // Surplus / FirstBest
+	TradeProbability float64  `json:"equilibrium_trade_probability"` // P(trade) at the linear equilibrium
+	FirstBestTrade   float64  `json:"first_best_trade_probability"`  // P(v >= c) = 1/2
+	Bid              Line     `json:"bid"`                           // the equilibrium bid, in the value
+	Ask              Line     `json:"ask"`                           // the equilibrium ask, in the cost
+	NoTrade          string   `json:"no_trade_equilibria,omitempty"` // the other equilibria, in words
 }
 
 // Line is a linear quote: Intercept + Slope * type.
@@ -49,8 +54,10 @@ func (l Line) At(x float64) float64 { return l.Intercept + l.Slope*x }
 // bilateral trading game: one shipper and one carrier, one-shot jobs that
 // each trade alone (ExactStructure), of one volume and one distance, a
 // shipper's value uniform and no penalty (its reservation is its value), the
-// carrier's cost uniform on the same support (cost rate times volume times
-// distance times a uniform private factor), and the k-double price.
+// carrier's cost uniform (cost rate times volume times distance times a
+// uniform private factor) on the same support or on one of its own where
+// the linear profile is an equilibrium (newBilateralApart), and the
+// k-double price.
 func bilateralForm(sc *scenario.Config) (*Bilateral, bool) {
 	if ok, _ := ExactStructure(sc); !ok || len(sc.Shippers) != 1 || len(sc.Jobs.Fixed) > 0 {
 		return nil, false
@@ -65,11 +72,69 @@ func bilateralForm(sc *scenario.Config) (*Bilateral, bool) {
 	}
 	unit := car.CostRate * float64(j.Volume.Min) * float64(j.Distance.Min)
 	lo, hi := j.Value.Min, j.Value.Max
-	const rel = 1e-12
-	if !(hi > lo) || math.Abs(unit*car.CostFactor.Min-lo) > rel*(1+math.Abs(lo)) || math.Abs(unit*car.CostFactor.Max-hi) > rel*(1+math.Abs(hi)) {
+	clo, chi := unit*car.CostFactor.Min, unit*car.CostFactor.Max
+	if !(hi > lo) || !(chi > clo) {
 		return nil, false
 	}
-	return newBilateral(sc.Market.K, lo, hi), true
+	const rel = 1e-12
+	if math.Abs(clo-lo) <= rel*(1+math.Abs(lo)) && math.Abs(chi-hi) <= rel*(1+math.Abs(hi)) {
+		return newBilateral(sc.Market.K, lo, hi), true
+	}
+	return newBilateralApart(sc.Market.K, lo, hi, clo, chi)
+}
+
+// newBilateralApart is the theory of the game with values uniform on [lo,
+// hi] and costs uniform on [clo, chi], and whether its linear profile is
+// an equilibrium. Against asks uniform on [Al, Ah] a buyer of value v
+// bids (v + k Al)/(1+k) while that is at most Ah; against bids uniform on
+// [Bl, Bh] a seller of cost c asks (c + (1-k) Bh)/(2-k) while that is at
+// least Bl. The two fix each other at Bh = ((2-k) hi + k clo)/2 and Al =
+// (clo + (1-k) Bh)/(2-k); on a shared support they are newBilateral's
+// lines. The profile is an equilibrium when no bid needs the cap Ah nor
+// any ask the floor Bl, and trade is possible (Bh > Al); otherwise (values
+// far above or below costs) it is not, and there is no closed form here.
+func newBilateralApart(k, lo, hi, clo, chi float64) (*Bilateral, bool) {
+	sb, sa := 1/(1+k), 1/(2-k)
+	bh := ((2-k)*hi + k*clo) / 2
+	al := (clo + (1-k)*bh) / (2 - k)
+	b := &Bilateral{K: k, Lo: lo, Hi: hi, CostLo: &clo, CostHi: &chi,
+		Bid:            Line{Slope: sb, Intercept: k * al * sb},
+		Ask:            Line{Slope: sa, Intercept: (1 - k) * bh * sa},
+		FirstBestTrade: math.NaN(),
+		NoTrade:        "any profile with every bid at or below the lowest cost and every ask at or above the highest value",
+	}
+	if b.Bid.At(hi) > b.Ask.At(chi) || b.Ask.At(clo) < b.Bid.At(lo) || !(bh > al) {
+		return nil, false
+	}
+	// Integrate over costs (the midpoint rule on 20,000 cells) the gains
+	// (v - c)/(hi - lo) over values v in [max(m, lo), hi], m the lowest
+	// value that trades: at the equilibrium the value whose bid is c's
+	// ask, first best c itself.
+	const n = 20000
+	var gains, prob, first, firstProb float64
+	part := func(m, c float64) (float64, float64) {
+		m = math.Max(lo, math.Min(hi, m))
+		return ((hi*hi-m*m)/2 - c*(hi-m)) / (hi - lo), (hi - m) / (hi - lo)
+	}
+	for i := range n {
+		c := clo + (chi-clo)*(float64(i)+0.5)/n
+		g, p := part((b.Ask.At(c)-b.Bid.Intercept)/b.Bid.Slope, c)
+		gains, prob = gains+g, prob+p
+		g, p = part(c, c)
+		first, firstProb = first+g, firstProb+p
+	}
+	b.Surplus, b.TradeProbability = gains/n, prob/n
+	b.FirstBest, b.FirstBestTrade = first/n, firstProb/n
+	b.Efficiency = b.Surplus / b.FirstBest
+	return b, true
+}
+
+// costSupport is the support of costs.
+func (b *Bilateral) costSupport() (lo, hi float64) {
+	if b.CostLo != nil && b.CostHi != nil {
+		return *b.CostLo, *b.CostHi
+	}
+	return b.Lo, b.Hi
 }
 
 // newBilateral is the theory of the game with price k*bid + (1-k)*ask on
@@ -107,8 +172,10 @@ func newBilateral(k, lo, hi float64) *Bilateral {
 }
 
 // distance is ClosedFormDistance for the bilateral game: the root mean
-// square over 201 equally spaced types of the distance of the mean quote
-// functions to the nearest equilibrium (the linear one, or no trade).
+// square over 201 equally spaced types of each side (values on [Lo, Hi],
+// costs on their support) of the distance of the mean quote functions to
+// the nearest equilibrium (the linear one, or no trade: bids at or below
+// the lowest cost, asks at or above the highest value).
 func (b *Bilateral) distance(sc *scenario.Config, shipper, carrier agents.Strategy, car *agents.Carrier) float64 {
 	j := sc.Jobs
 	unit := car.CostRate * float64(j.Volume.Min) * float64(j.Distance.Min)
@@ -117,22 +184,24 @@ func (b *Bilateral) distance(sc *scenario.Config, shipper, carrier agents.Strate
 	v.Observe([]*agents.Job{job}, false)
 	v.Carrier, v.Capacity = car, car.Capacity
 	const n = 201
+	clo, chi := b.costSupport()
 	var dLin, dNone float64
 	for i := range n {
-		x := b.Lo + (b.Hi-b.Lo)*float64(i)/(n-1)
+		x := b.Lo + (b.Hi-b.Lo)*float64(i)/(n-1) // a value
+		y := clo + (chi-clo)*float64(i)/(n-1)    // a cost
 		job.Value, job.Reserve, job.CostFactors[0] = x, x, 1
 		bd, ok := agents.DistOf(shipper, job, &v, nil)
 		if !ok {
 			return math.NaN()
 		}
-		job.CostFactors[0] = x / unit
+		job.CostFactors[0] = y / unit
 		ad, ok := agents.DistOf(carrier, job, &v, nil)
 		if !ok {
 			return math.NaN()
 		}
 		bid, ask := bd.Mean(), ad.Mean()
-		dLin += sq(bid-b.Bid.At(x)) + sq(ask-b.Ask.At(x))
-		dNone += sq(math.Max(bid-b.Lo, 0)) + sq(math.Max(b.Hi-ask, 0))
+		dLin += sq(bid-b.Bid.At(x)) + sq(ask-b.Ask.At(y))
+		dNone += sq(math.Max(bid-clo, 0)) + sq(math.Max(b.Hi-ask, 0))
 	}
 	return math.Sqrt(math.Min(dLin, dNone) / n)
 }

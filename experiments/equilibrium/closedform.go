@@ -52,7 +52,7 @@ func closedForm(sc *scenario.Config) ([]eqJob, bool) {
 // trade, with bid <= c, ask >= R and bid <= ask.
 //
 // Bilateral trading (bilateralForm): the root mean square, over values and
-// costs uniform on their support, of the distance of the mean bid and ask
+// costs uniform on their supports, of the distance of the mean bid and ask
 // functions to the nearest of Chatterjee and Samuelson's linear equilibrium
 // and the no-trade equilibrium (bids below every cost, asks above every
 // value): sqrt(E[(b(v) - b*(v))²] + E[(a(c) - a*(c))²]).

@@ -560,7 +560,7 @@ func closedFormNote(sc *scenario.Config) string {
 		if ok, why := ExactStructure(sc); !ok {
 			return "the job stream is random and " + why + ": no closed form; the equilibrium is measured by best-response search"
 		}
-		return "the job stream is random: no closed form here (one is known for bilateral trading, values and costs uniform on one support with the k-double price); best responses are computed exactly, job by job"
+		return "the job stream is random: no closed form here (one is known for bilateral trading with the k-double price, values and costs uniform on one support, or on supports of their own where the linear profile is an equilibrium); best responses are computed exactly, job by job"
 	case len(sc.Shippers) != 1 || len(sc.Carriers) != 1:
 		return "the closed form here covers one shipper and one carrier"
 	case sc.Market.Tie != scenario.TieMaxVolume:
