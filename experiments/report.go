@@ -63,7 +63,7 @@ func WriteRunReport(dir string) error {
 	case err != nil:
 		return err
 	default:
-		p.Tables = append(p.Tables, theoryTable(th, sum))
+		p.Tables = append(p.Tables, theoryTable(th, sum, &sc))
 		if th.ClosedFormNote != "" {
 			p.Intro = append(p.Intro, "Theory: "+th.ClosedFormNote+".")
 		}
@@ -229,7 +229,7 @@ func headline(sum results.Summary) report.Table {
 }
 
 // theoryTable puts what theory predicts next to what was learned.
-func theoryTable(th *equilibrium.Theory, sum results.Summary) report.Table {
+func theoryTable(th *equilibrium.Theory, sum results.Summary, sc *scenario.Config) report.Table {
 	t := report.Table{Caption: "Theory next to what was learned (final evaluation, mean and 95 % CI)",
 		Header: []string{"quantity", "theory", "learned"}}
 	learned := func(name string) string {
@@ -247,6 +247,12 @@ func theoryTable(th *equilibrium.Theory, sum results.Summary) report.Table {
 		t.Rows = append(t.Rows, []string{"competitive equilibrium price, " + c.Unit,
 			cell(c.Low.Mean) + " to " + cell(c.High.Mean), "price per unit of transport cost " + learned("price_per_cost")})
 	}
+	if b := th.Bilateral; b != nil {
+		if bid, ask, ok := LearnedLines(sc, sum); ok {
+			t.Rows = append(t.Rows, []string{"bid, in the value v (money)", b.Bid.Format("v", cell), bid.Format("v", cell)},
+				[]string{"ask, in the cost c (money)", b.Ask.Format("c", cell), ask.Format("c", cell)})
+		}
+	}
 	names := make([]string, 0, len(th.References))
 	for name := range th.References {
 		names = append(names, name)
@@ -257,6 +263,35 @@ func theoryTable(th *equilibrium.Theory, sum results.Summary) report.Table {
 		t.Rows = append(t.Rows, []string{chart.Label(name) + " (" + name + ")", cell(r.Value) + " (" + r.Label + ")", learned(name)})
 	}
 	return t
+}
+
+// LearnedLines are the mean learned bid and ask of a bilateral market in
+// money, the bid in the value and the ask in the cost, from the final
+// evaluation's mean weights (theta_0, theta_1, ask_theta_0, ask_theta_1):
+// when the shipper learns a linear policy on the features [bias, value] or
+// [bias, reservation] and the first carrier on [bias, cost]. The weights
+// are of features that divide money by the price scale, measured from the
+// money origin (Config.ScalesFor); the lines undo that.
+func LearnedLines(sc *scenario.Config, sum results.Summary) (bid, ask equilibrium.Line, ok bool) {
+	if len(sc.Shippers) != 1 || len(sc.Carriers) == 0 {
+		return bid, ask, false
+	}
+	line := func(st scenario.Strategy, prefix string, features ...[]string) (equilibrium.Line, bool) {
+		if st.Kind != scenario.KindLearn || !slices.ContainsFunc(features, func(f []string) bool { return slices.Equal(f, st.Features) }) {
+			return equilibrium.Line{}, false
+		}
+		w0, ok0 := sum.Metrics[prefix+"0"]
+		w1, ok1 := sum.Metrics[prefix+"1"]
+		if !ok0 || !ok1 || w0.N == 0 || w1.N == 0 {
+			return equilibrium.Line{}, false // not linear: no weights
+		}
+		s := sc.ScalesFor(st)
+		slope := w1.Mean / (s.Money - s.Origin)
+		return equilibrium.Line{Intercept: w0.Mean - s.Origin*slope, Slope: slope}, true
+	}
+	bid, okb := line(sc.Shippers[0].Strategy, "theta_", []string{"bias", "value"}, []string{"bias", "reservation"})
+	ask, oka := line(sc.Carriers[0].Strategy, "ask_theta_", []string{"bias", "cost"})
+	return bid, ask, okb && oka
 }
 
 // withCI writes "mean [low, high]", or the mean alone without an interval.

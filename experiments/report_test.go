@@ -1,10 +1,14 @@
 package experiments
 
 import (
+	"math"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/experiments/scenario"
+	"github.com/freightsim/freightsim/results"
 )
 
 // TestDescribeScenario: the report's words for P2 name its agents, jobs,
@@ -32,5 +36,58 @@ func TestDescribeScenario(t *testing.T) {
 	}
 	if got := strings.Join(DescribeScenario(cl), " "); !strings.Contains(got, "6 shippers") || !strings.Contains(got, "6 carriers") {
 		t.Errorf("the classroom's description does not count its six buyers and sellers:\n%s", got)
+	}
+}
+
+// LearnedLines turns the mean weights of a bilateral market's learners into
+// their bid and ask in money: the weights are of features that divide
+// money by the price scale, from the money origin. Theory's lines sit next
+// to them in the report.
+func TestLearnedLines(t *testing.T) {
+	sum := results.Summary{Metrics: map[string]results.Stat{
+		"theta_0": {Mean: 10.1353, N: 8}, "theta_1": {Mean: 1.3382, N: 8},
+		"ask_theta_0": {Mean: 10.4588, N: 8}, "ask_theta_1": {Mean: 1.4084, N: 8}}}
+	moved := []string{"jobs.value={dist: uniform, min: 10, max: 12}", "carriers[0].cost_factor={dist: uniform, min: 10, max: 12}"}
+	near := func(l equilibrium.Line, intercept, slope float64) bool {
+		return math.Abs(l.Intercept-intercept) < 1e-12 && math.Abs(l.Slope-slope) < 1e-12
+	}
+	// From the lowest price, 10, over a span of 2: slope theta_1 / 2, the
+	// intercept theta_0 less 10 times it.
+	sc, err := scenario.ResolveWith("bilateral", append(moved, "shippers[0].strategy.money_origin=lowest", "carriers[0].strategy.money_origin=lowest"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bid, ask, ok := LearnedLines(&sc, sum)
+	if !ok || !near(bid, 10.1353-10*1.3382/2, 1.3382/2) || !near(ask, 10.4588-10*1.4084/2, 1.4084/2) {
+		t.Errorf("from the lowest price: bid %+v, ask %+v, %v", bid, ask, ok)
+	}
+	// From 0, over the price scale 12.
+	sc, err = scenario.ResolveWith("bilateral", moved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bid, ask, ok := LearnedLines(&sc, sum); !ok || !near(bid, 10.1353, 1.3382/12) || !near(ask, 10.4588, 1.4084/12) {
+		t.Errorf("from 0: bid %+v, ask %+v, %v", bid, ask, ok)
+	}
+	th := &equilibrium.Theory{Band: equilibrium.Band{Low: math.NaN(), High: math.NaN()}, Bilateral: &equilibrium.Bilateral{
+		Bid: equilibrium.Line{Intercept: 3.5, Slope: 2.0 / 3}, Ask: equilibrium.Line{Intercept: 23.0 / 6, Slope: 2.0 / 3}}}
+	th.Competitive.Low.Mean = math.NaN()
+	tab := theoryTable(th, sum, &sc)
+	if len(tab.Rows) < 2 || !slices.Equal(tab.Rows[0], []string{"bid, in the value v (money)", "0.6667 v + 3.5", "0.1115 v + 10.14"}) ||
+		!slices.Equal(tab.Rows[1], []string{"ask, in the cost c (money)", "0.6667 c + 3.833", "0.1174 c + 10.46"}) {
+		t.Errorf("the report's rows: %q", tab.Rows)
+	}
+	// No lines without the weights (a network policy, PPO), nor for P2's
+	// features.
+	delete(sum.Metrics, "ask_theta_1")
+	if _, _, ok := LearnedLines(&sc, sum); ok {
+		t.Error("lines without ask_theta_1")
+	}
+	p2, err := scenario.Resolve("smart-containers-2020")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := LearnedLines(&p2, sum); ok {
+		t.Error("lines for P2's features")
 	}
 }

@@ -108,7 +108,7 @@ func printTheory(w io.Writer, th *equilibrium.Theory) {
 		fmt.Fprintf(w, "Bilateral trading (Chatterjee and Samuelson 1983): %s, price %s*bid + %s*ask\n",
 			support, num(b.K), num(1-b.K))
 		fmt.Fprintf(w, "  the linear Bayesian Nash equilibrium, the only one in linear strategies with trade:\n")
-		fmt.Fprintf(w, "    bid(v) = %s v + %s\n    ask(c) = %s c + %s\n", num(b.Bid.Slope), num(b.Bid.Intercept), num(b.Ask.Slope), num(b.Ask.Intercept))
+		fmt.Fprintf(w, "    bid(v) = %s\n    ask(c) = %s\n", b.Bid.Format("v", num), b.Ask.Format("c", num))
 		fmt.Fprintf(w, "  gains from trade per round: %s at this equilibrium against %s first best: efficiency %s\n",
 			num(b.Surplus), num(b.FirstBest), num(b.Efficiency))
 		fmt.Fprintf(w, "  trade in %s of rounds (first best: %s)\n", num(b.TradeProbability), num(b.FirstBestTrade))

@@ -50,6 +50,15 @@ type Line struct {
 // At is the line at x.
 func (l Line) At(x float64) float64 { return l.Intercept + l.Slope*x }
 
+// Format writes the line in the variable x as "slope x + intercept" (or
+// "- |intercept|"), each number written by num.
+func (l Line) Format(x string, num func(float64) string) string {
+	if l.Intercept < 0 {
+		return num(l.Slope) + " " + x + " - " + num(-l.Intercept)
+	}
+	return num(l.Slope) + " " + x + " + " + num(l.Intercept)
+}
+
 // bilateralForm returns the bilateral theory of sc, and whether sc is the
 // bilateral trading game: one shipper and one carrier, one-shot jobs that
 // each trade alone (ExactStructure), of one volume and one distance, a
