@@ -44,49 +44,34 @@ func (d Dist) Sample(rng *rand.Rand) float64 {
 	return 0
 }
 
-// Lower is a value the distribution rarely falls below, the counterpart
-// of Upper: the minimum, or the mean less three standard deviations.
-func (d Dist) Lower() float64 {
+// Bounds are values the distribution rarely leaves, for scaling features:
+// the minimum and maximum, or the mean less and plus three standard
+// deviations (0 and 0 for none).
+func (d Dist) Bounds() (lo, hi float64) {
 	switch d.Dist {
 	case DistFixed:
-		return d.Value
+		return d.Value, d.Value
 	case DistUniform:
-		return d.Min
+		return d.Min, d.Max
 	case DistNormal:
-		return d.Mean - 3*d.SD
+		return d.Mean - 3*d.SD, d.Mean + 3*d.SD
 	case DistLogNormal:
-		return math.Exp(d.Mu - 3*d.Sigma)
+		return math.Exp(d.Mu - 3*d.Sigma), math.Exp(d.Mu + 3*d.Sigma)
 	case DistEmpirical:
-		m := math.Inf(1)
+		lo, hi = math.Inf(1), math.Inf(-1)
 		for _, v := range d.Values {
-			m = math.Min(m, v)
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
-		return m
+		return lo, hi
 	}
-	return 0
+	return 0, 0
 }
 
-// Upper is a value the distribution rarely exceeds, for scaling features:
-// the maximum, or the mean plus three standard deviations.
-func (d Dist) Upper() float64 {
-	switch d.Dist {
-	case DistFixed:
-		return d.Value
-	case DistUniform:
-		return d.Max
-	case DistNormal:
-		return d.Mean + 3*d.SD
-	case DistLogNormal:
-		return math.Exp(d.Mu + 3*d.Sigma)
-	case DistEmpirical:
-		m := math.Inf(-1)
-		for _, v := range d.Values {
-			m = math.Max(m, v)
-		}
-		return m
-	}
-	return 0
-}
+// Lower is the first of Bounds.
+func (d Dist) Lower() float64 { lo, _ := d.Bounds(); return lo }
+
+// Upper is the second of Bounds.
+func (d Dist) Upper() float64 { _, hi := d.Bounds(); return hi }
 
 // MeanValue is the distribution's mean (1 for none, a neutral factor).
 func (d Dist) MeanValue() float64 {
