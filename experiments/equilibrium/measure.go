@@ -301,14 +301,15 @@ func measureRole(m Market, sc *scenario.Config, point uint64, k int, roles []Rol
 		}, spec)
 		// The search overfits its episodes' noise: its best is checked on
 		// other episodes (neither the search's nor the fresh ones), half as
-		// many as the fresh ones and at least as many as the search's.
+		// many as the fresh ones, at least as many as the search's and at least two.
 		// Where there is a surrogate optimum, the search's best replaces it
 		// only if better there by more than two standard errors of the
 		// paired difference: the surrogate is a model of the market, the
 		// simulation only a noisy sample of it.
 		var theta []float64
 		if profile := column(searchPlayed.U, k); v > profile {
-			first, n := eq.SearchEpisodes, max(eq.SearchEpisodes, eq.EvalEpisodes/2)
+			// At least two, for a standard error.
+			first, n := eq.SearchEpisodes, max(2, eq.SearchEpisodes, eq.EvalEpisodes/2)
 			episodes := func(th []float64) []float64 {
 				out := make([]float64, n)
 				if th != nil {

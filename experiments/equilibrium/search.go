@@ -23,7 +23,9 @@ import (
 //     opponent's quotes, the per-decision best quotes against the opponent,
 //     each fitted by least squares on the role's features.
 //  2. A grid of shifts of the bias across the whole price range, on both
-//     sides, of the three best starts.
+//     sides, of the three best starts; on a plateau (no shift gains and
+//     several points share the best value), a finer grid from the three
+//     best distinct starts.
 //  3. Nelder-Mead from the two best points found.
 //  4. CMA-ES (gonum's CmaEsChol, seeded) from the best point, a population
 //     method that jumps between plateaus.
@@ -98,16 +100,47 @@ func search(f objective, s searchSpec) ([]float64, float64, [][]float64) {
 		}
 		return 0
 	})
-	// 2. Bias shifts of the best three across the price range.
-	if s.bias >= 0 && s.scale > 0 {
-		for _, p := range pts[:min(3, len(pts))] {
-			for _, frac := range []float64{-1, -0.5, -0.25, -0.125, -0.0625, 0.0625, 0.125, 0.25, 0.5, 1} {
+	// 2. Bias shifts of the best three starts across the price range.
+	// Where none gains on the best start and at least three points share
+	// the best value, the search stands on a plateau on which quotes score
+	// the same (a shipper outbid by a rival, whose window of gain lies
+	// between the rival's bid and its own limit): the best three distinct
+	// starts (the best three may be one start fitted three ways) are
+	// shifted again, finer, so that no two shifts of a start lie more than
+	// a quarter of the range apart and a window wider than that is not
+	// stepped over.
+	coarse := []float64{-1, -0.5, -0.25, -0.125, -0.0625, 0.0625, 0.125, 0.25, 0.5, 1}
+	var vals []float64
+	for _, p := range pts {
+		vals = append(vals, p.v)
+	}
+	shift := func(from []scored, fracs []float64) {
+		for _, p := range from {
+			for _, frac := range fracs {
 				if t.left() <= 0 {
-					break
+					return
 				}
 				th := slices.Clone(p.theta)
 				th[s.bias] += frac * s.scale
-				t.eval(th)
+				vals = append(vals, t.eval(th))
+			}
+		}
+	}
+	if s.bias >= 0 && s.scale > 0 && len(pts) > 0 {
+		shift(pts[:min(3, len(pts))], coarse)
+		flat := 0
+		for _, v := range vals {
+			if math.Abs(v-t.bestV) <= 1e-9*(1+math.Abs(t.bestV)) {
+				flat++
+			}
+		}
+		if !(t.bestV > pts[0].v) && flat >= 3 {
+			fine := []float64{-0.75, -0.375, 0.375, 0.75}
+			for i, p := range distinct(pts, 3, func(a, b scored) bool { return near(a.theta, b.theta, s.bias, s.scale) }) {
+				if i > 0 && !slices.ContainsFunc(pts[:min(3, len(pts))], func(q scored) bool { return slices.Equal(q.theta, p.theta) }) {
+					shift([]scored{p}, coarse)
+				}
+				shift([]scored{p}, fine)
 			}
 		}
 	}
@@ -145,4 +178,37 @@ func search(f objective, s searchSpec) ([]float64, float64, [][]float64) {
 		}
 	}
 	return t.best, t.bestV, finalists
+}
+
+// distinct returns the first n elements of xs (at most) of which no two are
+// the same by same, each the first of its kind.
+func distinct[T any](xs []T, n int, same func(a, b T) bool) []T {
+	var out []T
+	for _, x := range xs {
+		if len(out) == n {
+			break
+		}
+		if !slices.ContainsFunc(out, func(o T) bool { return same(o, x) }) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// near reports whether weights a and b quote nearly alike for the bias
+// grid: the bias within a thousandth of the price range, every other
+// weight within a thousandth of its size. Starts fitted to the same quotes
+// differ by a hair (a quote moved by 1e-6 toward trading); shifting both
+// would evaluate the same grid twice.
+func near(a, b []float64, bias int, scale float64) bool {
+	for i := range a {
+		tol := 1e-3 * math.Max(math.Abs(a[i]), math.Abs(b[i]))
+		if i == bias {
+			tol = 1e-3 * scale
+		}
+		if math.Abs(a[i]-b[i]) > tol {
+			return false
+		}
+	}
+	return true
 }

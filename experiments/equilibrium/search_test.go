@@ -1,0 +1,46 @@
+package equilibrium
+
+import (
+	"math"
+	"testing"
+)
+
+// TestSearchCrossesAPlateau: a shipper worth 120 outbid by a rival's 100
+// under pay-as-bid gains 120 - b for a bid b in (100, 120], nothing below
+// (it loses the slot) and loses above. Its starts, fitted three ways to the
+// carrier's ask of 50 and to its own limit, all score 0: the best three
+// are one start, and the coarse shifts from 50 by fractions of the range
+// (70) land on 85 and 120, never inside the window. The search must still
+// find a bid just above 100 (a gain near 20).
+func TestSearchCrossesAPlateau(t *testing.T) {
+	f := func(theta []float64) float64 {
+		b := theta[0]
+		if b <= 100 {
+			return 0
+		}
+		return 120 - b
+	}
+	for _, budget := range []int{80, 400} {
+		for seed := uint64(1); seed <= 3; seed++ {
+			theta, v, _ := search(f, searchSpec{
+				starts: [][]float64{{50}, {50}, {50.000051}, {120.00000000000001}},
+				bias:   0, scale: 70, budget: budget, seed: seed,
+			})
+			if !(v > 19 && v <= 20) || math.Abs(theta[0]-(120-v)) > 1e-9 {
+				t.Errorf("budget %d, seed %d: best bid %v gains %v, want a bid in (100, 101) gaining 19 to 20", budget, seed, theta, v)
+			}
+		}
+	}
+}
+
+// TestDistinctAndNear: starts a hair apart are one start for the grid.
+func TestDistinctAndNear(t *testing.T) {
+	same := func(a, b []float64) bool { return near(a, b, 0, 70) }
+	got := distinct([][]float64{{50, 1}, {50.000051, 1}, {120, 1}, {50, 1.5}, {60, 1}}, 3, same)
+	if len(got) != 3 || got[0][0] != 50 || got[1][0] != 120 || got[2][1] != 1.5 {
+		t.Errorf("distinct: %v, want [50 1] [120 1] [50 1.5]", got)
+	}
+	if near([]float64{50, 1}, []float64{50.1, 1}, 0, 70) {
+		t.Error("near: biases 0.1 apart on a range of 70 are not one start")
+	}
+}
