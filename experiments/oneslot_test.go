@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -130,6 +131,53 @@ func TestOneSlotLadder(t *testing.T) {
 			}
 			if seed == 1 && testing.Verbose() {
 				t.Logf("%s: gaps %.4g / %.4g / %.4g an episode, adherence %.4f", c.name, m.Roles[0].Gap, m.Roles[1].Gap, m.Roles[2].Gap, m.Adherence)
+			}
+		}
+	}
+}
+
+// TestLearnersFindTheBertrandPrice: in the one-slot market both shippers
+// learn a constant bid (the default learner on the bias alone, shipper 0
+// starting at 110 and shipper 1 at 90) against a truthful carrier. Theory
+// (Bertrand competition for a scarce slot, complete information): the
+// shipper worth more wins, at the price at which its rival, worth 100,
+// gains nothing by outbidding it; 100 under pay-as-bid (bids of 100) and
+// under the k-double price at k = 1/2 (bids of 150, since (150 + 50)/2 is
+// 100). Seeds 1 to 3, 4 replicates each, 4,000 training episodes: the
+// mean price within 1 of 100, efficiency at least 0.95 (shipper 0 ships in
+// at least 82.5 % of epochs), and the shippers' gaps below 5 % of S.
+func TestLearnersFindTheBertrandPrice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("training 24 replicates: skipped with -short")
+	}
+	for _, price := range []string{"pay-as-bid", "k-double"} {
+		for seed := 1; seed <= 3; seed++ {
+			sets := []string{"replicates=4", fmt.Sprintf("seed=%d", seed), "training.episodes=4000", "market.price=" + price,
+				"evaluation.every=1000", "evaluation.episodes=4", "equilibrium.eval_episodes=8", "equilibrium.search_episodes=4"}
+			for i, offset := range []int{110, 90} {
+				p := fmt.Sprintf("shippers[%d].strategy.", i)
+				sets = append(sets, p+"kind=learn", p+"features=[bias]", fmt.Sprintf("%soffset=%d", p, offset))
+			}
+			sc, err := scenario.ResolveWith("../testdata/scenarios/one-slot.yaml", sets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(context.Background(), sc, Options{Workers: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := res.Summary.Metrics
+			p, eff, gap := m["mean_price"], m["efficiency"].Mean, m["br_gap_shipper"].Mean
+			t.Logf("%s, seed %d: mean price %.4f (sd %.2g), efficiency %.4f, shippers' gaps %.4g an episode, mean bid %.4f",
+				price, seed, p.Mean, p.SD, eff, gap, m["mean_bid"].Mean)
+			if p.N != 4 || math.Abs(p.Mean-100) > 1 {
+				t.Errorf("%s, seed %d: mean price %v over %d replicates, theory 100 (tolerance 1)", price, seed, p.Mean, p.N)
+			}
+			if eff < 0.95 {
+				t.Errorf("%s, seed %d: efficiency %v, want >= 0.95 (the shipper worth 120 wins)", price, seed, eff)
+			}
+			if gap > 0.05*1400 {
+				t.Errorf("%s, seed %d: the shippers gain %v an episode by their best responses, want below 5 %% of S (70)", price, seed, gap)
 			}
 		}
 	}
