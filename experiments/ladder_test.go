@@ -1,7 +1,6 @@
 package experiments
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -520,15 +519,8 @@ func reachesChatterjeeSamuelson(t testing.TB, ks []float64, seeds []int) {
 		b0, b1, a0, a1, eff := chatterjeeSamuelson(k)
 		want := []float64{b0, b1, a0, a1, eff}
 		for _, seed := range seeds {
-			sc, err := scenario.ResolveWith("bilateral", []string{fmt.Sprintf("market.k=%v", k), fmt.Sprintf("seed=%d", seed),
+			_, res := resolveAndRun(t, "bilateral", []string{fmt.Sprintf("market.k=%v", k), fmt.Sprintf("seed=%d", seed),
 				"replicates=8", "equilibrium.enabled=false"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := Run(context.Background(), sc, Options{Workers: 2})
-			if err != nil {
-				t.Fatal(err)
-			}
 			m := res.Summary.Metrics
 			t.Logf("k %.2f seed %d: bid %.3f + %.3f v (%.3f + %.3f), ask %.3f + %.3f c (%.3f + %.3f), efficiency %.3f (%.3f)",
 				k, seed, m["theta_0"].Mean, m["theta_1"].Mean, b0, b1, m["ask_theta_0"].Mean, m["ask_theta_1"].Mean, a0, a1, m["efficiency"].Mean, eff)
@@ -553,15 +545,8 @@ func TestDefaultLearnerOnTheDeterministicMarket(t *testing.T) {
 	if testing.Short() {
 		t.Skip("training 4 replicates: skipped with -short")
 	}
-	sc, err := scenario.ResolveWith("strategic-bidding-deterministic", []string{"replicates=4",
+	sc, res := resolveAndRun(t, "strategic-bidding-deterministic", []string{"replicates=4",
 		"shippers[0].strategy.learner=natural", "carriers[0].strategy.learner=natural", "equilibrium.at_evaluations=false"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Run(context.Background(), sc, Options{Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
 	adh := res.Summary.Metrics["ne_adherence"]
 	t.Logf("adherence %.4f (%.4f to %.4f), eq_distance %.3f", adh.Mean, adh.CI95Low, adh.CI95High, res.Summary.Metrics["eq_distance"].Mean)
 	if adh.N != 4 || adh.Mean < 0.95 {

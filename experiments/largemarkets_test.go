@@ -1,7 +1,6 @@
 package experiments
 
 import (
-	"context"
 	"encoding/csv"
 	"fmt"
 	"math"
@@ -12,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/results/chart"
 )
 
@@ -20,14 +18,7 @@ import (
 // and returns each replicate's final learned bid and ask.
 func learnedLines(t testing.TB, m int, sets ...string) (bids, asks []Line) {
 	t.Helper()
-	sc, err := scenario.ResolveWith("large-market", append([]string{fmt.Sprintf("market.candidates=%d", m)}, sets...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Run(context.Background(), sc, Options{Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc, res := resolveAndRun(t, "large-market", append([]string{fmt.Sprintf("market.candidates=%d", m)}, sets...))
 	ev := res.Evaluations
 	cols := make([]int, 4)
 	for i, name := range []string{"theta_0", "theta_1", "ask_theta_0", "ask_theta_1"} {

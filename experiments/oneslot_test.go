@@ -1,7 +1,6 @@
 package experiments
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -158,14 +157,7 @@ func TestLearnersFindTheBertrandPrice(t *testing.T) {
 				p := fmt.Sprintf("shippers[%d].strategy.", i)
 				sets = append(sets, p+"kind=learn", p+"features=[bias]", fmt.Sprintf("%soffset=%d", p, offset))
 			}
-			sc, err := scenario.ResolveWith("../testdata/scenarios/one-slot.yaml", sets)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := Run(context.Background(), sc, Options{Workers: 2})
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, res := resolveAndRun(t, "../testdata/scenarios/one-slot.yaml", sets)
 			m := res.Summary.Metrics
 			p, eff, gap := m["mean_price"], m["efficiency"].Mean, m["br_gap_shipper"].Mean
 			t.Logf("%s, seed %d: mean price %.4f (sd %.2g), efficiency %.4f, shippers' gaps %.4g an episode, mean bid %.4f",

@@ -253,3 +253,18 @@ func TestEpisodeAndTradeTables(t *testing.T) {
 		}
 	}
 }
+
+// resolveAndRun resolves the scenario nameOrFile (a preset or a YAML file)
+// with the overrides sets, runs it on two workers, and returns both.
+func resolveAndRun(t testing.TB, nameOrFile string, sets []string) (scenario.Config, *Result) {
+	t.Helper()
+	sc, err := scenario.ResolveWith(nameOrFile, sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), sc, Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc, res
+}
