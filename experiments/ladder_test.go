@@ -203,6 +203,41 @@ func bilateralLadder(k float64) []rung {
 	}
 }
 
+// One price: in bilateral trading with values on [2, 3] above costs on
+// [0, 1], bid = ask = p is an equilibrium for every p in [1, 2] (every
+// round trades at p, which every type accepts): a continuum of
+// equilibria, no closed form claimed. A price below the highest cost is
+// not one: a seller of cost c > p loses c - p a round by trading, and asks
+// above p instead, E[(c - p)+] = (1 - p)^2 / 2 a round (0.02 at p = 0.8, 1
+// an episode of 50 rounds; S = 2 x 50 = 100); likewise a buyer at a price
+// above the lowest value, (p - 2)^2 / 2. The class's best response is a
+// limit: ask p + a (c - p) with a to 0 refuses just those trades and gives
+// up a x 0.16 a round of price on the others. Truthful quotes at k = 1/2:
+// the buyer bids 1, the highest cost (payoff v - 3/4 against v/2 - 1/4), a
+// gap of E[v/2 - 1/2] = 0.75 a round, and the seller asks 2 by symmetry:
+// adherence 1 - 1.5/2 = 0.25. On [0, 1] bid = ask = 1/2 loses in half the
+// rounds on each side: gaps 1/8 a round, adherence 0.
+func onePriceLadder() []rung {
+	const pre = "bilateral"
+	base := []string{"equilibrium.eval_episodes=600", "equilibrium.search_episodes=64"}
+	apart := append([]string{"jobs.value.min=2", "jobs.value.max=3"}, base...)
+	price := func(sets []string, p float64) []string {
+		return append(slices.Clone(sets), "shippers[0].strategy.kind=linear", fmt.Sprintf("shippers[0].strategy.weights=[%v,0]", p),
+			"carriers[0].strategy.kind=linear", fmt.Sprintf("carriers[0].strategy.weights=[%v,0]", p))
+	}
+	truthful := append(slices.Clone(apart), "shippers[0].strategy.kind=truthful", "carriers[0].strategy.kind=truthful")
+	return []rung{
+		{name: "values on [2, 3] above costs on [0, 1], both truthful", preset: pre, sets: truthful,
+			gapS: 37.5, gapC: 37.5, adherence: 0.25, exact: true},
+		{name: "values above costs, one price 1.5 (an equilibrium)", preset: pre, sets: price(apart, 1.5), gapS: 0, gapC: 0, adherence: 1, exact: true},
+		{name: "values above costs, one price 1, the highest cost (an equilibrium)", preset: pre, sets: price(apart, 1), gapS: 0, gapC: 0, adherence: 1, exact: true},
+		{name: "values above costs, one price 2, the lowest value (an equilibrium)", preset: pre, sets: price(apart, 2), gapS: 0, gapC: 0, adherence: 1, exact: true},
+		{name: "values above costs, one price 0.8, below the highest cost", preset: pre, sets: price(apart, 0.8), gapS: 0, gapC: 1, adherence: 0.99, exact: true},
+		{name: "values above costs, one price 2.2, above the lowest value", preset: pre, sets: price(apart, 2.2), gapS: 1, gapC: 0, adherence: 0.99, exact: true},
+		{name: "values and costs on [0, 1], one price 1/2", preset: pre, sets: price(base, 0.5), gapS: 6.25, gapC: 6.25, adherence: 0, exact: true},
+	}
+}
+
 // measureRung builds the rung's scenario, fixes its weights, and measures.
 func measureRung(t testing.TB, c rung) (equilibrium.Measurement, *replicate) {
 	t.Helper()
@@ -280,6 +315,7 @@ func TestLadder(t *testing.T) {
 	all = append(all, deterministicLadder()...)
 	all = append(all, bilateralOnSeeds([]float64{0.5, 0, 1}, 1)...)
 	all = append(all, stochasticLadder()...)
+	all = append(all, onePriceLadder()...)
 	for _, i := range []int{0, 2, 8, 9, 10} { // cost + 40; value - 80; underbid by 40; mid on every job; no trade
 		all = append(all, searched(deterministicLadder()[i]))
 	}

@@ -245,14 +245,17 @@ func measureRole(m Market, sc *scenario.Config, point uint64, k int, roles []Rol
 			exactOK, why = false, w
 		}
 	}
+	st := starts(r, s, compress(searched.decisions[k], false))
 	spec := searchSpec{
-		starts: starts(r, s, compress(searched.decisions[k], false)),
+		starts: st,
 		bias:   slices.Index(res.Features, "bias"),
 		scale:  priceScale(searched.decisions[k]),
 		seed:   seed.Derive(sc.Seed, point, uint64(k)),
 	}
 	if len(spec.starts) == 0 {
 		spec.starts = [][]float64{make([]float64, r.Features.Dim())}
+	} else {
+		spec.toward = [2][]float64{st[0], st[1]} // the profile's own, truthful (see starts)
 	}
 	res.diffs = make([]float64, eq.EvalEpisodes)
 	if exactOK {

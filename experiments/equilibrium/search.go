@@ -30,6 +30,8 @@ import (
 //  4. CMA-ES (gonum's CmaEsChol, seeded) from the best point, a population
 //     method that jumps between plateaus.
 //  5. Nelder-Mead again from the best point, to polish.
+//  6. Beyond the budget, the profile moved a little toward truthful
+//     quoting, polished where it wins.
 //
 // Each stage takes a share of the budget; the best point ever evaluated
 // wins.
@@ -68,6 +70,9 @@ type searchSpec struct {
 	scale  float64     // the price range: the size of bias shifts and of the first simplex
 	budget int         // objective evaluations
 	seed   uint64      // of CMA-ES's samples
+	// toward, when set, is the profile's weights and the truthful ones:
+	// the last stage tries the profile moved a little toward truthful.
+	toward [2][]float64
 }
 
 // search maximises f over the class and returns the best weights found and
@@ -171,6 +176,27 @@ func search(f objective, s searchSpec) ([]float64, float64, [][]float64) {
 		Src: rand.NewPCG(s.seed, s.seed^0x9e3779b97f4a7c15)}, t.left()*2/3)
 	// 5. Polish.
 	run(t.best, &optimize.NelderMead{SimplexSize: simplex / 10}, t.left())
+	// 6. The profile moved a little toward truthful quoting, beyond the
+	// budget: it quotes as the profile does where the profile's quote
+	// meets the role's limit and refuses just the trades beyond it (a
+	// carrier asking a constant 0.8 against costs up to 1 gains by asking
+	// 0.8 + a(c - 0.8) with a small, which no start nor simplex reaches:
+	// the gain lies in a thin wedge of the weights). Where one of them
+	// beats the best found, Nelder-Mead polishes it.
+	if p, tr := s.toward[0], s.toward[1]; len(p) == dim && len(tr) == dim {
+		before := t.bestV
+		t.limit = t.evals + 4 + 20*dim
+		for _, a := range []float64{0.001, 0.01, 0.05, 0.2} {
+			th := make([]float64, dim)
+			for i := range th {
+				th[i] = p[i] + a*(tr[i]-p[i])
+			}
+			t.eval(th)
+		}
+		if t.bestV > before {
+			run(t.best, &optimize.NelderMead{SimplexSize: simplex / 100}, t.left())
+		}
+	}
 	finalists := [][]float64{t.best}
 	for _, p := range pts[:min(1, len(pts))] {
 		if !slices.ContainsFunc(finalists, func(f []float64) bool { return slices.Equal(f, p.theta) }) {
