@@ -387,11 +387,14 @@ func printSummary(w io.Writer, res *experiments.Result, out string) {
 	for _, st := range s.Stopped {
 		fmt.Fprintf(w, "replicate %d stopped early, after training episode %d: %s\n", st.Replicate, st.Episode, st.Reason)
 	}
-	if th := res.Theory; th != nil && th.Bilateral != nil {
-		if bid, ask, ok := experiments.LearnedLines(&res.Scenario, s); ok {
-			fmt.Fprintf(w, "learned, in money (the mean weights): bid(v) = %s, ask(c) = %s; Chatterjee and Samuelson: bid(v) = %s, ask(c) = %s\n",
-				bid.Format("v", num), ask.Format("c", num), th.Bilateral.Bid.Format("v", num), th.Bilateral.Ask.Format("c", num))
+	if bid, ask, ok := experiments.LearnedLines(&res.Scenario, s); ok {
+		line := fmt.Sprintf("learned, in money (the mean weights): bid(v) = %s, ask(c) = %s", bid.Format("v", num), ask.Format("c", num))
+		if th := res.Theory; th != nil && th.Bilateral != nil {
+			line += fmt.Sprintf("; Chatterjee and Samuelson: bid(v) = %s, ask(c) = %s", th.Bilateral.Bid.Format("v", num), th.Bilateral.Ask.Format("c", num))
+		} else {
+			line += "; no linear equilibrium in closed form here (theory.json says why)"
 		}
+		fmt.Fprintln(w, line)
 	}
 	rate := ""
 	if sec := res.Wall.Seconds(); sec > 0 && res.Events > 0 {

@@ -2,6 +2,7 @@ package equilibrium
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/freightsim/freightsim/agents"
 	"github.com/freightsim/freightsim/experiments/scenario"
@@ -60,29 +61,12 @@ func (l Line) Format(x string, num func(float64) string) string {
 }
 
 // bilateralForm returns the bilateral theory of sc, and whether sc is the
-// bilateral trading game: one shipper and one carrier, one-shot jobs that
-// each trade alone (ExactStructure), of one volume and one distance, a
-// shipper's value uniform and no penalty (its reservation is its value), the
-// carrier's cost uniform (cost rate times volume times distance times a
-// uniform private factor) on the same support or on one of its own where
-// the linear profile is an equilibrium (newBilateralApart), and the
-// k-double price.
+// bilateral trading game (bilateralSupports) with a linear equilibrium in
+// closed form: on a shared support, or on supports of their own where the
+// linear profile is an equilibrium (newBilateralApart).
 func bilateralForm(sc *scenario.Config) (*Bilateral, bool) {
-	if ok, _ := ExactStructure(sc); !ok || len(sc.Shippers) != 1 || len(sc.Jobs.Fixed) > 0 {
-		return nil, false
-	}
-	if kind, ok := sc.Market.Price.Knapsack(); !ok || kind != market.KDouble {
-		return nil, false
-	}
-	j, car := sc.Jobs, sc.Carriers[0]
-	if j.Volume.Min != j.Volume.Max || j.Distance.Min != j.Distance.Max || j.Value.Dist != scenario.DistUniform ||
-		car.CostFactor.Dist != scenario.DistUniform || sc.Shippers[0].Penalty != 0 {
-		return nil, false
-	}
-	unit := car.CostRate * float64(j.Volume.Min) * float64(j.Distance.Min)
-	lo, hi := j.Value.Min, j.Value.Max
-	clo, chi := unit*car.CostFactor.Min, unit*car.CostFactor.Max
-	if !(hi > lo) || !(chi > clo) {
+	lo, hi, clo, chi, ok := bilateralSupports(sc)
+	if !ok {
 		return nil, false
 	}
 	const rel = 1e-12
@@ -90,6 +74,52 @@ func bilateralForm(sc *scenario.Config) (*Bilateral, bool) {
 		return newBilateral(sc.Market.K, lo, hi), true
 	}
 	return newBilateralApart(sc.Market.K, lo, hi, clo, chi)
+}
+
+// bilateralSupports returns the supports of values and costs of sc, and
+// whether sc is the bilateral trading game: one shipper and one carrier,
+// one-shot jobs that each trade alone (ExactStructure), of one volume and
+// one distance, a shipper's value uniform and no penalty (its reservation
+// is its value), the carrier's cost uniform (cost rate times volume times
+// distance times a uniform private factor), and the k-double price.
+func bilateralSupports(sc *scenario.Config) (lo, hi, clo, chi float64, ok bool) {
+	if exact, _ := ExactStructure(sc); !exact || len(sc.Shippers) != 1 || len(sc.Jobs.Fixed) > 0 {
+		return
+	}
+	if kind, knap := sc.Market.Price.Knapsack(); !knap || kind != market.KDouble {
+		return
+	}
+	j, car := sc.Jobs, sc.Carriers[0]
+	if j.Volume.Min != j.Volume.Max || j.Distance.Min != j.Distance.Max || j.Value.Dist != scenario.DistUniform ||
+		car.CostFactor.Dist != scenario.DistUniform || sc.Shippers[0].Penalty != 0 {
+		return
+	}
+	unit := car.CostRate * float64(j.Volume.Min) * float64(j.Distance.Min)
+	lo, hi = j.Value.Min, j.Value.Max
+	clo, chi = unit*car.CostFactor.Min, unit*car.CostFactor.Max
+	return lo, hi, clo, chi, hi > lo && chi > clo
+}
+
+// bilateralNote says why a bilateral trading game (bilateralSupports) has
+// no linear equilibrium in closed form, "" where it has one or is no such
+// game.
+func bilateralNote(sc *scenario.Config) string {
+	lo, hi, clo, chi, ok := bilateralSupports(sc)
+	if _, closed := bilateralForm(sc); !ok || closed {
+		return ""
+	}
+	g := func(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
+	if lo >= chi {
+		meet := "bid = ask = p is an equilibrium"
+		if sc.Market.Tie != scenario.TieMaxVolume {
+			meet = "a bid a hair above an ask of p is an equilibrium (under the strict tie rule bid = ask does not trade)"
+		}
+		return "bilateral trading with every value (" + g(lo) + " to " + g(hi) + ") at or above every cost (" + g(clo) + " to " + g(chi) +
+			"): every round can trade, and " + meet + " for every p from " + g(chi) + " to " + g(lo) +
+			" (a continuum), so no closed form is claimed and eq_distance is not measured; best responses are computed exactly, job by job"
+	}
+	return "bilateral trading with values on [" + g(lo) + ", " + g(hi) + "] and costs on [" + g(clo) + ", " + g(chi) +
+		"]: the linear profile is no equilibrium here (a bid would need the top ask, or an ask the bottom bid, or no trade is possible), so no closed form is claimed and eq_distance is not measured; best responses are computed exactly, job by job"
 }
 
 // newBilateralApart is the theory of the game with values uniform on [lo,

@@ -555,6 +555,9 @@ func ReadTheory(dir string) (*Theory, error) {
 
 // closedFormNote says why a scenario has no closed-form equilibrium here.
 func closedFormNote(sc *scenario.Config) string {
+	if note := bilateralNote(sc); note != "" {
+		return note
+	}
 	switch {
 	case len(sc.Jobs.Fixed) == 0:
 		if ok, why := ExactStructure(sc); !ok {

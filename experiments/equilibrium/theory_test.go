@@ -202,3 +202,36 @@ func TestInSegment(t *testing.T) {
 		}
 	}
 }
+
+// TestTheoryBilateralWithoutClosedForm: bilateral trading on supports where
+// no linear equilibrium is claimed says why. Values on [2, 3] above costs
+// on [0, 1]: every price from 1 to 2 is a one-price equilibrium (the
+// ladder's one-price rungs measure them); values on [1, 3] against costs
+// on [0.5, 2] at k = 0.3: the linear profile would need the top ask. On
+// the shared support the closed form stands and there is no note.
+func TestTheoryBilateralWithoutClosedForm(t *testing.T) {
+	for _, c := range []struct {
+		sets []string
+		want string // in the note; "" for none and a closed form
+	}{
+		{[]string{"jobs.value.min=2", "jobs.value.max=3"}, "bid = ask = p is an equilibrium for every p from 1 to 2 (a continuum)"},
+		{[]string{"jobs.value.min=1", "jobs.value.max=3", "carriers[0].cost_factor.min=0.5", "carriers[0].cost_factor.max=2", "market.k=0.3"},
+			"values on [1, 3] and costs on [0.5, 2]: the linear profile is no equilibrium here"},
+		{nil, ""},
+	} {
+		sc, err := scenario.ResolveWith("bilateral", c.sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		th := NewTheory(&sc)
+		if c.want == "" {
+			if th.Bilateral == nil || th.ClosedFormNote != "" {
+				t.Errorf("%v: closed form %v, note %q; want Chatterjee and Samuelson's and no note", c.sets, th.Bilateral, th.ClosedFormNote)
+			}
+			continue
+		}
+		if th.Bilateral != nil || !strings.Contains(th.ClosedFormNote, c.want) {
+			t.Errorf("%v: closed form %v, note %q; want none and a note saying %q", c.sets, th.Bilateral, th.ClosedFormNote, c.want)
+		}
+	}
+}
