@@ -272,3 +272,34 @@ func TestWarningsOnMoneyFeaturesFarFromTheirOrigin(t *testing.T) {
 		t.Errorf("bilateral on [1, 4] (lowest a quarter of the scale): warnings %v, want none", w)
 	}
 }
+
+// A linear rule that weighs a money feature by at most 1 reads as a
+// multiplier of the money (bid = 0.9 x value) but quotes 0.9 x value /
+// the price scale: warned, with the weight that means it; not at face
+// value, nor on the bias.
+func TestWarningsOnLinearWeightsThatLookLikeMultipliers(t *testing.T) {
+	file := "../../testdata/scenarios/one-slot.yaml"
+	for _, c := range []struct {
+		weights string
+		want    string // "" for no warning
+	}{
+		{"[0,0.9]", "0.9 on value: the features are scaled, value divided by the price scale 120, so this weight adds at most 0.9 to a quote; to quote 0.9 x value, weigh it by 108"},
+		{"[0,108]", ""},
+		{"[100,0]", ""},
+	} {
+		sc, err := ResolveWith(file, []string{"shippers[0].strategy.features=[bias,value]", "shippers[0].strategy.weights=" + c.weights})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := sc.Warnings()
+		if c.want == "" {
+			if len(w) > 0 {
+				t.Errorf("weights %s: warnings %v, want none", c.weights, w)
+			}
+			continue
+		}
+		if len(w) != 1 || w[0].Field != "shippers[0].strategy.weights[1]" || !strings.HasPrefix(w[0].Msg, c.want) {
+			t.Errorf("weights %s: warnings %v, want one on shippers[0].strategy.weights[1] saying %q", c.weights, w, c.want)
+		}
+	}
+}

@@ -104,7 +104,7 @@ func (st Strategy) SigmaFloor() float64 {
 }
 
 // Warnings are settings that are valid but probably a mistake, each with
-// its field: the command line prints them and runs. Today two. A learning
+// its field: the command line prints them and runs. Today three. A learning
 // strategy whose initial sigma is below 1 % of the market's price scale
 // (Scales.Money, the largest job cost or value): a learner moves its
 // quotes by a fraction of sigma an update, so a sigma left at a preset's
@@ -114,7 +114,11 @@ func (st Strategy) SigmaFloor() float64 {
 // market whose lowest price (LowestMoney) is at least a third of its price
 // scale: the features then lie in [1/3, 1] or narrower, nearly parallel
 // to the bias, and the learner falls short (money_origin lowest fixes
-// it); no preset is warned.
+// it). And a linear strategy that weighs a money feature (cost, value,
+// reservation) by at most 1 in a market whose price scale is 10 or more:
+// the features are divided by the scale, so the weight reads as a
+// multiplier of the money but adds at most 1 to a quote. No preset is
+// warned.
 func (sc *Config) Warnings() config.Problems {
 	money := sc.Scales().Money
 	var out config.Problems
@@ -138,13 +142,35 @@ func (sc *Config) Warnings() config.Problems {
 			"measure them from the lowest price: --set %s.strategy.money_origin=lowest",
 			low, money, low/money, p)})
 	}
+	linear := func(p string, st Strategy) {
+		s := sc.ScalesFor(st)
+		scale := s.Money - s.Origin
+		if st.Kind != KindLinear || len(st.Weights) != len(st.Features) || !(scale >= 10) {
+			return
+		}
+		for i, f := range st.Features {
+			w := st.Weights[i]
+			if (f != "cost" && f != "value" && f != "reservation") || w == 0 || math.Abs(w) > 1 {
+				continue
+			}
+			from := ""
+			if s.Origin != 0 {
+				from = fmt.Sprintf(" (measured from %.4g)", s.Origin)
+			}
+			out = append(out, config.Problem{Field: fmt.Sprintf("%s.strategy.weights[%d]", p, i), Msg: fmt.Sprintf("%v on %s: the features are scaled, "+
+				"%s%s divided by the price scale %.4g, so this weight adds at most %.3g to a quote; to quote %v x %s, weigh it by %.4g (%v x %.4g; docs/CONFIG.md, features)",
+				w, f, f, from, scale, math.Abs(w), w, f, w*scale, w, scale)})
+		}
+	}
 	for i, s := range sc.Shippers {
 		check(fmt.Sprintf("shippers[%d]", i), s.Strategy)
 		origin(fmt.Sprintf("shippers[%d]", i), s.Strategy)
+		linear(fmt.Sprintf("shippers[%d]", i), s.Strategy)
 	}
 	for i, c := range sc.Carriers {
 		check(fmt.Sprintf("carriers[%d]", i), c.Strategy)
 		origin(fmt.Sprintf("carriers[%d]", i), c.Strategy)
+		linear(fmt.Sprintf("carriers[%d]", i), c.Strategy)
 	}
 	return out
 }
