@@ -141,9 +141,9 @@ func search(f objective, s searchSpec) ([]float64, float64, [][]float64) {
 		}
 		if !(t.bestV > pts[0].v) && flat >= 3 {
 			fine := []float64{-0.75, -0.375, 0.375, 0.75}
-			for i, p := range distinct(pts, 3, func(a, b scored) bool { return near(a.theta, b.theta, s.bias, s.scale) }) {
-				if i > 0 && !slices.ContainsFunc(pts[:min(3, len(pts))], func(q scored) bool { return slices.Equal(q.theta, p.theta) }) {
-					shift([]scored{p}, coarse)
+			for _, p := range distinct(pts, 3, func(a, b scored) bool { return near(a.theta, b.theta, s.bias, s.scale) }) {
+				if !slices.ContainsFunc(pts[:min(3, len(pts))], func(q scored) bool { return slices.Equal(q.theta, p.theta) }) {
+					shift([]scored{p}, coarse) // not shifted above
 				}
 				shift([]scored{p}, fine)
 			}
