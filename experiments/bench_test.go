@@ -76,25 +76,11 @@ func BenchmarkBestResponse(b *testing.B) {
 	}
 }
 
-// presetReplicate is replicate 0 of a preset, untrained.
-func presetReplicate(b *testing.B, preset string) (*scenario.Config, *replicate) {
-	b.Helper()
-	sc, err := scenario.Resolve(preset)
-	if err != nil {
-		b.Fatal(err)
-	}
-	r, err := newReplicate(&sc, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return &sc, r
-}
-
 // presetGame is the equilibrium measurement's game of replicate 0 of a
 // preset, its learners untrained.
 func presetGame(b *testing.B, preset string) (*scenario.Config, *game) {
 	b.Helper()
-	sc, r := presetReplicate(b, preset)
+	sc, r := replicateOf(b, preset)
 	g, err := newGame(r)
 	if err != nil {
 		b.Fatal(err)
@@ -237,7 +223,7 @@ func scaledBalanced(tb testing.TB, k, candidates int) scenario.Config {
 func BenchmarkEpisode(b *testing.B) {
 	for _, preset := range []string{"smart-containers-2020", "balanced", "capacity-driven", "large-market"} {
 		b.Run(preset, func(b *testing.B) {
-			sc, r := presetReplicate(b, preset)
+			sc, r := replicateOf(b, preset)
 			r.use(r.streams(1))
 			r.x.Learning = true
 			episode := func() {

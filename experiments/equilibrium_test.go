@@ -20,14 +20,7 @@ import (
 // cost 120) the shipper bids 95 and the carrier asks 125, so it never trades.
 func deterministicProfile(t *testing.T, overbid float64) *replicate {
 	t.Helper()
-	sc, err := scenario.Resolve("strategic-bidding-deterministic")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := newReplicate(&sc, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, r := replicateOf(t, "strategic-bidding-deterministic")
 	bids := []float64{85 + overbid, 105 + overbid, 70 + overbid, 95}
 	asks := []float64{85, 105, 70, 125}
 	ship, car := r.shipLearner.(*agents.Gaussian), r.carLearner.(*agents.Gaussian)

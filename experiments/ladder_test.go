@@ -242,14 +242,7 @@ func onePriceLadder() []rung {
 func measureRung(t testing.TB, c rung) (equilibrium.Measurement, *replicate) {
 	t.Helper()
 	base := []string{"training.episodes=0", "equilibrium.enabled=true"}
-	sc, err := scenario.ResolveWith(c.preset, append(base, c.sets...))
-	if err != nil {
-		t.Fatalf("%s: %v", c.name, err)
-	}
-	r, err := newReplicate(&sc, 0)
-	if err != nil {
-		t.Fatalf("%s: %v", c.name, err)
-	}
+	_, r := replicateOf(t, c.preset, append(base, c.sets...)...)
 	if c.bids != nil {
 		ship, car := r.x.Shippers[0].Strategy.(*agents.Gaussian), r.x.Carriers[0].Strategy.(*agents.Gaussian)
 		if c.preset == "bilateral" {
@@ -382,15 +375,8 @@ func TestLearnedProfileAgainstBruteForce(t *testing.T) {
 }
 
 func learnedProfileAgainstBruteForce(t *testing.T, seed int) {
-	sc, err := scenario.ResolveWith("strategic-bidding-deterministic", []string{"evaluation.every=3000", "equilibrium.enabled=false",
-		"equilibrium.eval_episodes=64", fmt.Sprintf("seed=%d", seed)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := newReplicate(&sc, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc, r := replicateOf(t, "strategic-bidding-deterministic", "evaluation.every=3000", "equilibrium.enabled=false",
+		"equilibrium.eval_episodes=64", fmt.Sprintf("seed=%d", seed))
 	if err := r.run(t.Context(), nil); err != nil {
 		t.Fatal(err)
 	}

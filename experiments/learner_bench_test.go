@@ -6,7 +6,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/experiments/seed"
 )
 
@@ -29,14 +28,7 @@ func BenchmarkLearnerEpisode(b *testing.B) {
 				for _, kv := range learnerSets(preset, learner) {
 					sets = append(sets, "shippers[0].strategy."+kv, "carriers[0].strategy."+kv)
 				}
-				sc, err := scenario.ResolveWith(preset, sets)
-				if err != nil {
-					b.Fatal(err)
-				}
-				r, err := newReplicate(&sc, 0)
-				if err != nil {
-					b.Fatal(err)
-				}
+				sc, r := replicateOf(b, preset, sets...)
 				r.use(r.streams(seed.PhaseTrain))
 				r.x.Learning = true
 				episode := func() {

@@ -144,14 +144,7 @@ func TestDemandRatioScalesCapacity(t *testing.T) {
 }
 
 func TestPrivateValuesAndCostsAreDrawn(t *testing.T) {
-	sc, err := scenario.Resolve("bilateral")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := newReplicate(&sc, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, r := replicateOf(t, "bilateral")
 	rng := rand.New(rand.NewPCG(9, 9))
 	var sumV, sumC float64
 	const n = 20000

@@ -129,14 +129,7 @@ func TestOneSlotLadder(t *testing.T) {
 				}
 				sets = append(sets, fmt.Sprintf("%s.strategy.weights=[%v]", role, q))
 			}
-			sc, err := scenario.ResolveWith(path, sets)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := newReplicate(&sc, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, r := replicateOf(t, path, sets...)
 			m := measure(r)
 			s := c.s * epochs
 			if math.Abs(m.Surplus-s) > 1e-9 {

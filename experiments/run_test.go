@@ -268,3 +268,18 @@ func resolveAndRun(t testing.TB, nameOrFile string, sets []string) (scenario.Con
 	}
 	return sc, res
 }
+
+// replicateOf is replicate 0, untrained, of the scenario nameOrFile (a
+// preset or a YAML file) with the overrides sets.
+func replicateOf(t testing.TB, nameOrFile string, sets ...string) (*scenario.Config, *replicate) {
+	t.Helper()
+	sc, err := scenario.ResolveWith(nameOrFile, sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := newReplicate(&sc, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &sc, r
+}
