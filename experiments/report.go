@@ -252,6 +252,17 @@ func theoryTable(th *equilibrium.Theory, sum results.Summary, sc *scenario.Confi
 			t.Rows = append(t.Rows, []string{"bid, in the value v (money)", b.Bid.Format("v", cell), bid.Format("v", cell)},
 				[]string{"ask, in the cost c (money)", b.Ask.Format("c", cell), ask.Format("c", cell)})
 		}
+		for _, carrier := range []bool{false, true} {
+			if best, against, ok := BestToTruthful(sc, th, carrier); ok {
+				if got, ok := LearnedLine(sc, sum, carrier); ok {
+					what, x := "bid, in the value v (money): the best response to "+against, "v"
+					if carrier {
+						what, x = "ask, in the cost c (money): the best response to "+against, "c"
+					}
+					t.Rows = append(t.Rows, []string{what, best.Format(x, cell), got.Format(x, cell)})
+				}
+			}
+		}
 	}
 	names := make([]string, 0, len(th.References))
 	for name := range th.References {
@@ -266,32 +277,59 @@ func theoryTable(th *equilibrium.Theory, sum results.Summary, sc *scenario.Confi
 }
 
 // LearnedLines are the mean learned bid and ask of a bilateral market in
-// money, the bid in the value and the ask in the cost, from the final
-// evaluation's mean weights (theta_0, theta_1, ask_theta_0, ask_theta_1):
-// when the shipper learns a linear policy on the features [bias, value] or
-// [bias, reservation] and the first carrier on [bias, cost]. The weights
-// are of features that divide money by the price scale, measured from the
-// money origin (Config.ScalesFor); the lines undo that.
+// money (LearnedLine of each side), when both sides learn one.
 func LearnedLines(sc *scenario.Config, sum results.Summary) (bid, ask equilibrium.Line, ok bool) {
-	if len(sc.Shippers) != 1 || len(sc.Carriers) == 0 {
-		return bid, ask, false
-	}
-	line := func(st scenario.Strategy, prefix string, features ...[]string) (equilibrium.Line, bool) {
-		if st.Kind != scenario.KindLearn || !slices.ContainsFunc(features, func(f []string) bool { return slices.Equal(f, st.Features) }) {
-			return equilibrium.Line{}, false
-		}
-		w0, ok0 := sum.Metrics[prefix+"0"]
-		w1, ok1 := sum.Metrics[prefix+"1"]
-		if !ok0 || !ok1 || w0.N == 0 || w1.N == 0 {
-			return equilibrium.Line{}, false // not linear: no weights
-		}
-		s := sc.ScalesFor(st)
-		slope := w1.Mean / (s.Money - s.Origin)
-		return equilibrium.Line{Intercept: w0.Mean - s.Origin*slope, Slope: slope}, true
-	}
-	bid, okb := line(sc.Shippers[0].Strategy, "theta_", []string{"bias", "value"}, []string{"bias", "reservation"})
-	ask, oka := line(sc.Carriers[0].Strategy, "ask_theta_", []string{"bias", "cost"})
+	bid, okb := LearnedLine(sc, sum, false)
+	ask, oka := LearnedLine(sc, sum, true)
 	return bid, ask, okb && oka
+}
+
+// BestToTruthful is theory's line for a side that learns against an
+// opponent who quotes its type in the bilateral trading game (the first
+// agent of the other side truthful): its best response, and whom it
+// answers ("a seller who asks her cost"); false where theory gives none
+// (Bilateral.BidToTruthful, AskToTruthful).
+func BestToTruthful(sc *scenario.Config, th *equilibrium.Theory, carrier bool) (equilibrium.Line, string, bool) {
+	if th == nil || th.Bilateral == nil || len(sc.Shippers) != 1 || len(sc.Carriers) == 0 {
+		return equilibrium.Line{}, "", false
+	}
+	line, other, against := th.Bilateral.BidToTruthful, sc.Carriers[0].Strategy, "a seller who asks her cost"
+	if carrier {
+		line, other, against = th.Bilateral.AskToTruthful, sc.Shippers[0].Strategy, "a buyer who bids her value"
+	}
+	if line == nil || other.Kind != scenario.KindTruthful {
+		return equilibrium.Line{}, "", false
+	}
+	return *line, against, true
+}
+
+// LearnedLine is a side's mean learned quote in money, from the final
+// evaluation's mean weights: the shipper's bid in the value (theta_0,
+// theta_1), or the carrier's ask in the cost (ask_theta_0, ask_theta_1),
+// when the market has one shipper and that side's first agent learns a
+// linear policy on the features [bias, value] or [bias, reservation], or
+// [bias, cost]. The weights are of features that divide money by the
+// price scale, measured from the money origin (Config.ScalesFor); the line
+// undoes that.
+func LearnedLine(sc *scenario.Config, sum results.Summary, carrier bool) (equilibrium.Line, bool) {
+	if len(sc.Shippers) != 1 || len(sc.Carriers) == 0 {
+		return equilibrium.Line{}, false
+	}
+	st, prefix, features := sc.Shippers[0].Strategy, "theta_", [][]string{{"bias", "value"}, {"bias", "reservation"}}
+	if carrier {
+		st, prefix, features = sc.Carriers[0].Strategy, "ask_theta_", [][]string{{"bias", "cost"}}
+	}
+	if st.Kind != scenario.KindLearn || !slices.ContainsFunc(features, func(f []string) bool { return slices.Equal(f, st.Features) }) {
+		return equilibrium.Line{}, false
+	}
+	w0, ok0 := sum.Metrics[prefix+"0"]
+	w1, ok1 := sum.Metrics[prefix+"1"]
+	if !ok0 || !ok1 || w0.N == 0 || w1.N == 0 {
+		return equilibrium.Line{}, false // not linear: no weights
+	}
+	s := sc.ScalesFor(st)
+	slope := w1.Mean / (s.Money - s.Origin)
+	return equilibrium.Line{Intercept: w0.Mean - s.Origin*slope, Slope: slope}, true
 }
 
 // withCI writes "mean [low, high]", or the mean alone without an interval.

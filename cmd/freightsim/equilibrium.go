@@ -112,7 +112,17 @@ func printTheory(w io.Writer, th *equilibrium.Theory) {
 		fmt.Fprintf(w, "  gains from trade per round: %s at this equilibrium against %s first best: efficiency %s\n",
 			num(b.Surplus), num(b.FirstBest), num(b.Efficiency))
 		fmt.Fprintf(w, "  trade in %s of rounds (first best: %s)\n", num(b.TradeProbability), num(b.FirstBestTrade))
-		fmt.Fprintf(w, "  no-trade equilibria too: %s\n\n", b.NoTrade)
+		fmt.Fprintf(w, "  no-trade equilibria too: %s\n", b.NoTrade)
+		if b.BidToTruthful != nil || b.AskToTruthful != nil {
+			fmt.Fprintf(w, "  against an opponent who quotes its type (no game: what a learner facing a truthful side should find):\n")
+		}
+		if l := b.BidToTruthful; l != nil {
+			fmt.Fprintf(w, "    bid(v) = %s against a seller who asks her cost\n", l.Format("v", num))
+		}
+		if l := b.AskToTruthful; l != nil {
+			fmt.Fprintf(w, "    ask(c) = %s against a buyer who bids her value\n", l.Format("c", num))
+		}
+		fmt.Fprintln(w)
 	} else {
 		fmt.Fprintf(w, "Nash equilibria in closed form: none here (%s)\n\n", th.ClosedFormNote)
 	}

@@ -395,6 +395,8 @@ func printSummary(w io.Writer, res *experiments.Result, out string) {
 			line += "; no linear equilibrium in closed form here (theory.json says why)"
 		}
 		fmt.Fprintln(w, line)
+	} else {
+		learnedAgainstTruthful(w, res, s)
 	}
 	rate := ""
 	if sec := res.Wall.Seconds(); sec > 0 && res.Events > 0 {
@@ -404,6 +406,27 @@ func printSummary(w io.Writer, res *experiments.Result, out string) {
 		rate += fmt.Sprintf("; measuring the distance to equilibrium took %.1f s, summed over replicates", res.Measured.Seconds())
 	}
 	fmt.Fprintf(w, "wrote %s (%.1f s%s)\n", out, res.Wall.Seconds(), rate)
+}
+
+// learnedAgainstTruthful prints the line a side of a bilateral market
+// learned against an opponent who quotes its type, next to its best
+// response when theory gives it.
+func learnedAgainstTruthful(w io.Writer, res *experiments.Result, s results.Summary) {
+	for _, carrier := range []bool{false, true} {
+		got, ok := experiments.LearnedLine(&res.Scenario, s, carrier)
+		if !ok {
+			continue
+		}
+		quote, x := "bid(v)", "v"
+		if carrier {
+			quote, x = "ask(c)", "c"
+		}
+		line := fmt.Sprintf("learned, in money (the mean weights): %s = %s", quote, got.Format(x, num))
+		if best, against, ok := experiments.BestToTruthful(&res.Scenario, res.Theory, carrier); ok {
+			line += fmt.Sprintf("; the best response to %s: %s = %s", against, quote, best.Format(x, num))
+		}
+		fmt.Fprintln(w, line)
+	}
 }
 
 // episodesText counts the training episodes of training.episodes n as

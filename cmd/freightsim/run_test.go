@@ -170,3 +170,26 @@ func TestPlainProgressPrintsEachTenthOnce(t *testing.T) {
 		t.Errorf("quiet progress printed %q", b.String())
 	}
 }
+
+// TestRunPrintsTheBestResponseToATruthfulSide: in bilateral trading with
+// one side truthful, run prints the line the other side learned next to
+// its best response (v/(1+k) for the buyer, (c + 1-k)/(2-k) for the
+// seller, at k = 1/2 2/3 v and 2/3 c + 1/3), and so does equilibrium.
+func TestRunPrintsTheBestResponseToATruthfulSide(t *testing.T) {
+	for _, c := range []struct{ truthful, want string }{
+		{"carriers", "; the best response to a seller who asks her cost: bid(v) = 0.6667 v + 0\n"},
+		{"shippers", "; the best response to a buyer who bids her value: ask(c) = 0.6667 c + 0.3333\n"},
+	} {
+		code, stdout, stderr := freightsim(t, "run", "bilateral", "--set", c.truthful+"[0].strategy.kind=truthful", "--set", "training.episodes=20",
+			"--set", "equilibrium.enabled=false", "--replicates", "1", "--no-plots", "--quiet", "--out", filepath.Join(t.TempDir(), "run"))
+		if code != 0 || !strings.Contains(stdout, "learned, in money (the mean weights): ") || !strings.Contains(stdout, c.want) {
+			t.Errorf("run bilateral with truthful %s: exit %d, stdout\n%s\nwant a learned line ending %q; stderr %s", c.truthful, code, stdout, c.want, stderr)
+		}
+	}
+	code, stdout, _ := freightsim(t, "equilibrium", "bilateral")
+	for _, want := range []string{"bid(v) = 0.6667 v + 0 against a seller who asks her cost", "ask(c) = 0.6667 c + 0.3333 against a buyer who bids her value"} {
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("equilibrium bilateral: exit %d, want %q in\n%s", code, want, stdout)
+		}
+	}
+}

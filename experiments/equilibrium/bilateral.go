@@ -40,6 +40,32 @@ type Bilateral struct {
 	Bid              Line     `json:"bid"`                           // the equilibrium bid, in the value
 	Ask              Line     `json:"ask"`                           // the equilibrium ask, in the cost
 	NoTrade          string   `json:"no_trade_equilibria,omitempty"` // the other equilibria, in words
+	// BidToTruthful and AskToTruthful are each side's best response to an
+	// opponent who quotes its type, a learner's answer when the other side
+	// is truthful (no game: a fixed problem). Against asks uniform on
+	// [Al, Ah] a buyer of value v bids (v + k Al)/(1+k); against bids
+	// uniform on [Bl, Bh] a seller of cost c asks (c + (1-k) Bh)/(2-k):
+	// on [0, 1], v/(1+k) and (c + 1-k)/(2-k). Set where the line stays
+	// within the opponent's support for every type (on a shared support,
+	// always); a type whose line falls outside it cannot trade.
+	BidToTruthful *Line `json:"best_bid_to_truthful_ask,omitempty"`
+	AskToTruthful *Line `json:"best_ask_to_truthful_bid,omitempty"`
+}
+
+// setToTruthful sets BidToTruthful and AskToTruthful, where each stays
+// within the opponent's support: below the top cost at the top value, and
+// above the bottom value at the bottom cost.
+func (b *Bilateral) setToTruthful() {
+	clo, chi := b.costSupport()
+	k := b.K
+	bid := Line{Slope: 1 / (1 + k), Intercept: k * clo / (1 + k)}
+	ask := Line{Slope: 1 / (2 - k), Intercept: (1 - k) * b.Hi / (2 - k)}
+	if bid.At(b.Hi) <= chi {
+		b.BidToTruthful = &bid
+	}
+	if ask.At(clo) >= b.Lo {
+		b.AskToTruthful = &ask
+	}
 }
 
 // Line is a linear quote: Intercept + Slope * type.
@@ -165,6 +191,7 @@ func newBilateralApart(k, lo, hi, clo, chi float64) (*Bilateral, bool) {
 	b.Surplus, b.TradeProbability = gains/n, prob/n
 	b.FirstBest, b.FirstBestTrade = first/n, firstProb/n
 	b.Efficiency = b.Surplus / b.FirstBest
+	b.setToTruthful()
 	return b, true
 }
 
@@ -207,6 +234,7 @@ func newBilateral(k, lo, hi float64) *Bilateral {
 	b.Surplus = w * gains / n
 	b.TradeProbability = prob / n
 	b.Efficiency = b.Surplus / b.FirstBest
+	b.setToTruthful()
 	return b
 }
 

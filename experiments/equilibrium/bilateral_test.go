@@ -4,6 +4,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/freightsim/freightsim/agents"
+	"github.com/freightsim/freightsim/market"
 )
 
 // On a support shared by values and costs, newBilateralApart's lines and
@@ -138,3 +141,56 @@ func TestBilateralApartFiguresByMonteCarlo(t *testing.T) {
 		t.Errorf("first best %v trading %v, want 27/384 and 9/32", b.FirstBest, b.FirstBestTrade)
 	}
 }
+
+// The best responses to a truthful opponent are the quotes bestQuote
+// finds against asks (or bids) uniform on the opponent's support, at 9
+// types of each side, on shared supports and on supports of their own; a
+// line that would leave the opponent's support is not claimed.
+func TestBilateralBestResponsesToTruthful(t *testing.T) {
+	cases := []struct{ k, lo, hi, clo, chi float64 }{
+		{0, 0, 1, 0, 1}, {0.5, 0, 1, 0, 1}, {1, 0, 1, 0, 1}, {0.2, 10, 12, 10, 12}, {0.8, -3, 5, -3, 5},
+		{0.5, 0, 1, 0.25, 1.25}, {0.5, 0, 1, -0.25, 0.75}, {0.8, 0, 2, 0.5, 1.5}, {0.5, 0, 1, 0, 2},
+	}
+	for _, c := range cases {
+		var b *Bilateral
+		if c.clo == c.lo && c.chi == c.hi {
+			b = newBilateral(c.k, c.lo, c.hi)
+		} else {
+			var ok bool
+			if b, ok = newBilateralApart(c.k, c.lo, c.hi, c.clo, c.chi); !ok {
+				t.Fatalf("%+v: no equilibrium claimed", c)
+			}
+		}
+		rule := market.PriceRule{Kind: market.KDouble, K: c.k}
+		for _, l := range []struct {
+			carrier      bool
+			line         *Line
+			lo, hi       float64 // the learner's types
+			opplo, opphi float64 // the truthful opponent's
+		}{{false, b.BidToTruthful, c.lo, c.hi, c.clo, c.chi}, {true, b.AskToTruthful, c.clo, c.chi, c.lo, c.hi}} {
+			if l.line == nil {
+				t.Errorf("%+v: no best response claimed for carrier %v", c, l.carrier)
+				continue
+			}
+			for i := range 9 {
+				x := l.lo + (l.hi-l.lo)*float64(i+1)/10
+				if (!l.carrier && x <= l.opplo) || (l.carrier && x >= l.opphi) {
+					continue // cannot gain: any quote that does not trade is best
+				}
+				q, u := side{carrier: l.carrier, limit: x, rule: rule}.bestQuote(agents.Uniform(l.opplo, l.opphi))
+				if want := l.line.At(x); math.Abs(q-want) > 1e-6*(l.hi-l.lo) {
+					t.Errorf("%+v, carrier %v, type %v: best quote %v (gaining %v), the line says %v", c, l.carrier, x, q, u, want)
+				}
+			}
+		}
+	}
+	// Values far above costs: the buyer's line, (v + k clo)/(1+k), would
+	// bid above the top cost, which no best response does.
+	b := &Bilateral{K: 0.5, Lo: 2, Hi: 3, CostLo: ptr(0.0), CostHi: ptr(1.0)}
+	b.setToTruthful()
+	if b.BidToTruthful != nil || b.AskToTruthful != nil {
+		t.Errorf("values on [2, 3], costs on [0, 1]: best responses %v and %v claimed, want none", b.BidToTruthful, b.AskToTruthful)
+	}
+}
+
+func ptr(x float64) *float64 { return &x }
