@@ -32,11 +32,16 @@ func buyerGain(k float64, bid equilibrium.Line) float64 {
 // sellerGain is a seller's mean gain, over costs uniform on [0, 1], from
 // asking ask(c) against a truthful buyer.
 func sellerGain(k float64, ask equilibrium.Line) float64 {
-	return meanOverUnit(func(c float64) float64 {
-		a := ask.At(c)
-		y := min(max(a, 0), 1)
-		return k*(1-y*y)/2 + ((1-k)*a-c)*(1-y)
-	})
+	return meanOverUnit(func(c float64) float64 { return sellerGainAgainst(k, 1, ask.At(c), c) })
+}
+
+// sellerGainAgainst is the gain of a seller of cost c who asks a against a
+// buyer who bids s v, v uniform on [0, 1]: she trades when v >= y = a/s
+// (within [0, 1]) and gains the integral of k s v + (1-k) a - c over v
+// from y to 1.
+func sellerGainAgainst(k, s, a, c float64) float64 {
+	y := min(max(a/s, 0), 1)
+	return k*s*(1-y*y)/2 + ((1-k)*a-c)*(1-y)
 }
 
 // meanOverUnit is f's mean over [0, 1], by the midpoint rule on 10,000

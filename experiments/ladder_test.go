@@ -192,7 +192,22 @@ func bilateralLadder(k float64) []rung {
 	truthful := append([]string{"shippers[0].strategy.kind=truthful", "carriers[0].strategy.kind=truthful"}, large...)
 	gapS, gapC := 50*k*k/(6*(1+k)), 50*(1-k)*(1-k)/(6*(2-k))
 	b0, b1, a0, a1, _ := chatterjeeSamuelson(k)
+	// The buyer at her best response to a truthful seller, bid v/(1+k) =
+	// s v, the seller truthful: the buyer gains nothing by deviating; the
+	// seller of cost c < s would ask (c + (1-k) s)/(2-k) against bids
+	// uniform on [0, s] (newBilateralApart's rule), and gains nothing at
+	// k = 1, where the bid sets the price.
+	sb := 1 / (1 + k)
+	gapBR := 50 * meanOverUnit(func(c float64) float64 {
+		if c >= sb {
+			return 0
+		}
+		return sellerGainAgainst(k, sb, (c+(1-k)*sb)/(2-k), c) - sellerGainAgainst(k, sb, c, c)
+	})
 	return []rung{
+		{name: fmt.Sprintf("bilateral at k = %v, the buyer's best response to a truthful seller (bid %.3g v), the seller truthful", k, sb), preset: pre,
+			sets: append(slices.Clone(handSet), large...), bids: []float64{0, sb}, asks: []float64{0, 1},
+			gapS: 0, gapC: gapBR, adherence: 1 - gapBR/(50.0/6), exact: true},
 		{name: fmt.Sprintf("bilateral at k = %v, both truthful", k), preset: pre, sets: truthful,
 			gapS: gapS, gapC: gapC, adherence: 1 - (gapS+gapC)/(50.0/6), exact: true},
 		// Chatterjee and Samuelson's linear equilibrium: no gain.
