@@ -108,6 +108,20 @@ func twoSlotsLadder() []slotRung {
 	}
 }
 
+// quoteSets are the overrides that set the price rule and every agent's
+// constant quote (shippers' first) in a scenario of these markets.
+func quoteSets(base scenario.Config, price string, k float64, quotes []float64) []string {
+	sets := []string{"market.price=" + price, fmt.Sprintf("market.k=%v", k)}
+	for i, q := range quotes {
+		role := fmt.Sprintf("shippers[%d]", i)
+		if i >= len(base.Shippers) {
+			role = fmt.Sprintf("carriers[%d]", i-len(base.Shippers))
+		}
+		sets = append(sets, fmt.Sprintf("%s.strategy.weights=[%v]", role, q))
+	}
+	return sets
+}
+
 // TestOneSlotLadder measures every rung of the three markets on seeds 1
 // to 3 (the search's CMA-ES stage is seeded): each gap within 5 % of
 // theory where theory says it is not zero, below 0.5 % of S where it says
@@ -121,14 +135,7 @@ func TestOneSlotLadder(t *testing.T) {
 			t.Fatal(err)
 		}
 		for seed := 1; seed <= 3; seed++ {
-			sets := []string{"training.episodes=0", fmt.Sprintf("seed=%d", seed), "market.price=" + c.price, fmt.Sprintf("market.k=%v", c.k)}
-			for i, q := range c.quotes {
-				role := fmt.Sprintf("shippers[%d]", i)
-				if i >= len(base.Shippers) {
-					role = fmt.Sprintf("carriers[%d]", i-len(base.Shippers))
-				}
-				sets = append(sets, fmt.Sprintf("%s.strategy.weights=[%v]", role, q))
-			}
+			sets := append(quoteSets(base, c.price, c.k, c.quotes), "training.episodes=0", fmt.Sprintf("seed=%d", seed))
 			_, r := replicateOf(t, path, sets...)
 			m := measure(r)
 			s := c.s * epochs

@@ -17,15 +17,19 @@ type Evaluation struct {
 	WinningBids   float64 // sum of the bids of shipped jobs
 	TransportCost float64 // sum of the carriers' costs of shipped jobs
 
-	Episodes  int     // evaluation episodes
-	Quotes    int     // bids (and asks) quoted
-	BidSum    float64 // sum of the bids quoted
-	AskSum    float64 // sum of the asks quoted
-	Prices    float64 // sum of the prices paid by shipped jobs
-	RatioSum  float64 // sum of price / transport cost over shipped jobs
-	RatioSq   float64 // sum of its squares
-	Benchmark float64 // efficient gains from trade of the arrivals (see AddBenchmark)
-	Kept      float64 // what the broker kept
+	Episodes int     // evaluation episodes
+	Quotes   int     // bids (and asks) quoted
+	BidSum   float64 // sum of the bids quoted
+	AskSum   float64 // sum of the asks quoted
+	Prices   float64 // sum of the prices paid by shipped jobs
+	RatioN   int     // shipped jobs with a positive transport cost, whose price / cost counts
+	RatioSum float64 // sum of price / transport cost over them
+	// RatioShift is the first of those ratios, and RatioDev and RatioSq the
+	// sums of each ratio less it and of their squares: the variance from
+	// them does not cancel to a spurious 1e-8 when every ratio is the same.
+	RatioShift, RatioDev, RatioSq float64
+	Benchmark                     float64 // efficient gains from trade of the arrivals (see AddBenchmark)
+	Kept                          float64 // what the broker kept
 
 	ShipperGains []float64 // gains from trade per shipper (see AddShipperGain)
 	CarrierGains []float64 // gains from trade per carrier (see AddCarrierGain)
@@ -70,8 +74,14 @@ func (e *Evaluation) AddTrade(bid, price, cost float64) {
 	e.Prices += price
 	if cost > 0 {
 		r := price / cost
+		if e.RatioN == 0 {
+			e.RatioShift = r
+		}
+		d := r - e.RatioShift
+		e.RatioN++
 		e.RatioSum += r
-		e.RatioSq += r * r
+		e.RatioDev += d
+		e.RatioSq += d * d
 	}
 }
 
@@ -165,18 +175,18 @@ func (e *Evaluation) MeanAsk() float64 { return ratio(e.AskSum, float64(e.Quotes
 func (e *Evaluation) MeanPrice() float64 { return ratio(e.Prices, float64(e.Shipped)) }
 
 // PricePerCost is the mean, over shipped jobs, of the price paid per unit
-// of transport cost.
-func (e *Evaluation) PricePerCost() float64 { return ratio(e.RatioSum, float64(e.Shipped)) }
+// of transport cost (of those with a positive cost: a free truck has no
+// such ratio).
+func (e *Evaluation) PricePerCost() float64 { return ratio(e.RatioSum, float64(e.RatioN)) }
 
-// PriceVolatility is the standard deviation, over shipped jobs, of the
-// price paid per unit of transport cost.
+// PriceVolatility is the standard deviation, over the same jobs, of the
+// price paid per unit of transport cost: 0 when every ratio is the same.
 func (e *Evaluation) PriceVolatility() float64 {
-	n := float64(e.Shipped)
+	n := float64(e.RatioN)
 	if n < 2 {
 		return math.NaN()
 	}
-	m := e.RatioSum / n
-	return math.Sqrt(math.Max(0, (e.RatioSq-n*m*m)/(n-1)))
+	return math.Sqrt(math.Max(0, (e.RatioSq-e.RatioDev*e.RatioDev/n)/(n-1)))
 }
 
 func sum(xs []float64) float64 {

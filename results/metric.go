@@ -33,8 +33,8 @@ func MarketMetrics() []Metric {
 		{"mean_bid", "money per quote", "mean bid quoted"},
 		{"mean_ask", "money per quote", "mean ask quoted"},
 		{"mean_price", "money per job", "mean price paid by a shipped job"},
-		{"price_per_cost", "price / cost", "mean over shipped jobs of the price paid per unit of transport cost"},
-		{"price_volatility", "price / cost", "standard deviation over shipped jobs of price paid per unit of transport cost"},
+		{"price_per_cost", "price / cost", "mean over shipped jobs (with a positive transport cost) of the price paid per unit of transport cost"},
+		{"price_volatility", "price / cost", "standard deviation over the same jobs of the price paid per unit of transport cost"},
 		{"sigma_carrier", "money", "standard deviation of the ask policy of the first learning carrier"},
 	}
 }

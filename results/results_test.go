@@ -230,6 +230,27 @@ func TestEvaluationGainsKnownAnswers(t *testing.T) {
 	e.AddTrade(16, 16, 10)
 	near("price_per_cost", e.PricePerCost(), 1.4)
 	near("price_volatility", e.PriceVolatility(), 0.2*math.Sqrt2)
+	// A free truck's trade has no price per cost: it counts in neither.
+	e.AddJob(-5, true)
+	e.AddTrade(5, 5, 0)
+	near("price_per_cost, a free truck left out", e.PricePerCost(), 1.4)
+	near("price_volatility, a free truck left out", e.PriceVolatility(), 0.2*math.Sqrt2)
+	// Every price the same multiple of its cost: no volatility at all (the
+	// sum of squares less n times the squared mean left 6.7e-8 on 20 trades
+	// at 2.4, 1.8e-7 on 1,000 at 1.8).
+	for _, c := range []struct {
+		n           int
+		price, cost float64
+	}{{20, 120, 50}, {20, 85, 50}, {40, 90, 50}, {1000, 90, 50}} {
+		e.Reset()
+		for range c.n {
+			e.AddJob(-c.price, true)
+			e.AddTrade(c.price, c.price, c.cost)
+		}
+		if v := e.PriceVolatility(); v != 0 {
+			t.Errorf("price_volatility of %d trades at %v times their cost = %v, want 0", c.n, c.price/c.cost, v)
+		}
+	}
 	e.Reset()
 	if s := e.ShipperShare(); !math.IsNaN(s) {
 		t.Errorf("shipper_share with no gains = %v, want NaN", s)
