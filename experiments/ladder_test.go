@@ -114,6 +114,19 @@ func deterministicLadder() []rung {
 		{name: "no trade: bids below every cost, asks above every value", preset: pre,
 			sets: sets(frozen("shippers", "zero", 0), frozen("carriers", "zero", 1000)),
 			gapS: 0, gapC: 0, adherence: 1, exact: true},
+		// P2's strict tie rule: a job trades only when its bid exceeds its
+		// ask. The third job's truthful bid, 90, meets the ask of cost + 40
+		// and no longer trades; the carrier gains its 40 by asking a hair
+		// below 90, and the shipper nothing there (she would pay more than
+		// 90): gaps 80 and 30 + 50 + 40 = 120 an epoch.
+		{name: "strict ties: carrier asks cost + 40, shipper truthful (the third job, bid 90 = ask 90, does not trade)", preset: pre,
+			sets: sets(frozen("shippers", "truthful", 0), frozen("carriers", "truthful", 40), []string{"market.tie=strict"}),
+			gapS: 1600, gapC: 2400, adherence: 0, exact: true},
+		// Under the strict rule bid = ask never trades, and a bid a hair
+		// above the ask is the equilibrium (measureRung bids 1e-6 above).
+		{name: "strict ties: bid a hair above ask = mid price (an equilibrium)", preset: pre,
+			sets: sets(handSet, []string{"market.tie=strict"}), bids: midBids, asks: midAsks,
+			gapS: 0, gapC: 0, adherence: 1, exact: true},
 		{name: "fixed strategies: shipper bids 0.8 x value, carrier asks 1.2 x cost (markup 0.2 each)", preset: pre,
 			sets: []string{"shippers[0].strategy.kind=markup", "shippers[0].strategy.markup=0.2",
 				"carriers[0].strategy.kind=markup", "carriers[0].strategy.markup=0.2"},
@@ -324,7 +337,7 @@ func TestLadder(t *testing.T) {
 	all = append(all, bilateralOnSeeds([]float64{0.5, 0, 1}, 1)...)
 	all = append(all, stochasticLadder()...)
 	all = append(all, onePriceLadder()...)
-	for _, i := range []int{0, 2, 8, 9, 10} { // cost + 40; value - 80; underbid by 40; mid on every job; no trade
+	for _, i := range []int{0, 2, 8, 9, 10, 11} { // cost + 40; value - 80; underbid by 40; mid on every job; no trade; strict ties
 		all = append(all, searched(deterministicLadder()[i]))
 	}
 	checkLadder(t, all)
