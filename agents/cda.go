@@ -263,7 +263,7 @@ func (c *CDA) bid(i int) {
 	} else {
 		v.Carrier, v.Capacity = x.Carriers[0], c.leftTotal()
 	}
-	j.Bid = sh.Strategy.Quote(sh.Rand, j, v, &j.Ship)
+	j.Bid = bidFor(sh, j, v)
 	c.lastQuote = j.Bid
 	if j.orderID != 0 {
 		book.Cancel(j.orderID)

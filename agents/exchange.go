@@ -227,7 +227,7 @@ func (x *Exchange) quoteClear(now float64, cs []int) {
 	x.receive = resizeFloats(x.receive, n)
 	for _, j := range x.waiting {
 		sh := x.Shippers[j.Shipper]
-		j.Bid = sh.Strategy.Quote(sh.Rand, j, v, &j.Ship)
+		j.Bid = bidFor(sh, j, v)
 	}
 	if len(x.asks) < len(cs) {
 		x.asks = append(x.asks, make([][]float64, len(cs)-len(x.asks))...)

@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/freightsim/freightsim/policy"
 )
 
 // randomJob returns a job of random volume U{1..10}, distance U[10,100),
@@ -304,5 +306,33 @@ func TestFixedQuoteAllocs(t *testing.T) {
 		if n := testing.AllocsPerRun(1000, func() { tc.s.Quote(rng, j, v, &rec) }); n != 0 {
 			t.Errorf("%s: %v allocations per quote, want 0", tc.name, n)
 		}
+	}
+}
+
+// TestBidForRecordsAFixedRulesBids: a fixed rule's bid is recorded as a
+// decision without features (group: the remaining due), so that its
+// returns count in P2's avg_bidding_cost; a learner records its own, and
+// bidFor adds none.
+func TestBidForRecordsAFixedRulesBids(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	j, v := randomJob(rng)
+	sh := &Shipper{Strategy: Markup{Rate: 0.1}, Rand: rng}
+	for i, due := range []int{2, 1, 0} {
+		j.Due = due
+		b := bidFor(sh, j, v)
+		if j.Ship.Len() != i+1 || j.Ship.Action[i] != b || j.Ship.Group[i] != due || len(j.Ship.Features(i)) != 0 {
+			t.Fatalf("quote %d of a markup rule: %d decisions, action %v group %v features %v; want %d, %v, %d, none",
+				i, j.Ship.Len(), j.Ship.Action, j.Ship.Group, j.Ship.Features(i), i+1, b, due)
+		}
+	}
+	j.Ship.Pay(-30)
+	if r := j.Ship.Returns(nil); r[0] != -30 || r[2] != -30 {
+		t.Errorf("returns %v, want -30 for every decision", r)
+	}
+	j.Ship.Reset()
+	sh.Strategy = NewGaussian(P2Features{}, 10, policy.Reinforce{AlphaMu: 0.1, AlphaSigma: 0.01})
+	bidFor(sh, j, v)
+	if j.Ship.Len() != 1 || len(j.Ship.Features(0)) != 8 {
+		t.Errorf("a learner's quote: %d decisions with %d features, want 1 with P2's 8", j.Ship.Len(), len(j.Ship.Features(0)))
 	}
 }

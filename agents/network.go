@@ -255,7 +255,7 @@ func (x *Exchange) clearLanes(now float64, trucks []Truck, loads []Load) {
 	x.receive = resizeFloats(x.receive, n)
 	for _, j := range x.waiting {
 		sh := x.Shippers[j.Shipper]
-		j.Bid = sh.Strategy.Quote(sh.Rand, j, v, &j.Ship)
+		j.Bid = bidFor(sh, j, v)
 	}
 	cs := x.hub.hubCarriers
 	if len(x.asks) < len(cs) {

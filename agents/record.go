@@ -10,7 +10,8 @@ import (
 // Record is one side's trajectory for one job: the decisions a strategy took
 // for it (features, action, mean, standard deviation, baseline group) and
 // the reward that followed each decision until the next one. Fixed
-// strategies record nothing, but rewards are kept either way.
+// strategies record nothing themselves; a shipper's bid is recorded for
+// them without features (bidFor). Rewards are kept either way.
 //
 // A Record keeps its memory across Reset.
 type Record struct {

@@ -9,6 +9,20 @@ type Strategy interface {
 	Quote(rng *rand.Rand, j *Job, v *View, rec *Record) float64
 }
 
+// bidFor asks j's shipper's strategy for its bid at a clearing. A strategy
+// that records no decision itself (a fixed rule) gets one recorded for it,
+// without features (the bid, sigma 0, the job's remaining due as its
+// group), so that P2's avg_bidding_cost, the mean return of a bid
+// decision by remaining due, covers every shipper, not only a learner.
+func bidFor(sh *Shipper, j *Job, v *View) float64 {
+	n := j.Ship.Len()
+	b := sh.Strategy.Quote(sh.Rand, j, v, &j.Ship)
+	if j.Ship.Len() == n && j.Ship.dim == 0 {
+		j.Ship.Decide(nil, b, b, 0, j.Due)
+	}
+	return b
+}
+
 // Learner is a strategy that learns from finished jobs.
 type Learner interface {
 	Strategy

@@ -24,9 +24,9 @@ import (
 // mean_winning_bid its bid, mean_transport_cost its carrier's cost,
 // price_per_cost the price over that cost. Every job is due at once and
 // no shipper pays a penalty: a job's cost (cost_per_job) is its price less
-// its value if it ships, else 0. (P2's avg_bidding_cost, the mean return
-// of a learner's bid decision, is undefined here: constant quotes record
-// no decisions.)
+// its value if it ships, else 0, and P2's avg_bidding_cost, the mean
+// return of a bid decision (one per job, in remaining-due group 0), is
+// minus that: a constant quote's bids count as decisions too.
 type metricsRung struct {
 	name    string
 	file    string
@@ -44,12 +44,12 @@ func capacityMetricsLadder() []metricsRung {
 		{"one slot, pay-as-bid, all truthful", "one-slot.yaml", "pay-as-bid", 0, []float64{120, 100, 50}, map[string]float64{
 			"ship_share": 0.5, "utilization": 1, "efficiency": 1, "shipper_share": 0, "jain": 1.0 / 3,
 			"mean_price": 120, "mean_winning_bid": 120, "mean_transport_cost": 50, "price_per_cost": 2.4, "price_volatility": 0,
-			"mean_bid": 110, "mean_ask": 50, "cost_per_job": 0}},
+			"mean_bid": 110, "mean_ask": 50, "cost_per_job": 0, "avg_bidding_cost": 0}},
 		// The price is (120 + 50)/2 = 85: gains 35, 0, 35.
 		{"one slot, k-double 1/2, all truthful", "one-slot.yaml", "k-double", 0.5, []float64{120, 100, 50}, map[string]float64{
 			"ship_share": 0.5, "utilization": 1, "efficiency": 1, "shipper_share": 0.5, "jain": 2.0 / 3,
 			"mean_price": 85, "mean_winning_bid": 120, "price_per_cost": 1.7, "mean_bid": 110, "mean_ask": 50,
-			"cost_per_job": -35.0 / 2}},
+			"cost_per_job": -35.0 / 2, "avg_bidding_cost": 35.0 / 2}},
 		// Shipper 0 and the carrier meet at 110: gains 10, 0, 60.
 		{"one slot, spread, shipper 0 and the carrier at 110", "one-slot.yaml", "spread", 0, []float64{110, 100, 110}, map[string]float64{
 			"efficiency": 1, "shipper_share": 1.0 / 7, "jain": 70.0 * 70 / (3 * (10*10 + 60*60)),
@@ -71,7 +71,7 @@ func capacityMetricsLadder() []metricsRung {
 		// The price is 85 with the cheaper truck: gains 35, 35, 0.
 		{"two trucks, k-double 1/2, all truthful", "two-trucks.yaml", "k-double", 0.5, []float64{120, 50, 70}, map[string]float64{
 			"ship_share": 1, "utilization": 0.5, "efficiency": 1, "shipper_share": 0.5, "jain": 2.0 / 3,
-			"mean_price": 85, "mean_transport_cost": 50, "price_per_cost": 1.7, "cost_per_job": -35}},
+			"mean_price": 85, "mean_transport_cost": 50, "price_per_cost": 1.7, "cost_per_job": -35, "avg_bidding_cost": 35}},
 		// Carrier 0 asks 80, above its rival: the dearer truck (70) ships,
 		// paid its ask; the shipper pays 120, the broker keeps 50.
 		{"two trucks, spread, the dearer truck ships", "two-trucks.yaml", "spread", 0, []float64{120, 80, 70}, map[string]float64{
@@ -83,7 +83,7 @@ func capacityMetricsLadder() []metricsRung {
 		{"two slots, k-double-uniform 1/2, all truthful", "two-slots.yaml", "k-double-uniform", 0.5, []float64{120, 100, 80, 50}, map[string]float64{
 			"ship_share": 2.0 / 3, "utilization": 1, "efficiency": 1, "shipper_share": 1.0 / 3, "jain": 120.0 * 120 / (4 * (30*30 + 10*10 + 80*80)),
 			"mean_price": 90, "mean_winning_bid": 110, "mean_transport_cost": 50, "price_per_cost": 1.8, "price_volatility": 0,
-			"mean_bid": 100, "mean_ask": 50, "cost_per_job": -40.0 / 3}},
+			"mean_bid": 100, "mean_ask": 50, "cost_per_job": -40.0 / 3, "avg_bidding_cost": 40.0 / 3}},
 		// The winners bid 100 and the carrier asks 100: the price is 100.
 		// Gains 20, 0, 0 and 50 + 50.
 		{"two slots, k-double-uniform 1/2, an equilibrium", "two-slots.yaml", "k-double-uniform", 0.5, []float64{100, 100, 80, 100}, map[string]float64{
