@@ -29,7 +29,8 @@ type slotRung struct {
 	gaps      []float64 // per epoch, in the same order
 	s         float64   // S an epoch
 	adherence float64
-	why       string // what the search's reason must name
+	why       string   // what the search's reason must name
+	sets      []string // further overrides
 }
 
 // One truck slot, two shippers (one-slot.yaml): each epoch shipper 0's job
@@ -60,7 +61,22 @@ func oneSlotLadder() []slotRung {
 			"k-double", 0, []float64{120, 100, 120}, []float64{0, 0, 0}, 1),
 		r("k-double 1 (the bid is the price), all truthful: as pay-as-bid",
 			"k-double", 1, []float64{120, 100, 50}, []float64{20, 0, 0}, 1-20.0/70),
+		// Shipper 1's job may wait an epoch (due 1) at a holding cost of 10:
+		// each waits once and fails (-10). Outbidding shipper 0 would cost
+		// it at least 20 (100 - 120) instead of 10, so it cannot gain;
+		// shipper 0 still could, by bidding just above 100.
+		waiting(r("pay-as-bid, all truthful, shipper 1's job waits an epoch at a holding cost of 10 and fails: it cannot gain by outbidding",
+			"pay-as-bid", 0, []float64{120, 100, 50}, []float64{20, 0, 0}, 1-20.0/70)),
 	}
+}
+
+// waiting gives shipper 1's job a due of 1 and a holding cost of 1 a
+// volume unit an epoch: a job's quote now changes its chances later, which
+// the measurement names as its reason to search.
+func waiting(c slotRung) slotRung {
+	c.sets = append(c.sets, "shippers[1].holding_cost=1", "jobs.fixed[1].due=1")
+	c.why = "can wait" // the search's first reason
+	return c
 }
 
 // One job, two trucks (two-trucks.yaml): the same market seen from the
@@ -136,6 +152,7 @@ func TestOneSlotLadder(t *testing.T) {
 		}
 		for seed := 1; seed <= 3; seed++ {
 			sets := append(quoteSets(base, c.price, c.k, c.quotes), "training.episodes=0", fmt.Sprintf("seed=%d", seed))
+			sets = append(sets, c.sets...)
 			_, r := replicateOf(t, path, sets...)
 			m := measure(r)
 			s := c.s * epochs
