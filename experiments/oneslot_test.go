@@ -200,6 +200,12 @@ func TestOneSlotLadder(t *testing.T) {
 //   - Two trucks: both carriers learn (starting at 60 and 80); the one
 //     costing 50 wins at its rival's cost, 70, under spread (asks of 70,
 //     received) and k-double at k = 1/2 (asks of 20: (120 + 20)/2 = 70).
+//   - Two slots at one uniform price (k-double-uniform, k = 1/2): shippers
+//     0 and 1 learn (starting at 110 and 90), shipper 2 bids its value,
+//     80, and is left out. The price is lo + k (hi - lo), lo the highest of
+//     the ask (50) and the bid left out (80), hi the lowest winning bid: the
+//     lower winner lowers it to 80, and the price is 80, the highest
+//     losing bid (the other winner's bid then sets nothing and drifts).
 //
 // Seeds 1 to 3, 4 replicates each, 4,000 training episodes: the mean price
 // (or, under spread, the mean ask the carrier receives) within 1 of
@@ -214,11 +220,13 @@ func TestLearnersFindTheBertrandPrice(t *testing.T) {
 		file, side, price, metric, gap string
 		offsets                        []int
 		want                           float64
+		s                              float64 // S an episode
 	}{
-		{"one-slot.yaml", "shippers", "pay-as-bid", "mean_price", "br_gap_shipper", []int{110, 90}, 100},
-		{"one-slot.yaml", "shippers", "k-double", "mean_price", "br_gap_shipper", []int{110, 90}, 100},
-		{"two-trucks.yaml", "carriers", "spread", "mean_ask", "br_gap_carrier", []int{60, 80}, 70},
-		{"two-trucks.yaml", "carriers", "k-double", "mean_price", "br_gap_carrier", []int{60, 80}, 70},
+		{"one-slot.yaml", "shippers", "pay-as-bid", "mean_price", "br_gap_shipper", []int{110, 90}, 100, 1400},
+		{"one-slot.yaml", "shippers", "k-double", "mean_price", "br_gap_shipper", []int{110, 90}, 100, 1400},
+		{"two-trucks.yaml", "carriers", "spread", "mean_ask", "br_gap_carrier", []int{60, 80}, 70, 1400},
+		{"two-trucks.yaml", "carriers", "k-double", "mean_price", "br_gap_carrier", []int{60, 80}, 70, 1400},
+		{"two-slots.yaml", "shippers", "k-double-uniform", "mean_price", "br_gap_shipper", []int{110, 90}, 80, 2400},
 	} {
 		for seed := 1; seed <= 3; seed++ {
 			sets := []string{"replicates=4", fmt.Sprintf("seed=%d", seed), "training.episodes=4000", "market.price=" + c.price,
@@ -238,8 +246,8 @@ func TestLearnersFindTheBertrandPrice(t *testing.T) {
 			if eff < 0.94 {
 				t.Errorf("%s: efficiency %v, want >= 0.94 (the stronger competitor wins)", name, eff)
 			}
-			if gap > 0.05*1400 {
-				t.Errorf("%s: the learners gain %v an episode by their best responses, want below 5 %% of S (70)", name, gap)
+			if gap > 0.05*c.s {
+				t.Errorf("%s: the learners gain %v an episode by their best responses, want below 5 %% of S (%v)", name, gap, 0.05*c.s)
 			}
 		}
 	}
