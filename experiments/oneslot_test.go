@@ -121,6 +121,13 @@ func twoSlotsLadder() []slotRung {
 			1, truthful, []float64{20, 20, 0, 0}, 1-40.0/120),
 		r("two slots, k = 1/2, the winners bid 100 and the carrier asks 100 (an equilibrium)",
 			0.5, []float64{100, 100, 80, 100}, []float64{0, 0, 0, 0}, 1),
+		// Shipper 0 bids its value, 120, shipper 1 81, the carrier asks its
+		// cost: both trade at 80 + (81 - 80)/2 = 80.5. Either winner gains
+		// 0.5 by bidding just above 80 (then the price is 80); the carrier
+		// gains most by selling one slot only, asking just below 120: shipper
+		// 0 alone trades, at 120, 70 against 2 x 30.5.
+		r("two slots, k = 1/2, bids 120, 81, 80, the carrier truthful: the carrier gains by selling one slot only, to the highest bid",
+			0.5, []float64{120, 81, 80, 50}, []float64{0.5, 0.5, 0, 9}, 1-10.0/120),
 	}
 }
 

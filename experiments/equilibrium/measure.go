@@ -2,6 +2,7 @@ package equilibrium
 
 import (
 	"fmt"
+	"gonum.org/v1/gonum/floats"
 	"math"
 	"slices"
 
@@ -292,6 +293,8 @@ func measureRole(m Market, sc *scenario.Config, point uint64, k int, roles []Rol
 			}
 		}
 		spec.budget = eq.MaxEvaluations
+		spec.rivals = rivalLevels(searched, roles, k)
+		spec.meanPhi = meanFeatures(searched.decisions[k], r.Features.Dim())
 		cand := Candidate(r.Features, spec.starts[0], eq.Sigma)
 		var u [][]float64
 		_, v, finalists := search(func(theta []float64) float64 {
@@ -538,6 +541,44 @@ func starts(r Role, s side, ds []decision) [][]float64 {
 			}
 			return d.limit
 		}))
+	return out
+}
+
+// rivalLevels are up to 8 levels of the quotes of role k's rivals, the
+// other roles of its side, in the recording: every distinct quote where
+// there are at most 8, else the quotes' 8 octile midpoints.
+func rivalLevels(rec *recording, roles []Role, k int) []float64 {
+	var qs []float64
+	for j, r := range roles {
+		if j != k && r.Carrier == roles[k].Carrier {
+			for _, d := range rec.decisions[j] {
+				qs = append(qs, d.quote)
+			}
+		}
+	}
+	slices.Sort(qs)
+	qs = slices.CompactFunc(qs, func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*(1+math.Abs(a)) })
+	const most = 8
+	if len(qs) <= most {
+		return qs
+	}
+	out := make([]float64, most)
+	for i := range out {
+		out[i] = qs[(2*i+1)*len(qs)/(2*most)]
+	}
+	return out
+}
+
+// meanFeatures is the mean of the decisions' features.
+func meanFeatures(ds []decision, dim int) []float64 {
+	out := make([]float64, dim)
+	if len(ds) == 0 {
+		return out
+	}
+	for _, d := range ds {
+		floats.Add(out, d.phi)
+	}
+	floats.Scale(1/float64(len(ds)), out)
 	return out
 }
 

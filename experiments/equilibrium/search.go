@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/optimize"
 )
 
@@ -25,7 +26,8 @@ import (
 //  2. A grid of shifts of the bias across the whole price range, on both
 //     sides, of the three best starts; on a plateau (no shift gains and
 //     several points share the best value), a finer grid from the three
-//     best distinct starts.
+//     best distinct starts, and their mean quote moved to a hair on each
+//     side of each level of the rivals' quotes.
 //  3. Nelder-Mead from the two best points found.
 //  4. CMA-ES (gonum's CmaEsChol, seeded) from the best point, a population
 //     method that jumps between plateaus.
@@ -73,6 +75,11 @@ type searchSpec struct {
 	// toward, when set, is the profile's weights and the truthful ones:
 	// the last stage tries the profile moved a little toward truthful.
 	toward [2][]float64
+	// rivals, when set, are levels of the quotes of the role's rivals (the
+	// other agents of its side), and meanPhi the role's mean features: on
+	// a plateau the search also moves each distinct start's mean quote to
+	// a hair above and below each level (rivalLevels).
+	rivals, meanPhi []float64
 }
 
 // search maximises f over the class and returns the best weights found and
@@ -146,6 +153,25 @@ func search(f objective, s searchSpec) ([]float64, float64, [][]float64) {
 					shift([]scored{p}, coarse) // not shifted above
 				}
 				shift([]scored{p}, fine)
+				// A window of gain may lie between two rivals' quotes, or
+				// between a rival's and the role's own, narrower than any
+				// grid (a winner that would pay less bidding just above the
+				// highest losing bid, 80, rather than at 81): the mean
+				// quote moved to a hair on each side of each rival level.
+				for _, l := range s.rivals {
+					if len(s.meanPhi) != len(p.theta) {
+						break
+					}
+					hair := 1e-6 * (1 + math.Abs(l))
+					for _, q := range []float64{l + hair, l - hair} {
+						if t.left() <= 0 {
+							break
+						}
+						th := slices.Clone(p.theta)
+						th[s.bias] += q - floats.Dot(p.theta, s.meanPhi)
+						vals = append(vals, t.eval(th))
+					}
+				}
 			}
 		}
 	}

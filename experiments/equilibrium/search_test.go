@@ -33,6 +33,71 @@ func TestSearchCrossesAPlateau(t *testing.T) {
 	}
 }
 
+// TestSearchFindsAWindowAtARivalsQuote: two slots at one uniform price,
+// lo + (hi - lo)/2 with lo the highest losing bid (80) and hi the lowest
+// winning bid; a shipper worth 120 whose rival wins at 81 pays 80.5 for
+// any bid of 81 or more (a plateau, gaining 39.5), but 80 + (b - 80)/2 for
+// a bid b in (80, 81): the window of gain is 1 wide on a range of 70, and
+// below 80 it loses the slot. No grid step lands in it; a hair above the
+// rival level 80 does. Without the rivals' levels the search misses it on
+// at least one seed (checked here, so that the test shows what the levels
+// add).
+func TestSearchFindsAWindowAtARivalsQuote(t *testing.T) {
+	f := func(theta []float64) float64 {
+		b := theta[0]
+		switch {
+		case b <= 80:
+			return 0
+		case b < 81:
+			return 120 - (80 + (b-80)/2)
+		}
+		return 39.5
+	}
+	spec := func(seed uint64, rivals []float64) searchSpec {
+		return searchSpec{starts: [][]float64{{120}, {120}, {50}}, bias: 0, scale: 70, budget: 80, seed: seed,
+			rivals: rivals, meanPhi: []float64{1}}
+	}
+	missed := 0
+	for seed := uint64(1); seed <= 3; seed++ {
+		theta, v, _ := search(f, spec(seed, []float64{80, 81}))
+		if !(v > 39.99 && v < 40) || theta[0] <= 80 || theta[0] >= 80.02 {
+			t.Errorf("seed %d: best bid %v gains %v, want a bid just above 80 gaining nearly 40", seed, theta, v)
+		}
+		if _, v, _ := search(f, spec(seed, nil)); v <= 39.5 {
+			missed++
+		}
+	}
+	if missed == 0 {
+		t.Error("without the rivals' levels the search found the window on every seed: the test no longer shows what they add")
+	}
+}
+
+// TestRivalLevels: every distinct quote of the role's side but its own,
+// up to eight; octile midpoints beyond.
+func TestRivalLevels(t *testing.T) {
+	roles := []Role{{Label: "shipper 0"}, {Label: "shipper 1"}, {Label: "carrier 0", Carrier: true}, {Label: "shipper 2"}}
+	rec := &recording{decisions: [][]decision{
+		{{quote: 120}, {quote: 119}},
+		{{quote: 81}, {quote: 81}, {quote: 81 + 1e-12}},
+		{{quote: 50}},
+		{{quote: 80}},
+	}}
+	if got := rivalLevels(rec, roles, 0); len(got) != 2 || got[0] != 80 || got[1] != 81 {
+		t.Errorf("rivals of shipper 0: %v, want [80 81]", got)
+	}
+	if got := rivalLevels(rec, roles, 2); len(got) != 0 {
+		t.Errorf("rivals of the only carrier: %v, want none", got)
+	}
+	var many []decision
+	for i := range 80 {
+		many = append(many, decision{quote: float64(i)})
+	}
+	rec.decisions[1] = many
+	if got := rivalLevels(rec, roles, 3); len(got) != 8 || got[0] != 5 || got[7] != 76 {
+		t.Errorf("rivals among 82 distinct quotes (0 to 79, 119, 120): %v, want 8 octile midpoints, 5 to 76", got)
+	}
+}
+
 // TestDistinctAndNear: starts a hair apart are one start for the grid.
 func TestDistinctAndNear(t *testing.T) {
 	same := func(a, b []float64) bool { return near(a, b, 0, 70) }
