@@ -34,6 +34,10 @@ type rung struct {
 	adherence  float64
 	maxLoss    float64 // if > 0: each side's relative utility loss must be below it
 	exact      bool    // the gaps must come from the exact method
+	// distance, when set, is eq_distance by hand (NaN: none, no closed
+	// form), to within distTol (1e-4 when 0).
+	distance *float64
+	distTol  float64
 	// noisy keeps the frozen learners' standard deviation of 0.001; else
 	// the rung sets it to 0 after the scenario is built, so that quotes are
 	// exactly what the rung says (a bid equal to an ask trades under the
@@ -82,38 +86,48 @@ func minus(xs []float64, d float64) []float64 {
 	return out
 }
 
+// eq_distance on this market is the mean over the four jobs of the
+// distance of (bid, ask) to the job's equilibrium set: the segment bid =
+// ask = p, cost <= p <= reservation, or the no-trade set, bid <= cost and
+// ask >= reservation (bid <= ask for the job not worth shipping). Truthful
+// quotes (120, 50), (150, 60), (90, 50) are 35, 45 and 20 x sqrt 2 from
+// their segments' midpoints and (100, 120) is inside the last job's
+// no-trade set: 25 sqrt 2 on average. The rung that trades the job not
+// worth shipping at bid = ask = 110 has distance 0 though it is no
+// equilibrium: it lies on the closure of the no-trade set (a bid a hair
+// below the ask is one), so the distance is 0 while the gaps are not.
 func deterministicLadder() []rung {
 	const pre = "strategic-bidding-deterministic"
 	return []rung{
 		{name: "carrier asks cost + 40, shipper truthful", preset: pre,
 			sets: sets(frozen("shippers", "truthful", 0), frozen("carriers", "truthful", 40)),
-			gapS: 1600, gapC: 1600, adherence: 0.20, exact: true},
+			gapS: 1600, gapC: 1600, adherence: 0.20, exact: true, distance: at(10 * math.Sqrt2)},
 		{name: "the same, with noise 0.001 on every quote: the third job (value 90, ask 90) trades half the time", preset: pre,
 			sets: sets(frozen("shippers", "truthful", 0), frozen("carriers", "truthful", 40)), noisy: true,
-			gapS: 1600, gapC: 2000, adherence: 0.10, exact: true},
+			gapS: 1600, gapC: 2000, adherence: 0.10, exact: true, distance: at(10 * math.Sqrt2)},
 		{name: "shipper bids value - 80, carrier truthful", preset: pre,
 			sets: sets(frozen("shippers", "truthful", -80), frozen("carriers", "truthful", 0)),
-			gapS: 2400, gapC: 200, adherence: 0.35, exact: true},
+			gapS: 2400, gapC: 200, adherence: 0.35, exact: true, distance: at((50 + 5*math.Sqrt2) / 4)},
 		{name: "shipper bids value - 20, carrier truthful", preset: pre,
 			sets: sets(frozen("shippers", "truthful", -20), frozen("carriers", "truthful", 0)),
-			gapS: 2800, gapC: 2800, adherence: 0, exact: true},
+			gapS: 2800, gapC: 2800, adherence: 0, exact: true, distance: at(17.5 * math.Sqrt2)},
 		{name: "both truthful", preset: pre,
 			sets: sets(frozen("shippers", "truthful", 0), frozen("carriers", "truthful", 0)),
-			gapS: 4000, gapC: 4000, adherence: 0, exact: true},
+			gapS: 4000, gapC: 4000, adherence: 0, exact: true, distance: at(25 * math.Sqrt2)},
 		{name: "bid = ask = mid price (an equilibrium)", preset: pre, sets: handSet, bids: midBids, asks: midAsks,
-			gapS: 0, gapC: 0, adherence: 1, exact: true},
+			gapS: 0, gapC: 0, adherence: 1, exact: true, distance: at(0)},
 		{name: "shipper underbids the mid price by 10", preset: pre, sets: handSet, bids: minus(midBids, 10), asks: midAsks,
-			gapS: 2000, gapC: 1400, adherence: 0.15, exact: true},
+			gapS: 2000, gapC: 1400, adherence: 0.15, exact: true, distance: at(3.75 * math.Sqrt2)},
 		{name: "shipper underbids the mid price by 20", preset: pre, sets: handSet, bids: minus(midBids, 20), asks: midAsks,
-			gapS: 2000, gapC: 800, adherence: 0.30, exact: true},
+			gapS: 2000, gapC: 800, adherence: 0.30, exact: true, distance: at(7.5 * math.Sqrt2)},
 		{name: "shipper underbids the mid price by 40", preset: pre, sets: handSet, bids: minus(midBids, 40), asks: midAsks,
-			gapS: 2000, gapC: 100, adherence: 0.475, exact: true},
+			gapS: 2000, gapC: 100, adherence: 0.475, exact: true, distance: at(10*math.Sqrt2 + 5)},
 		{name: "bid = ask = mid on every job, the one not worth shipping too (it trades at 110, both lose 10)", preset: pre, sets: handSet,
 			bids: []float64{85, 105, 70, 110}, asks: []float64{85, 105, 70, 110},
-			gapS: 200, gapC: 200, adherence: 0.9, exact: true},
+			gapS: 200, gapC: 200, adherence: 0.9, exact: true, distance: at(0)},
 		{name: "no trade: bids below every cost, asks above every value", preset: pre,
 			sets: sets(frozen("shippers", "zero", 0), frozen("carriers", "zero", 1000)),
-			gapS: 0, gapC: 0, adherence: 1, exact: true},
+			gapS: 0, gapC: 0, adherence: 1, exact: true, distance: at(0)},
 		// P2's strict tie rule: a job trades only when its bid exceeds its
 		// ask. The third job's truthful bid, 90, meets the ask of cost + 40
 		// and no longer trades; the carrier gains its 40 by asking a hair
@@ -121,12 +135,14 @@ func deterministicLadder() []rung {
 		// 90): gaps 80 and 30 + 50 + 40 = 120 an epoch.
 		{name: "strict ties: carrier asks cost + 40, shipper truthful (the third job, bid 90 = ask 90, does not trade)", preset: pre,
 			sets: sets(frozen("shippers", "truthful", 0), frozen("carriers", "truthful", 40), []string{"market.tie=strict"}),
-			gapS: 1600, gapC: 2400, adherence: 0, exact: true},
+			gapS: 1600, gapC: 2400, adherence: 0, exact: true, distance: at(math.NaN())},
 		// Under the strict rule bid = ask never trades, and a bid a hair
 		// above the ask is the equilibrium (measureRung bids 1e-6 above).
+		// The equilibria there are not the closed sets eq_distance measures
+		// to (no closed form is claimed for the strict rule): NaN.
 		{name: "strict ties: bid a hair above ask = mid price (an equilibrium)", preset: pre,
 			sets: sets(handSet, []string{"market.tie=strict"}), bids: midBids, asks: midAsks,
-			gapS: 0, gapC: 0, adherence: 1, exact: true},
+			gapS: 0, gapC: 0, adherence: 1, exact: true, distance: at(math.NaN())},
 		{name: "fixed strategies: shipper bids 0.8 x value, carrier asks 1.2 x cost (markup 0.2 each)", preset: pre,
 			sets: []string{"shippers[0].strategy.kind=markup", "shippers[0].strategy.markup=0.2",
 				"carriers[0].strategy.kind=markup", "carriers[0].strategy.markup=0.2"},
@@ -134,7 +150,7 @@ func deterministicLadder() []rung {
 			// at the bid. The shipper gains by bidding the ask, 60+78+30
 			// instead of 24+30+18 an epoch; the carrier by asking the bid,
 			// 46+60+22 instead of 10+12+10: 96 an epoch each.
-			gapS: 20 * 96, gapC: 20 * 96, adherence: 0.04, exact: true},
+			gapS: 20 * 96, gapC: 20 * 96, adherence: 0.04, exact: true, distance: at(12 * math.Sqrt2)},
 	}
 }
 
@@ -163,6 +179,26 @@ func stochasticLadder() []rung {
 			adherence: 0, gapS: math.NaN(), gapC: math.NaN()},
 	}
 }
+
+// at is a pointer to x, for a rung's distance.
+func at(x float64) *float64 { return &x }
+
+// csDistance is eq_distance in bilateral trading on [0, 1] by hand: the
+// root of the smaller of E[(bid(v) - b*(v))²] + E[(ask(c) - a*(c))²],
+// (b*, a*) Chatterjee and Samuelson's lines at k, and E[bid(v)+²] +
+// E[(1 - ask(c))+²], the distance to no trade (bids at most the lowest
+// cost, asks at least the highest value). The measurement averages over
+// 201 points of each support, ends included, this over the continuum: a
+// few parts in 1e4 apart where the distance is 0.2.
+func csDistance(k float64, bid, ask equilibrium.Line) float64 {
+	b0, b1, a0, a1, _ := chatterjeeSamuelson(k)
+	bs, as := equilibrium.Line{Intercept: b0, Slope: b1}, equilibrium.Line{Intercept: a0, Slope: a1}
+	lin := meanOverUnit(func(x float64) float64 { return sq(bid.At(x)-bs.At(x)) + sq(ask.At(x)-as.At(x)) })
+	none := meanOverUnit(func(x float64) float64 { return sq(max(bid.At(x), 0)) + sq(max(1-ask.At(x), 0)) })
+	return math.Sqrt(min(lin, none))
+}
+
+func sq(x float64) float64 { return x * x }
 
 // searched is the rung measured by the global search instead of the exact
 // method: it must find the same gaps.
@@ -220,14 +256,16 @@ func bilateralLadder(k float64) []rung {
 	return []rung{
 		{name: fmt.Sprintf("bilateral at k = %v, the buyer's best response to a truthful seller (bid %.3g v), the seller truthful", k, sb), preset: pre,
 			sets: append(slices.Clone(handSet), large...), bids: []float64{0, sb}, asks: []float64{0, 1},
-			gapS: 0, gapC: gapBR, adherence: 1 - gapBR/(50.0/6), exact: true},
+			gapS: 0, gapC: gapBR, adherence: 1 - gapBR/(50.0/6), exact: true,
+			distance: at(csDistance(k, equilibrium.Line{Slope: sb}, equilibrium.Line{Slope: 1})), distTol: 2e-3},
 		{name: fmt.Sprintf("bilateral at k = %v, both truthful", k), preset: pre, sets: truthful,
-			gapS: gapS, gapC: gapC, adherence: 1 - (gapS+gapC)/(50.0/6), exact: true},
+			gapS: gapS, gapC: gapC, adherence: 1 - (gapS+gapC)/(50.0/6), exact: true,
+			distance: at(csDistance(k, equilibrium.Line{Slope: 1}, equilibrium.Line{Slope: 1})), distTol: 2e-3},
 		// Chatterjee and Samuelson's linear equilibrium: no gain.
 		{name: fmt.Sprintf("bilateral at k = %v, the linear equilibrium (bid %.3g v + %.3g, ask %.3g c + %.3g)", k, b1, b0, a1, a0), preset: pre,
 			sets: append(slices.Clone(handSet), large...),
 			bids: []float64{b0, b1}, asks: []float64{a0, a1},
-			gapS: 0, gapC: 0, adherence: 1, exact: true, maxLoss: 0.01},
+			gapS: 0, gapC: 0, adherence: 1, exact: true, maxLoss: 0.01, distance: at(0), distTol: 1e-6},
 	}
 }
 
@@ -256,13 +294,14 @@ func onePriceLadder() []rung {
 	truthful := append(slices.Clone(apart), "shippers[0].strategy.kind=truthful", "carriers[0].strategy.kind=truthful")
 	return []rung{
 		{name: "values on [2, 3] above costs on [0, 1], both truthful", preset: pre, sets: truthful,
-			gapS: 37.5, gapC: 37.5, adherence: 0.25, exact: true},
-		{name: "values above costs, one price 1.5 (an equilibrium)", preset: pre, sets: price(apart, 1.5), gapS: 0, gapC: 0, adherence: 1, exact: true},
-		{name: "values above costs, one price 1, the highest cost (an equilibrium)", preset: pre, sets: price(apart, 1), gapS: 0, gapC: 0, adherence: 1, exact: true},
-		{name: "values above costs, one price 2, the lowest value (an equilibrium)", preset: pre, sets: price(apart, 2), gapS: 0, gapC: 0, adherence: 1, exact: true},
-		{name: "values above costs, one price 0.8, below the highest cost", preset: pre, sets: price(apart, 0.8), gapS: 0, gapC: 1, adherence: 0.99, exact: true},
-		{name: "values above costs, one price 2.2, above the lowest value", preset: pre, sets: price(apart, 2.2), gapS: 1, gapC: 0, adherence: 0.99, exact: true},
-		{name: "values and costs on [0, 1], one price 1/2", preset: pre, sets: price(base, 0.5), gapS: 6.25, gapC: 6.25, adherence: 0, exact: true},
+			gapS: 37.5, gapC: 37.5, adherence: 0.25, exact: true, distance: at(math.NaN())},
+		{name: "values above costs, one price 1.5 (an equilibrium)", preset: pre, sets: price(apart, 1.5), gapS: 0, gapC: 0, adherence: 1, exact: true, distance: at(math.NaN())},
+		{name: "values above costs, one price 1, the highest cost (an equilibrium)", preset: pre, sets: price(apart, 1), gapS: 0, gapC: 0, adherence: 1, exact: true, distance: at(math.NaN())},
+		{name: "values above costs, one price 2, the lowest value (an equilibrium)", preset: pre, sets: price(apart, 2), gapS: 0, gapC: 0, adherence: 1, exact: true, distance: at(math.NaN())},
+		{name: "values above costs, one price 0.8, below the highest cost", preset: pre, sets: price(apart, 0.8), gapS: 0, gapC: 1, adherence: 0.99, exact: true, distance: at(math.NaN())},
+		{name: "values above costs, one price 2.2, above the lowest value", preset: pre, sets: price(apart, 2.2), gapS: 1, gapC: 0, adherence: 0.99, exact: true, distance: at(math.NaN())},
+		{name: "values and costs on [0, 1], one price 1/2", preset: pre, sets: price(base, 0.5), gapS: 6.25, gapC: 6.25, adherence: 0, exact: true,
+			distance: at(csDistance(0.5, equilibrium.Line{Intercept: 0.5}, equilibrium.Line{Intercept: 0.5})), distTol: 2e-3},
 	}
 }
 
@@ -322,6 +361,15 @@ func checkRung(t testing.TB, c rung, m equilibrium.Measurement) {
 	}
 	if c.maxLoss > 0 && !(m.LossShipper < c.maxLoss && m.LossCarrier < c.maxLoss) {
 		t.Errorf("%s: relative utility losses %.4g (shipper) and %.4g (carrier), want both below %v", c.name, m.LossShipper, m.LossCarrier, c.maxLoss)
+	}
+	if c.distance != nil {
+		want, tol := *c.distance, c.distTol
+		if tol == 0 {
+			tol = 1e-4
+		}
+		if math.IsNaN(want) != math.IsNaN(m.Distance) || math.Abs(m.Distance-want) > tol {
+			t.Errorf("%s: eq_distance %.6g, by hand %.6g (tolerance %.2g)", c.name, m.Distance, want, tol)
+		}
 	}
 	if !math.IsNaN(c.adherence) && math.Abs(m.Adherence-c.adherence) > 0.03 {
 		t.Errorf("%s: ne_adherence %.4f, theory %.4f (tolerance 0.03)", c.name, m.Adherence, c.adherence)
