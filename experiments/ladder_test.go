@@ -38,6 +38,10 @@ type rung struct {
 	// form), to within distTol (1e-4 when 0).
 	distance *float64
 	distTol  float64
+	// loss, when set, is each side's relative utility loss by hand,
+	// 1 - U(profile) / U(best response), shipper then carrier (NaN:
+	// undefined), to within 0.02.
+	loss *[2]float64
 	// noisy keeps the frozen learners' standard deviation of 0.001; else
 	// the rung sets it to 0 after the scenario is built, so that quotes are
 	// exactly what the rung says (a bid equal to an ask trades under the
@@ -101,7 +105,10 @@ func deterministicLadder() []rung {
 	return []rung{
 		{name: "carrier asks cost + 40, shipper truthful", preset: pre,
 			sets: sets(frozen("shippers", "truthful", 0), frozen("carriers", "truthful", 40)),
-			gapS: 1600, gapC: 1600, adherence: 0.20, exact: true, distance: at(10 * math.Sqrt2)},
+			gapS: 1600, gapC: 1600, adherence: 0.20, exact: true, distance: at(10 * math.Sqrt2),
+			// The shipper pays its value (U 0 of 1600); the carrier earns 40
+			// on each of three jobs, 2400 of 4000.
+			loss: &[2]float64{1, 0.4}},
 		{name: "the same, with noise 0.001 on every quote: the third job (value 90, ask 90) trades half the time", preset: pre,
 			sets: sets(frozen("shippers", "truthful", 0), frozen("carriers", "truthful", 40)), noisy: true,
 			gapS: 1600, gapC: 2000, adherence: 0.10, exact: true, distance: at(10 * math.Sqrt2)},
@@ -113,9 +120,9 @@ func deterministicLadder() []rung {
 			gapS: 2800, gapC: 2800, adherence: 0, exact: true, distance: at(17.5 * math.Sqrt2)},
 		{name: "both truthful", preset: pre,
 			sets: sets(frozen("shippers", "truthful", 0), frozen("carriers", "truthful", 0)),
-			gapS: 4000, gapC: 4000, adherence: 0, exact: true, distance: at(25 * math.Sqrt2)},
+			gapS: 4000, gapC: 4000, adherence: 0, exact: true, distance: at(25 * math.Sqrt2), loss: &[2]float64{1, 1}},
 		{name: "bid = ask = mid price (an equilibrium)", preset: pre, sets: handSet, bids: midBids, asks: midAsks,
-			gapS: 0, gapC: 0, adherence: 1, exact: true, distance: at(0)},
+			gapS: 0, gapC: 0, adherence: 1, exact: true, distance: at(0), loss: &[2]float64{0, 0}},
 		{name: "shipper underbids the mid price by 10", preset: pre, sets: handSet, bids: minus(midBids, 10), asks: midAsks,
 			gapS: 2000, gapC: 1400, adherence: 0.15, exact: true, distance: at(3.75 * math.Sqrt2)},
 		{name: "shipper underbids the mid price by 20", preset: pre, sets: handSet, bids: minus(midBids, 20), asks: midAsks,
@@ -258,8 +265,10 @@ func bilateralLadder(k float64) []rung {
 			sets: append(slices.Clone(handSet), large...), bids: []float64{0, sb}, asks: []float64{0, 1},
 			gapS: 0, gapC: gapBR, adherence: 1 - gapBR/(50.0/6), exact: true,
 			distance: at(csDistance(k, equilibrium.Line{Slope: sb}, equilibrium.Line{Slope: 1})), distTol: 2e-3},
+		// Truthful, the buyer gains (1-k)/6 a round of her best 1/(6(1+k)),
+		// the seller k/6 of 1/(6(2-k)): relative losses k² and (1-k)².
 		{name: fmt.Sprintf("bilateral at k = %v, both truthful", k), preset: pre, sets: truthful,
-			gapS: gapS, gapC: gapC, adherence: 1 - (gapS+gapC)/(50.0/6), exact: true,
+			gapS: gapS, gapC: gapC, adherence: 1 - (gapS+gapC)/(50.0/6), exact: true, loss: &[2]float64{k * k, (1 - k) * (1 - k)},
 			distance: at(csDistance(k, equilibrium.Line{Slope: 1}, equilibrium.Line{Slope: 1})), distTol: 2e-3},
 		// Chatterjee and Samuelson's linear equilibrium: no gain.
 		{name: fmt.Sprintf("bilateral at k = %v, the linear equilibrium (bid %.3g v + %.3g, ask %.3g c + %.3g)", k, b1, b0, a1, a0), preset: pre,
@@ -361,6 +370,13 @@ func checkRung(t testing.TB, c rung, m equilibrium.Measurement) {
 	}
 	if c.maxLoss > 0 && !(m.LossShipper < c.maxLoss && m.LossCarrier < c.maxLoss) {
 		t.Errorf("%s: relative utility losses %.4g (shipper) and %.4g (carrier), want both below %v", c.name, m.LossShipper, m.LossCarrier, c.maxLoss)
+	}
+	if c.loss != nil {
+		for i, got := range []float64{m.LossShipper, m.LossCarrier} {
+			if want := c.loss[i]; math.IsNaN(want) != math.IsNaN(got) || math.Abs(got-want) > 0.02 {
+				t.Errorf("%s: %s's relative utility loss %.4g, by hand %.4g (tolerance 0.02)", c.name, []string{"shipper", "carrier"}[i], got, want)
+			}
+		}
 	}
 	if c.distance != nil {
 		want, tol := *c.distance, c.distTol
