@@ -259,3 +259,41 @@ func TestLearnersFindTheBertrandPrice(t *testing.T) {
 		}
 	}
 }
+
+// TestTheoryOfTheSlotMarkets: theory.json's figures for the three markets,
+// by hand. Each clearing is the same: the competitive (Walrasian)
+// equilibrium trades the volume that capacity and demand allow at a price
+// per volume unit between the marginal values and costs (one slot: the
+// job worth 120 ships, between the rival's 100 and its own 120; two
+// trucks: between the trucks' costs, 50 and 70; two slots: between the
+// job left out, 80, and the lowest shipped, 100; volume 10 a job); the
+// efficient surplus is 70, 70 and 120; the band, the mean cost and mean
+// reservation of the jobs shipped.
+func TestTheoryOfTheSlotMarkets(t *testing.T) {
+	for _, c := range []struct {
+		file                   string
+		quantity, low, high, s float64
+		bandLow, bandHigh      float64
+	}{
+		{"one-slot.yaml", 10, 10, 12, 70, 50, 120},
+		{"two-trucks.yaml", 10, 5, 7, 70, 50, 120},
+		{"two-slots.yaml", 20, 8, 10, 120, 50, 110},
+	} {
+		sc, err := scenario.Resolve("../testdata/scenarios/" + c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		th := equilibrium.NewTheory(&sc)
+		got := []float64{th.Competitive.Quantity.Mean, th.Competitive.Low.Mean, th.Competitive.High.Mean, th.Surplus.Mean, th.Band.Low, th.Band.High}
+		want := []float64{c.quantity, c.low, c.high, c.s, c.bandLow, c.bandHigh}
+		for i := range got {
+			if math.Abs(got[i]-want[i]) > 1e-9 {
+				t.Errorf("%s: quantity, price low and high, surplus, band %v; by hand %v", c.file, got, want)
+				break
+			}
+		}
+		if th.Competitive.Unit != "money per volume unit" {
+			t.Errorf("%s: competitive prices in %q, want money per volume unit (alike jobs)", c.file, th.Competitive.Unit)
+		}
+	}
+}
