@@ -293,7 +293,7 @@ func measureRole(m Market, sc *scenario.Config, point uint64, k int, roles []Rol
 			}
 		}
 		spec.budget = eq.MaxEvaluations
-		spec.rivals = rivalLevels(searched, roles, k)
+		spec.rivals = func() []float64 { return rivalLevels(searched, roles, k) }
 		spec.meanPhi = meanFeatures(searched.decisions[k], r.Features.Dim())
 		cand := Candidate(r.Features, spec.starts[0], eq.Sigma)
 		var u [][]float64

@@ -75,11 +75,13 @@ type searchSpec struct {
 	// toward, when set, is the profile's weights and the truthful ones:
 	// the last stage tries the profile moved a little toward truthful.
 	toward [2][]float64
-	// rivals, when set, are levels of the quotes of the role's rivals (the
-	// other agents of its side), and meanPhi the role's mean features: on
-	// a plateau the search also moves each distinct start's mean quote to
-	// a hair above and below each level (rivalLevels).
-	rivals, meanPhi []float64
+	// rivals, when set, gives levels of the quotes of the role's rivals
+	// (the other agents of its side; called only on a plateau, as it reads
+	// every rival's decisions), and meanPhi the role's mean features: on a
+	// plateau the search also moves each distinct start's mean quote to a
+	// hair above and below each level (rivalLevels).
+	rivals  func() []float64
+	meanPhi []float64
 }
 
 // search maximises f over the class and returns the best weights found and
@@ -148,6 +150,10 @@ func search(f objective, s searchSpec) ([]float64, float64, [][]float64) {
 		}
 		if !(t.bestV > pts[0].v) && flat >= 3 {
 			fine := []float64{-0.75, -0.375, 0.375, 0.75}
+			var levels []float64
+			if s.rivals != nil {
+				levels = s.rivals()
+			}
 			for _, p := range distinct(pts, 3, func(a, b scored) bool { return near(a.theta, b.theta, s.bias, s.scale) }) {
 				if !slices.ContainsFunc(pts[:min(3, len(pts))], func(q scored) bool { return slices.Equal(q.theta, p.theta) }) {
 					shift([]scored{p}, coarse) // not shifted above
@@ -158,7 +164,7 @@ func search(f objective, s searchSpec) ([]float64, float64, [][]float64) {
 				// grid (a winner that would pay less bidding just above the
 				// highest losing bid, 80, rather than at 81): the mean
 				// quote moved to a hair on each side of each rival level.
-				for _, l := range s.rivals {
+				for _, l := range levels {
 					if len(s.meanPhi) != len(p.theta) {
 						break
 					}

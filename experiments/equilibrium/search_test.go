@@ -54,8 +54,11 @@ func TestSearchFindsAWindowAtARivalsQuote(t *testing.T) {
 		return 39.5
 	}
 	spec := func(seed uint64, rivals []float64) searchSpec {
-		return searchSpec{starts: [][]float64{{120}, {120}, {50}}, bias: 0, scale: 70, budget: 80, seed: seed,
-			rivals: rivals, meanPhi: []float64{1}}
+		sp := searchSpec{starts: [][]float64{{120}, {120}, {50}}, bias: 0, scale: 70, budget: 80, seed: seed, meanPhi: []float64{1}}
+		if rivals != nil {
+			sp.rivals = func() []float64 { return rivals }
+		}
+		return sp
 	}
 	missed := 0
 	for seed := uint64(1); seed <= 3; seed++ {
