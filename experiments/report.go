@@ -253,7 +253,7 @@ func theoryTable(th *equilibrium.Theory, sum results.Summary, sc *scenario.Confi
 				[]string{"ask, in the cost c (money)", b.Ask.Format("c", cell), ask.Format("c", cell)})
 		}
 		for _, carrier := range []bool{false, true} {
-			if best, against, ok := BestToTruthful(sc, th, carrier); ok {
+			if best, against, ok := BestToFixed(sc, th, carrier); ok {
 				if got, ok := LearnedLine(sc, sum, carrier); ok {
 					what, x := "bid, in the value v (money): the best response to "+against, "v"
 					if carrier {
@@ -284,23 +284,51 @@ func LearnedLines(sc *scenario.Config, sum results.Summary) (bid, ask equilibriu
 	return bid, ask, okb && oka
 }
 
-// BestToTruthful is theory's line for a side that learns against an
-// opponent who quotes its type in the bilateral trading game (the first
-// agent of the other side truthful): its best response, and whom it
-// answers ("a seller who asks her cost"); false where theory gives none
-// (Bilateral.BidToTruthful, AskToTruthful).
-func BestToTruthful(sc *scenario.Config, th *equilibrium.Theory, carrier bool) (equilibrium.Line, string, bool) {
+// BestToFixed is theory's line for a side that learns against a fixed
+// rule in the bilateral trading game (the first agent of the other side
+// quotes its type, a markup on it, or a linear rule in it): its best
+// response (equilibrium.Bilateral's BestBidTo, BestAskTo), and whom it
+// answers ("a seller who asks her cost"); false where theory gives none.
+func BestToFixed(sc *scenario.Config, th *equilibrium.Theory, carrier bool) (equilibrium.Line, string, bool) {
 	if th == nil || th.Bilateral == nil || len(sc.Shippers) != 1 || len(sc.Carriers) == 0 {
 		return equilibrium.Line{}, "", false
 	}
-	line, other, against := th.Bilateral.BidToTruthful, sc.Carriers[0].Strategy, "a seller who asks her cost"
+	other, who, verb, x := sc.Carriers[0].Strategy, "a seller", "asks", "c"
 	if carrier {
-		line, other, against = th.Bilateral.AskToTruthful, sc.Shippers[0].Strategy, "a buyer who bids her value"
+		other, who, verb, x = sc.Shippers[0].Strategy, "a buyer", "bids", "v"
 	}
-	if line == nil || other.Kind != scenario.KindTruthful {
+	var rule equilibrium.Line
+	var against string
+	switch other.Kind {
+	case scenario.KindTruthful:
+		rule, against = equilibrium.Line{Slope: 1}, who+" who "+verb+" her "+map[bool]string{false: "cost", true: "value"}[carrier]
+	case scenario.KindMarkup:
+		m := 1 + other.Markup
+		if carrier {
+			m = 1 - other.Markup
+		}
+		rule = equilibrium.Line{Slope: m}
+		against = fmt.Sprintf("%s who %s %s x her %s", who, verb, cell(m), map[bool]string{false: "cost", true: "value"}[carrier])
+	case scenario.KindLinear:
+		features := [][]string{{"bias", "cost"}}
+		if carrier {
+			features = [][]string{{"bias", "value"}, {"bias", "reservation"}}
+		}
+		if len(other.Weights) != 2 || !slices.ContainsFunc(features, func(f []string) bool { return slices.Equal(f, other.Features) }) {
+			return equilibrium.Line{}, "", false
+		}
+		s := sc.ScalesFor(other)
+		slope := other.Weights[1] / (s.Money - s.Origin)
+		rule = equilibrium.Line{Intercept: other.Weights[0] - s.Origin*slope, Slope: slope}
+		against = "the " + who[2:] + "'s rule, " + map[bool]string{false: "ask", true: "bid"}[carrier] + "(" + x + ") = " + rule.Format(x, cell)
+	default:
 		return equilibrium.Line{}, "", false
 	}
-	return *line, against, true
+	best, ok := th.Bilateral.BestBidTo(rule)
+	if carrier {
+		best, ok = th.Bilateral.BestAskTo(rule)
+	}
+	return best, against, ok
 }
 
 // LearnedLine is a side's mean learned quote in money, from the final

@@ -409,8 +409,8 @@ func printSummary(w io.Writer, res *experiments.Result, out string) {
 }
 
 // learnedAgainstTruthful prints the line a side of a bilateral market
-// learned against an opponent who quotes its type, next to its best
-// response when theory gives it.
+// learned when the other side does not learn, next to its best response
+// to the other side's rule where theory gives it (experiments.BestToFixed).
 func learnedAgainstTruthful(w io.Writer, res *experiments.Result, s results.Summary) {
 	for _, carrier := range []bool{false, true} {
 		got, ok := experiments.LearnedLine(&res.Scenario, s, carrier)
@@ -422,7 +422,7 @@ func learnedAgainstTruthful(w io.Writer, res *experiments.Result, s results.Summ
 			quote, x = "ask(c)", "c"
 		}
 		line := fmt.Sprintf("learned, in money (the mean weights): %s = %s", quote, got.Format(x, num))
-		if best, against, ok := experiments.BestToTruthful(&res.Scenario, res.Theory, carrier); ok {
+		if best, against, ok := experiments.BestToFixed(&res.Scenario, res.Theory, carrier); ok {
 			line += fmt.Sprintf("; the best response to %s: %s = %s", against, quote, best.Format(x, num))
 		}
 		fmt.Fprintln(w, line)

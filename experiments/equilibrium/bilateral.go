@@ -52,20 +52,50 @@ type Bilateral struct {
 	AskToTruthful *Line `json:"best_ask_to_truthful_bid,omitempty"`
 }
 
-// setToTruthful sets BidToTruthful and AskToTruthful, where each stays
-// within the opponent's support: below the top cost at the top value, and
-// above the bottom value at the bottom cost.
+// setToTruthful sets BidToTruthful and AskToTruthful (BestBidTo and
+// BestAskTo a truthful opponent), where they are claimed.
 func (b *Bilateral) setToTruthful() {
-	clo, chi := b.costSupport()
-	k := b.K
-	bid := Line{Slope: 1 / (1 + k), Intercept: k * clo / (1 + k)}
-	ask := Line{Slope: 1 / (2 - k), Intercept: (1 - k) * b.Hi / (2 - k)}
-	if bid.At(b.Hi) <= chi {
+	if bid, ok := b.BestBidTo(Line{Slope: 1}); ok {
 		b.BidToTruthful = &bid
 	}
-	if ask.At(clo) >= b.Lo {
+	if ask, ok := b.BestAskTo(Line{Slope: 1}); ok {
 		b.AskToTruthful = &ask
 	}
+}
+
+// BestBidTo is a buyer's best response, in her value, to a seller who
+// asks ask(c), an increasing line, with costs uniform on their support:
+// against asks uniform on [Al, Ah] she bids (v + k Al)/(1+k). False where
+// that would rise above Ah at the top value (the best bid is then capped,
+// not a line; except at k = 0), or the ask does not increase with the
+// cost.
+func (b *Bilateral) BestBidTo(ask Line) (Line, bool) {
+	clo, chi := b.costSupport()
+	if !(ask.Slope > 0) {
+		return Line{}, false
+	}
+	k, al, ah := b.K, ask.At(clo), ask.At(chi)
+	bid := Line{Slope: 1 / (1 + k), Intercept: k * al / (1 + k)}
+	// At k = 0 the ask sets the price: above Ah every bid trades at the
+	// same prices, and the line is still a best response.
+	return bid, k == 0 || bid.At(b.Hi) <= ah
+}
+
+// BestAskTo is a seller's best response, in her cost, to a buyer who bids
+// bid(v), an increasing line, with values uniform on their support:
+// against bids uniform on [Bl, Bh] she asks (c + (1-k) Bh)/(2-k). False
+// where that would fall below Bl at the bottom cost (except at k = 1), or
+// the bid does not increase with the value.
+func (b *Bilateral) BestAskTo(bid Line) (Line, bool) {
+	clo, _ := b.costSupport()
+	if !(bid.Slope > 0) {
+		return Line{}, false
+	}
+	k, bl, bh := b.K, bid.At(b.Lo), bid.At(b.Hi)
+	ask := Line{Slope: 1 / (2 - k), Intercept: (1 - k) * bh / (2 - k)}
+	// At k = 1 the bid sets the price: below Bl every ask trades at the
+	// same prices, and the line is still a best response.
+	return ask, k == 1 || ask.At(clo) >= bl
 }
 
 // Line is a linear quote: Intercept + Slope * type.

@@ -194,3 +194,46 @@ func TestBilateralBestResponsesToTruthful(t *testing.T) {
 }
 
 func ptr(x float64) *float64 { return &x }
+
+// Best responses to an opponent's fixed linear rule: against asks 0.2 +
+// 0.6 c (uniform on [0.2, 0.8]) a buyer bids (v + k 0.2)/(1+k); against
+// bids 0.1 + 0.5 v (uniform on [0.1, 0.6]) a seller asks (c + (1-k) 0.6)/
+// (2-k); at nine types of each, the line's quote gains what bestQuote's
+// does. A rule whose best response would leave its range is not claimed:
+// asks 0.5 + 0.1 c (on [0.5, 0.6]) cap the bid of a buyer worth 1 at 0.6
+// (where k > 0), and a falling ask is no line to answer.
+func TestBilateralBestResponsesToARule(t *testing.T) {
+	for _, k := range []float64{0, 0.5, 0.7, 1} {
+		b := newBilateral(k, 0, 1)
+		rule := market.PriceRule{Kind: market.KDouble, K: k}
+		ask, bid := Line{Intercept: 0.2, Slope: 0.6}, Line{Intercept: 0.1, Slope: 0.5}
+		bb, okB := b.BestBidTo(ask)
+		ba, okA := b.BestAskTo(bid)
+		if !okB || !okA {
+			t.Fatalf("k %v: best responses claimed %v, %v; want both", k, okB, okA)
+		}
+		for i := range 9 {
+			x := float64(i+1) / 10
+			// The line's quote must gain what the best quote gains (at k = 0
+			// or 1 several quotes may tie).
+			buyer, seller := side{limit: x, rule: rule}, side{carrier: true, limit: x, rule: rule}
+			asks, bids := agents.Uniform(0.2, 0.8), agents.Uniform(0.1, 0.6)
+			if q, u := buyer.bestQuote(asks); math.Abs(buyer.payoff(agents.Point(bb.At(x)), asks)-u) > 1e-9 {
+				t.Errorf("k %v, value %v against asks on [0.2, 0.8]: the line bids %v, gaining %v; the best bid %v gains %v",
+					k, x, bb.At(x), buyer.payoff(agents.Point(bb.At(x)), asks), q, u)
+			}
+			if q, u := seller.bestQuote(bids); math.Abs(seller.payoff(agents.Point(ba.At(x)), bids)-u) > 1e-9 {
+				t.Errorf("k %v, cost %v against bids on [0.1, 0.6]: the line asks %v, gaining %v; the best ask %v gains %v",
+					k, x, ba.At(x), seller.payoff(agents.Point(ba.At(x)), bids), q, u)
+			}
+		}
+		if k > 0 {
+			if _, ok := b.BestBidTo(Line{Intercept: 0.5, Slope: 0.1}); ok {
+				t.Errorf("k %v: a best bid claimed against asks on [0.5, 0.6], where it is capped", k)
+			}
+		}
+		if _, ok := b.BestBidTo(Line{Intercept: 1, Slope: -0.5}); ok {
+			t.Errorf("k %v: a best bid claimed against a falling ask", k)
+		}
+	}
+}
