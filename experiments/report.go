@@ -293,34 +293,31 @@ func BestToFixed(sc *scenario.Config, th *equilibrium.Theory, carrier bool) (equ
 	if th == nil || th.Bilateral == nil || len(sc.Shippers) != 1 || len(sc.Carriers) == 0 {
 		return equilibrium.Line{}, "", false
 	}
-	other, who, verb, x := sc.Carriers[0].Strategy, "a seller", "asks", "c"
+	// The other side: who it is, how it quotes, in what type.
+	other, who, verb, quote, typ, x := sc.Carriers[0].Strategy, "seller", "asks", "ask", "cost", "c"
 	if carrier {
-		other, who, verb, x = sc.Shippers[0].Strategy, "a buyer", "bids", "v"
+		other, who, verb, quote, typ, x = sc.Shippers[0].Strategy, "buyer", "bids", "bid", "value", "v"
 	}
 	var rule equilibrium.Line
 	var against string
 	switch other.Kind {
 	case scenario.KindTruthful:
-		rule, against = equilibrium.Line{Slope: 1}, who+" who "+verb+" her "+map[bool]string{false: "cost", true: "value"}[carrier]
+		rule, against = equilibrium.Line{Slope: 1}, "a "+who+" who "+verb+" her "+typ
 	case scenario.KindMarkup:
 		m := 1 + other.Markup
 		if carrier {
 			m = 1 - other.Markup
 		}
-		rule = equilibrium.Line{Slope: m}
-		against = fmt.Sprintf("%s who %s %s x her %s", who, verb, cell(m), map[bool]string{false: "cost", true: "value"}[carrier])
+		rule, against = equilibrium.Line{Slope: m}, "a "+who+" who "+verb+" "+cell(m)+" x her "+typ
 	case scenario.KindLinear:
-		features := [][]string{{"bias", "cost"}}
-		if carrier {
-			features = [][]string{{"bias", "value"}, {"bias", "reservation"}}
-		}
-		if len(other.Weights) != 2 || !slices.ContainsFunc(features, func(f []string) bool { return slices.Equal(f, other.Features) }) {
+		var ok bool
+		if len(other.Weights) != 2 {
 			return equilibrium.Line{}, "", false
 		}
-		s := sc.ScalesFor(other)
-		slope := other.Weights[1] / (s.Money - s.Origin)
-		rule = equilibrium.Line{Intercept: other.Weights[0] - s.Origin*slope, Slope: slope}
-		against = "the " + who[2:] + "'s rule, " + map[bool]string{false: "ask", true: "bid"}[carrier] + "(" + x + ") = " + rule.Format(x, cell)
+		if rule, ok = typeLine(sc, other, !carrier, other.Weights[0], other.Weights[1]); !ok {
+			return equilibrium.Line{}, "", false
+		}
+		against = "the " + who + "'s rule, " + quote + "(" + x + ") = " + rule.Format(x, cell)
 	default:
 		return equilibrium.Line{}, "", false
 	}
@@ -336,28 +333,39 @@ func BestToFixed(sc *scenario.Config, th *equilibrium.Theory, carrier bool) (equ
 // theta_1), or the carrier's ask in the cost (ask_theta_0, ask_theta_1),
 // when the market has one shipper and that side's first agent learns a
 // linear policy on the features [bias, value] or [bias, reservation], or
-// [bias, cost]. The weights are of features that divide money by the
-// price scale, measured from the money origin (Config.ScalesFor); the line
-// undoes that.
+// [bias, cost] (typeLine).
 func LearnedLine(sc *scenario.Config, sum results.Summary, carrier bool) (equilibrium.Line, bool) {
 	if len(sc.Shippers) != 1 || len(sc.Carriers) == 0 {
 		return equilibrium.Line{}, false
 	}
-	st, prefix, features := sc.Shippers[0].Strategy, "theta_", [][]string{{"bias", "value"}, {"bias", "reservation"}}
+	st, prefix := sc.Shippers[0].Strategy, "theta_"
 	if carrier {
-		st, prefix, features = sc.Carriers[0].Strategy, "ask_theta_", [][]string{{"bias", "cost"}}
-	}
-	if st.Kind != scenario.KindLearn || !slices.ContainsFunc(features, func(f []string) bool { return slices.Equal(f, st.Features) }) {
-		return equilibrium.Line{}, false
+		st, prefix = sc.Carriers[0].Strategy, "ask_theta_"
 	}
 	w0, ok0 := sum.Metrics[prefix+"0"]
 	w1, ok1 := sum.Metrics[prefix+"1"]
-	if !ok0 || !ok1 || w0.N == 0 || w1.N == 0 {
-		return equilibrium.Line{}, false // not linear: no weights
+	if st.Kind != scenario.KindLearn || !ok0 || !ok1 || w0.N == 0 || w1.N == 0 {
+		return equilibrium.Line{}, false // not learned, or not linear: no weights
+	}
+	return typeLine(sc, st, carrier, w0.Mean, w1.Mean)
+}
+
+// typeLine is the quote of weights w0 and w1 on the features of st, in
+// money, as a line in the quoting side's type: [bias, value] or [bias,
+// reservation] for a shipper, [bias, cost] for a carrier (false on other
+// features). Money features are divided by the price scale and measured
+// from the money origin (Config.ScalesFor); the line undoes that.
+func typeLine(sc *scenario.Config, st scenario.Strategy, carrier bool, w0, w1 float64) (equilibrium.Line, bool) {
+	features := [][]string{{"bias", "value"}, {"bias", "reservation"}}
+	if carrier {
+		features = [][]string{{"bias", "cost"}}
+	}
+	if !slices.ContainsFunc(features, func(f []string) bool { return slices.Equal(f, st.Features) }) {
+		return equilibrium.Line{}, false
 	}
 	s := sc.ScalesFor(st)
-	slope := w1.Mean / (s.Money - s.Origin)
-	return equilibrium.Line{Intercept: w0.Mean - s.Origin*slope, Slope: slope}, true
+	slope := w1 / (s.Money - s.Origin)
+	return equilibrium.Line{Intercept: w0 - s.Origin*slope, Slope: slope}, true
 }
 
 // withCI writes "mean [low, high]", or the mean alone without an interval.

@@ -396,7 +396,7 @@ func printSummary(w io.Writer, res *experiments.Result, out string) {
 		}
 		fmt.Fprintln(w, line)
 	} else {
-		learnedAgainstTruthful(w, res, s)
+		learnedAgainstFixed(w, res, s)
 	}
 	rate := ""
 	if sec := res.Wall.Seconds(); sec > 0 && res.Events > 0 {
@@ -408,10 +408,10 @@ func printSummary(w io.Writer, res *experiments.Result, out string) {
 	fmt.Fprintf(w, "wrote %s (%.1f s%s)\n", out, res.Wall.Seconds(), rate)
 }
 
-// learnedAgainstTruthful prints the line a side of a bilateral market
+// learnedAgainstFixed prints the line a side of a bilateral market
 // learned when the other side does not learn, next to its best response
 // to the other side's rule where theory gives it (experiments.BestToFixed).
-func learnedAgainstTruthful(w io.Writer, res *experiments.Result, s results.Summary) {
+func learnedAgainstFixed(w io.Writer, res *experiments.Result, s results.Summary) {
 	for _, carrier := range []bool{false, true} {
 		got, ok := experiments.LearnedLine(&res.Scenario, s, carrier)
 		if !ok {
