@@ -154,6 +154,46 @@ func (fs *FeatureSet) Fill(dst []float64, j *Job, v *View) {
 	}
 }
 
+// InUnits returns weights w on these features as weights on the features
+// in their own units, so that w . Fill(j, v) is InUnits(w) . the unscaled
+// features: a money feature (cost, value, reservation) per unit of money
+// measured from 0 (what the money origin adds moved into the bias), volume
+// per volume unit, distance per distance unit, due per clearing,
+// waiting_count per job waiting. The bias, waiting_volume (the volume
+// waiting / the departing capacity) and the network's features are ratios
+// and keep their weights. It returns nil when len(w) is not Dim, or when
+// money is measured from an origin other than 0 and there is no bias to
+// take the origin's share.
+func (fs *FeatureSet) InUnits(w []float64) []float64 {
+	if len(w) != len(fs.names) {
+		return nil
+	}
+	s := fs.scales
+	out := slices.Clone(w)
+	bias := slices.Index(fs.names, "bias")
+	for i, n := range fs.names {
+		switch n {
+		case "volume":
+			out[i] = w[i] / s.Volume
+		case "distance":
+			out[i] = w[i] / s.Distance
+		case "due":
+			out[i] = w[i] / s.Due
+		case "waiting_count":
+			out[i] = w[i] / s.Count
+		case "cost", "value", "reservation":
+			out[i] = w[i] / (s.Money - s.Origin)
+			if s.Origin != 0 {
+				if bias < 0 {
+					return nil
+				}
+				out[bias] -= s.Origin * out[i]
+			}
+		}
+	}
+	return out
+}
+
 // Features writes into dst the features a policy sees for job j given the
 // market view v. Implementations must write every element of dst.
 type Features interface {
@@ -238,6 +278,21 @@ func (f P2Features) FillWith(dst []float64, market *[4]float64, volume, due int,
 // distance, scaled.
 func (f P2Features) Own(volume, due int, distance float64) (v, d, x float64) {
 	return float64(volume) / float64(f.MaxVolume), float64(due) / float64(f.MaxDue), distance / f.MaxDistance
+}
+
+// InUnits returns weights w on the eight features as weights on them
+// unscaled, so that w . Fill(j, v) is InUnits(w) . the unscaled features:
+// the shared volume per volume unit, the shared average due per clearing,
+// the shared average distance per distance unit, the shared count per job,
+// the job's volume, remaining due and distance per volume unit, clearing
+// and distance unit. The bias keeps its weight. It returns nil when len(w)
+// is not 8.
+func (f P2Features) InUnits(w []float64) []float64 {
+	if len(w) != 8 {
+		return nil
+	}
+	arr, due, vol, dist := float64(f.MaxArrivals), float64(f.MaxDue), float64(f.MaxVolume), f.MaxDistance
+	return []float64{w[0], w[1] / (arr * due * vol), w[2] / due, w[3] / dist, w[4] / (arr * due), w[5] / vol, w[6] / due, w[7] / dist}
 }
 
 // Put writes the eight features given the market's (as FillWith) and the

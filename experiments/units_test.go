@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/freightsim/freightsim/experiments/equilibrium"
 	"github.com/freightsim/freightsim/experiments/scenario"
 )
 
@@ -152,6 +153,64 @@ func checkAffine(t *testing.T, what string, want, got map[string]float64, lo, w 
 	for k, u := range want { // and nothing else changes otherwise
 		if x := got[k]; !slices.Contains(skip, k) && !(near(x, u) || near(x, w*u) || near(x, lo+w*u)) && !(math.IsNaN(x) && math.IsNaN(u)) {
 			t.Errorf("%s: %v %s, %v on the unit market: neither the same, nor %v times, nor %v + %v times", k, x, what, u, w, lo, w)
+		}
+	}
+}
+
+// The measurement writes a best response in money (RoleResult.Units),
+// whatever the unit and origin its features are measured in. Against a
+// seller who asks her cost, uniform on [lo, lo+w], the buyer's best
+// response at k = 1/2 is (v + lo/2)/1.5 (equilibrium.Bilateral.BestBidTo):
+// 2/3 v on [0, 1] and on [0, 100], 2/3 v + 10/3 on [10, 12] with money
+// measured from 10. The weights as scaled (RoleResult.Weights) differ:
+// about 66.7 on the value feature in cents. Measured without training, by
+// the exact method, on 1,600 rounds: the fitted line carries their sampling
+// error (the unit market's measures 0.6673 v - 0.0263), so it is checked
+// against theory within 0.01 of the slope and 0.05 w of the intercept; and
+// exactly (to 1e-6) as the same line in the three units: the market in
+// cents is the unit market stretched by 100 (intercept 100 times, the same
+// slope), the market on [10, 12] the unit market moved by 10 and
+// stretched by 2 (slope s, intercept 10 (1 - s) + 2 times the unit's).
+func TestBestResponseInMoney(t *testing.T) {
+	var unit equilibrium.Line
+	for _, c := range []struct {
+		lo, w float64
+		sets  []string
+	}{
+		{0, 1, nil},
+		{0, 100, []string{"jobs.value={dist: uniform, min: 0, max: 100}", "carriers[0].cost_factor={dist: uniform, min: 0, max: 100}", "shippers[0].strategy.sigma=20"}},
+		{10, 2, []string{"jobs.value={dist: uniform, min: 10, max: 12}", "carriers[0].cost_factor={dist: uniform, min: 10, max: 12}",
+			"shippers[0].strategy.sigma=0.4", "shippers[0].strategy.money_origin=lowest"}},
+	} {
+		sets := append([]string{"replicates=1", "training.episodes=0", "evaluation.every=1", "evaluation.horizon=199",
+			"equilibrium.at_evaluations=false", "equilibrium.search_episodes=8", "equilibrium.eval_episodes=8",
+			"carriers[0].strategy={kind: truthful}"}, c.sets...)
+		sc, err := scenario.ResolveWith("bilateral", sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Run(context.Background(), sc, Options{Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		buyer := res.Equilibrium[0].Roles[0]
+		if buyer.Method != equilibrium.MethodExact || len(buyer.Units) != 2 {
+			t.Fatalf("[%v, %v]: the buyer's best response %+v: want one found exactly, in money", c.lo, c.lo+c.w, buyer)
+		}
+		got := equilibrium.Line{Intercept: buyer.Units[0], Slope: buyer.Units[1]}
+		theory := equilibrium.Line{Intercept: c.lo / 3, Slope: 2.0 / 3}
+		t.Logf("[%v, %v]: bid(v) = %.6f v + %.6f (weights as scaled %.4f), theory %.4f v + %.4f", c.lo, c.lo+c.w, got.Slope, got.Intercept, buyer.Weights, theory.Slope, theory.Intercept)
+		if math.Abs(got.Slope-theory.Slope) > 0.01 || math.Abs(got.Intercept-theory.Intercept) > 0.05*c.w {
+			t.Errorf("[%v, %v]: the best response in money bids %.4f v + %.4f, want %.4f v + %.4f", c.lo, c.lo+c.w, got.Slope, got.Intercept, theory.Slope, theory.Intercept)
+		}
+		if c.w == 1 {
+			unit = got
+			continue
+		}
+		want := equilibrium.Line{Intercept: c.lo*(1-unit.Slope) + c.w*unit.Intercept, Slope: unit.Slope}
+		if math.Abs(got.Slope-want.Slope) > 1e-6*math.Abs(want.Slope) || math.Abs(got.Intercept-want.Intercept) > 1e-6*(c.lo+c.w) {
+			t.Errorf("[%v, %v]: the best response in money bids %.8f v + %.8f, want the unit market's moved and stretched, %.8f v + %.8f",
+				c.lo, c.lo+c.w, got.Slope, got.Intercept, want.Slope, want.Intercept)
 		}
 	}
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -60,6 +62,7 @@ func printMeasure(w io.Writer, sc scenario.Config, res *experiments.Result) {
 	}
 	fmt.Fprintf(w, "%s: distance from a Nash equilibrium of the profile %s (replicate 0 of %d, seed %d)\n\n", sc.Name, when, sc.Replicates, sc.Seed)
 	if m := res.Equilibrium[0]; m != nil {
+		inUnits := false
 		for _, r := range m.Roles {
 			loss := "relative loss " + num(r.Loss())
 			if note := r.LossNote(); note != "" {
@@ -75,11 +78,21 @@ func printMeasure(w io.Writer, sc scenario.Config, res *experiments.Result) {
 				if r.Carrier {
 					quote = "ask"
 				}
-				fmt.Fprintf(w, "  best response: %s = %s\n", quote, linearForm(r.Weights, r.Features))
+				weights := r.Weights
+				if r.Units != nil {
+					weights, inUnits = r.Units, true
+				}
+				fmt.Fprintf(w, "  best response: %s = %s\n", quote, linearForm(weights, r.Features))
 			}
 			if r.Why != "" {
 				fmt.Fprintf(w, "  searched, not exact: %s\n", r.Why)
 			}
+		}
+		if inUnits {
+			fmt.Fprintf(w, "\nBest responses are written per unit of each feature: money for cost, value and reservation\n"+
+				"(measured from 0), volume units, distance units, clearings for a due, jobs for a count; the\n"+
+				"bias, waiting_volume (the volume waiting / the departing capacity) and the network's\n"+
+				"features are ratios.\n")
 		}
 		fmt.Fprintf(w, "\nS, the efficient gains from trade per episode: %s\n\n", num(m.Surplus))
 	}
@@ -97,14 +110,14 @@ func ciNote(half float64) string {
 	return ""
 }
 
-// linearForm writes weights on named features as a formula; features are
-// scaled as docs/CONFIG.md says (a money feature is money / the price
-// scale).
+// linearForm writes weights on named features as a formula, each weight
+// to 4 significant digits (weights per unit of a feature run from
+// thousandths, per distance unit, to units, per unit of money).
 func linearForm(w []float64, names []string) string {
 	var b strings.Builder
 	for i, x := range w {
 		if i < len(names) && names[i] == "bias" {
-			b.WriteString(num(x))
+			b.WriteString(sig4(x))
 			continue
 		}
 		sign := " + "
@@ -117,7 +130,20 @@ func linearForm(w []float64, names []string) string {
 				sign = "-"
 			}
 		}
-		fmt.Fprintf(&b, "%s%s*%s", sign, num(x), names[i])
+		fmt.Fprintf(&b, "%s%s*%s", sign, sig4(x), names[i])
 	}
 	return b.String()
+}
+
+// sig4 writes x to 4 significant digits, without an exponent unless x is
+// below 1e-4 or above 1e15.
+func sig4(x float64) string {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return num(x)
+	}
+	if a := math.Abs(x); a < 1e-4 || a >= 1e15 {
+		return strconv.FormatFloat(x, 'g', 4, 64)
+	}
+	digits := max(0, 3-int(math.Floor(math.Log10(math.Abs(x)))))
+	return strconv.FormatFloat(x, 'f', digits, 64)
 }

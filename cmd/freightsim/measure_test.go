@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -40,8 +41,65 @@ func TestEquilibriumMeasure(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
 	}
+	// The best responses are printed in money: evaluated on the three jobs
+	// worth shipping (reservation, cost, volume), the shipper's bids 1.2 x
+	// the cost, the carrier's asks 0.8 x the reservation, within what 4
+	// significant digits allow.
+	jobs := [][3]float64{{120, 50, 10}, {150, 60, 20}, {90, 50, 5}}
+	for _, c := range []struct {
+		quote string
+		want  func(job [3]float64) float64
+	}{
+		{"bid", func(j [3]float64) float64 { return 1.2 * j[1] }},
+		{"ask", func(j [3]float64) float64 { return 0.8 * j[0] }},
+	} {
+		line := regexp.MustCompile(`best response: ` + c.quote + ` = (.*)`).FindStringSubmatch(stdout)
+		if line == nil {
+			continue // reported above
+		}
+		w, err := parseLine(line[1])
+		if err != nil {
+			t.Fatalf("best response %s = %s: %v", c.quote, line[1], err)
+		}
+		for _, j := range jobs {
+			got := w["1"] + w["reservation"]*j[0] + w["cost"]*j[1] + w["volume"]*j[2]
+			if math.Abs(got-c.want(j)) > 0.05 {
+				t.Errorf("the printed best response %s = %s quotes %v on a job (reservation, cost, volume) %v, want %v", c.quote, line[1], got, j, c.want(j))
+			}
+		}
+	}
 	code, _, stderr = freightsim(t, "equilibrium", "--measure", "--episodes", "-1")
 	if code != 2 || !strings.Contains(stderr, "--episodes -1") {
 		t.Errorf("--episodes -1: exit %d, %s; want 2 and a message naming the flag", code, stderr)
 	}
+}
+
+// parseLine reads a printed linear rule, "57.75 - 0.2750*reservation +
+// 0.3750*cost", into its weights by feature ("1" for the bias).
+func parseLine(s string) (map[string]float64, error) {
+	w := map[string]float64{}
+	tokens := strings.Fields(s)
+	for i := 0; i < len(tokens); i++ {
+		sign, term := 1.0, tokens[i]
+		if term == "+" || term == "-" {
+			if term == "-" {
+				sign = -1
+			}
+			i++
+			if i == len(tokens) {
+				return nil, fmt.Errorf("a sign without a term")
+			}
+			term = tokens[i]
+		}
+		num, name, ok := strings.Cut(term, "*")
+		if !ok {
+			name = "1"
+		}
+		x, err := strconv.ParseFloat(num, 64)
+		if err != nil {
+			return nil, err
+		}
+		w[name] = sign * x
+	}
+	return w, nil
 }

@@ -91,7 +91,12 @@ type RoleResult struct {
 	Gap      float64 // >= 0: the profile itself is always a candidate
 	CI95     float64 // half-width of the 95 % interval of the gap over the fresh episodes (0 when the gap is 0)
 	Features []string
-	Weights  []float64 // the best response's weights on Features; nil when the profile is its own best response
+	Weights  []float64 // the best response's weights on Features, as scaled; nil when the profile is its own best response
+	// Units are Weights on the features in their own units (money, volume,
+	// distance, clearings, jobs; see agents.FeatureSet.InUnits), so that
+	// the best response reads as a pricing rule; nil with Weights, or
+	// where the features have no such reading (a custom Go feature map).
+	Units []float64
 }
 
 // Loss is the role's relative utility loss 1 - U(profile)/U(best
@@ -370,6 +375,9 @@ func measureRole(m Market, sc *scenario.Config, point uint64, k int, roles []Rol
 		clear(res.diffs)
 	}
 	res.Best = res.Profile + res.Gap
+	if f, ok := r.Features.(interface{ InUnits([]float64) []float64 }); ok && res.Weights != nil {
+		res.Units = f.InUnits(res.Weights)
+	}
 	return res
 }
 
