@@ -69,7 +69,7 @@ func printMeasure(w io.Writer, sc scenario.Config, res *experiments.Result) {
 				loss = "relative loss " + note
 			}
 			fmt.Fprintf(w, "%s gains %s per episode by its best response (%s%s): from %s to %s, %s\n",
-				r.Label, num(r.Gap), r.Method, ciNote(r.CI95), num(r.Profile), num(r.Best), loss)
+				r.Label, amount(r.Gap), r.Method, ciNote(r.CI95), amount(r.Profile), amount(r.Best), loss)
 			switch {
 			case r.Weights == nil:
 				fmt.Fprintf(w, "  its own strategy is the best response found\n")
@@ -133,6 +133,16 @@ func linearForm(w []float64, names []string) string {
 		fmt.Fprintf(&b, "%s%s*%s", sign, sig4(x), names[i])
 	}
 	return b.String()
+}
+
+// amount writes money as num does, except that an amount too small to
+// show to 4 decimals is written to 4 significant digits: a gap of 2e-5
+// from 1e-6 to 2.1e-5 is not "0 from 0 to 0", beside its relative loss.
+func amount(x float64) string {
+	if x != 0 && math.Abs(x) < 5e-5 {
+		return sig4(x)
+	}
+	return num(x)
 }
 
 // sig4 writes x to 4 significant digits, without an exponent unless x is

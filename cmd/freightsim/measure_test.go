@@ -103,3 +103,20 @@ func parseLine(s string) (map[string]float64, error) {
 	}
 	return w, nil
 }
+
+// Amounts too small for 4 decimals keep 4 significant digits, so that a
+// tiny gap does not read "0 from 0 to 0" beside a relative loss of 0.95;
+// the rest are written as the tables write them.
+func TestAmount(t *testing.T) {
+	for _, c := range []struct {
+		x    float64
+		want string
+	}{
+		{0, "0"}, {7.61e-06, "7.61e-06"}, {-3.947e-07, "-3.947e-07"}, {4.9e-5, "4.9e-05"},
+		{5e-5, "0.0001"}, {3359.99614, "3359.9961"}, {-12209.40423, "-12209.4042"},
+	} {
+		if got := amount(c.x); got != c.want {
+			t.Errorf("amount(%v) = %q, want %q", c.x, got, c.want)
+		}
+	}
+}
