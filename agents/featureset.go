@@ -280,6 +280,11 @@ func (f P2Features) Own(volume, due int, distance float64) (v, d, x float64) {
 	return float64(volume) / float64(f.MaxVolume), float64(due) / float64(f.MaxDue), distance / f.MaxDistance
 }
 
+// Names are the eight features' names, as their weights are reported.
+func (P2Features) Names() []string {
+	return []string{"bias", "shared_volume", "shared_due", "shared_distance", "shared_count", "volume", "due", "distance"}
+}
+
 // InUnits returns weights w on the eight features as weights on them
 // unscaled, so that w . Fill(j, v) is InUnits(w) . the unscaled features:
 // the shared volume per volume unit, the shared average due per clearing,

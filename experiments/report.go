@@ -354,7 +354,8 @@ func LearnedLine(sc *scenario.Config, sum results.Summary, carrier bool) (equili
 // money, as a line in the quoting side's type: [bias, value] or [bias,
 // reservation] for a shipper, [bias, cost] for a carrier (false on other
 // features). Money features are divided by the price scale and measured
-// from the money origin (Config.ScalesFor); the line undoes that.
+// from the money origin (Config.ScalesFor); the line undoes that
+// (inUnits).
 func typeLine(sc *scenario.Config, st scenario.Strategy, carrier bool, w0, w1 float64) (equilibrium.Line, bool) {
 	features := [][]string{{"bias", "value"}, {"bias", "reservation"}}
 	if carrier {
@@ -363,9 +364,64 @@ func typeLine(sc *scenario.Config, st scenario.Strategy, carrier bool, w0, w1 fl
 	if !slices.ContainsFunc(features, func(f []string) bool { return slices.Equal(f, st.Features) }) {
 		return equilibrium.Line{}, false
 	}
-	s := sc.ScalesFor(st)
-	slope := w1 / (s.Money - s.Origin)
-	return equilibrium.Line{Intercept: w0 - s.Origin*slope, Slope: slope}, true
+	_, u, ok := inUnits(sc, st, []float64{w0, w1})
+	if !ok {
+		return equilibrium.Line{}, false
+	}
+	return equilibrium.Line{Intercept: u[0], Slope: u[1]}, true
+}
+
+// LearnedRule is the pricing rule the first learning shipper (carrier)
+// learned, from the mean weights of the last evaluation (theta_i,
+// ask_theta_i): its features' names and the weights per unit of each, in
+// money, volume, distance and clearings (agents.FeatureSet.InUnits); false
+// where no shipper (carrier) learns a linear policy on named or P2's
+// features.
+func LearnedRule(sc *scenario.Config, sum results.Summary, carrier bool) ([]string, []float64, bool) {
+	var sts []scenario.Strategy
+	prefix := "theta_"
+	if carrier {
+		prefix = "ask_theta_"
+		for _, c := range sc.Carriers {
+			sts = append(sts, c.Strategy)
+		}
+	} else {
+		for _, s := range sc.Shippers {
+			sts = append(sts, s.Strategy)
+		}
+	}
+	i := slices.IndexFunc(sts, func(st scenario.Strategy) bool { return st.Kind == scenario.KindLearn })
+	if i < 0 {
+		return nil, nil, false
+	}
+	var w []float64
+	for k := 0; ; k++ {
+		m, ok := sum.Metrics[fmt.Sprintf("%s%d", prefix, k)]
+		if !ok || m.N == 0 {
+			break
+		}
+		w = append(w, m.Mean)
+	}
+	return inUnits(sc, sts[i], w)
+}
+
+// inUnits is w, weights on the features of st, per unit of each feature
+// (agents.FeatureSet.InUnits), with the features' names; false where w
+// does not fit the features or they have no such reading.
+func inUnits(sc *scenario.Config, st scenario.Strategy, w []float64) ([]string, []float64, bool) {
+	f, err := sc.Features(st)
+	if err != nil || len(w) != f.Dim() {
+		return nil, nil, false
+	}
+	named, ok := f.(interface {
+		Names() []string
+		InUnits([]float64) []float64
+	})
+	if !ok {
+		return nil, nil, false
+	}
+	u := named.InUnits(w)
+	return named.Names(), u, u != nil
 }
 
 // withCI writes "mean [low, high]", or the mean alone without an interval.

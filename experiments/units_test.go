@@ -214,3 +214,54 @@ func TestBestResponseInMoney(t *testing.T) {
 		}
 	}
 }
+
+// LearnedRule reads the learned weights as a pricing rule in money. Started
+// truthful, with a step of 0, P1's learners bid their reservation and ask
+// their cost: bid = 1 x reservation, ask = 1 x cost, and 0 on the bias and
+// the rest, whether money is measured from 0 or from the lowest price (then
+// the bias weight carries the origin, and the rule takes it back out).
+func TestLearnedRuleOfATruthfulStart(t *testing.T) {
+	for _, origin := range []string{"zero", "lowest"} {
+		sc, err := scenario.ResolveWith("strategic-bidding-deterministic", []string{"replicates=1", "training.episodes=0",
+			"equilibrium.enabled=false", "shippers[0].strategy.start=truthful", "carriers[0].strategy.start=truthful",
+			"shippers[0].strategy.alpha_mu=0", "carriers[0].strategy.alpha_mu=0",
+			"shippers[0].strategy.money_origin=" + origin, "carriers[0].strategy.money_origin=" + origin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Run(context.Background(), sc, Options{Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			carrier bool
+			want    []float64
+		}{{false, []float64{0, 1, 0, 0}}, {true, []float64{0, 0, 1, 0}}} {
+			names, u, ok := LearnedRule(&res.Scenario, res.Summary, c.carrier)
+			if !ok || !slices.Equal(names, []string{"bias", "reservation", "cost", "volume"}) {
+				t.Fatalf("origin %s, carrier %v: no rule (%v, %v)", origin, c.carrier, names, ok)
+			}
+			for i := range u {
+				if math.Abs(u[i]-c.want[i]) > 1e-9 {
+					t.Errorf("origin %s, carrier %v: the rule's weights %v, want %v", origin, c.carrier, u, c.want)
+					break
+				}
+			}
+		}
+	}
+	// Nothing to read where no carrier learns; P2's eight features read.
+	sc, err := scenario.ResolveWith("bilateral", []string{"replicates=1", "training.episodes=0", "equilibrium.enabled=false", "carriers[0].strategy={kind: truthful}"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), sc, Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := LearnedRule(&res.Scenario, res.Summary, true); ok {
+		t.Error("a rule learned by a truthful carrier")
+	}
+	if names, _, ok := LearnedRule(&res.Scenario, res.Summary, false); !ok || len(names) != 2 {
+		t.Errorf("the bilateral buyer's rule: %v, %v", names, ok)
+	}
+}

@@ -410,11 +410,20 @@ func printSummary(w io.Writer, res *experiments.Result, out string) {
 
 // learnedAgainstFixed prints the line a side of a bilateral market
 // learned when the other side does not learn, next to its best response
-// to the other side's rule where theory gives it (experiments.BestToFixed).
+// to the other side's rule where theory gives it (experiments.BestToFixed);
+// in other markets, the rule the first learning shipper and carrier
+// learned, in money (experiments.LearnedRule).
 func learnedAgainstFixed(w io.Writer, res *experiments.Result, s results.Summary) {
 	for _, carrier := range []bool{false, true} {
 		got, ok := experiments.LearnedLine(&res.Scenario, s, carrier)
 		if !ok {
+			if names, u, ok := experiments.LearnedRule(&res.Scenario, s, carrier); ok {
+				who, quote := "shipper", "bid"
+				if carrier {
+					who, quote = "carrier", "ask"
+				}
+				fmt.Fprintf(w, "the first learning %s learned, in money per unit of each feature (the mean weights): %s = %s\n", who, quote, linearForm(u, names))
+			}
 			continue
 		}
 		quote, x := "bid(v)", "v"

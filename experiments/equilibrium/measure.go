@@ -644,11 +644,8 @@ func Candidate(f agents.Features, theta []float64, sigma float64) *agents.Gaussi
 
 // featureNames are the names of f's features, as weights are reported.
 func featureNames(f agents.Features) []string {
-	switch f := f.(type) {
-	case *agents.FeatureSet:
+	if f, ok := f.(interface{ Names() []string }); ok {
 		return slices.Clone(f.Names())
-	case agents.P2Features:
-		return []string{"bias", "shared_volume", "shared_due", "shared_distance", "shared_count", "volume", "due", "distance"}
 	}
 	out := make([]string, f.Dim())
 	for i := range out {
