@@ -56,6 +56,9 @@ func WriteRunReport(dir string) error {
 	p := &report.Page{Title: "freightsim run: " + sc.Name, Intro: DescribeScenario(sc)}
 	p.Intro = append(p.Intro, fmt.Sprintf("The final evaluation after %d training episodes, over %s, base seed %d.", sum.Episode, plural(sum.Replicates, "replicate"), sum.Seed))
 	p.Tables = append(p.Tables, headline(sum))
+	if t, ok := learnedTable(&sc, sum); ok {
+		p.Tables = append(p.Tables, t)
+	}
 	th, err := equilibrium.ReadTheory(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -403,6 +406,45 @@ func LearnedRule(sc *scenario.Config, sum results.Summary, carrier bool) ([]stri
 		w = append(w, m.Mean)
 	}
 	return inUnits(sc, sts[i], w)
+}
+
+// learnedTable is the rule the first learning shipper and carrier learned
+// (LearnedRule), written out; false where neither learned one.
+func learnedTable(sc *scenario.Config, sum results.Summary) (report.Table, bool) {
+	t := report.Table{Caption: "What was learned: the first learning shipper's bid and carrier's ask, in money per unit of each feature (mean weights of the final evaluation)",
+		Header: []string{"who", "rule"}}
+	for _, carrier := range []bool{false, true} {
+		if names, u, ok := LearnedRule(sc, sum, carrier); ok {
+			who := "shipper: bid ="
+			if carrier {
+				who = "carrier: ask ="
+			}
+			t.Rows = append(t.Rows, []string{who, RuleText(names, u)})
+		}
+	}
+	return t, len(t.Rows) > 0
+}
+
+// RuleText writes weights w on the named features as a pricing rule,
+// "57.75 - 0.275*reservation + 0.375*cost", each weight to 4 significant
+// digits, the bias's as a number, wherever it stands.
+func RuleText(names []string, w []float64) string {
+	var b strings.Builder
+	for i, x := range w {
+		switch {
+		case i == 0 && x < 0:
+			b.WriteString("-")
+		case i > 0 && x < 0:
+			b.WriteString(" - ")
+		case i > 0:
+			b.WriteString(" + ")
+		}
+		b.WriteString(cell(math.Abs(x)))
+		if i < len(names) && names[i] != "bias" {
+			b.WriteString("*" + names[i])
+		}
+	}
+	return b.String()
 }
 
 // inUnits is w, weights on the features of st, per unit of each feature

@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -89,5 +90,40 @@ func TestLearnedLines(t *testing.T) {
 	}
 	if _, _, ok := LearnedLines(&p2, sum); ok {
 		t.Error("lines for P2's features")
+	}
+}
+
+// The report's table of learned rules: P2's eight weights, as scaled, in
+// money per unit of each feature (P2's scales: 500 volume units, 5
+// clearings, 100 distance units, 50 jobs for the market; 10, 5 and 100 for
+// the job's own), written to 4 significant digits. Nothing for a carrier
+// that does not learn.
+func TestLearnedTable(t *testing.T) {
+	p2, err := scenario.Resolve("smart-containers-2020")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := []float64{-11.97, 1.017, 0.2418, 2.973, -1.112, 57.88, -22.1, 48.12}
+	sum := results.Summary{Metrics: map[string]results.Stat{}}
+	for i, x := range w {
+		sum.Metrics[fmt.Sprintf("theta_%d", i)] = results.Stat{Mean: x, N: 1}
+	}
+	tab, ok := learnedTable(&p2, sum)
+	want := [][]string{{"shipper: bid =", "-11.97 + 0.002034*shared_volume + 0.04836*shared_due + 0.02973*shared_distance - 0.02224*shared_count + 5.788*volume - 4.42*due + 0.4812*distance"}}
+	if !ok || !slices.EqualFunc(tab.Rows, want, slices.Equal) {
+		t.Errorf("the learned rules: %q, %v; want %q", tab.Rows, ok, want)
+	}
+	for _, c := range []struct {
+		names []string
+		w     []float64
+		want  string
+	}{
+		{[]string{"cost", "bias", "volume"}, []float64{-0.5, 2, 0}, "-0.5*cost + 2 + 0*volume"},
+		{[]string{"bias", "cost"}, []float64{-52.5, 1.05}, "-52.5 + 1.05*cost"},
+		{[]string{"bias", "value"}, []float64{0.12345, -0.66666}, "0.1235 - 0.6667*value"},
+	} {
+		if got := RuleText(c.names, c.w); got != c.want {
+			t.Errorf("RuleText(%q, %v) = %q, want %q", c.names, c.w, got, c.want)
+		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -82,7 +81,7 @@ func printMeasure(w io.Writer, sc scenario.Config, res *experiments.Result) {
 				if r.Units != nil {
 					weights, inUnits = r.Units, true
 				}
-				fmt.Fprintf(w, "  best response: %s = %s\n", quote, linearForm(weights, r.Features))
+				fmt.Fprintf(w, "  best response: %s = %s\n", quote, experiments.RuleText(r.Features, weights))
 			}
 			if r.Why != "" {
 				fmt.Fprintf(w, "  searched, not exact: %s\n", r.Why)
@@ -108,31 +107,6 @@ func ciNote(half float64) string {
 		return ", ± " + num(half)
 	}
 	return ""
-}
-
-// linearForm writes weights on named features as a formula, each weight
-// to 4 significant digits (weights per unit of a feature run from
-// thousandths, per distance unit, to units, per unit of money).
-func linearForm(w []float64, names []string) string {
-	var b strings.Builder
-	for i, x := range w {
-		if i < len(names) && names[i] == "bias" {
-			b.WriteString(sig4(x))
-			continue
-		}
-		sign := " + "
-		if x < 0 {
-			sign, x = " - ", -x
-		}
-		if b.Len() == 0 {
-			sign = ""
-			if w[i] < 0 {
-				sign = "-"
-			}
-		}
-		fmt.Fprintf(&b, "%s%s*%s", sign, sig4(x), names[i])
-	}
-	return b.String()
 }
 
 // amount writes money as num does, except that an amount too small to

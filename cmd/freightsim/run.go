@@ -422,7 +422,7 @@ func learnedAgainstFixed(w io.Writer, res *experiments.Result, s results.Summary
 				if carrier {
 					who, quote = "carrier", "ask"
 				}
-				fmt.Fprintf(w, "the first learning %s learned, in money per unit of each feature (the mean weights): %s = %s\n", who, quote, linearForm(u, names))
+				fmt.Fprintf(w, "the first learning %s learned, in money per unit of each feature (the mean weights): %s = %s\n", who, quote, experiments.RuleText(names, u))
 			}
 			continue
 		}
