@@ -229,3 +229,44 @@ func TestRelativeLossOfALosingSide(t *testing.T) {
 		t.Errorf("shipper's relative loss %v (%q), want 1 - %v/%v = %v, in [0, 1]", m.LossShipper, ship.LossNote(), ship.Profile, ship.Best, want)
 	}
 }
+
+// Options.Untrained measures the profile as configured. P1's learners,
+// started truthful (the shipper's weight on the reservation and the
+// carrier's on the cost are the price scale, the rest 0) with a sigma of
+// 0.001, are the truthful profile: each side gains the whole surplus, 4000
+// an episode, by meeting the other's quote (less the hair by which the
+// best response crosses it), adherence 0; and the weights reported are the
+// start's, exactly. With training.episodes 0 instead, one training
+// episode and its update run first: the weights have moved.
+func TestUntrainedMeasuresTheProfileAsConfigured(t *testing.T) {
+	sc, err := scenario.ResolveWith("strategic-bidding-deterministic", []string{"replicates=1", "training.episodes=0",
+		"shippers[0].strategy.start=truthful", "carriers[0].strategy.start=truthful",
+		"shippers[0].strategy.sigma=0.001", "carriers[0].strategy.sigma=0.001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scale := sc.Scales().Money
+	for _, untrained := range []bool{true, false} {
+		res, err := Run(context.Background(), sc, Options{Workers: 1, Untrained: untrained})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := res.Summary.Metrics["theta_1"].Mean == scale && res.Summary.Metrics["ask_theta_2"].Mean == scale &&
+			res.Summary.Metrics["theta_0"].Mean == 0 && res.Summary.Metrics["ask_theta_0"].Mean == 0
+		if start != untrained {
+			t.Errorf("untrained %v: the reported weights are the start's: %v (theta_1 %v, ask_theta_2 %v, the scale %v)", untrained, start,
+				res.Summary.Metrics["theta_1"].Mean, res.Summary.Metrics["ask_theta_2"].Mean, scale)
+		}
+		if !untrained {
+			continue
+		}
+		for _, role := range res.Equilibrium[0].Roles {
+			if math.Abs(role.Gap-4000) > 0.001*4000 {
+				t.Errorf("%s gains %v by its best response, theory 4000", role.Label, role.Gap)
+			}
+		}
+		if a := res.Summary.Metrics["ne_adherence"].Mean; a != 0 {
+			t.Errorf("adherence %v, theory 0", a)
+		}
+	}
+}

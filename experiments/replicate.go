@@ -32,6 +32,8 @@ type replicate struct {
 	episodes  [][]float64 // one per training episode: EpisodeColumns
 	events    uint64
 	measured  time.Duration            // time spent in the equilibrium measurement
+	measuring func()                   // Options.Measuring; may be nil
+	untrained bool                     // Options.Untrained: evaluated as configured, no training episode
 	final     *equilibrium.Measurement // the measurement after the last training episode, when it ran
 	shipProbe []float64                // where sigma() reads the shipper's sigma
 
@@ -191,6 +193,13 @@ func (r *replicate) use(s streams) {
 // evaluated does not change its training. tick is called after every
 // training episode.
 func (r *replicate) run(ctx context.Context, tick func()) error {
+	if r.untrained {
+		r.use(r.streams(seed.PhaseEvalOne))
+		if err := r.evaluate(0, 0, true); err != nil {
+			return fmt.Errorf("replicate %d, evaluation without training: %w", r.index, err)
+		}
+		return nil
+	}
 	tr := r.sc.Training
 	train := r.streams(seed.PhaseTrain)
 	evals := uint64(0)
@@ -360,6 +369,9 @@ func (r *replicate) evaluate(ep int, point uint64, last bool) error {
 	if eq := r.sc.Equilibrium; eq.Enabled {
 		m := equilibrium.Undefined()
 		if last || eq.AtEvaluations {
+			if r.measuring != nil {
+				r.measuring()
+			}
 			start := time.Now()
 			g, err := newGame(r)
 			if err != nil {

@@ -25,6 +25,16 @@ type Options struct {
 	// Progress, if set, is called after every training episode of every
 	// replicate, from the worker goroutines: it must be safe for concurrent use.
 	Progress func()
+	// Measuring, if set, is called when a replicate begins to measure the
+	// distance to equilibrium (scenario.Equilibrium), which can take far
+	// longer than its training where best responses are searched, from the
+	// worker goroutines: it must be safe for concurrent use.
+	Measuring func()
+	// Untrained runs no training episode: each replicate is evaluated (and,
+	// with scenario.Equilibrium on, measured) once, its strategies as
+	// configured, with no update. Training.Episodes 0 runs one training
+	// episode, followed by its update, before the evaluation.
+	Untrained bool
 	// Trades records every trade of the evaluation episodes in Result.Trades.
 	Trades bool
 	// Done holds replicates that finished before, indexed by replicate, nil
@@ -254,8 +264,8 @@ feed:
 // RunReplicate runs replicate i of sc alone, as Run runs each of its
 // replicates, and returns its rows: for a caller that schedules replicates
 // itself (a sweep runs each point's replicates as separate runs). sc must
-// be valid (Validate); only opt.Progress, opt.Trades and opt.Strategies
-// apply.
+// be valid (Validate); only opt.Progress, opt.Measuring, opt.Untrained,
+// opt.Trades and opt.Strategies apply.
 func RunReplicate(ctx context.Context, sc *scenario.Config, i int, opt Options) (*ReplicateResult, error) {
 	rep, _, _, err := runReplicate(ctx, sc, i, opt)
 	return rep, err
@@ -277,6 +287,7 @@ func runReplicate(ctx context.Context, sc *scenario.Config, i int, opt Options) 
 	if opt.Trades {
 		r.obs.trades = newTradesTable()
 	}
+	r.measuring, r.untrained = opt.Measuring, opt.Untrained
 	err = r.run(ctx, opt.Progress)
 	eps = len(r.episodes) + len(r.epochs)*sc.Evaluation.Episodes
 	if err != nil {

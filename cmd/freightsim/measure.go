@@ -24,7 +24,7 @@ type measureOptions struct {
 func (o *measureOptions) flags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.BoolVar(&o.measure, "measure", false, "measure how far the scenario's profile is from a Nash equilibrium: each agent's best response and gap")
-	f.IntVar(&o.episodes, "episodes", 0, "with --measure: train this many episodes first (0: measure the profile as configured)")
+	f.IntVar(&o.episodes, "episodes", 0, "with --measure: train episodes 0..N first, as run does (0: no training and no update: measure the profile as configured)")
 	f.IntVar(&o.replicates, "replicates", 1, "with --measure: independent replicates (a 95 % interval over them when more than one)")
 	f.Var(seedFlag{&o.seed}, "seed", "with --measure: the base seed (default: the scenario's)")
 	f.IntVarP(&o.workers, "workers", "w", 0, "with --measure: replicates at once (default: number of CPUs)")
@@ -46,7 +46,15 @@ func runMeasure(cmd *cobra.Command, sc scenario.Config, o measureOptions) error 
 		sc.Seed = o.seed
 	}
 	sc.Equilibrium.Enabled, sc.Equilibrium.AtEvaluations = true, false
-	res, err := experiments.Run(cmd.Context(), sc, experiments.Options{Workers: o.workers})
+	// --episodes 0 measures the profile as configured: no training episode,
+	// so no update either.
+	untrained, total := o.episodes == 0, sc.Replicates*(sc.Training.Episodes+1)
+	if untrained {
+		total = 0 // no training to count: the note on measuring only
+	}
+	bar := newProgress(cmd.ErrOrStderr(), total, false, sc.Name)
+	res, err := experiments.Run(cmd.Context(), sc, experiments.Options{Workers: o.workers, Progress: bar.tick, Measuring: bar.measuring, Untrained: untrained})
+	bar.finish()
 	if err != nil {
 		return err
 	}
@@ -57,7 +65,7 @@ func runMeasure(cmd *cobra.Command, sc scenario.Config, o measureOptions) error 
 func printMeasure(w io.Writer, sc scenario.Config, res *experiments.Result) {
 	when := "as configured, without training"
 	if sc.Training.Episodes > 0 {
-		when = fmt.Sprintf("after %d training episodes", sc.Training.Episodes)
+		when = "after " + episodesText(sc.Training.Episodes)
 	}
 	fmt.Fprintf(w, "%s: distance from a Nash equilibrium of the profile %s (replicate 0 of %d, seed %d)\n\n", sc.Name, when, sc.Replicates, sc.Seed)
 	if m := res.Equilibrium[0]; m != nil {

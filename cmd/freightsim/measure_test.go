@@ -20,6 +20,10 @@ func TestEquilibriumMeasure(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
+	// The search can take minutes: stderr says that it has begun.
+	if !strings.Contains(stderr, "freightsim: measuring the distance to equilibrium") {
+		t.Errorf("no note on measuring in stderr:\n%s", stderr)
+	}
 	// Within 0.01 %: a best response that meets a quote exactly is moved a
 	// hair (1e-6 relative) toward trading.
 	for _, who := range []string{"shipper", "carrier"} {

@@ -22,11 +22,18 @@ type progress struct {
 	done  int
 	tenth int // tenths of the way reported so far
 	start time.Time
+	what  string    // the bar's description
+	notes io.Writer // measuring's note, unless quiet
+	noted sync.Once
 }
 
 func newProgress(w io.Writer, total int, quiet bool, what string) *progress {
-	p := &progress{total: total, start: time.Now()}
-	if quiet || total <= 0 {
+	p := &progress{total: total, start: time.Now(), what: what}
+	if quiet {
+		return p
+	}
+	p.notes = w
+	if total <= 0 {
 		return p
 	}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
@@ -68,6 +75,24 @@ func (p *progress) tick() {
 	left := time.Duration(float64(el) * float64(p.total-p.done) / float64(p.done))
 	fmt.Fprintf(p.w, "freightsim: %3.0f%% (%d/%d training episodes), %s elapsed, about %s left\n",
 		100*float64(p.done)/float64(p.total), p.done, p.total, el.Round(100*time.Millisecond), left.Round(time.Second))
+}
+
+// measuring notes, once, that the replicates have begun to measure the
+// distance to equilibrium: after the last training episode the bar or the
+// lines would otherwise stand still for as long as the search takes. It is
+// safe for concurrent use.
+func (p *progress) measuring() {
+	p.noted.Do(func() {
+		switch {
+		case p.bar != nil:
+			p.bar.Describe(p.what + ", measuring the distance to equilibrium")
+		case p.notes != nil:
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			fmt.Fprintf(p.notes, "freightsim: measuring the distance to equilibrium (each agent's best response; where capacity binds or carriers compete, a search over simulated episodes, which can take minutes), %s elapsed\n",
+				time.Since(p.start).Round(100*time.Millisecond))
+		}
+	})
 }
 
 // finish removes the bar.

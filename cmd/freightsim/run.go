@@ -191,6 +191,7 @@ func runRun(cmd *cobra.Command, o *runOptions, args, argv []string) error {
 	res, runErr := experiments.Run(cmd.Context(), sc, experiments.Options{
 		Workers:     o.workers,
 		Progress:    bar.tick,
+		Measuring:   bar.measuring,
 		Trades:      o.trades,
 		Done:        done,
 		OnReplicate: func(rep *experiments.ReplicateResult) error { return experiments.WriteReplicate(out, rep) },
