@@ -122,20 +122,7 @@ func ciNote(half float64) string {
 // from 1e-6 to 2.1e-5 is not "0 from 0 to 0", beside its relative loss.
 func amount(x float64) string {
 	if x != 0 && math.Abs(x) < 5e-5 {
-		return sig4(x)
-	}
-	return num(x)
-}
-
-// sig4 writes x to 4 significant digits, without an exponent unless x is
-// below 1e-4 or above 1e15.
-func sig4(x float64) string {
-	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
-		return num(x)
-	}
-	if a := math.Abs(x); a < 1e-4 || a >= 1e15 {
 		return strconv.FormatFloat(x, 'g', 4, 64)
 	}
-	digits := max(0, 3-int(math.Floor(math.Log10(math.Abs(x)))))
-	return strconv.FormatFloat(x, 'f', digits, 64)
+	return num(x)
 }
