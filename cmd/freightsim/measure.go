@@ -85,11 +85,11 @@ func printMeasure(w io.Writer, sc scenario.Config, res *experiments.Result) {
 				if r.Carrier {
 					quote = "ask"
 				}
-				weights := r.Weights
+				weights, scaled := r.Weights, " (on the scaled features: docs/CONFIG.md, features)"
 				if r.Units != nil {
-					weights, inUnits = r.Units, true
+					weights, scaled, inUnits = r.Units, "", true
 				}
-				fmt.Fprintf(w, "  best response: %s = %s\n", quote, experiments.RuleText(r.Features, weights))
+				fmt.Fprintf(w, "  best response: %s = %s%s\n", quote, experiments.RuleText(r.Features, weights), scaled)
 			}
 			if r.Why != "" {
 				fmt.Fprintf(w, "  searched, not exact: %s\n", r.Why)
