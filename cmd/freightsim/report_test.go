@@ -49,10 +49,13 @@ func TestReportOfARun(t *testing.T) {
 		t.Error("a report without PNG or SVG figures embeds images or does not say so")
 	}
 
-	for _, args := range [][]string{{"report", t.TempDir()}, {"report"}, {"plot", dir, "--plot-format", "gif"}, {"plot", dir, "--plot-size", "8x"}, {"plot", dir, "--font-size", "100"}} {
+	for _, args := range [][]string{{"report", t.TempDir()}, {"report"}, {"plot", dir, "--plot-format", "gif"}, {"plot", dir, "--plot-size", "8x"}, {"plot", dir, "--font-size", "100"}, {"plot", dir, "--plot-dpi", "1000"}} {
 		if code, _, stderr := freightsim(t, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (usage)\n%s", args, code, stderr)
 		}
+	}
+	if _, _, stderr := freightsim(t, "plot", dir, "--plot-dpi", "40"); !strings.Contains(stderr, "--plot-dpi 40: want dots per inch from 50 to 600") {
+		t.Errorf("--plot-dpi 40: %q, want the flag named and what it allows", stderr)
 	}
 }
 
