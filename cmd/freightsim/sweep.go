@@ -176,12 +176,13 @@ func runSweep(cmd *cobra.Command, o *sweepOptions, file string, argv []string) e
 	var mu sync.Mutex
 	printed := 0
 	res, runErr := d.Run(cmd.Context(), sweep.Options{
-		Workers:  o.workers,
-		Formats:  formats,
-		Figures:  figures,
-		Command:  argv,
-		Resume:   resume,
-		Progress: bar.tick,
+		Workers:   o.workers,
+		Formats:   formats,
+		Figures:   figures,
+		Command:   argv,
+		Resume:    resume,
+		Progress:  bar.tick,
+		Measuring: bar.measuring,
 		OnRun: func(r *sweep.Record) {
 			if !r.Failed {
 				return

@@ -37,6 +37,10 @@ type Options struct {
 	// Progress, if set, is called after every training episode of every
 	// run, from the worker goroutines: it must be safe for concurrent use.
 	Progress func()
+	// Measuring, if set, is called when a run begins to measure the
+	// distance to equilibrium (experiments.Options.Measuring), from the
+	// worker goroutines: it must be safe for concurrent use.
+	Measuring func()
 	// OnRun, if set, is called with each run once it is in the journal, from
 	// one goroutine.
 	OnRun func(*Record)
@@ -274,7 +278,7 @@ func (sw *Spec) runOne(ctx context.Context, p, r int, opt Options) (rec *Record)
 	if opt.runHook != nil {
 		row, err = opt.runHook(ctx, &sc, p, r)
 	} else {
-		row, err = sw.runReplicateRow(ctx, &sc, r, tick)
+		row, err = sw.runReplicateRow(ctx, &sc, r, experiments.Options{Progress: tick, Measuring: opt.Measuring})
 	}
 	switch {
 	case err != nil && ctx.Err() != nil && isCancel(err):
@@ -287,10 +291,10 @@ func (sw *Spec) runOne(ctx context.Context, p, r int, opt Options) (rec *Record)
 	return rec
 }
 
-// runReplicateRow runs replicate r of sc as Run does and returns its final
-// evaluation in the sweep's columns.
-func (sw *Spec) runReplicateRow(ctx context.Context, sc *scenario.Config, r int, tick func()) ([]float64, error) {
-	rep, err := experiments.RunReplicate(ctx, sc, r, experiments.Options{Progress: tick})
+// runReplicateRow runs replicate r of sc as Run does, with opt's progress
+// calls, and returns its final evaluation in the sweep's columns.
+func (sw *Spec) runReplicateRow(ctx context.Context, sc *scenario.Config, r int, opt experiments.Options) ([]float64, error) {
+	rep, err := experiments.RunReplicate(ctx, sc, r, opt)
 	if err != nil {
 		return nil, err
 	}

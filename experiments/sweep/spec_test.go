@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/freightsim/freightsim/experiments"
@@ -493,7 +494,7 @@ func TestSweepFailuresAreIsolated(t *testing.T) {
 			var m map[string]int
 			m["boom"]++ // a nil map: a real panic
 		}
-		return sw.runReplicateRow(ctx, sc, r, nil)
+		return sw.runReplicateRow(ctx, sc, r, experiments.Options{})
 	}
 	dir := filepath.Join(t.TempDir(), "s")
 	d, _ := Create(dir, sw, Shard{}, false)
@@ -742,5 +743,35 @@ func TestSweepSecondDocumentRefused(t *testing.T) {
 	}
 	if want := "two.yaml:5: a second YAML document (after ---): a sweep file holds one"; !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q lacks %q", err, want)
+	}
+}
+
+// Options.Measuring reaches every run that measures the distance to
+// equilibrium: once per run (its final evaluation) with the measurement
+// on, never with it off.
+func TestSweepMeasuringReachesTheRuns(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		sw := parseSweep(t, fmt.Sprintf(`name: measuring
+base: strategic-bidding-deterministic
+set:
+  training.episodes: 2
+  equilibrium.enabled: %v
+  equilibrium.at_evaluations: false
+axes:
+  - key: carriers[0].strategy.sigma
+    values: [5, 10]
+replicates: 2
+seed: 3
+metrics: [efficiency]
+`, on))
+		var calls atomic.Int64
+		runSweep(t, sw, fmt.Sprint(on), Options{Workers: 2, Measuring: func() { calls.Add(1) }})
+		want := int64(0)
+		if on {
+			want = 4 // 2 points x 2 replicates
+		}
+		if calls.Load() != want {
+			t.Errorf("equilibrium.enabled %v: Measuring called %d times, want %d (once per run that measures)", on, calls.Load(), want)
+		}
 	}
 }
