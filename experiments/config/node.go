@@ -62,7 +62,42 @@ func IsNull(n *yaml.Node) bool {
 func deref(n *yaml.Node) {
 	for n.Kind == yaml.AliasNode && n.Alias != nil {
 		*n = *CopyNode(n.Alias)
-		n.Anchor = ""
+		clearAnchors(n)
+	}
+}
+
+// detach gives n, a node about to be changed by an override, to the place
+// it stands alone: when n has an anchor, every alias of it in root becomes
+// a copy of it (without anchors), and n loses its anchor. An override that
+// goes through n then changes only the place it names, and the aliases keep
+// the file's value (shippers[0] of a preset whose other shippers are
+// *shipper).
+func detach(root, n *yaml.Node) {
+	if n.Anchor == "" {
+		return
+	}
+	var walk func(*yaml.Node)
+	walk = func(m *yaml.Node) {
+		if m.Kind == yaml.AliasNode {
+			if m.Alias == n {
+				*m = *CopyNode(n)
+				clearAnchors(m)
+			}
+			return
+		}
+		for _, k := range m.Content {
+			walk(k)
+		}
+	}
+	walk(root)
+	n.Anchor = ""
+}
+
+// clearAnchors removes the anchors of n and of everything under it.
+func clearAnchors(n *yaml.Node) {
+	n.Anchor = ""
+	for _, k := range n.Content {
+		clearAnchors(k)
 	}
 }
 

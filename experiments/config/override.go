@@ -122,6 +122,8 @@ func (o Override) Apply(root, eff *yaml.Node) error {
 				k = len(cur.Content) - 1
 			} else if last {
 				cur.Content[k] = o.Value
+			} else {
+				detach(root, cur.Content[k])
 			}
 			cur, at = cur.Content[k], here
 			continue
@@ -143,6 +145,8 @@ func (o Override) Apply(root, eff *yaml.Node) error {
 			cur.Content = append(cur.Content, &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"})
 		case last:
 			cur.Content[s.Index] = o.Value
+		default:
+			detach(root, cur.Content[s.Index])
 		}
 		cur, at = cur.Content[s.Index], here
 	}

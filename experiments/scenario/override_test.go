@@ -52,6 +52,12 @@ func TestParseWithAppliesOverrides(t *testing.T) {
 			func(sc Config) bool { return sc.Jobs.Arrivals == Range{1, 4} }, "arrivals 1..4"},
 		{"through an alias", []string{"carriers[1].capacity=7"}, "carriers:\n  - &c {capacity: 50}\n  - *c\n",
 			func(sc Config) bool { return sc.Carriers[0].Capacity == 50 && sc.Carriers[1].Capacity == 7 }, "the alias copied, only item 1 changed"},
+		{"at an anchor", []string{"carriers[0].strategy.sigma=3"}, "carriers:\n  - &c {capacity: 50, strategy: {kind: learn, sigma: 9}}\n  - *c\n  - *c\n",
+			func(sc Config) bool {
+				return sc.Carriers[0].Strategy.Sigma == 3 && sc.Carriers[1].Strategy.Sigma == 9 && sc.Carriers[2].Strategy.Sigma == 9
+			}, "only item 0 changed, the aliases keep the file's value"},
+		{"every item, anchor and aliases", []string{"carriers[*].strategy.sigma=3"}, "carriers:\n  - &c {capacity: 50, strategy: {kind: learn, sigma: 9}}\n  - *c\n",
+			func(sc Config) bool { return sc.Carriers[0].Strategy.Sigma == 3 && sc.Carriers[1].Strategy.Sigma == 3 }, "both changed"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
