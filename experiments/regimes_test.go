@@ -1,13 +1,11 @@
 package experiments
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"testing"
 
 	"github.com/freightsim/freightsim/experiments/equilibrium"
-	"github.com/freightsim/freightsim/experiments/scenario"
 )
 
 // The search in the presets' own market: capacity-driven's three shippers
@@ -87,14 +85,7 @@ func TestDefaultLearnerBidsTheAskWhereCapacityIsAmple(t *testing.T) {
 		for i := range 3 {
 			sets = append(sets, fmt.Sprintf("shippers[%d].strategy.learner=natural", i), fmt.Sprintf("shippers[%d].strategy.start=zero", i))
 		}
-		sc, err := scenario.ResolveWith("capacity-driven", sets)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := Run(context.Background(), sc, Options{Workers: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := runResult(t, "capacity-driven", Options{Workers: 2}, sets...)
 		names, u, ok := LearnedRule(&res.Scenario, res.Summary, false)
 		if !ok {
 			t.Fatal("no learned rule")

@@ -113,19 +113,27 @@ func runBilateral(t *testing.T, sets ...string) map[string]float64 {
 // returns its metrics' means.
 func runPreset(t *testing.T, preset string, sets ...string) map[string]float64 {
 	t.Helper()
-	sc, err := scenario.ResolveWith(preset, append([]string{"replicates=1"}, sets...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Run(context.Background(), sc, Options{Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := runResult(t, preset, Options{Workers: 1}, append([]string{"replicates=1"}, sets...)...)
 	out := map[string]float64{}
 	for k, s := range res.Summary.Metrics {
 		out[k] = s.Mean
 	}
 	return out
+}
+
+// runResult runs a preset with the given --set values under opt and
+// returns its result.
+func runResult(t *testing.T, preset string, opt Options, sets ...string) *Result {
+	t.Helper()
+	sc, err := scenario.ResolveWith(preset, sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), sc, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 // checkAffine checks that market got is market want with money moved by lo
@@ -185,14 +193,7 @@ func TestBestResponseInMoney(t *testing.T) {
 		sets := append([]string{"replicates=1", "training.episodes=0", "evaluation.every=1", "evaluation.horizon=199",
 			"equilibrium.at_evaluations=false", "equilibrium.search_episodes=8", "equilibrium.eval_episodes=8",
 			"carriers[0].strategy={kind: truthful}"}, c.sets...)
-		sc, err := scenario.ResolveWith("bilateral", sets)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := Run(context.Background(), sc, Options{Workers: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := runResult(t, "bilateral", Options{Workers: 1}, sets...)
 		buyer := res.Equilibrium[0].Roles[0]
 		if buyer.Method != equilibrium.MethodExact || len(buyer.Units) != 2 {
 			t.Fatalf("[%v, %v]: the buyer's best response %+v: want one found exactly, in money", c.lo, c.lo+c.w, buyer)
@@ -222,17 +223,10 @@ func TestBestResponseInMoney(t *testing.T) {
 // the bias weight carries the origin, and the rule takes it back out).
 func TestLearnedRuleOfATruthfulStart(t *testing.T) {
 	for _, origin := range []string{"zero", "lowest"} {
-		sc, err := scenario.ResolveWith("strategic-bidding-deterministic", []string{"replicates=1", "training.episodes=0",
+		res := runResult(t, "strategic-bidding-deterministic", Options{Workers: 1}, "replicates=1", "training.episodes=0",
 			"equilibrium.enabled=false", "shippers[0].strategy.start=truthful", "carriers[0].strategy.start=truthful",
 			"shippers[0].strategy.alpha_mu=0", "carriers[0].strategy.alpha_mu=0",
-			"shippers[0].strategy.money_origin=" + origin, "carriers[0].strategy.money_origin=" + origin})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := Run(context.Background(), sc, Options{Workers: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
+			"shippers[0].strategy.money_origin="+origin, "carriers[0].strategy.money_origin="+origin)
 		for _, c := range []struct {
 			carrier bool
 			want    []float64
@@ -249,15 +243,9 @@ func TestLearnedRuleOfATruthfulStart(t *testing.T) {
 			}
 		}
 	}
-	// Nothing to read where no carrier learns; P2's eight features read.
-	sc, err := scenario.ResolveWith("bilateral", []string{"replicates=1", "training.episodes=0", "equilibrium.enabled=false", "carriers[0].strategy={kind: truthful}"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Run(context.Background(), sc, Options{Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Nothing to read where no carrier learns; the bilateral buyer's two
+	// features read.
+	res := runResult(t, "bilateral", Options{Workers: 1}, "replicates=1", "training.episodes=0", "equilibrium.enabled=false", "carriers[0].strategy={kind: truthful}")
 	if _, _, ok := LearnedRule(&res.Scenario, res.Summary, true); ok {
 		t.Error("a rule learned by a truthful carrier")
 	}
