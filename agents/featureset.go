@@ -23,35 +23,67 @@ type Scales struct {
 // span from the origin to the price scale.
 func (s *Scales) money(x float64) float64 { return (x - s.Origin) / (s.Money - s.Origin) }
 
-// feature is one named, scaled feature.
+// feature is one named, scaled feature: fn divides its quantity by the
+// scale that unit names (FeatureSet.InUnits undoes it).
 type feature struct {
 	name string
 	doc  string
 	fn   func(j *Job, v *View, s *Scales) float64
+	unit unit
+}
+
+// unit is the scale a feature's quantity is divided by.
+type unit int
+
+const (
+	ratio       unit = iota // none: the feature is a ratio as it stands
+	perVolume               // Scales.Volume
+	perDistance             // Scales.Distance
+	perDue                  // Scales.Due
+	perCount                // Scales.Count
+	perMoney                // money from Scales.Origin over Scales.Money - Origin
+)
+
+// of returns what s divides a feature in unit u by, and the origin it is
+// measured from.
+func (u unit) of(s *Scales) (div, origin float64) {
+	switch u {
+	case perVolume:
+		return s.Volume, 0
+	case perDistance:
+		return s.Distance, 0
+	case perDue:
+		return s.Due, 0
+	case perCount:
+		return s.Count, 0
+	case perMoney:
+		return s.Money - s.Origin, s.Origin
+	}
+	return 1, 0
 }
 
 // featureTable lists every named feature, in the order FeatureNames gives.
 func featureTable() []feature {
 	return []feature{
-		{"bias", "1", func(*Job, *View, *Scales) float64 { return 1 }},
-		{"volume", "job volume / largest volume", func(j *Job, _ *View, s *Scales) float64 { return float64(j.Volume) / s.Volume }},
-		{"distance", "job distance / largest distance", func(j *Job, _ *View, s *Scales) float64 { return j.Distance / s.Distance }},
-		{"due", "clearings left after this one / largest due", func(j *Job, _ *View, s *Scales) float64 { return float64(j.Due) / s.Due }},
-		{"cost", "the departing carrier's cost k*v*l / price scale (from the money origin, see money_origin)", func(j *Job, v *View, s *Scales) float64 { return s.money(v.Carrier.Cost(j)) }},
-		{"value", "the job's private value V / price scale (from the money origin)", func(j *Job, _ *View, s *Scales) float64 { return s.money(j.Value) }},
-		{"reservation", "V + p*v, the most shipping now is worth to the shipper / price scale (from the money origin)", func(j *Job, _ *View, s *Scales) float64 { return s.money(j.Reserve) }},
+		{"bias", "1", func(*Job, *View, *Scales) float64 { return 1 }, ratio},
+		{"volume", "job volume / largest volume", func(j *Job, _ *View, s *Scales) float64 { return float64(j.Volume) / s.Volume }, perVolume},
+		{"distance", "job distance / largest distance", func(j *Job, _ *View, s *Scales) float64 { return j.Distance / s.Distance }, perDistance},
+		{"due", "clearings left after this one / largest due", func(j *Job, _ *View, s *Scales) float64 { return float64(j.Due) / s.Due }, perDue},
+		{"cost", "the departing carrier's cost k*v*l / price scale (from the money origin, see money_origin)", func(j *Job, v *View, s *Scales) float64 { return s.money(v.Carrier.Cost(j)) }, perMoney},
+		{"value", "the job's private value V / price scale (from the money origin)", func(j *Job, _ *View, s *Scales) float64 { return s.money(j.Value) }, perMoney},
+		{"reservation", "V + p*v, the most shipping now is worth to the shipper / price scale (from the money origin)", func(j *Job, _ *View, s *Scales) float64 { return s.money(j.Reserve) }, perMoney},
 		{"waiting_volume", "volume waiting / the departing capacity", func(_ *Job, v *View, _ *Scales) float64 {
 			if v.Capacity == 0 {
 				return 0
 			}
 			return float64(v.WaitingVolume) / float64(v.Capacity)
-		}},
-		{"waiting_count", "jobs waiting / most that can wait", func(_ *Job, v *View, s *Scales) float64 { return float64(v.Waiting) / s.Count }},
-		{"backhaul", "network: the job's lane against its reverse, (expected volume back - forth) / their sum, in [-1, 1]; > 0 on a back-haul lane (0 without a network)", backhaul},
-		{"dest_outbound", "network: the expected volume arising per epoch at the job's destination / the busiest hub's (0 without a network)", destOutbound},
-		{"dest_waiting", "network: the volume waiting at the job's destination / the volume waiting at all hubs (0 without a network)", destWaiting},
-		{"fleet_here", "network: the share of the quoting carrier's trucks at the hub that clears or on their way to it (0 without a network)", fleetHere},
-		{"fleet_dest", "network: the share of the quoting carrier's trucks at the job's destination or on their way to it (0 without a network)", fleetDest},
+		}, ratio},
+		{"waiting_count", "jobs waiting / most that can wait", func(_ *Job, v *View, s *Scales) float64 { return float64(v.Waiting) / s.Count }, perCount},
+		{"backhaul", "network: the job's lane against its reverse, (expected volume back - forth) / their sum, in [-1, 1]; > 0 on a back-haul lane (0 without a network)", backhaul, ratio},
+		{"dest_outbound", "network: the expected volume arising per epoch at the job's destination / the busiest hub's (0 without a network)", destOutbound, ratio},
+		{"dest_waiting", "network: the volume waiting at the job's destination / the volume waiting at all hubs (0 without a network)", destWaiting, ratio},
+		{"fleet_here", "network: the share of the quoting carrier's trucks at the hub that clears or on their way to it (0 without a network)", fleetHere, ratio},
+		{"fleet_dest", "network: the share of the quoting carrier's trucks at the job's destination or on their way to it (0 without a network)", fleetDest, ratio},
 	}
 }
 
@@ -112,6 +144,7 @@ func FeatureNames() [][2]string {
 type FeatureSet struct {
 	names  []string
 	fns    []func(j *Job, v *View, s *Scales) float64
+	units  []unit
 	scales Scales
 }
 
@@ -134,6 +167,7 @@ func NewFeatureSet(names []string, s Scales) (*FeatureSet, error) {
 		}
 		fs.names = append(fs.names, n)
 		fs.fns = append(fs.fns, table[i].fn)
+		fs.units = append(fs.units, table[i].unit)
 	}
 	if len(fs.names) == 0 {
 		return nil, fmt.Errorf("no features: want at least one")
@@ -168,27 +202,19 @@ func (fs *FeatureSet) InUnits(w []float64) []float64 {
 	if len(w) != len(fs.names) {
 		return nil
 	}
-	s := fs.scales
 	out := slices.Clone(w)
 	bias := slices.Index(fs.names, "bias")
-	for i, n := range fs.names {
-		switch n {
-		case "volume":
-			out[i] = w[i] / s.Volume
-		case "distance":
-			out[i] = w[i] / s.Distance
-		case "due":
-			out[i] = w[i] / s.Due
-		case "waiting_count":
-			out[i] = w[i] / s.Count
-		case "cost", "value", "reservation":
-			out[i] = w[i] / (s.Money - s.Origin)
-			if s.Origin != 0 {
-				if bias < 0 {
-					return nil
-				}
-				out[bias] -= s.Origin * out[i]
+	for i, u := range fs.units {
+		if u == ratio {
+			continue // kept; the bias may already hold an origin's share
+		}
+		div, origin := u.of(&fs.scales)
+		out[i] = w[i] / div
+		if origin != 0 {
+			if bias < 0 {
+				return nil
 			}
+			out[bias] -= origin * out[i]
 		}
 	}
 	return out

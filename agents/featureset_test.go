@@ -80,6 +80,12 @@ func TestInUnitsQuotesTheSame(t *testing.T) {
 	if u := fs.InUnits([]float64{0.85, 99.5}); math.Abs(u[0]-0.85) > 1e-12 || math.Abs(u[1]-0.995) > 1e-12 {
 		t.Errorf("0.85 + 99.5 cost/100 in units: %v, want [0.85 0.995]", u)
 	}
+	// The bias after the money feature still takes the origin's share:
+	// 5 + 90 (cost - 10)/90 is cost - 5.
+	fs, _ = NewFeatureSet([]string{"cost", "bias"}, Scales{Volume: 1, Distance: 1, Due: 1, Money: 100, Count: 1, Origin: 10})
+	if u := fs.InUnits([]float64{90, 5}); math.Abs(u[0]-1) > 1e-12 || math.Abs(u[1]+5) > 1e-12 {
+		t.Errorf("5 + 90 (cost - 10)/90 in units: %v, want [1 -5]", u)
+	}
 	fs, _ = NewFeatureSet([]string{"cost"}, Scales{Volume: 1, Distance: 1, Due: 1, Money: 100, Count: 1, Origin: 10})
 	if u := fs.InUnits([]float64{1}); u != nil {
 		t.Errorf("money from 10 and no bias: %v, want nil (nowhere to put the origin's share)", u)
