@@ -16,6 +16,7 @@ const module = "github.com/freightsim/freightsim"
 var allowed = map[string][]string{
 	"sim":                     {},
 	"market":                  {},
+	"market/kdouble":          {},
 	"policy":                  {},
 	"policy/ppo":              {"policy"},
 	"results":                 {},
@@ -26,7 +27,7 @@ var allowed = map[string][]string{
 	"experiments/config":      {},
 	"experiments/lock":        {},
 	"experiments/scenario":    {"agents", "market", "policy", "experiments/config"},
-	"experiments/equilibrium": {"agents", "market", "policy", "results", "results/chart", "experiments/seed", "experiments/scenario"},
+	"experiments/equilibrium": {"agents", "market", "market/kdouble", "policy", "results", "results/chart", "experiments/seed", "experiments/scenario"},
 	"experiments":             {"agents", "market", "policy", "policy/ppo", "results", "results/chart", "results/report", "sim", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium", "experiments/lock"},
 	"experiments/sweep":       {"experiments", "results", "results/chart", "results/report", "results/sensitivity", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium"},
 	"cmd/freightsim":          {"experiments", "results", "results/chart", "results/report", "experiments/seed", "experiments/config", "experiments/scenario", "experiments/equilibrium", "experiments/sweep", "experiments/lock"},
@@ -35,7 +36,7 @@ var allowed = map[string][]string{
 	// sweeps with a morris or sobol design use it.
 	"results/sensitivity": {"results"},
 	// A test bench of small markets for the learners (internal to policy).
-	"policy/internal/game": {"policy", "policy/ppo", "agents", "market"},
+	"policy/internal/game": {"policy", "policy/ppo", "agents", "market", "market/kdouble"},
 }
 
 func TestLayering(t *testing.T) {
