@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/freightsim/freightsim/agents"
@@ -40,15 +41,20 @@ type replicate struct {
 	lanes    *results.Table // a network's lane rows (lanes.csv); nil in a one-hub market
 	netStats laneStats
 
-	shipMove, carMove *mover   // how far the first learners' quotes move between evaluation points
-	stop              stopper  // training.stop
-	stopped           *Stopped // set when training stopped early
+	shipMove, carMove *mover // how far the first learners' quotes move between evaluation points
+	// large is the theory of the m x m market when the scenario is one
+	// (equilibrium.LargeForm), nil otherwise: computed once, at the first
+	// evaluation, and shared by the run's replicates (runReplicate).
+	large   func() *equilibrium.Large
+	stop    stopper  // training.stop
+	stopped *Stopped // set when training stopped early
 }
 
 // newReplicate builds replicate index of sc; custom holds the planners'
 // strategies that kind custom names (at most one map).
 func newReplicate(sc *scenario.Config, index int, custom ...map[string]StrategyFunc) (*replicate, error) {
 	r := &replicate{sc: sc, index: index, seed: seed.Replicate(sc.Seed, index)}
+	r.large = sync.OnceValue(func() *equilibrium.Large { l, _ := equilibrium.LargeForm(sc); return l })
 	kind, _ := sc.Market.Price.Knapsack() // unused by a continuous double auction
 	x := &agents.Exchange{
 		Broker:     &market.Broker{Tie: sc.Market.Tie.Rule(), Price: market.PriceRule{Kind: kind, K: sc.Market.K}},
@@ -316,8 +322,16 @@ func (r *replicate) sigma() float64 {
 
 // closedFormDistance is the distance of the profile to the nearest
 // equilibrium where the scenario's equilibria are known in closed form
-// (one shipper, one carrier), NaN elsewhere.
+// (one shipper, one carrier) or it is the m x m market (its linear
+// equilibrium, equilibrium.Large), NaN elsewhere.
 func (r *replicate) closedFormDistance() float64 {
+	if l := r.large(); l != nil {
+		shippers := make([]agents.Strategy, len(r.x.Shippers))
+		for i, s := range r.x.Shippers {
+			shippers[i] = s.Strategy
+		}
+		return l.Distance(r.sc, shippers, r.x.Carriers)
+	}
 	if len(r.x.Shippers) != 1 || len(r.x.Carriers) != 1 {
 		return math.NaN()
 	}

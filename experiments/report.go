@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/freightsim/freightsim/experiments/equilibrium"
@@ -249,6 +250,13 @@ func theoryTable(th *equilibrium.Theory, sum results.Summary, sc *scenario.Confi
 	if c := th.Competitive; !math.IsNaN(c.Low.Mean) {
 		t.Rows = append(t.Rows, []string{"competitive equilibrium price, " + c.Unit,
 			cell(c.Low.Mean) + " to " + cell(c.High.Mean), "price per unit of transport cost " + learned("price_per_cost")})
+	}
+	if l := th.Large; l != nil {
+		if bid, ask, ok := LearnedLines(sc, sum); ok {
+			m := strconv.Itoa(l.M)
+			t.Rows = append(t.Rows, []string{"bid, in the value v (money): the " + m + " x " + m + " market's linear equilibrium", l.Bid.Format("v", cell), bid.Format("v", cell)},
+				[]string{"ask, in the cost c (money): the " + m + " x " + m + " market's linear equilibrium", l.Ask.Format("c", cell), ask.Format("c", cell)})
+		}
 	}
 	if b := th.Bilateral; b != nil {
 		if bid, ask, ok := LearnedLines(sc, sum); ok {

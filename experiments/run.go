@@ -51,6 +51,10 @@ type Options struct {
 	// for concurrent use. [WriteReplicate] keeps one on disk. An error fails
 	// the replicate and stops the run.
 	OnReplicate func(*ReplicateResult) error
+
+	// large is the theory of the m x m market, computed once by Run for
+	// all its replicates (see replicate.large).
+	large func() *equilibrium.Large
 }
 
 // ReplicateResult is what one replicate measured: its rows of the run's tables.
@@ -140,6 +144,7 @@ func Run(ctx context.Context, sc scenario.Config, opt Options) (*Result, error) 
 		todo = append(todo, i)
 	}
 	start := time.Now()
+	opt.large = sync.OnceValue(func() *equilibrium.Large { l, _ := equilibrium.LargeForm(&sc); return l })
 	theory := make(chan *equilibrium.Theory, 1)
 	var theoryErr error
 	go func() { // alongside the replicates: it depends on the scenario alone
@@ -288,6 +293,9 @@ func runReplicate(ctx context.Context, sc *scenario.Config, i int, opt Options) 
 		r.obs.trades = newTradesTable()
 	}
 	r.measuring, r.untrained = opt.Measuring, opt.Untrained
+	if opt.large != nil {
+		r.large = opt.large
+	}
 	err = r.run(ctx, opt.Progress)
 	eps = len(r.episodes) + len(r.epochs)*sc.Evaluation.Episodes
 	if err != nil {

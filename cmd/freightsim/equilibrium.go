@@ -123,6 +123,19 @@ func printTheory(w io.Writer, th *equilibrium.Theory) {
 			fmt.Fprintf(w, "    ask(c) = %s against a buyer who bids her value\n", l.Format("c", num))
 		}
 		fmt.Fprintln(w)
+	} else if l := th.Large; l != nil {
+		traders := fmt.Sprintf("%d buyers and %d sellers", l.M, l.M)
+		if l.M == 1 {
+			traders = "one buyer and one seller"
+		}
+		fmt.Fprintf(w, "The %d x %d market (Rustichini, Satterthwaite and Williams 1994): each round, in each segment, %s with one unit each, values and costs uniform on [%s, %s], every trade at one price (1-k) s(m) + k s(m+1) of the 2m quotes sorted, k = %s\n",
+			l.M, l.M, traders, num(l.Lo), num(l.Hi), num(l.K))
+		fmt.Fprintf(w, "  the symmetric Bayesian Nash equilibrium among linear quotes (%s):\n", l.Method)
+		fmt.Fprintf(w, "    bid(v) = %s\n    ask(c) = %s\n", l.Bid.Format("v", num), l.Ask.Format("c", num))
+		if l.Precision > 0 {
+			fmt.Fprintf(w, "  (the fixed point to within %.2g in each coefficient)\n", l.Precision)
+		}
+		fmt.Fprintf(w, "  no-trade equilibria too: %s\n\n", l.NoTrade)
 	} else {
 		fmt.Fprintf(w, "Nash equilibria in closed form: none here (%s)\n\n", th.ClosedFormNote)
 	}

@@ -392,6 +392,8 @@ func printSummary(w io.Writer, res *experiments.Result, out string) {
 		line := fmt.Sprintf("learned, in money (the mean weights): bid(v) = %s, ask(c) = %s", bid.Format("v", num), ask.Format("c", num))
 		if th := res.Theory; th != nil && th.Bilateral != nil {
 			line += fmt.Sprintf("; Chatterjee and Samuelson: bid(v) = %s, ask(c) = %s", th.Bilateral.Bid.Format("v", num), th.Bilateral.Ask.Format("c", num))
+		} else if th != nil && th.Large != nil {
+			line += fmt.Sprintf("; the %d x %d market's linear equilibrium: bid(v) = %s, ask(c) = %s", th.Large.M, th.Large.M, th.Large.Bid.Format("v", num), th.Large.Ask.Format("c", num))
 		} else {
 			line += "; no linear equilibrium in closed form here (theory.json says why)"
 		}

@@ -34,6 +34,11 @@ type Theory struct {
 	// and Samuelson 1983), when the scenario is that game.
 	Bilateral *Bilateral `json:"bilateral,omitempty"`
 
+	// Large is the m x m market's linear equilibrium (Rustichini,
+	// Satterthwaite and Williams 1994), in closed form or computed, when
+	// the scenario is that market and not the bilateral game above.
+	Large *Large `json:"large_market,omitempty"`
+
 	// Band is the mean equilibrium price band of a job worth shipping:
 	// [mean cost, mean reservation] over the jobs an efficient assignment
 	// ships (each at its assigned carrier's cost), in money per job: the
@@ -297,6 +302,10 @@ func NewTheory(sc *scenario.Config) *Theory {
 		}
 	} else if bf, ok := bilateralForm(sc); ok {
 		th.Bilateral = bf
+	} else if l, why, ok := largeForm(sc); ok {
+		th.Large = l
+	} else if why != "" && bilateralNote(sc) == "" { // the bilateral game's own note says more
+		th.ClosedFormNote = why
 	} else {
 		th.ClosedFormNote = closedFormNote(sc)
 	}
