@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/freightsim/freightsim/experiments/equilibrium"
+	"github.com/freightsim/freightsim/experiments/scenario"
 	"github.com/freightsim/freightsim/results/chart"
 )
 
@@ -255,4 +257,31 @@ func fitSlopes(t testing.TB, ms, mis, ineff []float64) (fm, fi PowerFit) {
 		t.Fatal(err)
 	}
 	return fm, fi
+}
+
+// A replicate of the m x m market measures eq_distance against its linear
+// equilibrium (equilibrium.Large): truthful traders at m = 4 are off each
+// line by (1 - s) t - i, whose mean square over the 201 types t = i/200 is
+// i² - i(1-s) + (1-s)² 401/1200.
+func TestLargeMarketReplicateMeasuresTheDistance(t *testing.T) {
+	sc, err := scenario.ResolveWith("large-market", []string{"shippers[0].strategy={kind: truthful}", "carriers[*].strategy={kind: truthful}"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := newReplicate(&sc, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, ok := equilibrium.LargeForm(&sc)
+	if !ok || l.M != 4 {
+		t.Fatalf("large-market: theory %+v, want the 4 x 4 market's", l)
+	}
+	ms := func(line equilibrium.Line) float64 {
+		a, b := -line.Intercept, 1-line.Slope
+		return a*a + a*b + b*b*401/1200
+	}
+	want := math.Sqrt(ms(l.Bid) + ms(l.Ask))
+	if got := r.closedFormDistance(); math.Abs(got-want) > 1e-9 {
+		t.Errorf("truthful traders at m = 4: eq_distance %v, want %v", got, want)
+	}
 }

@@ -148,8 +148,12 @@ func largeForm(sc *scenario.Config) (*Large, string, bool) {
 
 // LargeForm is the theory of sc when sc is the m x m market with values
 // and costs on one support and its linear equilibrium is known (see
-// Large); false otherwise.
+// Large), and not the bilateral trading game of one shipper and one
+// carrier, whose theory is [Bilateral]; false otherwise.
 func LargeForm(sc *scenario.Config) (*Large, bool) {
+	if _, ok := bilateralForm(sc); ok {
+		return nil, false
+	}
 	l, _, ok := largeForm(sc)
 	return l, ok
 }

@@ -130,6 +130,9 @@ func TestLargeFormElsewhere(t *testing.T) {
 	if th := NewTheory(preset(t, "bilateral")); th.Bilateral == nil || th.Large != nil {
 		t.Errorf("bilateral: bilateral %v, large_market %v; want the bilateral theory alone", th.Bilateral, th.Large)
 	}
+	if l, ok := LargeForm(preset(t, "bilateral")); ok || l != nil {
+		t.Errorf("bilateral: LargeForm gives %+v, want none (eq_distance is the bilateral game's)", l)
+	}
 }
 
 // eq_distance in the m x m market, on linear rules whose answer is known
