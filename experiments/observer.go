@@ -27,8 +27,14 @@ type observer struct {
 	segJobs        [][]int       // with segments, scratch: each segment's arrivals
 	segValues      []float64     // scratch: one segment's reservations
 	segVolumes     []int         // and volumes
-	offered        []int         // capacity each carrier offered this evaluation episode
+	offered        []int         // capacity each carrier offered since the benchmark last counted it
 	benchStats     Benchmark     // how the episodes' benchmarks were computed
+	// perClearing: no job can wait and every carrier departs on one
+	// schedule, so the benchmark is taken clearing by clearing (see
+	// benchmark); episodeBench sums the episode's clearings'.
+	perClearing  bool
+	episodeBench market.Surplus
+	benchCleared int // clearings summed in episodeBench
 
 	misreport *misreports // nil unless the market has misreport columns
 
@@ -48,6 +54,9 @@ func (o *observer) Arrived(jobs []*agents.Job) {
 	}
 	for len(o.arrivedCosts) < len(o.x.Carriers) {
 		o.arrivedCosts = append(o.arrivedCosts, nil)
+	}
+	if o.perClearing && o.cleared() {
+		o.benchmarkClearing() // the jobs before these had their clearing
 	}
 	segments := o.x.Segments() > 1
 	for _, j := range jobs {
@@ -80,28 +89,83 @@ func (o *observer) departed(c, capacity int) {
 // carriers depart. So it bounds what any feasible allocation reaches:
 // efficiency is at most 1 (up to the assignment heuristic's gap with
 // several carriers and more than 24 jobs, measured at 0.1 % on average). It
-// is exact where timing cannot matter (jobs that cannot wait, capacity that
-// never binds), and loose where queues form.
+// is exact where capacity never binds, and loose where queues form.
+//
+// Where no job can wait (due 0) and every carrier departs on one schedule
+// (perClearing), each job has exactly one clearing, with the jobs that
+// arrived since the one before, and the benchmark is exact: the sum over
+// clearings of the most gains of that clearing's jobs against the capacity
+// departing at it (benchmarkClearing). Relaxing timing there let one
+// carrier's cheap rounds serve other rounds' jobs: in large-market (m = 4,
+// capacity 1 a round) truthful traders measured efficiency 0.67.
 func (o *observer) benchmark() {
-	n := len(o.arrivedValues)
-	if n > 0 {
-		caps := make([]int, len(o.x.Carriers))
-		for c := range caps {
-			if c < len(o.offered) {
-				caps[c] = o.offered[c]
-			}
+	if o.perClearing {
+		o.benchmarkClearing()
+		if o.benchCleared > 0 {
+			o.benchStats.add(o.episodeBench)
+			o.ev.AddBenchmark(o.episodeBench.Lower)
 		}
-		costs := o.arrivedCosts[:len(o.x.Carriers)]
-		var sp market.Surplus
-		if g := o.x.Segments(); g > 1 {
-			sp = o.segmentedSurplus(g, costs, caps)
-		} else {
-			sp = o.bench.EfficientSurplus(o.arrivedValues, costs, o.arrivedVolumes, caps)
-		}
-		o.benchStats.add(sp)
-		s := sp.Lower
-		o.ev.AddBenchmark(s)
+		o.episodeBench, o.benchCleared = market.Surplus{}, 0
+		return
 	}
+	sp, ok := o.surplus()
+	if ok {
+		o.benchStats.add(sp)
+		o.ev.AddBenchmark(sp.Lower)
+	}
+	o.forget()
+}
+
+// cleared reports whether any carrier offered capacity since the benchmark
+// last counted it.
+func (o *observer) cleared() bool {
+	for _, c := range o.offered {
+		if c > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// benchmarkClearing adds the most gains of the arrivals kept so far against
+// the capacity offered since to the episode's benchmark, and forgets both.
+func (o *observer) benchmarkClearing() {
+	if sp, ok := o.surplus(); ok {
+		e := &o.episodeBench
+		if o.benchCleared == 0 {
+			*e = sp
+		} else {
+			e.Lower += sp.Lower
+			e.Upper += sp.Upper
+			e.Exact = e.Exact && sp.Exact
+			e.Method = max(e.Method, sp.Method)
+		}
+		o.benchCleared++
+	}
+	o.forget()
+}
+
+// surplus is the efficient benchmark of the arrivals kept against the
+// capacity offered; false when nothing arrived.
+func (o *observer) surplus() (market.Surplus, bool) {
+	if len(o.arrivedValues) == 0 {
+		return market.Surplus{}, false
+	}
+	caps := make([]int, len(o.x.Carriers))
+	for c := range caps {
+		if c < len(o.offered) {
+			caps[c] = o.offered[c]
+		}
+	}
+	costs := o.arrivedCosts[:len(o.x.Carriers)]
+	if g := o.x.Segments(); g > 1 {
+		return o.segmentedSurplus(g, costs, caps), true
+	}
+	return o.bench.EfficientSurplus(o.arrivedValues, costs, o.arrivedVolumes, caps), true
+}
+
+// forget forgets the arrivals kept and the capacity offered.
+func (o *observer) forget() {
 	o.arrivedValues, o.arrivedVolumes, o.arrivedSegment = o.arrivedValues[:0], o.arrivedVolumes[:0], o.arrivedSegment[:0]
 	for c := range o.arrivedCosts {
 		o.arrivedCosts[c] = o.arrivedCosts[c][:0]

@@ -27,7 +27,7 @@ func P2Metrics() []Metric {
 func MarketMetrics() []Metric {
 	return []Metric{
 		{"efficiency", "fraction", "allocative efficiency: gains from trade realised by shippers, carriers and broker / the efficient benchmark (surplus)"},
-		{"surplus", "money per episode", "the efficient benchmark per evaluation episode: the most gains from trade any allocation of the episode's jobs to each carrier's capacity over the episode could reach, timing relaxed (S in ne_adherence)"},
+		{"surplus", "money per episode", "the efficient benchmark per evaluation episode: the most gains from trade any allocation of the episode's jobs to each carrier's capacity over the episode could reach, timing relaxed; clearing by clearing, exactly, where no job can wait and every carrier departs on one schedule (S in ne_adherence)"},
 		{"shipper_share", "ratio; > 1: carriers lose", "shippers' gains / the gains shippers and carriers realised together (0.5 = even split); above 1 when the carriers' gains are negative, below 0 when the shippers' are; empty unless the total is positive"},
 		{"jain", "index in [1/n, 1]", "Jain's fairness index over the gains of all shippers and carriers"},
 		{"mean_bid", "money per quote", "mean bid quoted"},
