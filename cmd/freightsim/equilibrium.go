@@ -128,8 +128,12 @@ func printTheory(w io.Writer, th *equilibrium.Theory) {
 		if l.M == 1 {
 			traders = "one buyer and one seller"
 		}
-		fmt.Fprintf(w, "The %d x %d market (Rustichini, Satterthwaite and Williams 1994): each round, in each segment, %s with one unit each, values and costs uniform on [%s, %s], every trade at one price (1-k) s(m) + k s(m+1) of the 2m quotes sorted, k = %s\n",
-			l.M, l.M, traders, num(l.Lo), num(l.Hi), num(l.K))
+		support := fmt.Sprintf("values and costs uniform on [%s, %s]", num(l.Lo), num(l.Hi))
+		if l.CostLo != nil && l.CostHi != nil {
+			support = fmt.Sprintf("values uniform on [%s, %s], costs on [%s, %s]", num(l.Lo), num(l.Hi), num(*l.CostLo), num(*l.CostHi))
+		}
+		fmt.Fprintf(w, "The %d x %d market (Rustichini, Satterthwaite and Williams 1994): each round, in each segment, %s with one unit each, %s, every trade at one price (1-k) s(m) + k s(m+1) of the 2m quotes sorted, k = %s\n",
+			l.M, l.M, traders, support, num(l.K))
 		fmt.Fprintf(w, "  the symmetric Bayesian Nash equilibrium among linear quotes (%s):\n", l.Method)
 		fmt.Fprintf(w, "    bid(v) = %s\n    ask(c) = %s\n", l.Bid.Format("v", num), l.Ask.Format("c", num))
 		if l.Precision > 0 {

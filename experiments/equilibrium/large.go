@@ -29,21 +29,25 @@ import (
 //     fixed point; Precision is the last iteration's move).
 //
 // Every price scales with the support: on [Lo, Hi] a quote q of the unit
-// market is Lo + (Hi - Lo) q. No trade is an equilibrium too (bids at or
-// below the lowest cost, asks at or above the highest value).
+// market is Lo + (Hi - Lo) q. At m = 1 costs may lie on a support of their
+// own, [CostLo, CostHi], where bilateral trading's linear profile is an
+// equilibrium (see [Bilateral]). No trade is an equilibrium too (bids at
+// or below the lowest cost, asks at or above the highest value).
 type Large struct {
-	M         int     `json:"m"` // buyers, and sellers, per segment
-	K         float64 `json:"k"`
-	Lo        float64 `json:"lo"` // the support of values and costs
-	Hi        float64 `json:"hi"`
-	Bid       Line    `json:"bid"`    // the equilibrium bid, in the value
-	Ask       Line    `json:"ask"`    // the equilibrium ask, in the cost
-	Method    string  `json:"method"` // "closed form: ..." or "computed: ..."
-	Precision float64 `json:"precision,omitempty"`
-	NoTrade   string  `json:"no_trade_equilibria"`
+	M         int      `json:"m"` // buyers, and sellers, per segment
+	K         float64  `json:"k"`
+	Lo        float64  `json:"lo"` // the support of values, and of costs unless CostLo and CostHi say otherwise (at m = 1 only)
+	Hi        float64  `json:"hi"`
+	CostLo    *float64 `json:"cost_lo,omitempty"`
+	CostHi    *float64 `json:"cost_hi,omitempty"`
+	Bid       Line     `json:"bid"`    // the equilibrium bid, in the value
+	Ask       Line     `json:"ask"`    // the equilibrium ask, in the cost
+	Method    string   `json:"method"` // "closed form: ..." or "computed: ..."
+	Precision float64  `json:"precision,omitempty"`
+	NoTrade   string   `json:"no_trade_equilibria"`
 }
 
-// largeSupports returns m and the support of values and costs of sc, and
+// largeSupports returns m and the supports of values and costs of sc, and
 // whether sc is the m x m market: random jobs, as many each round as
 // carriers, each of volume 1 and one distance, that ship this round or
 // never (due 0) at no penalty, values uniform; carriers alike, each of
@@ -53,9 +57,8 @@ type Large struct {
 // (market.candidates; 0: one segment of every carrier), so that each
 // segment's m jobs meet its m carriers; the k-double price with one
 // price (with one buyer and one seller, the pair's k-double price is the
-// same). If the costs' support is not the values', why says so and ok is
-// false.
-func largeSupports(sc *scenario.Config) (m int, lo, hi float64, why string, ok bool) {
+// same).
+func largeSupports(sc *scenario.Config) (m int, lo, hi, clo, chi float64, ok bool) {
 	if sc.IsNetwork() || sc.Market.Clearing != scenario.Knapsack || len(sc.Jobs.Fixed) > 0 || len(sc.Carriers) == 0 {
 		return
 	}
@@ -90,31 +93,40 @@ func largeSupports(sc *scenario.Config) (m int, lo, hi float64, why string, ok b
 	}
 	unit := first.CostRate * float64(j.Distance.Min)
 	lo, hi = j.Value.Min, j.Value.Max
-	clo, chi := unit*first.CostFactor.Min, unit*first.CostFactor.Max
-	if !(hi > lo) || !(chi > clo) {
-		return
-	}
-	const rel = 1e-12
-	if math.Abs(clo-lo) > rel*(1+math.Abs(lo)) || math.Abs(chi-hi) > rel*(1+math.Abs(hi)) {
-		g := func(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
-		return m, lo, hi, "the " + strconv.Itoa(m) + " x " + strconv.Itoa(m) + " market with values on [" + g(lo) + ", " + g(hi) +
-			"] and costs on [" + g(clo) + ", " + g(chi) + "]: its equilibrium is known here only where values and costs share one support, so eq_distance is not measured; best responses are searched", false
-	}
-	return m, lo, hi, "", true
+	clo, chi = unit*first.CostFactor.Min, unit*first.CostFactor.Max
+	return m, lo, hi, clo, chi, hi > lo && chi > clo
 }
 
-// largeForm returns the theory of sc if it is the m x m market with values
-// and costs on one support (largeSupports) and its linear equilibrium is
-// known or computed to within 1e-3; else why not ("" when sc is no such
-// market).
+// largeForm returns the theory of sc if it is the m x m market
+// (largeSupports) and its linear equilibrium is known or computed to
+// within 1e-3; else why not ("" when sc is no such market). Values and
+// costs must share one support, but at m = 1, where each segment is
+// bilateral trading, whose linear profile on supports of their own is
+// known where it is an equilibrium (newBilateralApart).
 func largeForm(sc *scenario.Config) (*Large, string, bool) {
-	m, lo, hi, why, ok := largeSupports(sc)
+	m, lo, hi, clo, chi, ok := largeSupports(sc)
 	if !ok {
-		return nil, why, false
+		return nil, "", false
 	}
 	k := sc.Market.K
 	l := &Large{M: m, K: k, Lo: lo, Hi: hi,
 		NoTrade: "any profile with every bid at or below the lowest cost and every ask at or above the highest value"}
+	const rel = 1e-12
+	if math.Abs(clo-lo) > rel*(1+math.Abs(lo)) || math.Abs(chi-hi) > rel*(1+math.Abs(hi)) {
+		g := func(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
+		name := "the " + strconv.Itoa(m) + " x " + strconv.Itoa(m) + " market with values on [" + g(lo) + ", " + g(hi) + "] and costs on [" + g(clo) + ", " + g(chi) + "]"
+		if m > 1 {
+			return nil, name + ": its equilibrium is known here only where values and costs share one support, so eq_distance is not measured; best responses are searched", false
+		}
+		b, ok := newBilateralApart(k, lo, hi, clo, chi)
+		if !ok {
+			return nil, name + ", bilateral trading in each segment: the linear profile is no equilibrium here (a bid would need the top ask, or an ask the bottom bid, or no trade is possible), so no closed form is claimed and eq_distance is not measured; best responses are searched", false
+		}
+		l.CostLo, l.CostHi = &clo, &chi
+		l.Bid, l.Ask = b.Bid, b.Ask
+		l.Method = "closed form: bilateral trading in each segment, on supports of their own (Chatterjee and Samuelson's slopes; the intercepts from the top bid and the bottom ask)"
+		return l, "", true
+	}
 	var bid, ask kdouble.Line
 	switch r := float64(m) / float64(m+1); {
 	case m == 1:
@@ -172,13 +184,18 @@ func (l *Large) Distance(sc *scenario.Config, shippers []agents.Strategy, carrie
 	job := &agents.Job{Volume: 1, Distance: dist, CostFactors: make([]float64, len(carriers))}
 	var v agents.View
 	v.Observe([]*agents.Job{job}, false)
+	clo, chi := l.Lo, l.Hi
+	if l.CostLo != nil && l.CostHi != nil {
+		clo, chi = *l.CostLo, *l.CostHi
+	}
 	const n = 201
 	var bLin, bNone, aLin, aNone float64
 	for i := range n {
-		x := l.Lo + (l.Hi-l.Lo)*float64(i)/(n-1) // a value, or a cost
+		x := l.Lo + (l.Hi-l.Lo)*float64(i)/(n-1) // a value
+		y := clo + (chi-clo)*float64(i)/(n-1)    // a cost
 		job.Value, job.Reserve = x, x
 		for c := range job.CostFactors {
-			job.CostFactors[c] = x / unit
+			job.CostFactors[c] = y / unit
 		}
 		v.Carrier, v.Capacity = carriers[0], carriers[0].Capacity
 		for _, s := range shippers {
@@ -188,7 +205,7 @@ func (l *Large) Distance(sc *scenario.Config, shippers []agents.Strategy, carrie
 			}
 			bid := d.Mean()
 			bLin += sq(bid - l.Bid.At(x))
-			bNone += sq(math.Max(bid-l.Lo, 0))
+			bNone += sq(math.Max(bid-clo, 0))
 		}
 		for _, car := range carriers {
 			v.Carrier, v.Capacity = car, car.Capacity
@@ -197,7 +214,7 @@ func (l *Large) Distance(sc *scenario.Config, shippers []agents.Strategy, carrie
 				return math.NaN()
 			}
 			ask := d.Mean()
-			aLin += sq(ask - l.Ask.At(x))
+			aLin += sq(ask - l.Ask.At(y))
 			aNone += sq(math.Max(l.Hi-ask, 0))
 		}
 	}

@@ -113,6 +113,7 @@ func TestLargeFormElsewhere(t *testing.T) {
 		{"two volumes", []string{"jobs.volume={min: 1, max: 2}"}, ""},
 		{"a dearer carrier", []string{"carriers[2].cost_rate=2"}, ""},
 		{"costs on [0, 2]", []string{"carriers[*].cost_factor={dist: uniform, min: 0, max: 2}"}, "share one support"},
+		{"m = 1, every value above every cost", []string{"market.candidates=1", "jobs.value={dist: uniform, min: 2, max: 3}"}, "no equilibrium here"},
 	} {
 		sc := preset(t, "large-market", c.sets...)
 		l, why, ok := largeForm(sc)
@@ -125,6 +126,13 @@ func TestLargeFormElsewhere(t *testing.T) {
 		if th := NewTheory(sc); th.Large != nil || (c.note != "" && !strings.Contains(th.ClosedFormNote, c.note)) {
 			t.Errorf("%s: theory.json has large_market %v and note %q", c.name, th.Large, th.ClosedFormNote)
 		}
+	}
+	// At m = 1 on supports of their own where bilateral trading's linear
+	// profile is an equilibrium: its lines, as for the bilateral preset.
+	sc := preset(t, "large-market", "market.candidates=1", "carriers[*].cost_factor={dist: uniform, min: 0.25, max: 1.25}")
+	want, ok := newBilateralApart(0.5, 0, 1, 0.25, 1.25)
+	if l, _, got := largeForm(sc); !ok || !got || l.Bid != want.Bid || l.Ask != want.Ask || l.CostLo == nil || *l.CostLo != 0.25 || *l.CostHi != 1.25 {
+		t.Errorf("m = 1, costs on [0.25, 1.25]: %+v, want the bilateral lines %+v and %+v on that support", l, want.Bid, want.Ask)
 	}
 	// Bilateral trading itself keeps its own theory.
 	if th := NewTheory(preset(t, "bilateral")); th.Bilateral == nil || th.Large != nil {
@@ -171,6 +179,31 @@ func TestLargeDistanceByHand(t *testing.T) {
 				out[i] = &agents.Carrier{Index: i, Capacity: 1, CostRate: sc.Carriers[i].CostRate, Strategy: rules[i%len(rules)]}
 			}
 			return out
+		}
+		apart := preset(t, "large-market", append(sets[:1:1], "market.candidates=1", "carriers[*].cost_factor={dist: uniform, min: "+num(lo+0.25*w)+", max: "+num(lo+1.25*w)+"}")...)
+		la, ok := LargeForm(apart)
+		if !ok || la.CostLo == nil {
+			t.Fatalf("on %v, m = 1, costs a quarter above: not the bilateral lines on supports of their own (%+v)", sup, la)
+		}
+		clo, wc := *la.CostLo, *la.CostHi-*la.CostLo
+		for _, c := range []struct {
+			name string
+			bid  agents.Strategy
+			ask  agents.Strategy
+			want float64
+		}{
+			{"the equilibrium", off("value", la.Bid, 0, 0), off("cost", la.Ask, 0, 0), 0},
+			{"truthful", agents.TruthfulBid{}, agents.TruthfulAsk{},
+				math.Sqrt(ms(lo-la.Bid.At(lo), (1-la.Bid.Slope)*w) + ms(clo-la.Ask.At(clo), (1-la.Ask.Slope)*wc))},
+			{"no trade", off("value", Line{Intercept: clo}, 0, 0), off("cost", Line{Intercept: lo + w}, 0, 0), 0},
+		} {
+			cars := make([]*agents.Carrier, len(apart.Carriers))
+			for i := range cars {
+				cars[i] = &agents.Carrier{Index: i, Capacity: 1, CostRate: 1, Strategy: c.ask}
+			}
+			if got := la.Distance(apart, []agents.Strategy{c.bid}, cars); math.Abs(got-c.want) > 1e-9*(1+lo) {
+				t.Errorf("on %v, m = 1, costs a quarter above, %s: eq_distance %v, want %v", sup, c.name, got, c.want)
+			}
 		}
 		for _, c := range []struct {
 			name     string
