@@ -23,7 +23,10 @@ func newEquilibriumCmd() *cobra.Command {
 		Long: `equilibrium prints the benchmarks a learned market is measured against, without
 running anything: the Nash equilibrium set in closed form where one exists (a
 fixed stream of jobs that cannot wait, one shipper and one carrier, zero-spread
-trades allowed), the mean equilibrium price band of a job worth shipping, the
+trades allowed), the linear equilibrium of bilateral trading (Chatterjee and
+Samuelson) and of the m x m market with one k-double price (large-market: in
+closed form at m = 1 and at k = 0 or 1, computed elsewhere), the mean
+equilibrium price band of a job worth shipping, the
 competitive (Walrasian) equilibrium of a clearing in price per unit of
 transport cost, the efficient surplus per clearing, and the demand/capacity
 ratio. Random job streams are sampled over 2,000 clearings. A run writes the
@@ -37,6 +40,7 @@ NashConv and NE adherence. A planner's "how much could a shipper gain against my
 markup rule?" is one line of it.`,
 		Example: `  freightsim equilibrium strategic-bidding-deterministic
   freightsim equilibrium bilateral
+  freightsim equilibrium large-market --set market.candidates=8
   freightsim equilibrium smart-containers-2020 --set 'carriers[0].capacity=20'
   freightsim equilibrium my-market.yaml --json
   freightsim equilibrium smart-containers-corrected --measure --set 'carriers[0].strategy={kind: markup, markup: 0.2}'

@@ -9,8 +9,10 @@
 //
 // [Market.Linear] computes the symmetric equilibrium among quotes linear
 // in the type, the strategies a linear policy on (1, type) can take; at
-// m = 1 it is Chatterjee and Samuelson's closed form, and at k = 0 (k = 1)
-// the buyers (sellers) quote their types, as theory says. [Market.Tables]
+// m = 1 it is Chatterjee and Samuelson's closed form, at k = 1 the buyer's
+// bid double auction's (sellers ask their cost, buyers bid m/(m+1) of their
+// value; Satterthwaite and Williams 1989) and at k = 0 its mirror, as the
+// tests check. [Market.Tables]
 // searches the equilibrium among all quote functions, starting from it.
 // Both compute expected gains exactly on a grid (no sampling), so the
 // answers are deterministic.
