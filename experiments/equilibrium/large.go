@@ -130,9 +130,10 @@ func largeForm(sc *scenario.Config) (*Large, string, bool) {
 	var bid, ask kdouble.Line
 	switch r := float64(m) / float64(m+1); {
 	case m == 1:
-		bid = kdouble.Line{Slope: 1 / (1 + k), Intercept: k * (1 - k) / (2 * (1 + k))}
-		ask = kdouble.Line{Slope: 1 / (2 - k), Intercept: (1 - k) / 2}
+		b := newBilateral(k, lo, hi) // already on [lo, hi]
+		l.Bid, l.Ask = b.Bid, b.Ask
 		l.Method = "closed form: Chatterjee and Samuelson (1983), bilateral trading in each segment"
+		return l, "", true
 	case k == 1:
 		bid, ask = kdouble.Line{Slope: r}, kdouble.Line{Slope: 1}
 		l.Method = "closed form: the buyer's bid double auction (Satterthwaite and Williams 1989): sellers ask their cost, buyers bid m/(m+1) of their value"

@@ -14,11 +14,7 @@ import (
 // preset reads a preset with overrides.
 func preset(t *testing.T, name string, sets ...string) *scenario.Config {
 	t.Helper()
-	data, err := scenario.PresetYAML(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := scenario.ParseWith(name, data, sets)
+	sc, err := scenario.ResolveWith(name, sets)
 	if err != nil {
 		t.Fatalf("%s %v: %v", name, sets, err)
 	}
